@@ -1,0 +1,6 @@
+// Public API of the core layer: errors and their message catalog, seeded randomness,
+// atomic file writes and hashing. `core` depends on nothing else in the project.
+export * from './errors.ts';
+export { messages, formatMessage, type MessageCode, type MessageArgs } from './messages.ts';
+export * from './random/index.ts';
+export * from './fs/index.ts';
