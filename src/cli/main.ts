@@ -1,5 +1,83 @@
-// Placeholder until the CLI lands; replaced by the pipeline/cli work.
-export async function main(_argv: string[]): Promise<number> {
-  console.error('sealed: not built yet');
-  return 1;
+// The `sealed` command. bin/sealed calls main(argv) and exits with the number it returns:
+// 0 success, 2 usage errors, 1 anything else. Errors print as one line `sealed: <message>`
+// on stderr (with the stack when SEALED_DEBUG=1); results go to stdout, progress to stderr.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { defaultIo, type CliIo, type MainDeps } from './io.ts';
+import { parseInteger } from './parseOptions.ts';
+import { loanDefaultCatalog, type PipelineCatalog } from './pipelineCatalog.ts';
+import { reportError } from './reportError.ts';
+import { runCommand } from './commands/run.ts';
+import { componentCommand } from './commands/component.ts';
+
+export type { MainDeps } from './io.ts';
+
+export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
+  const io = defaultIo(deps);
+  const catalog = deps.catalog ?? loanDefaultCatalog;
+  const { signal, release } = cancellation(deps.signal);
+  let exitCode = 0;
+  const program = buildProgram(io, catalog, signal, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) return commanderExit(e, io);
+    return reportError(e, io);
+  } finally {
+    release();
+  }
+}
+
+function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, setExit: (code: number) => void): Command {
+  const program = new Command('sealed')
+    .description('Secure, accelerated ML pipelines: run locally, compile to Kubeflow Pipelines v2.')
+    .version(packageVersion(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s), outputError: () => {} });
+
+  program
+    .command('run')
+    .description('run the pipeline locally and print where the results are')
+    .option('--data-url <url-or-path>', 'CSV to load (URL or local path)')
+    .option('--data-size <n>', 'rows after augmentation', (v) => parseInteger('--data-size', v, { min: 0 }))
+    .option('--seed <n>', 'random seed', (v) => parseInteger('--seed', v, { min: 0 }))
+    .option('--split <kind>', 'train/test split: random or grouped')
+    .option('--run-dir <dir>', 'folder for this run (default runs/<run id>)')
+    .option('--threads <n>', 'worker threads (default: number of cores)', (v) => parseInteger('--threads', v, { min: 1 }))
+    .option('--json', 'end stdout with one JSON line {"runDir","state","metrics"}')
+    .action(async (options) => setExit(await runCommand(options, io, catalog, signal)));
+
+  program
+    .command('component')
+    .description('run one component: sealed component <component> --<key>=<path-or-value> ...')
+    .argument('[component]', 'component name')
+    .argument('[options...]', 'every input, output and parameter as --<key>=<value>')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .helpOption(false)
+    .action(async (name: string | undefined, tokens: string[]) => setExit(await componentCommand(name, tokens, io, catalog, signal)));
+
+  return program;
+}
+
+function commanderExit(e: CommanderError, io: CliIo): number {
+  if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+  // 'commander.help' is help shown because no command was given; it is already printed.
+  if (e.code !== 'commander.help') io.stderr.write(`sealed: ${e.message.replace(/^error: /, '')}\n`);
+  return 2;
+}
+
+/** SIGINT cancels the run (tasks see an aborted signal); a second SIGINT kills the process. */
+function cancellation(external: AbortSignal | undefined): { signal: AbortSignal; release: () => void } {
+  if (external) return { signal: external, release: () => {} };
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  return { signal: controller.signal, release: () => process.removeListener('SIGINT', onSigint) };
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }

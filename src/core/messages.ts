@@ -16,21 +16,135 @@ export const messages = {
 
   // --- data / csv -------------------------------------------------------------------------
   // (data layer entries go here)
+  'data.csv.empty': msg((_: Record<string, never>) => 'CSV file is empty'),
+  'data.csv.namesRequired': msg((_: Record<string, never>) => 'a CSV without a header needs columnNames or a schema'),
+  'data.csv.duplicateColumn': msg((a: { name: string }) => `duplicate column '${a.name}' in header`),
+  'data.csv.unexpectedColumn': msg((a: { name: string; suggestion?: string }) =>
+    `unexpected column '${a.name}' in header${a.suggestion !== undefined ? `; did you mean '${a.suggestion}'?` : ''}`),
+  'data.csv.missingColumn': msg((a: { name: string }) => `missing column '${a.name}' in header`),
+  'data.csv.fieldCount': msg((a: { found: number; expected: number }) => `row has ${a.found} fields, expected ${a.expected}`),
+  'data.csv.notANumber': msg((a: { text: string }) => `expected a number, found '${a.text}'`),
+  'data.csv.unterminatedQuote': msg((_: Record<string, never>) => 'quoted field is not closed before the end of the file'),
+  'data.csv.badOption': msg((a: { option: string; reason: string }) => `invalid CSV option '${a.option}': ${a.reason}`),
+  'data.csv.unknownColumn': msg((a: { name: string }) => `no column '${a.name}' in the table`),
+  'data.schema.invalid': msg((a: { reason: string }) => `invalid schema: ${a.reason}`),
+  'data.schema.missingColumn': msg((a: { name: string }) => `missing column '${a.name}'`),
+  'data.schema.unexpectedColumn': msg((a: { name: string }) => `unexpected column '${a.name}'`),
+  'data.schema.wrongKind': msg((a: { expected: string; found: string }) => `expected a ${a.expected} column, found a ${a.found} column`),
+  'data.schema.missingValue': msg((_: Record<string, never>) => 'missing value in a column that is not nullable'),
+  'data.schema.notInteger': msg((a: { value: number }) => `expected an integer, found ${a.value}`),
+  'data.schema.notBinary': msg((a: { value: number }) => `label must be 0 or 1, found ${a.value}`),
+  'data.schema.unknownCategory': msg((a: { value: string; allowed: readonly string[] }) =>
+    `unknown category '${a.value}', expected one of ${a.allowed.join(', ')}`),
+  'data.table.notNumeric': msg((a: { name: string }) => `column '${a.name}' is categorical; a numeric matrix needs numeric columns`),
+  'data.table.shape': msg((a: { length: number; rows: number; cols: number }) => `matrix of ${a.length} values does not have ${a.rows} rows x ${a.cols} columns`),
+  // data / source (fetching a data source)
+  'source.badUrl': msg((a: { url: string }) => `not a valid URL or path: ${a.url}`),
+  'source.unsupportedScheme': msg((a: { scheme: string; url: string }) => `unsupported scheme '${a.scheme}' in ${a.url}: use http://, https://, file:// or a local path`),
+  'source.badOption': msg((a: { option: string; value: string; expected: string }) => `invalid ${a.option} ${a.value}: expected ${a.expected}`),
+  'source.httpStatus': msg((a: { status: number; statusText: string; url: string }) => `HTTP ${a.status}${a.statusText ? ` ${a.statusText}` : ''} fetching ${a.url}`),
+  'source.unreachable': msg((a: { url: string; reason: string }) => `cannot reach ${a.url}: ${a.reason}`),
+  'source.timeout': msg((a: { url: string; ms: number; phase: string }) => `timed out after ${a.ms} ms ${a.phase} ${a.url}`),
+  'source.tooLarge': msg((a: { url: string; limit: number }) => `download exceeds the limit of ${a.limit} bytes: ${a.url}`),
+  'source.tooManyRedirects': msg((a: { url: string; max: number }) => `more than ${a.max} redirects fetching ${a.url}`),
+  'source.insecureRedirect': msg((a: { from: string; to: string }) => `refusing redirect from https to plain http: ${a.from} -> ${a.to}`),
+  'source.empty': msg((a: { url: string }) => `download is empty: ${a.url}`),
 
   // --- ml ---------------------------------------------------------------------------------
   // (ml entries go here)
+  // ml / split
+  'split.badTestSize': msg((a: { value: string }) => `test size must be a fraction strictly between 0 and 1, got ${a.value}`),
+  'split.tooFewRows': msg((a: { what: string; count: number; testSize: number; nTest: number }) => `cannot split ${a.count} ${a.what} with test size ${a.testSize}: ${a.nTest} go to test and none would be left for train`),
+  'split.badSeed': msg((a: { value: string }) => `split seed must be an integer in [0, 2^32 - 1], got ${a.value}`),
+  'split.badGroup': msg((a: { row: number; value: string }) => `group label at row ${a.row} must be an integer, got ${a.value}`),
+  // ml / preprocess
+  'preprocess.badSpec': msg((a: { problem: string }) => `invalid column transformer spec: ${a.problem}`),
+  'preprocess.missingColumn': msg((a: { column: string }) => `input has no column '${a.column}', which the preprocessor needs`),
+  'preprocess.wrongColumnKind': msg((a: { column: string; expected: string; actual: string }) => `column '${a.column}' must be ${a.expected} for the preprocessor, got ${a.actual}`),
+  'preprocess.infiniteValue': msg((a: { column: string; row: number; value: number }) => `column '${a.column}' row ${a.row} holds ${a.value}; only finite numbers or missing values are accepted`),
+  'preprocess.noRows': msg((a: { transformer: string }) => `cannot fit '${a.transformer}' on a table with no rows`),
+  'preprocess.noObservedValues': msg((a: { column: string; transformer: string }) => `column '${a.column}' has no non-missing values; cannot fit '${a.transformer}'`),
+  'preprocess.badState': msg((a: { problem: string }) => `invalid sealed preprocessor: ${a.problem}`),
+  'preprocess.unsupportedVersion': msg((a: { format: string; version: string }) => `unsupported sealed preprocessor format '${a.format}' version ${a.version}; expected 'sealed-preprocessor' version 1`),
+  // ml / metrics
+  'metrics.lengthMismatch': msg((a: { what: string; a: number; b: number }) => `${a.what} have different lengths: ${a.a} and ${a.b}`),
+  'metrics.empty': msg((a: { what: string }) => `${a.what} is empty`),
+  'metrics.badBinaryLabel': msg((a: { index: number; value: string }) => `y_true[${a.index}] is ${a.value}; binary labels must be 0 or 1`),
+  'metrics.badLabel': msg((a: { what: string; index: number; value: string }) => `${a.what}[${a.index}] is ${a.value}; class labels must be integers`),
+  'metrics.nonFiniteScore': msg((a: { index: number; value: string }) => `y_score[${a.index}] is ${a.value}; scores must be finite`),
+  'metrics.notMonotonic': msg(() => 'x is neither increasing nor decreasing; the area under the curve is undefined'),
+  'metrics.singleClass': msg(() => 'Only one class present in y_true. ROC AUC score is not defined in that case.'),
+  'metrics.targetNamesMismatch': msg((a: { classes: number; names: number }) => `Number of classes, ${a.classes}, does not match size of target_names, ${a.names}. Try specifying the labels parameter`),
+  // ml / augment
+  'augment.badSize': msg((a: { value: string }) => `data size must be a non-negative integer, got ${a.value}`),
+  'augment.badSeed': msg((a: { value: string }) => `augmentation seed must be an integer in [0, 2^32 - 1], got ${a.value}`),
+  'augment.unknownColumn': msg((a: { column: string }) => `augmentation names a column the table does not have: '${a.column}'`),
+  'augment.wrongColumnKind': msg((a: { column: string; expected: string }) => `augmentation of column '${a.column}' needs a ${a.expected} column`),
+  'augment.labelPerturbed': msg((a: { column: string }) => `augmentation must not perturb the label column '${a.column}'`),
+  'augment.badSpec': msg((a: { column: string; problem: string }) => `augmentation spec for column '${a.column}': ${a.problem}`),
+  'augment.emptyInput': msg((a: { dataSize: number }) => `cannot augment an empty table to ${a.dataSize} rows`),
+  'augment.cannotDeduplicate': msg((a: { row: number; attempts: number }) => `augmented row ${a.row} still duplicates an earlier row after ${a.attempts} redraws; the noise spec is too narrow for this data size`),
 
   // --- gbdt -------------------------------------------------------------------------------
-  // (gbdt entries go here)
+  'gbdt.unknownParam': msg((a: { name: string }) => `unknown training parameter '${a.name}'`),
+  'gbdt.duplicateParam': msg((a: { name: string; alias: string }) => `training parameter '${a.name}' given twice (also as '${a.alias}')`),
+  'gbdt.badParam': msg((a: { name: string; value: string; expected: string }) => `training parameter '${a.name}' must be ${a.expected}, got ${a.value}`),
+  'gbdt.badMatrix': msg((a: { reason: string }) => `invalid feature matrix: ${a.reason}`),
+  'gbdt.badFeatureValue': msg((a: { row: number; column: number; value: string }) => `feature value ${a.value} at row ${a.row}, column ${a.column} is not finite (use NaN for missing)`),
+  'gbdt.labelCount': msg((a: { labels: number; rows: number }) => `got ${a.labels} labels for ${a.rows} matrix rows`),
+  'gbdt.badLabel': msg((a: { objective: string; row: number; value: string; expected: string }) => `label ${a.value} at row ${a.row} is invalid for ${a.objective}: labels must be ${a.expected}`),
+  'gbdt.featureCount': msg((a: { expected: number; got: number }) => `model expects ${a.expected} features, matrix has ${a.got} columns`),
+  'gbdt.modelInvalid': msg((a: { reason: string }) => `invalid XGBoost JSON model: ${a.reason}`),
+  'gbdt.modelUnsupported': msg((a: { what: string }) => `unsupported XGBoost model: ${a.what}`),
+  'gbdt.nonFiniteModelValue': msg((a: { what: string }) => `cannot save model: ${a.what} is not finite`),
 
   // --- pipeline ---------------------------------------------------------------------------
   // (pipeline entries go here)
+  'pipeline.badName': msg((a: { what: string; name: string; rule: string }) => `${a.what} name '${a.name}' is invalid: ${a.rule}`),
+  'pipeline.duplicateKey': msg((a: { owner: string; key: string }) => `${a.owner} declares '${a.key}' more than once (inputs, outputs and parameters share one namespace)`),
+  'pipeline.badDefinition': msg((a: { owner: string; reason: string }) => `${a.owner}: ${a.reason}`),
+  'pipeline.paramType': msg((a: { owner: string; param: string; expected: string; got: string }) => `parameter '${a.param}' of ${a.owner} must be ${a.expected}, got ${a.got}`),
+  'pipeline.paramRange': msg((a: { owner: string; param: string; bound: string; got: string }) => `parameter '${a.param}' of ${a.owner} must be ${a.bound}, got ${a.got}`),
+  'pipeline.paramEnum': msg((a: { owner: string; param: string; allowed: readonly string[]; got: string }) => `parameter '${a.param}' of ${a.owner} must be one of ${a.allowed.join(', ')}, got ${a.got}`),
+  'pipeline.paramMissing': msg((a: { owner: string; param: string }) => `parameter '${a.param}' of ${a.owner} is required and has no default`),
+  'pipeline.paramUnknown': msg((a: { owner: string; param: string; known: readonly string[] }) => `${a.owner} has no parameter '${a.param}' (known: ${a.known.join(', ') || 'none'})`),
+  'pipeline.duplicateTask': msg((a: { pipeline: string; task: string }) => `pipeline '${a.pipeline}' has two tasks named '${a.task}'; pass a distinct { name } to p.task`),
+  'pipeline.unknownTask': msg((a: { task: string; ref: string }) => `task '${a.task}' refers to unknown task '${a.ref}'`),
+  'pipeline.unknownOutput': msg((a: { task: string; input: string; producer: string; output: string; known: readonly string[] }) => `input '${a.input}' of task '${a.task}': task '${a.producer}' has no output '${a.output}' (outputs: ${a.known.join(', ') || 'none'})`),
+  'pipeline.artifactTypeMismatch': msg((a: { task: string; input: string; expected: string; producer: string; output: string; got: string }) => `input '${a.input}' of task '${a.task}' expects ${a.expected} but output '${a.output}' of task '${a.producer}' is ${a.got}`),
+  'pipeline.missingInput': msg((a: { task: string; input: string }) => `task '${a.task}' does not connect its required input '${a.input}'`),
+  'pipeline.unknownInput': msg((a: { task: string; input: string; known: readonly string[] }) => `task '${a.task}' has no input '${a.input}' (inputs: ${a.known.join(', ') || 'none'})`),
+  'pipeline.paramWireType': msg((a: { task: string; param: string; expected: string; source: string; got: string }) => `parameter '${a.param}' of task '${a.task}' is ${a.expected} but ${a.source} is ${a.got}`),
+  'pipeline.cycle': msg((a: { tasks: readonly string[] }) => `tasks depend on each other in a cycle: ${a.tasks.join(' -> ')}`),
+  'pipeline.badSpec': msg((a: { reason: string }) => `invalid pipeline spec: ${a.reason}`),
+  'pipeline.badExecutorInput': msg((a: { component: string; reason: string }) => `invalid executor input for component '${a.component}': ${a.reason}`),
+  'pipeline.outputNotWritten': msg((a: { component: string; output: string; path: string }) => `component '${a.component}' finished without writing its output '${a.output}' (${a.path})`),
+  'pipeline.badMetadata': msg((a: { component: string; output: string; reason: string }) => `metadata of output '${a.output}' of component '${a.component}' ${a.reason}`),
+  'pipeline.unknownComponent': msg((a: { name: string; known: readonly string[] }) => `unknown component '${a.name}' (components: ${a.known.join(', ') || 'none'})`),
+  'pipeline.duplicateComponent': msg((a: { name: string }) => `two different components are named '${a.name}'`),
+  'pipeline.taskFailed': msg((a: { task: string; reason: string }) => `task '${a.task}' failed: ${a.reason}`),
+  'pipeline.cancelled': msg((_a: Record<string, never>) => 'run cancelled'),
+  'pipeline.runDirInUse': msg((a: { path: string }) => `run directory already holds a run (${a.path}); choose another run directory or delete it`),
+  'pipeline.badStoreKey': msg((a: { key: string }) => `invalid artifact key '${a.key}': must be a relative path without '..'`),
 
   // --- loan-default -----------------------------------------------------------------------
   // (loan-default entries go here)
+  'loanDefault.emptyMatrix': msg((a: { path: string }) => `feature matrix file is empty: ${a.path}`),
+  'loanDefault.matrixNotNumeric': msg((a: { path: string; column: number }) => `feature matrix ${a.path} has non-numeric values in column ${a.column}`),
+  'loanDefault.rowMismatch': msg((a: { x: string; xRows: number; y: string; yRows: number }) => `${a.x} has ${a.xRows} rows but ${a.y} has ${a.yRows} labels`),
+  'synthetic.badOption': msg((a: { option: string; value: string }) => `synthetic data ${a.option} must be a non-negative integer, got ${a.value}`),
+  'roc.badCurve': msg((a: { problem: string }) => `cannot plot the ROC curve: ${a.problem}`),
 
   // --- cli --------------------------------------------------------------------------------
   // (cli entries go here)
+  'cli.badInteger': msg((a: { option: string; value: string; rule: string }) => `option ${a.option} must be ${a.rule}, got '${a.value}'`),
+  'cli.badValue': msg((a: { option: string; value: string; expected: string }) => `option ${a.option} must be ${a.expected}, got '${a.value}'`),
+  'cli.usage': msg((a: { reason: string }) => a.reason),
+  'cli.unknownOption': msg((a: { option: string; command: string; known: readonly string[] }) => `unknown option ${a.option} for ${a.command} (options: ${a.known.join(', ') || 'none'})`),
+  'cli.missingOption': msg((a: { option: string; command: string }) => `${a.command} needs ${a.option}`),
+  'cli.pipelineUnavailable': msg((a: { module: string; reason: string }) => `pipeline module ${a.module} is not available: ${a.reason}`),
+  'cli.runOptionUnsupported': msg((a: { option: string; pipeline: string }) => `option ${a.option} is not supported by pipeline '${a.pipeline}' (it has no parameter for it)`),
+  'cli.runFailed': msg((a: { runDir: string; reason: string }) => `run failed (${a.runDir}): ${a.reason}`),
 } as const;
 
 export type MessageCode = keyof typeof messages;

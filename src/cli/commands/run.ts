@@ -1,0 +1,45 @@
+// `sealed run`: compile the catalog's pipeline, run it locally, print where the results are
+// and the summary metrics (with --json the last stdout line is {"runDir","state","metrics"}).
+import { relative, resolve, isAbsolute } from 'node:path';
+import { PipelineError } from '../../core/index.ts';
+import { compilePipeline, newRunId, runPipeline, validateParameters } from '../../pipeline/index.ts';
+import type { CliIo } from '../io.ts';
+import type { PipelineCatalog, RunOptions } from '../pipelineCatalog.ts';
+import { terminalReporter } from '../progress/terminalReporter.ts';
+import { formatMetrics, summaryMetrics } from '../summary.ts';
+
+export interface RunCommandOptions extends Partial<RunOptions> {
+  runDir?: string;
+  json?: boolean;
+}
+
+export async function runCommand(options: RunCommandOptions, io: CliIo, catalog: PipelineCatalog, signal: AbortSignal): Promise<number> {
+  const { pipeline, registry, runOptionsToParameters } = await catalog();
+  const given = runOptionsToParameters({
+    threads: options.threads ?? io.cores,
+    ...(options.dataUrl !== undefined ? { dataUrl: options.dataUrl } : {}),
+    ...(options.dataSize !== undefined ? { dataSize: options.dataSize } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.split !== undefined ? { split: options.split } : {}),
+  });
+  // Ranges and enums of run parameters are checked here, before any task starts.
+  const parameters = validateParameters(`pipeline '${pipeline.name}'`, pipeline.parameters, given);
+  const spec = compilePipeline(pipeline);
+  const runId = newRunId();
+  const runDir = resolve(io.cwd, options.runDir ?? `runs/${runId}`);
+  const manifest = await runPipeline(spec, registry, { runDir, runId, parameters, reporter: terminalReporter(io.stderr), signal });
+  const metrics = summaryMetrics(pipeline, manifest);
+  const shown = displayPath(io.cwd, runDir);
+  if (manifest.state === 'succeeded') {
+    io.stdout.write(`results: ${shown}\n`);
+    if (Object.keys(metrics).length > 0) io.stdout.write(['metrics:', ...formatMetrics(metrics)].join('\n') + '\n');
+  }
+  if (options.json) io.stdout.write(JSON.stringify({ runDir, state: manifest.state, metrics }) + '\n');
+  if (manifest.state === 'failed') throw new PipelineError('cli.runFailed', { runDir: shown, reason: manifest.error ?? 'unknown error' });
+  return 0;
+}
+
+function displayPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}

@@ -1,0 +1,22 @@
+// The headline metrics of a finished run: the metadata of the output named by the pipeline's
+// `summary`, else of the first system.Metrics output in task order.
+import type { JsonValue, PipelineDefinition, RunManifest } from '../pipeline/index.ts';
+
+export function summaryMetrics(pipeline: PipelineDefinition, manifest: RunManifest): Record<string, JsonValue> {
+  if (pipeline.summary) {
+    return manifest.tasks[pipeline.summary.task]?.outputs?.[pipeline.summary.output]?.metadata ?? {};
+  }
+  for (const task of Object.values(manifest.tasks)) {
+    for (const output of Object.values(task.outputs ?? {})) if (output.type === 'system.Metrics') return output.metadata ?? {};
+  }
+  return {};
+}
+
+/** `  AUC       0.9466` lines; numbers shown with up to 4 decimals, non-numbers as JSON. */
+export function formatMetrics(metrics: Record<string, JsonValue>): string[] {
+  const width = Math.max(0, ...Object.keys(metrics).map((k) => k.length));
+  return Object.entries(metrics).map(([k, v]) => {
+    const text = typeof v === 'number' ? String(Number.isInteger(v) ? v : Number(v.toFixed(4))) : JSON.stringify(v);
+    return `  ${k.padEnd(width)}  ${text}`;
+  });
+}

@@ -1,0 +1,6 @@
+// CSV reading and writing for tables.
+export { parseCsv, readCsvFile, readCsvBatches } from './readCsv.ts';
+export type { CsvReadOptions } from './readOptions.ts';
+export { DEFAULT_NA_VALUES } from './naValues.ts';
+export { parseNumberBytes, parseNumberText } from './parseNumber.ts';
+export { writeCsv, formatCsv, csvChunks, quoteField, type CsvWriteOptions, type CsvFormatter } from './writeCsv.ts';

@@ -1,0 +1,161 @@
+// Streams an http(s) URL to a file. Limits: `timeoutMs` for connecting and for any stall
+// (no response headers or no body bytes for that long), `totalTimeoutMs` for the whole
+// transfer, `maxBytes` checked against Content-Length and against the bytes actually
+// received, and at most `maxRedirects` redirects, never from https down to http. Failures
+// become one-line typed errors naming the (redacted) URL.
+import { createHash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { DataError, IoError, UsageError, isSealedError, type SealedError } from '../../core/errors.ts';
+import { withAtomicFile } from '../../core/fs/atomicWrite.ts';
+import { redactUrl } from './redact.ts';
+
+export interface DownloadLimits {
+  timeoutMs: number;
+  totalTimeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+}
+
+export interface Downloaded {
+  bytes: number;
+  sha256: string;
+  /** The URL the content finally came from, redacted. */
+  finalUrl: string;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+export async function httpDownload(start: URL, destPath: string, limits: DownloadLimits): Promise<Downloaded> {
+  const deadline = Date.now() + limits.totalTimeoutMs;
+  let url = start;
+  for (let redirects = 0; ; redirects++) {
+    const { res, fail, done } = await openResponse(url, limits, deadline);
+    const status = res.statusCode ?? 0;
+    if (REDIRECTS.has(status) && res.headers.location !== undefined) {
+      done();
+      if (redirects >= limits.maxRedirects) throw new DataError('source.tooManyRedirects', { url: redactUrl(start), max: limits.maxRedirects });
+      url = nextUrl(url, res.headers.location);
+      continue;
+    }
+    if (status < 200 || status > 299) {
+      done();
+      throw new DataError('source.httpStatus', { status, statusText: res.statusMessage ?? '', url: redactUrl(url) });
+    }
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limits.maxBytes) {
+      done();
+      throw new DataError('source.tooLarge', { url: redactUrl(url), limit: limits.maxBytes });
+    }
+    try {
+      const body = await saveBody(res, destPath, url, limits.maxBytes, fail);
+      return { ...body, finalUrl: redactUrl(url) };
+    } finally {
+      done();
+    }
+  }
+}
+
+/** Where a redirect leads; refuses other schemes and https -> http downgrades. */
+export function nextUrl(from: URL, location: string): URL {
+  let to: URL;
+  try {
+    to = new URL(location, from);
+  } catch {
+    throw new DataError('source.badUrl', { url: redactUrl(location) });
+  }
+  if (to.protocol !== 'http:' && to.protocol !== 'https:') {
+    throw new UsageError('source.unsupportedScheme', { scheme: to.protocol.replace(/:$/, ''), url: redactUrl(to) });
+  }
+  if (from.protocol === 'https:' && to.protocol === 'http:') throw new DataError('source.insecureRedirect', { from: redactUrl(from), to: redactUrl(to) });
+  return to;
+}
+
+interface OpenResponse {
+  res: http.IncomingMessage;
+  /** The error that ended the transfer early (timeout), if any; read it when the body stream fails. */
+  fail: () => SealedError | undefined;
+  /** Releases the connection and the timers. */
+  done: () => void;
+}
+
+function openResponse(url: URL, limits: DownloadLimits, deadline: number): Promise<OpenResponse> {
+  return new Promise((resolve, reject) => {
+    let failure: SealedError | undefined;
+    let settled = false;
+    const shown = redactUrl(url);
+    const client = url.protocol === 'https:' ? https : http;
+    // `timeout` covers the connect phase and every later stall on the socket.
+    const req = client.get(url, { timeout: limits.timeoutMs, headers: { 'accept-encoding': 'identity', 'user-agent': 'sealed-pipelines' } });
+    const abort = (e: SealedError) => {
+      failure ??= e;
+      req.destroy(e);
+    };
+    const total = setTimeout(
+      () => abort(new IoError('source.timeout', { url: shown, ms: limits.totalTimeoutMs, phase: 'downloading' })),
+      Math.max(0, deadline - Date.now()),
+    );
+    req.on('timeout', () => abort(new IoError('source.timeout', { url: shown, ms: limits.timeoutMs, phase: settled ? 'receiving data from' : 'waiting for' })));
+    req.on('error', (e) => {
+      if (settled) return; // reported through the body stream
+      settled = true;
+      clearTimeout(total);
+      reject(failure ?? unreachable(shown, e));
+    });
+    req.on('response', (res) => {
+      settled = true;
+      resolve({
+        res,
+        fail: () => failure,
+        done: () => {
+          clearTimeout(total);
+          res.resume();
+          req.destroy();
+        },
+      });
+    });
+  });
+}
+
+function unreachable(url: string, e: Error): SealedError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'host name lookup failed',
+    ECONNRESET: 'connection reset',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    ETIMEDOUT: 'connection timed out',
+  };
+  const reason = (code !== undefined && reasons[code]) || e.message || code || 'network error';
+  return new IoError('source.unreachable', { url, reason }, { cause: e });
+}
+
+async function saveBody(res: http.IncomingMessage, destPath: string, url: URL, maxBytes: number, fail: () => SealedError | undefined): Promise<Omit<Downloaded, 'finalUrl'>> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  await withAtomicFile(destPath, async (tmp) => {
+    const out = await fsp.open(tmp, 'w', 0o644);
+    try {
+      for await (const chunk of res) {
+        const buf = chunk as Buffer;
+        bytes += buf.length;
+        if (bytes > maxBytes) throw new DataError('source.tooLarge', { url: redactUrl(url), limit: maxBytes });
+        hash.update(buf);
+        await out.write(buf);
+      }
+    } catch (e) {
+      if (isSealedError(e)) throw e;
+      const failure = fail();
+      if (failure) throw failure;
+      if ((e as NodeJS.ErrnoException).syscall === 'write') throw new IoError('io.writeFailed', { path: destPath, reason: (e as Error).message }, { cause: e });
+      throw unreachable(redactUrl(url), e as Error);
+    } finally {
+      await out.close();
+    }
+    if (bytes === 0) throw new DataError('source.empty', { url: redactUrl(url) });
+  });
+  return { bytes, sha256: hash.digest('hex') };
+}

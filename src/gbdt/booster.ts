@@ -1,0 +1,103 @@
+// Training and the Booster handle. `train` reads like XGBoost's boosting loop:
+// bin the matrix once, then per round: gradients of the current margins -> grow a tree on
+// them -> add its leaf values to the margins.
+import { DataError } from '../core/index.ts';
+import { binMatrix } from './data/binnedMatrix.ts';
+import { checkTrainingMatrix, type DenseMatrix } from './denseMatrix.ts';
+import { HistTreeGrower } from './grow/hist/driver.ts';
+import { fromXgboostJson, toXgboostJson } from './io/xgboostJson.ts';
+import type { GbdtModel } from './model.ts';
+import { objectiveByName, type Objective } from './objective/index.ts';
+import { predict, type PredictOptions } from './predict/predict.ts';
+import { parseTrainParams, type TrainParams, type TrainParamsInput } from './trainParams.ts';
+import type { RegTree } from './tree/regTree.ts';
+
+export interface TrainOptions {
+  /** Called after each boosting round with (rounds done, total rounds). */
+  readonly onRound?: (round: number, total: number) => void;
+  /** Names written to the model's `feature_names` (optional). */
+  readonly featureNames?: readonly string[];
+}
+
+export class Booster {
+  constructor(readonly model: GbdtModel) {}
+
+  predict(m: DenseMatrix, options: PredictOptions = {}): Float64Array {
+    return predict(this.model, m, options);
+  }
+
+  toXgboostJson(): string {
+    return toXgboostJson(this.model);
+  }
+
+  /** `file` only labels error messages. */
+  static fromXgboostJson(text: string, file?: string): Booster {
+    return new Booster(fromXgboostJson(text, file));
+  }
+}
+
+export function train(
+  m: DenseMatrix,
+  labels: ArrayLike<number>,
+  paramsInput: TrainParamsInput,
+  options: TrainOptions = {},
+): Booster {
+  const params = parseTrainParams(paramsInput);
+  checkTrainingMatrix(m);
+  const objective = objectiveByName(params.objective)!;
+  const y = checkLabels(labels, m.nRows, objective);
+  if (options.featureNames && options.featureNames.length !== m.nCols) {
+    throw new DataError('gbdt.badMatrix', {
+      reason: `${options.featureNames.length} feature names for ${m.nCols} columns`,
+    });
+  }
+  const trees = boost(m, y, params, objective, options.onRound);
+  return new Booster({
+    objective: params.objective,
+    baseScore: params.baseScore,
+    numFeature: m.nCols,
+    trees,
+    featureNames: options.featureNames ? [...options.featureNames] : [],
+    featureTypes: options.featureNames ? options.featureNames.map(() => 'float') : [],
+    attributes: {},
+  });
+}
+
+function boost(
+  m: DenseMatrix,
+  y: Float32Array,
+  params: TrainParams,
+  objective: Objective,
+  onRound: ((round: number, total: number) => void) | undefined,
+): RegTree[] {
+  const bm = binMatrix(m, params.maxBin);
+  const margins = new Float32Array(m.nRows).fill(objective.baseMargin(params.baseScore));
+  const gpair = new Float32Array(2 * m.nRows);
+  const grower = new HistTreeGrower(bm, params);
+  const trees: RegTree[] = [];
+  for (let round = 0; round < params.numBoostRound; round++) {
+    objective.gradients(margins, y, gpair);
+    const tree = grower.grow(gpair);
+    grower.addLeafValues(tree, margins);
+    trees.push(tree);
+    onRound?.(round + 1, params.numBoostRound);
+  }
+  return trees;
+}
+
+/** Labels as float32 (XGBoost's label type), each checked against the objective's domain. */
+function checkLabels(labels: ArrayLike<number>, nRows: number, objective: Objective): Float32Array {
+  if (labels.length !== nRows) throw new DataError('gbdt.labelCount', { labels: labels.length, rows: nRows });
+  const y = Float32Array.from(labels);
+  for (let i = 0; i < y.length; i++) {
+    if (!objective.isValidLabel(y[i])) {
+      throw new DataError('gbdt.badLabel', {
+        objective: objective.name,
+        row: i,
+        value: String(labels[i]),
+        expected: objective.labelDomain,
+      });
+    }
+  }
+  return y;
+}

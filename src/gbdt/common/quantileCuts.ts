@@ -1,0 +1,99 @@
+// Per-feature cut points for the histogram method, built the way XGBoost 1.7 builds
+// `HistogramCuts` on the CPU (SketchContainerImpl::MakeCuts + AddCutPoint):
+//   - a feature's summary is pruned to max_bin * 8 entries, then to max_bin + 1;
+//   - entries 1 .. min(size, max_bin) - 1 become cuts (entry 0 is the minimum, kept apart
+//     as `minValues[f] = v - |v| - 1e-5`), then one cut above the maximum
+//     (`v + (|v| + 1e-5)`), so a feature with k <= max_bin distinct values gets exactly
+//     k bins, one per distinct value;
+//   - bin b of a feature holds values in [cut[b-1], cut[b]); a split after bin b sends
+//     `x < cut[b]` left, which is why XGBoost's split_condition is the bin's upper bound.
+// Deviation: XGBoost summarises each column with its streaming sketch, which is exact only
+// while a column has fewer than about 2 * max_bin * 8 values; we always start from the exact
+// summary, so cuts of long columns with many distinct values can differ slightly.
+// Values are float32, as XGBoost stores features as float. Missing values (NaN) are skipped.
+import type { DenseMatrix } from '../denseMatrix.ts';
+import { exactSummary, pruneSummary, type WeightedSummary } from './weightedSummary.ts';
+
+const f32 = Math.fround;
+/** XGBoost's WQSketch::kFactor: intermediate summaries keep max_bin * 8 entries. */
+const SKETCH_FACTOR = 8;
+const EPS = f32(1e-5);
+
+export interface QuantileCuts {
+  /** Feature f's cuts are values[ptrs[f] .. ptrs[f + 1]); it has ptrs[f + 1] - ptrs[f] bins. */
+  readonly ptrs: Uint32Array;
+  readonly values: Float32Array;
+  /** Split value used when every non-missing value goes right (XGBoost `min_vals_`). */
+  readonly minValues: Float32Array;
+}
+
+export function binCount(cuts: QuantileCuts, feature: number): number {
+  return cuts.ptrs[feature + 1] - cuts.ptrs[feature];
+}
+
+export function buildQuantileCuts(m: DenseMatrix, maxBin: number): QuantileCuts {
+  const { data, nRows, nCols } = m;
+  const column = new Float32Array(nRows);
+  const perFeature: number[][] = [];
+  const minValues = new Float32Array(nCols);
+  for (let f = 0; f < nCols; f++) {
+    let n = 0;
+    for (let r = 0, i = f; r < nRows; r++, i += nCols) {
+      const v = data[i];
+      if (v === v) column[n++] = v;
+    }
+    const sorted = column.subarray(0, n).sort();
+    const cuts: number[] = [];
+    if (n === 0) {
+      minValues[f] = EPS;
+      cuts.push(f32(EPS + f32(EPS + EPS)));
+    } else {
+      const intermediate = Math.min(n, maxBin * SKETCH_FACTOR);
+      const reduced = pruneSummary(exactSummary(sorted, n), intermediate);
+      const maxNumBins = Math.min(intermediate, maxBin);
+      const summary = pruneSummary(reduced, maxNumBins + 1);
+      const mval = summary.values[0];
+      minValues[f] = f32(f32(mval - Math.abs(mval)) - EPS);
+      addCutPoints(summary, maxNumBins, cuts);
+      const top = summary.values[summary.size - 1];
+      cuts.push(f32(top + f32(Math.abs(top) + EPS)));
+    }
+    perFeature.push(cuts);
+  }
+  return pack(perFeature, minValues);
+}
+
+function addCutPoints(summary: WeightedSummary, maxBin: number, out: number[]): void {
+  const required = Math.min(summary.size, maxBin);
+  for (let i = 1; i < required; i++) {
+    const v = summary.values[i];
+    if (i === 1 || v > out[out.length - 1]) out.push(v);
+  }
+}
+
+function pack(perFeature: number[][], minValues: Float32Array): QuantileCuts {
+  const ptrs = new Uint32Array(perFeature.length + 1);
+  for (let f = 0; f < perFeature.length; f++) ptrs[f + 1] = ptrs[f] + perFeature[f].length;
+  const values = new Float32Array(ptrs[perFeature.length]);
+  for (let f = 0; f < perFeature.length; f++) values.set(perFeature[f], ptrs[f]);
+  return { ptrs, values, minValues };
+}
+
+/**
+ * Bin of a (non-missing) value: the first cut above it (upper_bound), values past the last
+ * cut clamped into the last bin — XGBoost's HistogramCuts::SearchBin.
+ */
+export function searchBin(cuts: QuantileCuts, feature: number, value: number): number {
+  const begin = cuts.ptrs[feature];
+  const end = cuts.ptrs[feature + 1];
+  const v = f32(value);
+  const vals = cuts.values;
+  let lo = begin;
+  let hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (vals[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return (lo === end ? end - 1 : lo) - begin;
+}

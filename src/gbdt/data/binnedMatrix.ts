@@ -1,0 +1,82 @@
+// The training matrix as bin indices, row-major, one byte per value when every feature's
+// bins (plus the missing sentinel, for features that have missing values) fit in 256 values,
+// otherwise two bytes. Feature f's missing sentinel is its bin count, so histograms give every
+// feature one extra slot for missing rows and the build loop needs no branch. With max_bin 256
+// a complete feature can have 256 bins, which still fits a byte as long as it has no NaN.
+import type { DenseMatrix } from '../denseMatrix.ts';
+import { buildQuantileCuts, searchBin, type QuantileCuts } from '../common/quantileCuts.ts';
+
+export type BinArray = Uint8Array | Uint16Array;
+
+export interface BinnedMatrix {
+  readonly nRows: number;
+  readonly nCols: number;
+  /** `bins[r * nCols + f]`: bin of row r in feature f, or `nBins[f]` when missing. */
+  readonly bins: BinArray;
+  readonly cuts: QuantileCuts;
+  /** Bins per feature; also feature f's missing sentinel. */
+  readonly nBins: Uint32Array;
+  /** Histogram slot of feature f's bin 0; feature f owns nBins[f] + 1 slots (the last: missing). */
+  readonly slotOffsets: Uint32Array;
+  readonly totalSlots: number;
+  readonly hasMissing: boolean;
+}
+
+export function binMatrix(m: DenseMatrix, maxBin: number): BinnedMatrix {
+  return binWithCuts(m, buildQuantileCuts(m, maxBin));
+}
+
+export function binWithCuts(m: DenseMatrix, cuts: QuantileCuts): BinnedMatrix {
+  const { data, nRows, nCols } = m;
+  const nBins = new Uint32Array(nCols);
+  const slotOffsets = new Uint32Array(nCols);
+  const missingIn = featuresWithMissing(data, nCols);
+  let slots = 0;
+  let widest = 0;
+  for (let f = 0; f < nCols; f++) {
+    nBins[f] = cuts.ptrs[f + 1] - cuts.ptrs[f];
+    slotOffsets[f] = slots;
+    slots += nBins[f] + 1;
+    widest = Math.max(widest, nBins[f] + missingIn[f]);
+  }
+  const bins: BinArray = widest <= 256 ? new Uint8Array(nRows * nCols) : new Uint16Array(nRows * nCols);
+  for (let f = 0; f < nCols; f++) {
+    fillFeature(data, bins, cuts, f, nRows, nCols, nBins[f]);
+  }
+  const hasMissing = missingIn.some((x) => x === 1);
+  return { nRows, nCols, bins, cuts, nBins, slotOffsets, totalSlots: slots, hasMissing };
+}
+
+function featuresWithMissing(data: Float64Array, nCols: number): Uint8Array {
+  const out = new Uint8Array(nCols);
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] !== data[i]) out[i % nCols] = 1;
+  }
+  return out;
+}
+
+function fillFeature(
+  data: Float64Array,
+  bins: BinArray,
+  cuts: QuantileCuts,
+  f: number,
+  nRows: number,
+  nCols: number,
+  sentinel: number,
+): void {
+  // Features with a single distinct value per run repeat a lot; remember the last lookup.
+  let lastValue = NaN;
+  let lastBin = 0;
+  for (let r = 0, i = f; r < nRows; r++, i += nCols) {
+    const v = data[i];
+    if (v !== v) {
+      bins[i] = sentinel;
+    } else if (v === lastValue) {
+      bins[i] = lastBin;
+    } else {
+      lastValue = v;
+      lastBin = searchBin(cuts, f, v);
+      bins[i] = lastBin;
+    }
+  }
+}

@@ -1,0 +1,9 @@
+// Public API of the gradient-boosting engine (depends on core only).
+export { train, Booster, type TrainOptions } from './booster.ts';
+export { denseMatrix, type DenseMatrix } from './denseMatrix.ts';
+export type { GbdtModel } from './model.ts';
+export { predict, type PredictOptions } from './predict/predict.ts';
+export { toXgboostJson, fromXgboostJson, XGBOOST_JSON_VERSION } from './io/xgboostJson.ts';
+export { parseTrainParams, type TrainParams, type TrainParamsInput, type ObjectiveName, type GrowPolicy } from './trainParams.ts';
+export { RegTree } from './tree/regTree.ts';
+export { supportedObjectives } from './objective/index.ts';

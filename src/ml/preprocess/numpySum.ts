@@ -1,0 +1,41 @@
+// Float sums in numpy's exact order. scikit-learn's results (variances inside the Yeo-Johnson
+// likelihood, StandardScaler means, np.trapz areas) depend on the summation order at the last
+// bit, and Brent's comparisons can amplify one bit into a different lambda. numpy's
+// `add.reduce` over a contiguous float64 axis feeds the data to its inner loop in buffers of
+// 8192 elements, sums each buffer pairwise (8 accumulators below 128 elements, halving above)
+// and adds the buffer sums left to right starting from 0.
+
+const BUFFER = 8192;
+const BLOCK = 128;
+
+function pairwise(a: ArrayLike<number>, start: number, n: number): number {
+  if (n < 8) {
+    let res = -0.0;
+    for (let i = 0; i < n; i++) res += a[start + i];
+    return res;
+  }
+  if (n <= BLOCK) {
+    let r0 = a[start], r1 = a[start + 1], r2 = a[start + 2], r3 = a[start + 3];
+    let r4 = a[start + 4], r5 = a[start + 5], r6 = a[start + 6], r7 = a[start + 7];
+    let i = 8;
+    const end = n - (n % 8);
+    for (; i < end; i += 8) {
+      const p = start + i;
+      r0 += a[p]; r1 += a[p + 1]; r2 += a[p + 2]; r3 += a[p + 3];
+      r4 += a[p + 4]; r5 += a[p + 5]; r6 += a[p + 6]; r7 += a[p + 7];
+    }
+    let res = (r0 + r1 + (r2 + r3)) + (r4 + r5 + (r6 + r7));
+    for (; i < n; i++) res += a[start + i];
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwise(a, start, n2) + pairwise(a, start + n2, n - n2);
+}
+
+/** `np.sum(a[start:start+length])` for a contiguous float64 array, bit for bit. */
+export function numpySum(a: ArrayLike<number>, start = 0, length = a.length - start): number {
+  let res = 0.0;
+  for (let off = 0; off < length; off += BUFFER) res += pairwise(a, start + off, Math.min(BUFFER, length - off));
+  return res;
+}

@@ -1,0 +1,71 @@
+// Pipeline definition -> KFP v2 PipelineSpec, without side effects.
+//
+//   PipelineDefinition ──checkGraph──> ordered tasks ──┬─ buildComponentSpec  -> components.comp-<c>
+//                                                      ├─ executorSpec        -> deploymentSpec.executors.exec-<c>
+//                                                      ├─ buildTaskSpec       -> root.dag.tasks.<t>
+//                                                      └─ parameterSpec       -> root.inputDefinitions
+//
+// Every executor runs the same entry point with the component name and `{{$}}` (the
+// ExecutorInput JSON); the local runner reads the component name back from these args, so a
+// local run and a KFP run call components the same way.
+import type { ExecutorSpec, PipelineSpec } from '../ir/index.ts';
+import type { AnyComponent, ParamSpec, PipelineDefinition } from '../dsl/index.ts';
+import { checkGraph } from './checkGraph.ts';
+import { buildComponentSpec, componentKey, executorKey, mapValues, parameterSpec } from './componentSpec.ts';
+import { buildTaskSpec } from './taskSpec.ts';
+
+export const SDK_VERSION = 'sealed-0.1.0';
+export const DEFAULT_IMAGE = 'sealed-pipelines:0.1.0';
+export const DEFAULT_EXECUTOR_COMMAND: readonly string[] = ['node', '/app/bin/sealed-executor'];
+
+export interface CompileOptions {
+  /** Container image of every executor. */
+  image?: string;
+  /** Executor command; args `--component <name> --executor-input {{$}}` are appended by the compiler. */
+  command?: readonly string[];
+  sdkVersion?: string;
+  displayName?: string;
+}
+
+export function compilePipeline(def: PipelineDefinition, options: CompileOptions = {}): PipelineSpec {
+  const tasks = checkGraph(def);
+  const components: PipelineSpec['components'] = {};
+  const executors: Record<string, ExecutorSpec> = {};
+  for (const component of uniqueComponents(tasks.map((t) => t.component))) {
+    components[componentKey(component.name)] = buildComponentSpec(component);
+    executors[executorKey(component.name)] = executorSpec(component.name, options);
+  }
+  const spec: PipelineSpec = {
+    pipelineInfo: {
+      name: def.name,
+      ...(options.displayName ? { displayName: options.displayName } : {}),
+      ...(def.description ? { description: def.description } : {}),
+    },
+    schemaVersion: '2.1.0',
+    sdkVersion: options.sdkVersion ?? SDK_VERSION,
+    deploymentSpec: { executors },
+    components,
+    root: { dag: { tasks: Object.fromEntries(tasks.map((t) => [t.name, buildTaskSpec(t)])) } },
+  };
+  const runParams = mapValues(def.parameters as Record<string, ParamSpec>, parameterSpec);
+  if (runParams) spec.root.inputDefinitions = { parameters: runParams };
+  return spec;
+}
+
+export function executorArgs(componentName: string): string[] {
+  return ['--component', componentName, '--executor-input', '{{$}}'];
+}
+
+function executorSpec(componentName: string, options: CompileOptions): ExecutorSpec {
+  return {
+    container: {
+      image: options.image ?? DEFAULT_IMAGE,
+      command: [...(options.command ?? DEFAULT_EXECUTOR_COMMAND)],
+      args: executorArgs(componentName),
+    },
+  };
+}
+
+function uniqueComponents(list: AnyComponent[]): AnyComponent[] {
+  return [...new Map(list.map((c) => [c.name, c])).values()];
+}

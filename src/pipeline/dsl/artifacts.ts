@@ -1,0 +1,57 @@
+// Artifact input and output declarations. Types are KFP's system.* schema titles; the compiler
+// and TypeScript both refuse to connect an output to an input of a different type
+// (system.Artifact inputs accept anything).
+import { PipelineError } from '../../core/index.ts';
+import { isArtifactTypeName, type ArtifactTypeName } from '../ir/index.ts';
+
+export interface ArtifactInputSpec<T extends ArtifactTypeName = ArtifactTypeName, O extends boolean = boolean> {
+  readonly kind: 'artifactInput';
+  readonly type: T;
+  /** An optional input may be left unconnected; `ctx.inputs.<key>` is then undefined. */
+  readonly optional: O;
+  readonly description?: string;
+}
+
+export interface ArtifactOutputSpec<T extends ArtifactTypeName = ArtifactTypeName> {
+  readonly kind: 'artifactOutput';
+  readonly type: T;
+  /** File extension of the local copy: the runner stores output `y` of task `t` as `<runDir>/t/y<extension>`. */
+  readonly extension: string;
+  readonly description?: string;
+}
+
+export type ArtifactInputSpecs = Record<string, ArtifactInputSpec>;
+export type ArtifactOutputSpecs = Record<string, ArtifactOutputSpec>;
+
+// Overloads, not a generic flag: a generic would be widened to `boolean` by the contextual
+// type inside defineComponent, and every input would look required.
+export function artifactInput<T extends ArtifactTypeName>(type: T, options: { optional: true; description?: string }): ArtifactInputSpec<T, true>;
+export function artifactInput<T extends ArtifactTypeName>(type: T, options?: { optional?: false; description?: string }): ArtifactInputSpec<T, false>;
+export function artifactInput<T extends ArtifactTypeName>(type: T, options: { optional?: boolean; description?: string } = {}): ArtifactInputSpec<T> {
+  checkType(type);
+  const spec = { kind: 'artifactInput', type, optional: options.optional ?? false } as const;
+  return options.description === undefined ? spec : { ...spec, description: options.description };
+}
+
+/**
+ * An output artifact, e.g. `artifactOutput('system.Dataset', { extension: '.csv' })`. The
+ * extension only names the local copy; on KFP the artifact lives at the URI KFP chooses.
+ */
+export function artifactOutput<T extends ArtifactTypeName>(
+  type: T,
+  options: { extension?: string; description?: string } = {},
+): ArtifactOutputSpec<T> {
+  checkType(type);
+  const extension = options.extension ?? '';
+  if (extension !== '' && !/^\.[A-Za-z0-9][A-Za-z0-9._-]*$/.test(extension)) {
+    throw new PipelineError('pipeline.badName', { what: 'artifact extension', name: extension, rule: "must look like '.csv'" });
+  }
+  const spec = { kind: 'artifactOutput', type, extension } as const;
+  return options.description === undefined ? spec : { ...spec, description: options.description };
+}
+
+function checkType(type: string): void {
+  if (!isArtifactTypeName(type)) {
+    throw new PipelineError('pipeline.badName', { what: 'artifact type', name: type, rule: 'must be a KFP system.* type such as system.Dataset' });
+  }
+}

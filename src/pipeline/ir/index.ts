@@ -1,0 +1,12 @@
+// Kubeflow Pipelines v2 IR (PipelineSpec) types: the contract between the compiler, the local
+// runner and a KFP cluster.
+export type * from './types.ts';
+export { ARTIFACT_TYPES, ARTIFACT_SCHEMA_VERSION, isArtifactTypeName, artifactTypesCompatible, type ArtifactTypeName } from './artifactTypes.ts';
+export {
+  PARAMETER_TYPES,
+  matchesParameterType,
+  parameterTypesCompatible,
+  describeParameterType,
+  describeValue,
+  type ParameterType,
+} from './parameterTypes.ts';

@@ -1,0 +1,147 @@
+// The local runner: executes a compiled PipelineSpec task by task, calling each component
+// through the same executeComponent entry a KFP container uses.
+//
+//   check run dir, parameters, plan (IR -> tasks in dependency order)
+//   -> write pipeline.json and run.json
+//   -> loop: start ready tasks (all dependencies succeeded) up to `concurrency`
+//   -> on the first failure or cancellation start nothing new (fail fast, like Argo's DAG
+//      default), let running tasks finish, mark the rest 'skipped'
+//   -> run.json final state; resolves with the manifest (never rejects for a task failure).
+import { PipelineError, UsageError, isSealedError } from '../../core/index.ts';
+import type { PipelineSpec } from '../ir/index.ts';
+import type { ComponentRegistry } from '../executor/index.ts';
+import { silentReporter, type RunReporter } from '../report/index.ts';
+import { LocalArtifactStore, type ArtifactStore } from '../store/index.ts';
+import { MANIFEST_KEY, ManifestWriter, SPEC_KEY, type RunManifest, type TaskRecord } from './manifest.ts';
+import { newRunId } from './runId.ts';
+import { resolveRunParameters } from './runParameters.ts';
+import { planTasks, type PlannedTask } from './planTasks.ts';
+import { runTask } from './runTask.ts';
+import type { FinishedOutputs } from './taskExecutorInput.ts';
+
+export interface RunPipelineOptions {
+  /** Folder for this run; it must not already hold a run.json. */
+  runDir: string;
+  parameters?: Record<string, unknown>;
+  /** Tasks run at the same time at most (default 2). */
+  concurrency?: number;
+  reporter?: RunReporter;
+  signal?: AbortSignal;
+  runId?: string;
+  /** Defaults to a LocalArtifactStore rooted at runDir. */
+  store?: ArtifactStore;
+  now?: () => Date;
+}
+
+export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistry, options: RunPipelineOptions): Promise<RunManifest> {
+  const store = options.store ?? new LocalArtifactStore(options.runDir);
+  const reporter = options.reporter ?? silentReporter;
+  const now = options.now ?? (() => new Date());
+  const concurrency = options.concurrency ?? 2;
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+    throw new UsageError('pipeline.paramRange', { owner: 'the local runner', param: 'concurrency', bound: '>= 1', got: String(concurrency) });
+  }
+  const runParameters = resolveRunParameters(spec, options.parameters ?? {});
+  const plan = planTasks(spec, registry);
+  if (await store.stat(MANIFEST_KEY)) throw new UsageError('pipeline.runDirInUse', { path: store.uriFor(MANIFEST_KEY) });
+
+  const started = now();
+  const manifest: RunManifest = {
+    id: options.runId ?? newRunId(started),
+    pipeline: spec.pipelineInfo.name,
+    parameters: runParameters,
+    state: 'running',
+    createdAt: started.toISOString(),
+    tasks: Object.fromEntries(plan.map((t): [string, TaskRecord] => [t.name, { state: 'pending', component: t.component.name }])),
+  };
+  await store.put(SPEC_KEY, { bytes: JSON.stringify(spec, null, 2) + '\n' });
+  const writer = new ManifestWriter(store, manifest);
+  writer.save();
+  reporter.runStarted({ runId: manifest.id, pipeline: manifest.pipeline, runDir: options.runDir, tasks: plan.map((t) => t.name) });
+
+  const finished = new Map<string, FinishedOutputs>();
+  const signal = options.signal ?? new AbortController().signal;
+  let firstError: string | undefined;
+  const running = new Map<string, Promise<void>>();
+
+  const start = (task: PlannedTask): Promise<void> => {
+    const record = manifest.tasks[task.name];
+    const t0 = now();
+    Object.assign(record, { state: 'running', startedAt: t0.toISOString() });
+    writer.save();
+    reporter.taskStarted({ task: task.name, component: task.component.name });
+    const ctx = { spec, runParameters, finished, uriFor: (k: string) => store.uriFor(k), store, reporter, signal };
+    return runTask(task, ctx, (r) => {
+      record.parameters = r.parameters;
+      record.inputs = r.inputs;
+    }).then(
+      (result) => {
+        finished.set(task.name, { artifacts: result.outputs, parameters: {} });
+        finish(task.name, t0, { state: 'succeeded', outputs: result.outputs, ...(result.log ? { log: result.log } : {}) });
+      },
+      async (e: unknown) => {
+        const message = errorMessage(e);
+        firstError ??= new PipelineError('pipeline.taskFailed', { task: task.name, reason: message }).message;
+        const log = (await store.stat(`${task.name}/log.txt`).catch(() => undefined)) ? { log: `${task.name}/log.txt` } : {};
+        finish(task.name, t0, { state: 'failed', error: message, ...log });
+      },
+    );
+  };
+
+  const finish = (name: string, t0: Date, update: Partial<TaskRecord>): void => {
+    const t1 = now();
+    const record = manifest.tasks[name];
+    Object.assign(record, update, { finishedAt: t1.toISOString(), durationMs: t1.getTime() - t0.getTime() });
+    writer.save();
+    reporter.taskFinished({
+      task: name,
+      state: record.state as 'succeeded' | 'failed',
+      durationMs: record.durationMs,
+      ...(record.error ? { error: record.error } : {}),
+    });
+  };
+
+  while (true) {
+    const stopping = firstError !== undefined || signal.aborted;
+    if (!stopping) {
+      for (const task of plan) {
+        if (running.size >= concurrency) break;
+        const ready = manifest.tasks[task.name].state === 'pending' && task.dependencies.every((d) => manifest.tasks[d].state === 'succeeded');
+        if (!ready) continue;
+        const p = start(task).finally(() => running.delete(task.name));
+        running.set(task.name, p);
+      }
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+
+  for (const task of plan) {
+    const record = manifest.tasks[task.name];
+    if (record.state !== 'pending') continue;
+    record.state = 'skipped';
+    reporter.taskFinished({ task: task.name, state: 'skipped' });
+  }
+  if (firstError === undefined && signal.aborted) firstError = new PipelineError('pipeline.cancelled', {}).message;
+  const ended = now();
+  manifest.state = firstError === undefined ? 'succeeded' : 'failed';
+  manifest.finishedAt = ended.toISOString();
+  if (firstError !== undefined) manifest.error = firstError;
+  writer.save();
+  await writer.flush();
+  reporter.runFinished({
+    runId: manifest.id,
+    runDir: options.runDir,
+    state: manifest.state,
+    durationMs: ended.getTime() - started.getTime(),
+    ...(firstError !== undefined ? { error: firstError } : {}),
+  });
+  return manifest;
+}
+
+function errorMessage(e: unknown): string {
+  if (isSealedError(e)) return e.message;
+  if (e instanceof Error) return e.message || e.name;
+  return String(e);
+}
+

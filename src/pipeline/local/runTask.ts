@@ -1,0 +1,68 @@
+// Runs one task: outputs are written to a staging folder, and moved to
+// `<task>/<output><extension>` only after the component succeeded; on failure the staging
+// folder is removed, so a run directory never holds a half-written artifact.
+import { executeComponent, type ExecutorOutput } from '../executor/index.ts';
+import type { ArtifactTypeName, ParameterValue } from '../ir/index.ts';
+import type { RunReporter } from '../report/index.ts';
+import type { ArtifactStore } from '../store/index.ts';
+import type { OutputRecord } from './manifest.ts';
+import type { PlannedTask } from './planTasks.ts';
+import { resolveTaskInput, type TaskInputContext } from './taskExecutorInput.ts';
+
+export interface TaskRunContext extends TaskInputContext {
+  store: ArtifactStore;
+  reporter: RunReporter;
+  signal: AbortSignal;
+}
+
+export interface TaskRunResult {
+  parameters: Record<string, ParameterValue>;
+  inputs: Record<string, string>;
+  outputs: Record<string, OutputRecord>;
+  /** Log key, when the task logged anything. */
+  log?: string;
+}
+
+/** Hands the resolved inputs to `onResolved` before running, so the caller can record them. */
+export async function runTask(task: PlannedTask, ctx: TaskRunContext, onResolved: (r: Pick<TaskRunResult, 'parameters' | 'inputs'>) => void): Promise<TaskRunResult> {
+  const outputs = task.component.outputs as Record<string, { type: ArtifactTypeName; extension: string }>;
+  const logKey = `${task.name}/log.txt`;
+  let logged = false;
+  let logWrites: Promise<void> = Promise.resolve();
+  const log = (text: string): void => {
+    logged = true;
+    ctx.reporter.taskLog({ task: task.name, text });
+    logWrites = logWrites.then(() => ctx.store.append(logKey, text.endsWith('\n') ? text : text + '\n'));
+  };
+  const staging = await ctx.store.createStaging(task.name);
+  try {
+    const fileNames = Object.fromEntries(Object.entries(outputs).map(([key, o]) => [key, key + o.extension]));
+    const stagedUris = Object.fromEntries(Object.entries(fileNames).map(([key, f]) => [key, `${staging}/${f}`]));
+    const resolved = resolveTaskInput(task, ctx, stagedUris);
+    onResolved({ parameters: resolved.parameters, inputs: resolved.inputKeys });
+    let result: ExecutorOutput;
+    try {
+      result = await executeComponent(task.component, resolved.executorInput, {
+        signal: ctx.signal,
+        reporter: { log, progress: (u) => ctx.reporter.taskProgress({ task: task.name, ...u }) },
+      });
+    } catch (e) {
+      // The full stack goes to the task log; the run record keeps the one-line message.
+      logWrites = logWrites.then(() => ctx.store.append(logKey, `error: ${(e as Error)?.stack ?? String(e)}\n`));
+      logged = true;
+      throw e;
+    } finally {
+      await logWrites;
+    }
+    const records: Record<string, OutputRecord> = {};
+    for (const [key, fileName] of Object.entries(fileNames)) {
+      const stored = await ctx.store.put(`${task.name}/${fileName}`, { file: stagedUris[key] });
+      const metadata = result.artifacts[key]?.artifacts[0]?.metadata ?? {};
+      records[key] = { path: stored.key, sha256: stored.sha256, size: stored.size, type: outputs[key].type };
+      if (Object.keys(metadata).length > 0) records[key].metadata = metadata;
+    }
+    return { parameters: resolved.parameters, inputs: resolved.inputKeys, outputs: records, ...(logged ? { log: logKey } : {}) };
+  } finally {
+    await ctx.store.discardStaging(staging);
+  }
+}

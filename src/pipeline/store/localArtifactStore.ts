@@ -1,0 +1,99 @@
+// ArtifactStore on the local file system, rooted at a run directory. Staging folders live
+// inside the root so moving an output into place is a same-file-system rename (atomic).
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { IoError, PipelineError, sha256, sha256File, writeFileAtomic } from '../../core/index.ts';
+import type { ArtifactStore, PutSource, StoredObject } from './artifactStore.ts';
+
+export class LocalArtifactStore implements ArtifactStore {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  /** Absolute path of `key`, refusing keys that escape the root. */
+  pathFor(key: string): string {
+    if (key === '' || isAbsolute(key) || key.split(/[\\/]/).includes('..')) throw new PipelineError('pipeline.badStoreKey', { key });
+    return join(this.root, key);
+  }
+
+  /** The key of an absolute path inside the root. */
+  keyFor(path: string): string {
+    return relative(this.root, resolve(path)).split(sep).join('/');
+  }
+
+  uriFor(key: string): string {
+    return this.pathFor(key);
+  }
+
+  async put(key: string, source: PutSource): Promise<StoredObject> {
+    const target = this.pathFor(key);
+    if ('bytes' in source) {
+      await writeFileAtomic(target, source.bytes);
+    } else {
+      await fsp.mkdir(dirname(target), { recursive: true });
+      await fsp.rm(target, { recursive: true, force: true });
+      await fsp.rename(source.file, target).catch((e: Error) => {
+        throw new IoError('io.writeFailed', { path: target, reason: e.message }, { cause: e });
+      });
+    }
+    return (await this.stat(key))!;
+  }
+
+  async get(key: string): Promise<Buffer> {
+    const path = this.pathFor(key);
+    return fsp.readFile(path).catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'ENOENT' ? new IoError('io.notFound', { path }) : new IoError('io.readFailed', { path, reason: e.message });
+    });
+  }
+
+  async stat(key: string): Promise<StoredObject | undefined> {
+    const path = this.pathFor(key);
+    const s = await fsp.stat(path).catch(() => undefined);
+    if (!s) return undefined;
+    if (s.isFile()) return { key, sha256: await sha256File(path), size: s.size, kind: 'file' };
+    const files = await listFiles(path);
+    let size = 0;
+    const lines: string[] = [];
+    for (const f of files) {
+      size += (await fsp.stat(join(path, f))).size;
+      lines.push(`${f}\0${await sha256File(join(path, f))}\n`);
+    }
+    return { key, sha256: sha256(lines.join('')), size, kind: 'directory' };
+  }
+
+  async list(prefix = ''): Promise<string[]> {
+    const base = prefix === '' ? this.root : this.pathFor(prefix);
+    const s = await fsp.stat(base).catch(() => undefined);
+    if (!s) return [];
+    if (s.isFile()) return [prefix];
+    return (await listFiles(base)).map((f) => (prefix === '' ? f : `${prefix.replace(/\/$/, '')}/${f}`));
+  }
+
+  async append(key: string, text: string): Promise<void> {
+    const path = this.pathFor(key);
+    await fsp.mkdir(dirname(path), { recursive: true });
+    await fsp.appendFile(path, text);
+  }
+
+  async createStaging(key: string): Promise<string> {
+    const path = this.pathFor(`${key}/.staging-${randomBytes(4).toString('hex')}`);
+    await fsp.mkdir(path, { recursive: true });
+    return path;
+  }
+
+  async discardStaging(path: string): Promise<void> {
+    await fsp.rm(path, { recursive: true, force: true });
+  }
+}
+
+/** Relative POSIX paths of all files below `dir`, sorted. */
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await fsp.readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+    .sort();
+}

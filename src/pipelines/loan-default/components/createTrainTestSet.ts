@@ -1,0 +1,48 @@
+// Step 2 — shuffled 75/25 split. `random` is scikit-learn's train_test_split row for row (the
+// reference); `grouped` keeps every augmented copy of a source row on one side, so near
+// duplicates cannot leak from train into test and inflate the AUC.
+import { groupedTrainTestSplit, trainTestSplit } from '../../../ml/index.ts';
+import { artifactInput, artifactOutput, defineComponent, doubleParam, integerParam, stringParam } from '../../../pipeline/index.ts';
+import { readRawDataset, SOURCE_ROW_COLUMN, writeFeatures, writeLabels } from '../datasetFiles.ts';
+import { LABEL_COLUMN } from '../schema.ts';
+
+export const createTrainTestSet = defineComponent({
+  name: 'create-train-test-set',
+  description: 'Splits the dataset into shuffled train and test sets (random = the reference split, grouped = leakage-free)',
+  inputs: { data: artifactInput('system.Dataset') },
+  parameters: {
+    test_size: doubleParam(0.25, { exclusiveMin: 0, exclusiveMax: 1 }),
+    seed: integerParam(0, { min: 0, max: 0xffffffff }),
+    split: stringParam('random', { enum: ['random', 'grouped'] }),
+  },
+  outputs: {
+    x_train_data: artifactOutput('system.Dataset', { extension: '.csv' }),
+    y_train_data: artifactOutput('system.Dataset', { extension: '.csv' }),
+    x_test_data: artifactOutput('system.Dataset', { extension: '.csv' }),
+    y_test_data: artifactOutput('system.Dataset', { extension: '.csv' }),
+  },
+  run: async (ctx) => {
+    const { test_size: testSize, seed, split } = ctx.parameters;
+    const data = await readRawDataset(ctx.inputs.data.path);
+    const options = { testSize, seed };
+    let indices;
+    if (split === 'grouped') {
+      // Without augmentation every row is its own group.
+      const groups = data.has(SOURCE_ROW_COLUMN)
+        ? Int32Array.from(data.numeric(SOURCE_ROW_COLUMN).values)
+        : Int32Array.from({ length: data.numRows }, (_, i) => i);
+      indices = groupedTrainTestSplit(groups, options);
+    } else {
+      indices = trainTestSplit(data.numRows, options);
+    }
+    const train = data.take(indices.train);
+    const test = data.take(indices.test);
+    ctx.log(`${split} split of ${data.numRows} rows: ${train.numRows} train, ${test.numRows} test`);
+    await writeFeatures(train, ctx.outputs.x_train_data.path);
+    await writeLabels(train.numeric(LABEL_COLUMN).values, ctx.outputs.y_train_data.path);
+    await writeFeatures(test, ctx.outputs.x_test_data.path);
+    await writeLabels(test.numeric(LABEL_COLUMN).values, ctx.outputs.y_test_data.path);
+    ctx.outputs.x_train_data.setMetadata({ rows: train.numRows });
+    ctx.outputs.x_test_data.setMetadata({ rows: test.numRows });
+  },
+});

@@ -1,0 +1,56 @@
+// Step 1 — load the credit-risk CSV (or generate the embedded synthetic default) and, when
+// data_size asks for more rows than the source has, augment it as the reference does.
+import { rm } from 'node:fs/promises';
+import { fetchDataSource, numericColumn, Table } from '../../../data/index.ts';
+import { augmentRows } from '../../../ml/index.ts';
+import { artifactOutput, defineComponent, integerParam, stringParam } from '../../../pipeline/index.ts';
+import { CREDIT_RISK_AUGMENT_SPEC } from '../augmentSpec.ts';
+import { readRawDataset, SOURCE_ROW_COLUMN, writeRawDataset } from '../datasetFiles.ts';
+import { LABEL_COLUMN } from '../schema.ts';
+import { DEFAULT_SYNTHETIC_ROWS, generateSyntheticCreditRisk } from '../syntheticData.ts';
+
+export const loadData = defineComponent({
+  name: 'load-data',
+  description: 'Loads the credit-risk dataset (embedded synthetic data when data_url is empty) and augments it to data_size rows',
+  parameters: {
+    data_url: stringParam(''),
+    data_size: integerParam(0, { min: 0, max: 100_000_000 }),
+    seed: integerParam(0, { min: 0, max: 0xffffffff }),
+  },
+  outputs: { credit_risk_dataset: artifactOutput('system.Dataset', { extension: '.csv' }) },
+  run: async (ctx) => {
+    const { data_url: url, data_size: dataSize, seed } = ctx.parameters;
+    const out = ctx.outputs.credit_risk_dataset;
+    let table: Table;
+    if (url === '') {
+      table = generateSyntheticCreditRisk({ rows: DEFAULT_SYNTHETIC_ROWS, seed });
+      ctx.log(`SYNTHETIC DATA: no data_url given, generated ${table.numRows} synthetic credit-risk rows (seed ${seed}); not real applicants`);
+      out.setMetadata({ source: 'embedded-synthetic', synthetic: true, sourceRows: table.numRows });
+    } else {
+      // Downloaded next to the output so a failure leaves nothing but the staging folder.
+      const download = `${out.path}.source`;
+      try {
+        const fetched = await fetchDataSource(url, { destPath: download });
+        ctx.log(`read ${fetched.bytes} bytes from ${fetched.source} (sha256 ${fetched.sha256})`);
+        table = await readRawDataset(download, fetched.kind === 'file' ? url : fetched.source);
+        out.setMetadata({ source: fetched.source, synthetic: false, sourceRows: table.numRows, sourceSha256: fetched.sha256 });
+      } finally {
+        await rm(download, { force: true });
+      }
+    }
+    if (dataSize > 0 && dataSize >= table.numRows) {
+      const { table: grown, sourceRow } = augmentRows(table.drop([SOURCE_ROW_COLUMN].filter((c) => table.has(c))), {
+        dataSize,
+        seed,
+        label: LABEL_COLUMN,
+        spec: CREDIT_RISK_AUGMENT_SPEC,
+      });
+      ctx.log(`augmented ${table.numRows} rows to ${grown.numRows} (seed ${seed})`);
+      table = new Table([...grown.columns, numericColumn(SOURCE_ROW_COLUMN, Float64Array.from(sourceRow))]);
+    } else if (dataSize > 0) {
+      ctx.log(`data_size ${dataSize} is below the ${table.numRows} source rows: data used as is (as the reference does)`);
+    }
+    out.setMetadata({ rows: table.numRows });
+    await writeRawDataset(table, out.path);
+  },
+});

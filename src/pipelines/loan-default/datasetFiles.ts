@@ -1,0 +1,94 @@
+// How the loan-default steps read and write their files. Every file format of the pipeline is
+// decided here, so the components only say which file they need:
+//   raw dataset   CSV with header, the 12 reference columns (+ `source_row` after augmentation)
+//   x_*           CSV with header, the 11 feature columns
+//   y_*           one column, no header
+//   x_*_processed no header, dense float matrix
+import { open } from 'node:fs/promises';
+import { DataError, IoError } from '../../core/index.ts';
+import { numericColumn, readCsvFile, Table, tableFromMatrix, tableToMatrix, writeCsv, type Schema } from '../../data/index.ts';
+import { creditRiskSchema, FEATURE_COLUMNS, LABEL_COLUMN } from './schema.ts';
+
+/** Column added by augmentation: the index of the source row each row was made from. */
+export const SOURCE_ROW_COLUMN = 'source_row';
+
+const featureSchema: Schema = { columns: creditRiskSchema.columns.filter((c) => c.name !== LABEL_COLUMN) };
+const labelSchema: Schema = { columns: creditRiskSchema.columns.filter((c) => c.name === LABEL_COLUMN) };
+const sourceRowSchema: Schema = {
+  columns: [...creditRiskSchema.columns, { name: SOURCE_ROW_COLUMN, type: 'integer', nullable: false }],
+};
+
+/** The raw credit-risk CSV, checked against the reference schema (label must be 0/1). */
+export async function readRawDataset(path: string, fileName?: string): Promise<Table> {
+  const header = await readHeader(path);
+  const schema = header.includes(SOURCE_ROW_COLUMN) ? sourceRowSchema : creditRiskSchema;
+  return readCsvFile(path, { schema, fileName: fileName ?? path });
+}
+
+export function writeRawDataset(table: Table, path: string): Promise<void> {
+  return writeCsv(table, path);
+}
+
+export function readFeatures(path: string): Promise<Table> {
+  return readCsvFile(path, { schema: featureSchema });
+}
+
+export function writeFeatures(table: Table, path: string): Promise<void> {
+  return writeCsv(table.select(FEATURE_COLUMNS), path);
+}
+
+export async function readLabels(path: string): Promise<Float64Array> {
+  const t = await readCsvFile(path, { header: false, columnNames: [LABEL_COLUMN], schema: labelSchema });
+  return t.numeric(LABEL_COLUMN).values;
+}
+
+export function writeLabels(labels: Float64Array, path: string): Promise<void> {
+  return writeCsv(new Table([numericColumn(LABEL_COLUMN, labels)]), path, { header: false });
+}
+
+export interface Matrix {
+  data: Float64Array;
+  rows: number;
+  cols: number;
+}
+
+const matrixNames = (cols: number): string[] => Array.from({ length: cols }, (_, j) => `f${j}`);
+
+/** A headerless numeric CSV as a row-major matrix; the column count comes from the first line. */
+export async function readMatrix(path: string): Promise<Matrix> {
+  const first = await readFirstLine(path);
+  if (first === '') throw new DataError('loanDefault.emptyMatrix', { path });
+  const names = matrixNames(first.split(',').length);
+  const t = await readCsvFile(path, { header: false, columnNames: names });
+  for (const c of t.columns) {
+    if (c.kind !== 'numeric') throw new DataError('loanDefault.matrixNotNumeric', { path, column: names.indexOf(c.name) + 1 });
+  }
+  return { data: tableToMatrix(t), rows: t.numRows, cols: names.length };
+}
+
+export function writeMatrix(m: Matrix, path: string): Promise<void> {
+  return writeCsv(tableFromMatrix(m.data, m.rows, m.cols, matrixNames(m.cols)), path, { header: false });
+}
+
+async function readHeader(path: string): Promise<string[]> {
+  return (await readFirstLine(path)).replace(/^\uFEFF/, '').split(',').map((s) => s.trim().replace(/^"|"$/g, ''));
+}
+
+async function readFirstLine(path: string): Promise<string> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new IoError('io.notFound', { path });
+    throw new IoError('io.readFailed', { path, reason: (e as Error).message });
+  }
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const text = buf.subarray(0, bytesRead).toString('utf8');
+    const end = text.search(/\r|\n/);
+    return end < 0 ? text : text.slice(0, end);
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,43 @@
+// The loan-default pipeline: the reference's seven steps wired by artifact flow. This one
+// definition runs locally (`sealed run`) and compiles to Kubeflow Pipelines.
+import { definePipeline, integerParam, stringParam } from '../../pipeline/index.ts';
+import { batchInference } from './components/batchInference.ts';
+import { compileModel } from './components/compileModel.ts';
+import { createTrainTestSet } from './components/createTrainTestSet.ts';
+import { loadData } from './components/loadData.ts';
+import { plotRocCurve } from './components/plotRocCurve.ts';
+import { preprocessFeatures } from './components/preprocessFeatures.ts';
+import { trainModel } from './components/trainModel.ts';
+
+export const loanDefaultComponents = [loadData, createTrainTestSet, preprocessFeatures, trainModel, compileModel, batchInference, plotRocCurve];
+
+export const loanDefaultPipeline = definePipeline({
+  name: 'loan-default',
+  description: 'Loan default risk: load + augment, split, preprocess, train gradient-boosted trees, compile, batch inference, ROC curve',
+  parameters: {
+    data_url: stringParam(''),
+    data_size: integerParam(0, { min: 0, max: 100_000_000 }),
+    seed: integerParam(0, { min: 0, max: 0xffffffff }),
+    split: stringParam('random', { enum: ['random', 'grouped'] }),
+    threads: integerParam(0, { min: 0, max: 1024 }),
+  },
+  summary: { task: 'batch-inference', output: 'metrics' },
+  build: (p, params) => {
+    const load = p.task(loadData, { params: { data_url: params.data_url, data_size: params.data_size, seed: params.seed } });
+    const split = p.task(createTrainTestSet, {
+      inputs: { data: load.outputs.credit_risk_dataset },
+      // One seed for the run: with the default 0 this is the reference's random_state=0.
+      params: { test_size: 0.25, seed: params.seed, split: params.split },
+    });
+    const pre = p.task(preprocessFeatures, { inputs: { x_train: split.outputs.x_train_data, x_test: split.outputs.x_test_data } });
+    const model = p.task(trainModel, {
+      inputs: { x_train: pre.outputs.x_train_processed, y_train: split.outputs.y_train_data },
+      params: { nthread: params.threads },
+    });
+    const compiled = p.task(compileModel, { inputs: { model: model.outputs.model } });
+    const scored = p.task(batchInference, {
+      inputs: { x_test: pre.outputs.x_test_processed, y_test: split.outputs.y_test_data, compiled_model: compiled.outputs.compiled_model },
+    });
+    p.task(plotRocCurve, { inputs: { prediction_data: scored.outputs.prediction_data } });
+  },
+});

@@ -1,0 +1,147 @@
+// Draws the ROC curve for the `roc_plot` artifact without a browser:
+//
+//   curve -> vega-lite spec -> vega spec (compile) -> SVG (headless View, renderer 'none')
+//         -> PNG (resvg, system fonts) -> one self-contained HTML page (inline SVG + PNG link)
+//
+// The page loads nothing from outside (a CSP forbids it), so it displays the same in the
+// Kubeflow UI, our dashboard or a file browser.
+import { Resvg } from '@resvg/resvg-js';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { parse, View } from 'vega';
+import { UsageError } from '../../core/errors.ts';
+
+export interface RocCurve {
+  fpr: ArrayLike<number>;
+  tpr: ArrayLike<number>;
+  thresholds?: ArrayLike<number>;
+  auc: number;
+}
+
+export interface RocPlot {
+  svg: string;
+  png: Uint8Array;
+  html: string;
+}
+
+export interface RocPlotOptions {
+  /** Curves longer than this are thinned for drawing (endpoints kept). Default 2000. */
+  maxPoints?: number;
+  /** Font resvg uses for the PNG. Default 'DejaVu Sans', falling back to the first system font. */
+  fontFamily?: string;
+  /** PNG pixels per SVG pixel. Default 2. */
+  pngScale?: number;
+}
+
+const SIZE = 420;
+const CURVE_COLOR = '#1f77b4';
+const CHANCE_COLOR = '#888888';
+
+export async function renderRocPlot(curve: RocCurve, options: RocPlotOptions = {}): Promise<RocPlot> {
+  checkCurve(curve);
+  const aucText = `AUC = ${curve.auc.toFixed(4)}`;
+  const points = thinIndices(curve.fpr.length, options.maxPoints ?? 2000).map((i) => ({ fpr: curve.fpr[i], tpr: curve.tpr[i] }));
+  const svg = await renderSvg(rocSpec(points, aucText));
+  const png = renderPng(svg, options.fontFamily ?? 'DejaVu Sans', options.pngScale ?? 2);
+  return { svg, png, html: rocHtml(svg, png, aucText) };
+}
+
+function checkCurve(c: RocCurve): void {
+  const bad = (problem: string) => new UsageError('roc.badCurve', { problem });
+  if (c.fpr.length !== c.tpr.length) throw bad(`fpr has ${c.fpr.length} points, tpr ${c.tpr.length}`);
+  if (c.thresholds !== undefined && c.thresholds.length !== c.fpr.length) throw bad(`thresholds has ${c.thresholds.length} points, fpr ${c.fpr.length}`);
+  if (c.fpr.length < 2) throw bad('a curve needs at least 2 points');
+  if (!(c.auc >= 0 && c.auc <= 1)) throw bad(`AUC ${c.auc} is not in [0, 1]`);
+}
+
+/** Evenly spaced indices of 0..n-1, at most `max` of them, always including 0 and n-1. */
+export function thinIndices(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const m = Math.max(2, max);
+  return Array.from({ length: m }, (_, i) => Math.round((i * (n - 1)) / (m - 1)));
+}
+
+export function rocSpec(points: { fpr: number; tpr: number }[], aucText: string): TopLevelSpec {
+  const curveName = `ROC curve (${aucText})`;
+  const chanceName = 'Chance';
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: { domain: [curveName, chanceName], range: [CURVE_COLOR, CHANCE_COLOR] },
+    legend: { orient: 'bottom-right', labelLimit: 300, labelFontSize: 12 },
+  } as const;
+  const axis = (title: string) => ({ title, tickCount: 5, grid: true, format: '.1f' });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Receiver operating characteristic', subtitle: aucText, anchor: 'start', fontSize: 15, subtitleFontSize: 13 },
+    width: SIZE,
+    height: SIZE,
+    background: 'white',
+    config: { font: 'sans-serif', view: { stroke: '#cccccc' } },
+    layer: [
+      {
+        data: { values: [{ fpr: 0, tpr: 0, series: chanceName }, { fpr: 1, tpr: 1, series: chanceName }] },
+        mark: { type: 'line', strokeDash: [6, 4], strokeWidth: 1.5 },
+        encoding: {
+          x: { field: 'fpr', type: 'quantitative', scale: { domain: [0, 1] }, axis: axis('False positive rate') },
+          y: { field: 'tpr', type: 'quantitative', scale: { domain: [0, 1] }, axis: axis('True positive rate') },
+          color,
+        },
+      },
+      {
+        data: { values: points.map((p, i) => ({ ...p, i, series: curveName })) },
+        mark: { type: 'line', strokeWidth: 2, interpolate: 'linear' },
+        encoding: {
+          x: { field: 'fpr', type: 'quantitative' },
+          y: { field: 'tpr', type: 'quantitative' },
+          // Draw in data order: vertical steps share an x, so sorting by x could scramble them.
+          order: { field: 'i', type: 'quantitative' },
+          color,
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+function renderPng(svg: string, fontFamily: string, scale: number): Uint8Array {
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: fontFamily, sansSerifFamily: fontFamily },
+    logLevel: 'off',
+  });
+  return new Uint8Array(resvg.render().asPng());
+}
+
+function rocHtml(svg: string, png: Uint8Array, aucText: string): string {
+  const pngUri = `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+<title>ROC curve (${aucText})</title>
+<style>
+body { font-family: sans-serif; margin: 1.5rem; color: #222; }
+figure { margin: 0; }
+a { color: ${CURVE_COLOR}; }
+</style>
+</head>
+<body>
+<figure>
+${svg}
+<figcaption>${aucText} &middot; <a download="roc_curve.png" href="${pngUri}">Download roc_curve.png</a></figcaption>
+</figure>
+</body>
+</html>
+`;
+}

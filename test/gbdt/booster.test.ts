@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DataError, UsageError } from '../../src/core/index.ts';
+import { Booster, denseMatrix, train } from '../../src/gbdt/index.ts';
+import { fixtureModelText, loadFixtures, maxAbsDiff } from './fixtureData.ts';
+
+const fx = loadFixtures();
+const labelsOf = (label: 'bin' | 'reg') => (label === 'bin' ? fx.yBin : fx.yReg);
+
+test('Python XGBoost 1.7 models load and predict within 1e-6 of XGBoost (margin and output)', () => {
+  for (const [name, m] of Object.entries(fx.models)) {
+    const b = Booster.fromXgboostJson(fixtureModelText(name));
+    assert.ok(maxAbsDiff(b.predict(fx.x, { outputMargin: true }), m.margin) <= 1e-6, name);
+    assert.ok(maxAbsDiff(b.predict(fx.x), m.prediction) <= 1e-6, name);
+  }
+});
+
+test('training with XGBoost parameters on the fixture data reproduces XGBoost trees and predictions', () => {
+  for (const [name, m] of Object.entries(fx.models)) {
+    const ours = train(fx.x, labelsOf(m.label), m.params);
+    assert.ok(maxAbsDiff(ours.predict(fx.x, { outputMargin: true }), m.margin) <= 1e-5, name);
+    const theirs = Booster.fromXgboostJson(fixtureModelText(name)).model.trees;
+    assert.equal(ours.model.trees.length, theirs.length, name);
+    ours.model.trees.forEach((t, i) => {
+      const u = theirs[i];
+      assert.equal(t.numNodes, u.numNodes, `${name} tree ${i}`);
+      const n = t.numNodes;
+      assert.deepEqual(t.left.subarray(0, n), u.left, `${name} tree ${i}`);
+      assert.deepEqual(t.splitIndex.subarray(0, n), u.splitIndex, `${name} tree ${i}`);
+      assert.deepEqual(t.defaultLeft.subarray(0, n), u.defaultLeft, `${name} tree ${i}`);
+      assert.ok(maxAbsDiff(t.splitCondition.subarray(0, n), u.splitCondition) <= 1e-6, `${name} tree ${i}`);
+    });
+  }
+});
+
+test('saving and loading our model is lossless, and the saved text is stable', () => {
+  const m = fx.models.binary_depthwise;
+  const b = train(fx.x, fx.yBin, m.params);
+  const text = b.toXgboostJson();
+  const back = Booster.fromXgboostJson(text);
+  assert.deepEqual(back.predict(fx.x), b.predict(fx.x));
+  assert.equal(back.toXgboostJson(), text);
+  const parsed = JSON.parse(text);
+  assert.deepEqual(parsed.version, [1, 7, 4]);
+  assert.equal(parsed.learner.learner_model_param.base_score, '5E-1');
+  assert.equal(parsed.learner.gradient_booster.model.trees[0].parents[0], 2147483647);
+  assert.equal(text.match(/"split_type"/g)?.length, m.params.num_boost_round);
+});
+
+test('Python model round trip keeps every tree array exactly', () => {
+  const text = fixtureModelText('binary_lossguide');
+  const resaved = JSON.parse(Booster.fromXgboostJson(text).toXgboostJson());
+  const original = JSON.parse(text);
+  assert.deepEqual(resaved.learner.gradient_booster.model.trees, original.learner.gradient_booster.model.trees);
+  assert.deepEqual(resaved.learner.attributes, original.learner.attributes);
+});
+
+test('training is deterministic and reports progress', () => {
+  const rounds: number[] = [];
+  const a = train(fx.x, fx.yBin, { max_depth: 3, num_boost_round: 4 }, { onRound: (r, total) => rounds.push(r * 10 + total) });
+  const b = train(fx.x, fx.yBin, { max_depth: 3, num_boost_round: 4 });
+  assert.equal(a.toXgboostJson(), b.toXgboostJson());
+  assert.deepEqual(rounds, [14, 24, 34, 44]);
+});
+
+test('bad parameters name the parameter', () => {
+  const x = denseMatrix(Float64Array.from([1, 2]), 2, 1);
+  const y = [0, 1];
+  assert.throws(() => train(x, y, { max_dept: 3 }), (e: unknown) => e instanceof UsageError && /max_dept/.test(e.message));
+  assert.throws(() => train(x, y, { eta: -1 }), (e: unknown) => e instanceof UsageError && /'eta'/.test(e.message));
+  assert.throws(() => train(x, y, { max_depth: 2.5 }), /max_depth/);
+  assert.throws(() => train(x, y, { eta: 0.1, learning_rate: 0.2 }), /given twice/);
+  assert.throws(() => train(x, y, { objective: 'multi:softmax' }), /objective/);
+  assert.throws(() => train(x, y, { base_score: 1 }), /base_score/);
+  assert.throws(() => train(x, y, { eval_metric: 'mape2' }), /eval_metric/);
+  assert.throws(() => train(x, y, { tree_method: 'exact' }), /tree_method/);
+});
+
+test('bad labels and matrices are DataErrors with the row', () => {
+  const x = denseMatrix(Float64Array.from([1, 2, 3]), 3, 1);
+  assert.throws(() => train(x, [0, 2, 1], {}), (e: unknown) => e instanceof DataError && /row 1/.test(e.message));
+  assert.throws(() => train(x, [0, NaN, 1], {}), (e: unknown) => e instanceof DataError && /NaN/.test(e.message));
+  assert.throws(() => train(x, [0, 1], {}), /2 labels for 3/);
+  assert.throws(() => train(x, [0, NaN, 1], { objective: 'reg:squarederror' }), DataError);
+  const inf = denseMatrix(Float64Array.from([1, Infinity]), 2, 1);
+  assert.throws(() => train(inf, [0, 1], {}), /row 1, column 0/);
+  assert.throws(() => denseMatrix(new Float64Array(3), 2, 2), DataError);
+});
