@@ -1,9 +1,8 @@
 // The seam between the CLI and the pipeline it runs. The CLI knows a pipeline only through a
 // PipelineEntry: its definition, a registry of its components and a mapping from `sealed run`
-// options to run parameters. The default entry is loaded from src/pipelines/loan-default,
-// which must export `loanDefaultPipeline` and `loanDefaultComponents` (array or record) and
-// may export `loanDefaultRunParameters(options)` to override the generic option mapping.
-import { PipelineError, UsageError } from '../core/index.ts';
+// options to run parameters (tests inject toy pipelines through the same seam).
+import { UsageError } from '../core/index.ts';
+import { loanDefaultComponents, loanDefaultPipeline } from '../pipelines/loan-default/index.ts';
 import { ComponentRegistry, type AnyComponent, type ParameterValue, type PipelineDefinition } from '../pipeline/index.ts';
 
 /** What `sealed run` was given; undefined means "not given". */
@@ -61,27 +60,5 @@ export function pipelineEntry(
   return { pipeline, registry, runOptionsToParameters: runOptionsToParameters ?? defaultRunOptionsToParameters(pipeline) };
 }
 
-const LOAN_DEFAULT_MODULE = new URL('../pipelines/loan-default/index.ts', import.meta.url);
-
-interface LoanDefaultModule {
-  loanDefaultPipeline?: PipelineDefinition;
-  loanDefaultComponents?: Iterable<AnyComponent> | Record<string, AnyComponent>;
-  loanDefaultRunParameters?: PipelineEntry['runOptionsToParameters'];
-}
-
-export const loanDefaultCatalog: PipelineCatalog = async () => {
-  const where = 'src/pipelines/loan-default/index.ts';
-  let mod: LoanDefaultModule;
-  try {
-    // Imported by URL so the CLI type-checks and starts before that module exists.
-    mod = (await import(LOAN_DEFAULT_MODULE.href)) as LoanDefaultModule;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('loan-default')) {
-      throw new PipelineError('cli.pipelineUnavailable', { module: where, reason: 'it does not exist yet' }, { cause: e });
-    }
-    throw e;
-  }
-  if (!mod.loanDefaultPipeline) throw new PipelineError('cli.pipelineUnavailable', { module: where, reason: 'it does not export loanDefaultPipeline' });
-  return pipelineEntry(mod.loanDefaultPipeline, mod.loanDefaultComponents, mod.loanDefaultRunParameters);
-};
+/** The default pipeline of `sealed run`: the loan-default pipeline. */
+export const loanDefaultCatalog: PipelineCatalog = async () => pipelineEntry(loanDefaultPipeline, loanDefaultComponents);

@@ -20,3 +20,18 @@ export function formatMetrics(metrics: Record<string, JsonValue>): string[] {
     return `  ${k.padEnd(width)}  ${text}`;
   });
 }
+
+/**
+ * Notices a component wants the person running the pipeline to see (e.g. that the data was
+ * synthetic): every output metadata key `notice` holding a string, in task order.
+ */
+export function runNotices(manifest: RunManifest): string[] {
+  const out: string[] = [];
+  for (const task of Object.values(manifest.tasks)) {
+    for (const output of Object.values(task.outputs ?? {})) {
+      const notice = output.metadata?.notice;
+      if (typeof notice === 'string') out.push(notice);
+    }
+  }
+  return out;
+}

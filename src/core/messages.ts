@@ -93,6 +93,7 @@ export const messages = {
   'gbdt.badFeatureValue': msg((a: { row: number; column: number; value: string }) => `feature value ${a.value} at row ${a.row}, column ${a.column} is not finite (use NaN for missing)`),
   'gbdt.labelCount': msg((a: { labels: number; rows: number }) => `got ${a.labels} labels for ${a.rows} matrix rows`),
   'gbdt.badLabel': msg((a: { objective: string; row: number; value: string; expected: string }) => `label ${a.value} at row ${a.row} is invalid for ${a.objective}: labels must be ${a.expected}`),
+  'gbdt.compiledInvalid': msg((a: { file: string; reason: string }) => `${a.file} is not a valid compiled model: ${a.reason}`),
   'gbdt.featureCount': msg((a: { expected: number; got: number }) => `model expects ${a.expected} features, matrix has ${a.got} columns`),
   'gbdt.modelInvalid': msg((a: { reason: string }) => `invalid XGBoost JSON model: ${a.reason}`),
   'gbdt.modelUnsupported': msg((a: { what: string }) => `unsupported XGBoost model: ${a.what}`),
@@ -142,7 +143,6 @@ export const messages = {
   'cli.usage': msg((a: { reason: string }) => a.reason),
   'cli.unknownOption': msg((a: { option: string; command: string; known: readonly string[] }) => `unknown option ${a.option} for ${a.command} (options: ${a.known.join(', ') || 'none'})`),
   'cli.missingOption': msg((a: { option: string; command: string }) => `${a.command} needs ${a.option}`),
-  'cli.pipelineUnavailable': msg((a: { module: string; reason: string }) => `pipeline module ${a.module} is not available: ${a.reason}`),
   'cli.runOptionUnsupported': msg((a: { option: string; pipeline: string }) => `option ${a.option} is not supported by pipeline '${a.pipeline}' (it has no parameter for it)`),
   'cli.runFailed': msg((a: { runDir: string; reason: string }) => `run failed (${a.runDir}): ${a.reason}`),
 } as const;

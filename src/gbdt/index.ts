@@ -7,3 +7,4 @@ export { toXgboostJson, fromXgboostJson, XGBOOST_JSON_VERSION } from './io/xgboo
 export { parseTrainParams, type TrainParams, type TrainParamsInput, type ObjectiveName, type GrowPolicy } from './trainParams.ts';
 export { RegTree } from './tree/regTree.ts';
 export { supportedObjectives } from './objective/index.ts';
+export * from './compiled/index.ts';

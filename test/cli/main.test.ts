@@ -1,9 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { DataError } from '../../src/core/index.ts';
-import { loanDefaultCatalog } from '../../src/cli/pipelineCatalog.ts';
 import { runCli } from './helpers.ts';
 
 test('help and version exit 0 on stdout; no command prints help and exits 2', async () => {
@@ -31,10 +28,3 @@ test('errors print one line; exit code follows the error; stacks only with SEALE
   assert.deepEqual([typed.code, typed.stderr], [1, 'sealed: file is empty: x.csv\n']);
 });
 
-const loanDefaultIndex = fileURLToPath(new URL('../../src/pipelines/loan-default/index.ts', import.meta.url));
-
-test('without the loan-default module, the default catalog fails cleanly', { skip: existsSync(loanDefaultIndex) && 'loan-default exists' }, async () => {
-  await assert.rejects(loanDefaultCatalog(), /pipeline module src\/pipelines\/loan-default\/index.ts is not available: it does not exist yet/);
-  const r = await runCli(['run'], { catalog: undefined });
-  assert.deepEqual([r.code, r.stderr], [1, 'sealed: pipeline module src/pipelines/loan-default/index.ts is not available: it does not exist yet\n']);
-});

@@ -6,7 +6,7 @@ import { compilePipeline, newRunId, runPipeline, validateParameters } from '../.
 import type { CliIo } from '../io.ts';
 import type { PipelineCatalog, RunOptions } from '../pipelineCatalog.ts';
 import { terminalReporter } from '../progress/terminalReporter.ts';
-import { formatMetrics, summaryMetrics } from '../summary.ts';
+import { formatMetrics, runNotices, summaryMetrics } from '../summary.ts';
 
 export interface RunCommandOptions extends Partial<RunOptions> {
   runDir?: string;
@@ -32,6 +32,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo, catalog:
   const shown = displayPath(io.cwd, runDir);
   if (manifest.state === 'succeeded') {
     io.stdout.write(`results: ${shown}\n`);
+    for (const notice of runNotices(manifest)) io.stdout.write(`note: ${notice}\n`);
     if (Object.keys(metrics).length > 0) io.stdout.write(['metrics:', ...formatMetrics(metrics)].join('\n') + '\n');
   }
   if (options.json) io.stdout.write(JSON.stringify({ runDir, state: manifest.state, metrics }) + '\n');

@@ -3,4 +3,5 @@ export { parseCsv, readCsvFile, readCsvBatches } from './readCsv.ts';
 export type { CsvReadOptions } from './readOptions.ts';
 export { DEFAULT_NA_VALUES } from './naValues.ts';
 export { parseNumberBytes, parseNumberText } from './parseNumber.ts';
+export { writeMatrixCsv, type MatrixCsvOptions } from './writeMatrixCsv.ts';
 export { writeCsv, formatCsv, csvChunks, quoteField, type CsvWriteOptions, type CsvFormatter } from './writeCsv.ts';

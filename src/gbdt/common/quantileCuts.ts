@@ -42,14 +42,13 @@ export function buildQuantileCuts(m: DenseMatrix, maxBin: number): QuantileCuts 
       const v = data[i];
       if (v === v) column[n++] = v;
     }
-    const sorted = column.subarray(0, n).sort();
     const cuts: number[] = [];
     if (n === 0) {
       minValues[f] = EPS;
       cuts.push(f32(EPS + f32(EPS + EPS)));
     } else {
       const intermediate = Math.min(n, maxBin * SKETCH_FACTOR);
-      const reduced = pruneSummary(exactSummary(sorted, n), intermediate);
+      const reduced = pruneSummary(columnSummary(column, n), intermediate);
       const maxNumBins = Math.min(intermediate, maxBin);
       const summary = pruneSummary(reduced, maxNumBins + 1);
       const mval = summary.values[0];
@@ -61,6 +60,35 @@ export function buildQuantileCuts(m: DenseMatrix, maxBin: number): QuantileCuts 
     perFeature.push(cuts);
   }
   return pack(perFeature, minValues);
+}
+
+/** Columns with at most this many distinct values are counted with a map instead of sorted. */
+const FEW_DISTINCT = 1024;
+
+/** Exact summary of column[0..n); one-hot and integer-coded columns avoid a full sort. */
+function columnSummary(column: Float32Array, n: number): WeightedSummary {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const v = column[i];
+    const c = counts.get(v);
+    if (c !== undefined) counts.set(v, c + 1);
+    else if (counts.size === FEW_DISTINCT) return exactSummary(column.subarray(0, n).sort(), n);
+    else counts.set(v, 1);
+  }
+  const values = Float32Array.from(counts.keys()).sort();
+  const size = values.length;
+  const rmin = new Float32Array(size);
+  const rmax = new Float32Array(size);
+  const wmin = new Float32Array(size);
+  let wsum = 0;
+  for (let i = 0; i < size; i++) {
+    const w = counts.get(values[i])!;
+    rmin[i] = wsum;
+    rmax[i] = wsum + w;
+    wmin[i] = w;
+    wsum += w;
+  }
+  return { values, rmin, rmax, wmin, size };
 }
 
 function addCutPoints(summary: WeightedSummary, maxBin: number, out: number[]): void {

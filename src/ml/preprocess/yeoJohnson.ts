@@ -42,19 +42,25 @@ export function yeoJohnsonValue(x: number, lambda: number): number {
 
 /** The distinct values of `x` (first-seen order) and each element's index among them. */
 function distinctValues(x: Float64Array): { distinct: Float64Array; slot: Int32Array } {
-  const index = new Map<number, number>();
-  const distinct: number[] = [];
+  // Sort + binary search rather than a Map: a Map keyed by doubles boxes every key, which at a
+  // million rows costs seconds of garbage collection.
+  const sorted = Float64Array.from(x).sort();
+  let m = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i];
+  const distinct = sorted.slice(0, m);
   const slot = new Int32Array(x.length);
   for (let i = 0; i < x.length; i++) {
-    let k = index.get(x[i]);
-    if (k === undefined) {
-      k = distinct.length;
-      index.set(x[i], k);
-      distinct.push(x[i]);
+    const v = x[i];
+    let lo = 0;
+    let hi = m - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (distinct[mid] < v) lo = mid + 1;
+      else hi = mid;
     }
-    slot[i] = k;
+    slot[i] = lo;
   }
-  return { distinct: Float64Array.from(distinct), slot };
+  return { distinct, slot };
 }
 
 /** The maximum-likelihood lambda for the non-NaN values of `values` (NaN if there are none). */

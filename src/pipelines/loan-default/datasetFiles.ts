@@ -6,7 +6,7 @@
 //   x_*_processed no header, dense float matrix
 import { open } from 'node:fs/promises';
 import { DataError, IoError } from '../../core/index.ts';
-import { numericColumn, readCsvFile, Table, tableFromMatrix, tableToMatrix, writeCsv, type Schema } from '../../data/index.ts';
+import { numericColumn, readCsvFile, Table, tableToMatrix, writeCsv, writeMatrixCsv, type Schema } from '../../data/index.ts';
 import { creditRiskSchema, FEATURE_COLUMNS, LABEL_COLUMN } from './schema.ts';
 
 /** Column added by augmentation: the index of the source row each row was made from. */
@@ -67,7 +67,7 @@ export async function readMatrix(path: string): Promise<Matrix> {
 }
 
 export function writeMatrix(m: Matrix, path: string): Promise<void> {
-  return writeCsv(tableFromMatrix(m.data, m.rows, m.cols, matrixNames(m.cols)), path, { header: false });
+  return writeMatrixCsv(m.data, m.rows, m.cols, path);
 }
 
 async function readHeader(path: string): Promise<string[]> {

@@ -52,11 +52,22 @@ export const FEATURE_COLUMNS = CREDIT_RISK_COLUMNS.filter((c) => c !== LABEL_COL
 /** Only these two columns have missing values in the real data. */
 export const NULLABLE_COLUMNS = ['person_emp_length', 'loan_int_rate'] as const;
 
-// Integer where the raw file holds whole numbers AND augmentation keeps them whole (it adds
-// integer noise to age, employment length and credit history). Income and loan amount are
-// whole in the raw file but get Gaussian noise when augmented, so they are plain numbers.
-// `nullable` is spelled out on every column because the schema engine defaults it to true.
+// What a loan-default input must satisfy: the 12 columns, numeric where numeric, and a 0/1
+// label that is never missing. Feature values are not constrained further, as in the
+// reference: missing values are imputed or routed by the trees, and a category the training
+// data never had gets an all-zero one-hot block when scoring.
 export const creditRiskSchema: Schema = {
+  columns: CREDIT_RISK_COLUMNS.map((name) => {
+    if (name === LABEL_COLUMN) return { name, type: 'binary', nullable: false } as const;
+    if (name in CREDIT_RISK_CATEGORIES) return { name, type: 'category', nullable: true } as const;
+    return { name, type: 'number', nullable: true } as const;
+  }),
+};
+
+// What the real Kaggle file looks like, stricter than the input contract above: whole numbers
+// where the raw file has them, the known category sets, missing values only in the two
+// columns that have them. The synthetic generator is held to this profile by its tests.
+export const creditRiskReferenceSchema: Schema = {
   columns: [
     { name: 'person_age', type: 'integer', nullable: false },
     { name: 'person_income', type: 'number', nullable: false },

@@ -7,7 +7,7 @@ import {
   FEATURE_COLUMNS,
   LABEL_COLUMN,
   NUMERIC_FEATURE_COLUMNS,
-  creditRiskSchema,
+  creditRiskReferenceSchema,
 } from '../../../src/pipelines/loan-default/schema.ts';
 import { CREDIT_RISK_AUGMENT_SPEC } from '../../../src/pipelines/loan-default/augmentSpec.ts';
 
@@ -16,7 +16,7 @@ const HEADER =
 
 test('columns are the real header, in order', () => {
   assert.equal(CREDIT_RISK_COLUMNS.join(','), HEADER);
-  assert.deepEqual(creditRiskSchema.columns.map((c) => c.name), [...CREDIT_RISK_COLUMNS]);
+  assert.deepEqual(creditRiskReferenceSchema.columns.map((c) => c.name), [...CREDIT_RISK_COLUMNS]);
 });
 
 test('label, features, numeric and categorical columns partition the header', () => {
@@ -24,11 +24,11 @@ test('label, features, numeric and categorical columns partition the header', ()
   assert.equal(FEATURE_COLUMNS.length, 11);
   assert.ok(!(FEATURE_COLUMNS as string[]).includes(LABEL_COLUMN));
   assert.deepEqual([...NUMERIC_FEATURE_COLUMNS, ...CATEGORICAL_COLUMNS, LABEL_COLUMN].sort(), [...CREDIT_RISK_COLUMNS].sort());
-  for (const c of creditRiskSchema.columns) {
+  for (const c of creditRiskReferenceSchema.columns) {
     assert.equal(c.type === 'category', (CATEGORICAL_COLUMNS as string[]).includes(c.name), c.name);
     if (c.type === 'category') assert.deepEqual(c.categories, CREDIT_RISK_CATEGORIES[c.name as keyof typeof CREDIT_RISK_CATEGORIES]);
   }
-  assert.deepEqual(creditRiskSchema.columns.filter((c) => c.nullable).map((c) => c.name), ['person_emp_length', 'loan_int_rate']);
+  assert.deepEqual(creditRiskReferenceSchema.columns.filter((c) => c.nullable).map((c) => c.name), ['person_emp_length', 'loan_int_rate']);
 });
 
 test('category sets are sorted and complete', () => {

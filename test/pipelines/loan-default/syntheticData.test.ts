@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateSyntheticCreditRisk, DEFAULT_SYNTHETIC_ROWS } from '../../../src/pipelines/loan-default/syntheticData.ts';
-import { CREDIT_RISK_CATEGORIES, CREDIT_RISK_COLUMNS, creditRiskSchema } from '../../../src/pipelines/loan-default/schema.ts';
+import { CREDIT_RISK_CATEGORIES, CREDIT_RISK_COLUMNS, creditRiskReferenceSchema } from '../../../src/pipelines/loan-default/schema.ts';
 import { valueAt } from '../../../src/data/column.ts';
 import type { Table } from '../../../src/data/table.ts';
 import { UsageError } from '../../../src/core/errors.ts';
@@ -46,7 +46,7 @@ function rows(t: Table): string[] {
 
 test('has the real schema: columns, kinds, categories', () => {
   assert.deepEqual(table.columnNames, [...CREDIT_RISK_COLUMNS]);
-  for (const spec of creditRiskSchema.columns) {
+  for (const spec of creditRiskReferenceSchema.columns) {
     const c = table.column(spec.name);
     assert.equal(c.kind, spec.type === 'category' ? 'categorical' : 'numeric', spec.name);
     if (c.kind === 'categorical') {
@@ -62,8 +62,8 @@ test('has the real schema: columns, kinds, categories', () => {
   }
 });
 
-test('passes validation against creditRiskSchema', () => {
-  assert.deepEqual(validateTable(table, creditRiskSchema), []);
+test('passes validation against creditRiskReferenceSchema', () => {
+  assert.deepEqual(validateTable(table, creditRiskReferenceSchema), []);
 });
 
 test('is deterministic for a seed and varies with it', () => {

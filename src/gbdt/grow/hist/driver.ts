@@ -42,7 +42,7 @@ export class HistTreeGrower {
     this.hists = [];
 
     const rootHist = this.pool.acquire();
-    buildHistogram(rootHist, bm, partitioner, 0, bm.nRows);
+    buildHistogram(rootHist, bm, partitioner, 0);
     this.hists[0] = rootHist;
     const [g, h] = this.rootSums(rootHist, gpair);
     const weight = calcWeight(gp, g, h);
@@ -61,13 +61,15 @@ export class HistTreeGrower {
 
       const children: [ExpandEntry, ExpandEntry][] = [];
       for (const e of batch) children.push(this.applySplit(tree, e, eta));
+      const expandable = batch.map((e) => queue.childrenExpandable(e));
       for (let k = 0; k < batch.length; k++) {
         const e = batch[k];
-        partitioner.split(e.nid, children[k][0].nid, children[k][1].nid, e.feature, bm.nBins[e.feature], e.splitBin, e.defaultLeft);
+        const [l, r] = children[k];
+        partitioner.split(e.nid, l.nid, r.nid, e.feature, bm.nBins[e.feature], e.splitBin, e.defaultLeft, expandable[k]);
       }
       for (let k = 0; k < batch.length; k++) {
         const e = batch[k];
-        if (!queue.childrenExpandable(e)) {
+        if (!expandable[k]) {
           this.releaseHist(e.nid);
           continue;
         }
@@ -85,9 +87,9 @@ export class HistTreeGrower {
 
   /** margins[row] += value of the leaf the row ended in, for the tree just grown. */
   addLeafValues(tree: RegTree, margins: Float32Array): void {
-    const rows = this.partitioner.rows;
     for (let nid = 0; nid < tree.numNodes; nid++) {
       if (!tree.isLeaf(nid)) continue;
+      const rows = this.partitioner.lane(nid).rows;
       const v = tree.leafValue(nid);
       for (let i = this.partitioner.begin(nid), e = this.partitioner.end(nid); i < e; i++) {
         margins[rows[i]] += v;
@@ -147,7 +149,7 @@ export class HistTreeGrower {
     this.hists[e.nid] = undefined;
     const h = this.pool.acquire();
     const p = this.partitioner;
-    buildHistogram(h, this.bm, p, p.begin(small), p.end(small));
+    buildHistogram(h, this.bm, p, small);
     subtractInto(parentHist, h);
     this.hists[small] = h;
     this.hists[large] = parentHist;

@@ -7,15 +7,12 @@ import type { RowPartitioner } from './rowPartitioner.ts';
 
 export type Histogram = Float64Array;
 
-/** Adds the partitioner's positions begin..end into `hist` (which the caller has zeroed). */
-export function buildHistogram(
-  hist: Histogram,
-  bm: BinnedMatrix,
-  part: RowPartitioner,
-  begin: number,
-  end: number,
-): void {
-  const { bins, stride, gpair } = part;
+/** Adds node `nid`'s rows into `hist` (which the caller has zeroed). */
+export function buildHistogram(hist: Histogram, bm: BinnedMatrix, part: RowPartitioner, nid: number): void {
+  const { bins, gpair } = part.lane(nid);
+  const stride = part.stride;
+  const begin = part.begin(nid);
+  const end = part.end(nid);
   if (bins instanceof Uint8Array) buildU8(hist, bins, stride, bm.slotOffsets, bm.nCols, gpair, begin, end);
   else buildU16(hist, bins, stride, bm.slotOffsets, bm.nCols, gpair, begin, end);
 }

@@ -25,7 +25,12 @@ export const loadData = defineComponent({
     if (url === '') {
       table = generateSyntheticCreditRisk({ rows: DEFAULT_SYNTHETIC_ROWS, seed });
       ctx.log(`SYNTHETIC DATA: no data_url given, generated ${table.numRows} synthetic credit-risk rows (seed ${seed}); not real applicants`);
-      out.setMetadata({ source: 'embedded-synthetic', synthetic: true, sourceRows: table.numRows });
+      out.setMetadata({
+        source: 'embedded-synthetic',
+        synthetic: true,
+        sourceRows: table.numRows,
+        notice: `SYNTHETIC data: ${table.numRows} generated credit-risk rows (seed ${seed}), not real applicants; use --data-url for real data`,
+      });
     } else {
       // Downloaded next to the output so a failure leaves nothing but the staging folder.
       const download = `${out.path}.source`;

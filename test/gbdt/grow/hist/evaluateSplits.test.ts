@@ -16,7 +16,7 @@ function evaluate(values: number[], grads: number[], p: GainParams = params) {
   const part = new RowPartitioner(bm);
   part.reset(gpair);
   const hist = new Float64Array(bm.totalSlots * 2);
-  buildHistogram(hist, bm, part, 0, values.length);
+  buildHistogram(hist, bm, part, 0);
   const G = grads.reduce((a, b) => a + b, 0);
   const H = grads.length;
   const e = newExpandEntry(0, 0, G, H, calcGain(p, G, H));

@@ -23,7 +23,7 @@ test('histogram equals per-row sums into each feature slot (missing in the last 
   const p = new RowPartitioner(bm);
   p.reset(gpair);
   const hist = new Float64Array(bm.totalSlots * 2);
-  buildHistogram(hist, bm, p, 0, bm.nRows);
+  buildHistogram(hist, bm, p, 0);
   const expected = new Float64Array(bm.totalSlots * 2);
   for (let r = 0; r < bm.nRows; r++) {
     for (let f = 0; f < bm.nCols; f++) {
@@ -47,13 +47,13 @@ test('parent minus built child equals the sibling built directly', () => {
   const p = new RowPartitioner(bm);
   p.reset(gpair);
   const parent = new Float64Array(bm.totalSlots * 2);
-  buildHistogram(parent, bm, p, 0, bm.nRows);
+  buildHistogram(parent, bm, p, 0);
   p.split(0, 1, 2, 2, bm.nBins[2], 10, true);
   assert.ok(p.size(1) > 50 && p.size(2) > 50);
   const left = new Float64Array(parent.length);
   const right = new Float64Array(parent.length);
-  buildHistogram(left, bm, p, p.begin(1), p.end(1));
-  buildHistogram(right, bm, p, p.begin(2), p.end(2));
+  buildHistogram(left, bm, p, 1);
+  buildHistogram(right, bm, p, 2);
   subtractInto(parent, left);
   for (let i = 0; i < parent.length; i++) assert.ok(Math.abs(parent[i] - right[i]) < 1e-9, `slot ${i}`);
   assert.ok(right.some((v) => v !== 0));

@@ -13,13 +13,15 @@ test('split is stable, sends bin <= splitBin left and missing to the default sid
   const p = new RowPartitioner(bm);
   p.reset(gpair);
   p.split(0, 1, 2, 0, 5, 1, true);
-  const rows = (nid: number) => [...p.rows.subarray(p.begin(nid), p.end(nid))];
+  const rows = (nid: number) => [...p.lane(nid).rows.subarray(p.begin(nid), p.end(nid))];
   assert.deepEqual(rows(1), [1, 2, 4, 5, 7]);
   assert.deepEqual(rows(2), [0, 3, 6]);
+  const lane = p.lane(1);
+  assert.equal(lane, p.lane(2));
   for (let i = 0; i < values.length; i++) {
-    assert.equal(p.gpair[2 * i], p.rows[i]);
-    assert.equal(p.gpair[2 * i + 1], 10 * p.rows[i]);
-    assert.equal(p.bins[i * p.stride], bm.bins[p.rows[i]]);
+    assert.equal(lane.gpair[2 * i], lane.rows[i]);
+    assert.equal(lane.gpair[2 * i + 1], 10 * lane.rows[i]);
+    assert.equal(lane.bins[i * p.stride], bm.bins[lane.rows[i]]);
   }
   // Split the right child again, missing to the right this time (none there).
   p.split(2, 3, 4, 0, 5, 2, false);
@@ -31,9 +33,9 @@ test('missing right; only-missing-left split (splitBin -1)', () => {
   const p = new RowPartitioner(bm);
   p.reset(gpair);
   p.split(0, 1, 2, 0, 5, -1, true);
-  assert.deepEqual([...p.rows.subarray(p.begin(1), p.end(1))], [1, 5]);
+  assert.deepEqual([...p.lane(1).rows.subarray(p.begin(1), p.end(1))], [1, 5]);
   p.reset(gpair);
   p.split(0, 1, 2, 0, 5, 4, false);
-  assert.deepEqual([...p.rows.subarray(p.begin(2), p.end(2))], [1, 5]);
+  assert.deepEqual([...p.lane(2).rows.subarray(p.begin(2), p.end(2))], [1, 5]);
   assert.equal(p.size(1), 6);
 });

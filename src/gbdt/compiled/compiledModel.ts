@@ -1,0 +1,167 @@
+// A compiled model: the flat forest plus what is needed to use it on its own — input
+// feature count and names, objective and base margin. It is versioned and self-describing on
+// disk (`.sealedgbm`):
+//
+//   magic "SEALGBM\n" | u32 header length | header JSON (utf-8) | zero padding to 4 bytes |
+//   treeStart i32[numTrees+1] | feature i32[numNodes] | child i32[numNodes] |
+//   value f32[numNodes] | defaultLeft u8[numNodes]          (all little-endian)
+//
+// Typed arrays are viewed straight out of the file buffer, so loading is a copy, not a parse.
+import { ModelError } from '../../core/index.ts';
+import { checkShape, type DenseMatrix } from '../denseMatrix.ts';
+import type { GbdtModel } from '../model.ts';
+import { objectiveByName, type Objective } from '../objective/index.ts';
+import { modelObjective } from '../predict/predict.ts';
+import { flattenModel, type FlatForest } from './flatForest.ts';
+import { predictFlatMargins } from './predictFlat.ts';
+
+export const COMPILED_FORMAT = 'sealed-compiled-gbdt';
+export const COMPILED_VERSION = 1;
+const MAGIC = Buffer.from('SEALGBM\n', 'latin1');
+
+interface Header {
+  format: string;
+  version: number;
+  objective: string;
+  numFeature: number;
+  featureNames: string[];
+  baseMargin: number;
+  numTrees: number;
+  numNodes: number;
+}
+
+export interface CompiledPredictOptions {
+  /** Raw margins instead of transformed predictions (probabilities for binary:logistic). */
+  readonly outputMargin?: boolean;
+}
+
+export class CompiledModel {
+  readonly format = COMPILED_FORMAT;
+  readonly version = COMPILED_VERSION;
+
+  private readonly objective: Objective;
+
+  constructor(readonly forest: FlatForest) {
+    const o = objectiveByName(forest.objective);
+    if (!o) throw new ModelError('gbdt.modelUnsupported', { what: `objective '${forest.objective}'` });
+    this.objective = o;
+  }
+
+  get numNodes(): number {
+    return this.forest.feature.length;
+  }
+
+  get numTrees(): number {
+    return this.forest.treeStart.length - 1;
+  }
+
+  predict(m: DenseMatrix, options: CompiledPredictOptions = {}): Float64Array {
+    checkShape(m);
+    if (m.nCols !== this.forest.numFeature) {
+      throw new ModelError('gbdt.featureCount', { expected: this.forest.numFeature, got: m.nCols });
+    }
+    const out = Float64Array.from(predictFlatMargins(this.forest, m.data, m.nRows, m.nCols));
+    if (!options.outputMargin) this.objective.transform(out);
+    return out;
+  }
+
+  serialize(): Buffer {
+    const f = this.forest;
+    const header: Header = {
+      format: COMPILED_FORMAT,
+      version: COMPILED_VERSION,
+      objective: f.objective,
+      numFeature: f.numFeature,
+      featureNames: [...f.featureNames],
+      baseMargin: f.baseMargin,
+      numTrees: this.numTrees,
+      numNodes: this.numNodes,
+    };
+    const json = Buffer.from(JSON.stringify(header), 'utf8');
+    const headerEnd = align4(MAGIC.length + 4 + json.length);
+    const parts = [f.treeStart, f.feature, f.child, f.value, f.defaultLeft];
+    const size = headerEnd + parts.reduce((s, a) => s + a.byteLength, 0);
+    const buf = Buffer.alloc(size);
+    MAGIC.copy(buf, 0);
+    buf.writeUInt32LE(json.length, MAGIC.length);
+    json.copy(buf, MAGIC.length + 4);
+    let at = headerEnd;
+    for (const a of parts) {
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(buf, at);
+      at += a.byteLength;
+    }
+    return buf;
+  }
+}
+
+/** Compiles a canonical model (loaded from any supported format) into the flat form. */
+export function compileModel(model: GbdtModel): CompiledModel {
+  const objective = modelObjective(model);
+  return new CompiledModel(flattenModel(model, objective.baseMargin(model.baseScore)));
+}
+
+/** Loads a `.sealedgbm` file's bytes; `file` only labels error messages. */
+export function loadCompiledModel(bytes: Uint8Array, file = 'compiled model'): CompiledModel {
+  const bad = (reason: string) => new ModelError('gbdt.compiledInvalid', { file, reason });
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.length < MAGIC.length + 4 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) throw bad('not a sealed compiled model (bad magic)');
+  const headerLength = buf.readUInt32LE(MAGIC.length);
+  if (MAGIC.length + 4 + headerLength > buf.length) throw bad('truncated header');
+  let h: Header;
+  try {
+    h = JSON.parse(buf.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + headerLength)) as Header;
+  } catch {
+    throw bad('header is not valid JSON');
+  }
+  if (h.format !== COMPILED_FORMAT) throw bad(`format '${String(h.format)}' is not ${COMPILED_FORMAT}`);
+  if (h.version !== COMPILED_VERSION) throw bad(`version ${String(h.version)} is not supported (expected ${COMPILED_VERSION})`);
+  const counts = [h.numTrees, h.numNodes, h.numFeature];
+  if (!counts.every((n) => Number.isSafeInteger(n) && n >= 0) || !Array.isArray(h.featureNames) || typeof h.baseMargin !== 'number') {
+    throw bad('header fields are missing or invalid');
+  }
+  // Copy into a fresh aligned buffer: the arrays are then plain views of it.
+  const start = align4(MAGIC.length + 4 + headerLength);
+  const body = new Uint8Array(buf.subarray(start)).buffer;
+  const n = h.numNodes;
+  const expected = 4 * (h.numTrees + 1) + 4 * n + 4 * n + 4 * n + n;
+  if (body.byteLength !== expected) throw bad(`body has ${body.byteLength} bytes, expected ${expected}`);
+  let at = 0;
+  const take = <T>(make: (b: ArrayBuffer, o: number, l: number) => T, len: number, width: number): T => {
+    const a = make(body, at, len);
+    at += len * width;
+    return a;
+  };
+  const forest: FlatForest = {
+    numFeature: h.numFeature,
+    featureNames: h.featureNames,
+    objective: h.objective,
+    baseMargin: h.baseMargin,
+    treeStart: take((b, o, l) => new Int32Array(b, o, l), h.numTrees + 1, 4),
+    feature: take((b, o, l) => new Int32Array(b, o, l), n, 4),
+    child: take((b, o, l) => new Int32Array(b, o, l), n, 4),
+    value: take((b, o, l) => new Float32Array(b, o, l), n, 4),
+    defaultLeft: take((b, o, l) => new Uint8Array(b, o, l), n, 1),
+  };
+  checkForest(forest, bad);
+  return new CompiledModel(forest);
+}
+
+/** Every child index must stay inside its own tree and point forward, so traversal terminates. */
+function checkForest(f: FlatForest, bad: (reason: string) => ModelError): void {
+  const numTrees = f.treeStart.length - 1;
+  if (f.treeStart[0] !== 0 || f.treeStart[numTrees] !== f.feature.length) throw bad('tree offsets do not cover the nodes');
+  for (let t = 0; t < numTrees; t++) {
+    const lo = f.treeStart[t];
+    const hi = f.treeStart[t + 1];
+    if (hi <= lo) throw bad(`tree ${t} is empty`);
+    for (let i = lo; i < hi; i++) {
+      if (f.feature[i] < 0) continue;
+      if (f.feature[i] >= f.numFeature) throw bad(`node ${i} splits on feature ${f.feature[i]} of ${f.numFeature}`);
+      if (f.child[i] <= i || f.child[i] + 1 >= hi) throw bad(`node ${i} has child ${f.child[i]} outside its tree`);
+    }
+  }
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}
