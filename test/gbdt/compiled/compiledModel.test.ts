@@ -1,0 +1,61 @@
+// The compiled (flat) model against the reference traversal predictor and Python XGBoost,
+// on every fixture model: one shared suite for both prediction paths.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileModel, fromXgboostJson, loadCompiledModel, predict, type DenseMatrix, type GbdtModel } from '../../../src/gbdt/index.ts';
+import { fixtureModelText, loadFixtures, maxAbsDiff } from '../fixtureData.ts';
+
+const fixtures = loadFixtures();
+
+interface Predictor {
+  name: string;
+  make(model: GbdtModel): (m: DenseMatrix, outputMargin: boolean) => Float64Array;
+}
+
+const predictors: Predictor[] = [
+  { name: 'traversal', make: (model) => (m, outputMargin) => predict(model, m, { outputMargin }) },
+  { name: 'compiled', make: (model) => { const c = compileModel(model); return (m, outputMargin) => c.predict(m, { outputMargin }); } },
+  { name: 'compiled, saved and loaded', make: (model) => { const c = loadCompiledModel(compileModel(model).serialize()); return (m, outputMargin) => c.predict(m, { outputMargin }); } },
+];
+
+for (const [name, expected] of Object.entries(fixtures.models)) {
+  const model = fromXgboostJson(fixtureModelText(name));
+  const reference = predict(model, fixtures.x);
+  for (const p of predictors) {
+    test(`${p.name} prediction of fixture '${name}' equals XGBoost's and the traversal's`, () => {
+      const run = p.make(model);
+      assert.ok(maxAbsDiff(run(fixtures.x, false), expected.prediction) <= 1e-6);
+      assert.ok(maxAbsDiff(run(fixtures.x, true), expected.margin) <= 1e-6);
+      assert.deepEqual(run(fixtures.x, false), reference, 'bit-identical to the traversal predictor');
+    });
+  }
+}
+
+test('a compiled model is self-describing and refuses a wrong feature count', () => {
+  const model = fromXgboostJson(fixtureModelText('binary_depthwise'));
+  const c = loadCompiledModel(compileModel(model).serialize());
+  assert.equal(c.forest.numFeature, model.numFeature);
+  assert.equal(c.forest.objective, 'binary:logistic');
+  assert.equal(c.numTrees, model.trees.length);
+  const narrow: DenseMatrix = { data: new Float64Array(2 * (model.numFeature - 1)), nRows: 2, nCols: model.numFeature - 1 };
+  assert.throws(() => c.predict(narrow), /model expects \d+ features, matrix has \d+ columns/);
+});
+
+test('a corrupt or foreign compiled file is refused with a clear error', () => {
+  const good = compileModel(fromXgboostJson(fixtureModelText('binary_depthwise'))).serialize();
+  const cases: [Uint8Array, RegExp][] = [
+    [Buffer.from('{"learner": {}}'), /bad magic/],
+    [good.subarray(0, 20), /truncated header|header is not valid JSON/],
+    [good.subarray(0, good.length - 3), /body has \d+ bytes, expected \d+/],
+  ];
+  const badChild = Buffer.from(good);
+  // Point the root's child of the first tree back at itself: traversal would never end.
+  const headerLen = badChild.readUInt32LE(8);
+  const bodyStart = (8 + 4 + headerLen + 3) & ~3;
+  const numTrees = JSON.parse(badChild.toString('utf8', 12, 12 + headerLen)).numTrees as number;
+  const numNodes = JSON.parse(badChild.toString('utf8', 12, 12 + headerLen)).numNodes as number;
+  const childStart = bodyStart + 4 * (numTrees + 1) + 4 * numNodes;
+  badChild.writeInt32LE(0, childStart);
+  cases.push([badChild, /node 0 has child 0 outside its tree/]);
+  for (const [bytes, pattern] of cases) assert.throws(() => loadCompiledModel(bytes, 'm.sealedgbm'), (e: Error) => /^m\.sealedgbm is not a valid compiled model: /.test(e.message) && pattern.test(e.message));
+});
