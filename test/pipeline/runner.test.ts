@@ -172,3 +172,43 @@ test('the runner executes the IR: a constant changed in the spec changes what ru
   assert.equal(readFileSync(join(runDir, 'make-numbers/numbers.csv'), 'utf8'), '100\n101\n102\n103\n');
   assert.deepEqual(manifest.tasks['make-numbers'].parameters, { count: 4, start: 100 });
 });
+
+test('large artifact metadata is filed beside the artifact, run.json stays small, consumers still get it', async () => {
+  const { artifactInput, artifactOutput, defineComponent, definePipeline } = await import('../../src/pipeline/index.ts');
+  const points = Array.from({ length: 2000 }, (_, i) => ({ x: i / 2000, y: Math.sqrt(i / 2000) }));
+  const produce = defineComponent({
+    name: 'produce',
+    outputs: { curve: artifactOutput('system.ClassificationMetrics', { extension: '.json' }) },
+    run: async (ctx) => {
+      writeFileSync(ctx.outputs.curve.path, '{}');
+      ctx.outputs.curve.setMetadata({ points });
+    },
+  });
+  let seen = 0;
+  const consume = defineComponent({
+    name: 'consume',
+    inputs: { curve: artifactInput('system.ClassificationMetrics') },
+    outputs: { done: artifactOutput('system.Markdown', { extension: '.md' }) },
+    run: async (ctx) => {
+      seen = (ctx.inputs.curve.metadata.points as unknown[]).length;
+      writeFileSync(ctx.outputs.done.path, 'ok');
+    },
+  });
+  const pipeline = definePipeline({
+    name: 'big-metadata',
+    build: (p) => {
+      const a = p.task(produce, {});
+      p.task(consume, { inputs: { curve: a.outputs.curve } });
+    },
+  });
+  const runDir = join(tempDir(), 'run');
+  const manifest = await runPipeline(compilePipeline(pipeline), new ComponentRegistry([produce, consume]), { runDir });
+  assert.equal(manifest.state, 'succeeded');
+  assert.equal(seen, 2000);
+  const onDisk = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
+  const record = onDisk.tasks.produce.outputs.curve;
+  assert.equal(record.metadata, undefined);
+  assert.equal(record.metadataPath, 'produce/curve.json.metadata.json');
+  assert.deepEqual(JSON.parse(readFileSync(join(runDir, record.metadataPath), 'utf8')), { points });
+  assert.ok(readFileSync(join(runDir, 'run.json')).length < 16 * 1024);
+});

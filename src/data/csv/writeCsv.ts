@@ -2,11 +2,10 @@
 // numbers in JS's shortest round-trip form (String(n)), missing values as empty fields.
 // Output is produced in chunks of rows so a million-row table never becomes one string, and
 // files are written atomically (a temporary file renamed into place).
-import { promises as fsp } from 'node:fs';
-import { IoError, UsageError } from '../../core/errors.ts';
-import { withAtomicFile } from '../../core/fs/index.ts';
+import { UsageError } from '../../core/errors.ts';
 import { MISSING_CODE, valueAt, type Column } from '../column.ts';
 import type { Table } from '../table.ts';
+import { writeChunksAtomic } from './writeChunks.ts';
 
 export type CsvFormatter = (value: number | string | null, row: number) => string;
 
@@ -36,19 +35,7 @@ export function formatCsv(table: Table, options: CsvWriteOptions = {}): string {
 /** Writes a table to `path` atomically, in chunks. */
 export async function writeCsv(table: Table, path: string, options: CsvWriteOptions = {}): Promise<void> {
   const chunks = csvChunks(table, options); // validates options before any file is touched
-  await withAtomicFile(path, async (tmp) => {
-    let fh: fsp.FileHandle | undefined;
-    try {
-      fh = await fsp.open(tmp, 'w', 0o644);
-      for (const chunk of chunks) await fh.write(chunk);
-      await fh.close();
-      fh = undefined;
-    } catch (e) {
-      await fh?.close().catch(() => undefined);
-      if (e instanceof IoError || e instanceof UsageError) throw e;
-      throw new IoError('io.writeFailed', { path, reason: (e as Error).message }, { cause: e });
-    }
-  });
+  await writeChunksAtomic(path, chunks);
 }
 
 /** The CSV text in pieces of `rowsPerChunk` rows (the header comes with the first piece). */

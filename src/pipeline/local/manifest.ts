@@ -13,8 +13,17 @@ export interface OutputRecord {
   sha256: string;
   size: number;
   type: ArtifactTypeName;
+  /** Artifact metadata; kept in run.json only when small (see `metadataPath`). */
   metadata?: Record<string, JsonValue>;
+  /**
+   * Where large metadata (e.g. the thousands of ROC points of a ClassificationMetrics) is kept
+   * instead, relative to the run directory, so run.json stays small enough to list and watch.
+   */
+  metadataPath?: string;
 }
+
+/** Metadata whose JSON is longer than this goes to a file beside the artifact. */
+export const INLINE_METADATA_LIMIT = 16 * 1024;
 
 export interface TaskRecord {
   state: TaskState;
@@ -54,7 +63,7 @@ export class ManifestWriter {
 
   /** Snapshots the manifest now and queues its write. */
   save(): void {
-    const bytes = JSON.stringify(this.manifest, null, 2) + '\n';
+    const bytes = JSON.stringify(this.manifest, withoutFiledMetadata, 2) + '\n';
     this.#queue = this.#queue.then(() =>
       this.store.put(MANIFEST_KEY, { bytes }).then(
         () => undefined,
@@ -70,4 +79,9 @@ export class ManifestWriter {
     await this.#queue;
     if (this.#failure !== undefined) throw this.#failure;
   }
+}
+
+function withoutFiledMetadata(_key: string, value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && 'metadataPath' in value) return { ...value, metadata: undefined };
+  return value;
 }

@@ -5,7 +5,7 @@ import { executeComponent, type ExecutorOutput } from '../executor/index.ts';
 import type { ArtifactTypeName, ParameterValue } from '../ir/index.ts';
 import type { RunReporter } from '../report/index.ts';
 import type { ArtifactStore } from '../store/index.ts';
-import type { OutputRecord } from './manifest.ts';
+import { INLINE_METADATA_LIMIT, type OutputRecord } from './manifest.ts';
 import type { PlannedTask } from './planTasks.ts';
 import { resolveTaskInput, type TaskInputContext } from './taskExecutorInput.ts';
 
@@ -60,6 +60,11 @@ export async function runTask(task: PlannedTask, ctx: TaskRunContext, onResolved
       const metadata = result.artifacts[key]?.artifacts[0]?.metadata ?? {};
       records[key] = { path: stored.key, sha256: stored.sha256, size: stored.size, type: outputs[key].type };
       if (Object.keys(metadata).length > 0) records[key].metadata = metadata;
+      const metadataJson = JSON.stringify(metadata);
+      if (metadataJson.length > INLINE_METADATA_LIMIT) {
+        const filed = await ctx.store.put(`${task.name}/${fileName}.metadata.json`, { bytes: metadataJson + '\n' });
+        records[key].metadataPath = filed.key;
+      }
     }
     return { parameters: resolved.parameters, inputs: resolved.inputKeys, outputs: records, ...(logged ? { log: logKey } : {}) };
   } finally {
