@@ -4,12 +4,15 @@ import { DataError } from '../../core/errors.ts';
 import type { Table } from '../table.ts';
 import { CsvEngine } from './engine.ts';
 import { planColumns, resolveNaValues, type CsvReadOptions, type InferredKinds } from './readOptions.ts';
+import { parseNumberText } from './parseNumber.ts';
 import { splitRecord } from './splitRecord.ts';
 
 const LF = 10;
 const CR = 13;
 /** Rows parsed before estimating the total and sizing the column arrays once. */
 const SAMPLE_ROWS = 2000;
+/** Records looked at to guess column kinds before parsing. */
+const SNIFF_ROWS = 200;
 
 export class ReadSession {
   private engine: CsvEngine | null = null;
@@ -74,9 +77,34 @@ export class ReadSession {
       pos = r.next;
       line += r.lines;
     }
+    this.sniffKinds(header, b, pos, end, final);
     const columns = planColumns(header, this.options, this.inferred, this.file);
     this.engine = new CsvEngine({ columns, naValues: resolveNaValues(this.options), file: this.file, firstLine: line });
     return pos;
+  }
+
+  /**
+   * Guesses column kinds from the first records in the buffer before parsing, so a text column
+   * found there does not cost a restart of the whole read (a later surprise still restarts).
+   * Only names not yet known are set; the schema, when given, decides its own columns.
+   */
+  private sniffKinds(header: readonly string[] | null, b: Uint8Array, pos: number, end: number, final: boolean): void {
+    if (!header) return;
+    const open = header.filter((n) => !this.inferred.has(n) && !this.options.schema?.columns.some((c) => c.name === n));
+    if (open.length === 0) return;
+    const na = new Set(resolveNaValues(this.options));
+    const textual = new Set<string>();
+    for (let i = 0, p = pos; i < SNIFF_ROWS && p < end; i++) {
+      const r = splitRecord(b, p, end, final);
+      if (r === null || r === 'unterminated') break;
+      p = r.next;
+      if (r.fields.length !== header.length) continue; // the engine reports ragged rows
+      for (let j = 0; j < header.length; j++) {
+        const v = r.fields[j].trim();
+        if (v !== '' && !na.has(v) && Number.isNaN(parseNumberText(v))) textual.add(header[j]);
+      }
+    }
+    for (const name of open) if (textual.has(name)) this.inferred.set(name, false);
   }
 
   lockTypes(): void {
