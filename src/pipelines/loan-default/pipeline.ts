@@ -1,6 +1,6 @@
 // The loan-default pipeline: the reference's seven steps wired by artifact flow. This one
 // definition runs locally (`sealed run`) and compiles to Kubeflow Pipelines.
-import { definePipeline, integerParam, stringParam } from '../../pipeline/index.ts';
+import { definePipeline } from '../../pipeline/index.ts';
 import { batchInference } from './components/batchInference.ts';
 import { compileModel } from './components/compileModel.ts';
 import { createTrainTestSet } from './components/createTrainTestSet.ts';
@@ -14,12 +14,13 @@ export const loanDefaultComponents = [loadData, createTrainTestSet, preprocessFe
 export const loanDefaultPipeline = definePipeline({
   name: 'loan-default',
   description: 'Loan default risk: load + augment, split, preprocess, train gradient-boosted trees, compile, batch inference, ROC curve',
+  // Run parameters take their types, defaults and ranges from the components they feed.
   parameters: {
-    data_url: stringParam(''),
-    data_size: integerParam(0, { min: 0, max: 100_000_000 }),
-    seed: integerParam(0, { min: 0, max: 0xffffffff }),
-    split: stringParam('random', { enum: ['random', 'grouped'] }),
-    threads: integerParam(0, { min: 0, max: 1024 }),
+    data_url: loadData.parameters.data_url,
+    data_size: loadData.parameters.data_size,
+    seed: loadData.parameters.seed,
+    split: createTrainTestSet.parameters.split,
+    threads: trainModel.parameters.nthread,
   },
   summary: { task: 'batch-inference', output: 'metrics' },
   build: (p, params) => {
