@@ -4,3 +4,4 @@ export * from './errors.ts';
 export { messages, formatMessage, type MessageCode, type MessageArgs } from './messages.ts';
 export * from './random/index.ts';
 export * from './fs/index.ts';
+export type { DenseMatrix } from './denseMatrix.ts';

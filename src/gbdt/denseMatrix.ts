@@ -1,13 +1,8 @@
-// The one input shape of the engine: a dense row-major float64 matrix, NaN marking a missing
-// value (XGBoost's default `missing`). Rows are never turned into objects.
-import { DataError } from '../core/index.ts';
+// The one input shape of the engine: the shared dense row-major float64 matrix (src/core), NaN
+// marking a missing value (XGBoost's default `missing`). Rows are never turned into objects.
+import { DataError, type DenseMatrix } from '../core/index.ts';
 
-export interface DenseMatrix {
-  /** Row-major values: row r, column c is `data[r * nCols + c]`. */
-  readonly data: Float64Array;
-  readonly nRows: number;
-  readonly nCols: number;
-}
+export type { DenseMatrix };
 
 export function denseMatrix(data: Float64Array, nRows: number, nCols: number): DenseMatrix {
   const m = { data, nRows, nCols };

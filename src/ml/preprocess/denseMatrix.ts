@@ -1,20 +1,17 @@
-// The output of a preprocessor: a dense row-major float64 matrix, what XGBoost's DMatrix and
+// The output of a preprocessor is the shared DenseMatrix (src/core): what XGBoost's DMatrix and
 // our GBDT trainer take. Transformers write their features into a window of its columns.
+import type { DenseMatrix } from '../../core/index.ts';
 
-export interface DenseMatrix {
-  readonly rows: number;
-  readonly cols: number;
-  /** Row-major: element (i, j) is `data[i * cols + j]`. */
-  readonly data: Float64Array;
-}
+export type { DenseMatrix };
 
-export function denseMatrix(rows: number, cols: number): DenseMatrix {
-  return { rows, cols, data: new Float64Array(rows * cols) };
+/** A zero-filled nRows x nCols matrix. */
+export function denseMatrix(nRows: number, nCols: number): DenseMatrix {
+  return { nRows, nCols, data: new Float64Array(nRows * nCols) };
 }
 
 /** Column `col` of `m` as a new array. */
 export function matrixColumn(m: DenseMatrix, col: number): Float64Array {
-  const out = new Float64Array(m.rows);
-  for (let i = 0, p = col; i < m.rows; i++, p += m.cols) out[i] = m.data[p];
+  const out = new Float64Array(m.nRows);
+  for (let i = 0, p = col; i < m.nRows; i++, p += m.nCols) out[i] = m.data[p];
   return out;
 }

@@ -53,7 +53,7 @@ export function medianImputerOutputColumns(state: MedianImputerState): string[] 
 }
 
 export function medianImputerTransform(state: MedianImputerState, table: Table, out: DenseMatrix, offset: number): void {
-  const { cols, data } = out;
+  const { nCols: cols, data } = out;
   let k = offset;
   state.columns.forEach((name, j) => {
     const fill = state.statistics[j];

@@ -60,7 +60,7 @@ export function oneHotFeatureNames(state: OneHotEncoderState): string[] {
 }
 
 export function oneHotTransform(state: OneHotEncoderState, table: Table, out: DenseMatrix, offset: number): void {
-  const { cols, data } = out;
+  const { nCols: cols, data } = out;
   let block = offset;
   state.columns.forEach((name, j) => {
     const col = categoricalInput(table, name);

@@ -123,7 +123,7 @@ export function fitYeoJohnson(table: Table, columns: readonly string[], options:
 }
 
 export function yeoJohnsonTransform(state: YeoJohnsonState, table: Table, out: DenseMatrix, offset: number): void {
-  const { cols, data } = out;
+  const { nCols: cols, data } = out;
   state.columns.forEach((name, j) => {
     const v = numericInput(table, name);
     const lambda = state.lambdas[j];

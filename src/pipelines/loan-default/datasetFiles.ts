@@ -5,7 +5,7 @@
 //   y_*           one column, no header
 //   x_*_processed no header, dense float matrix
 import { open } from 'node:fs/promises';
-import { DataError, IoError } from '../../core/index.ts';
+import { DataError, IoError, type DenseMatrix } from '../../core/index.ts';
 import { numericColumn, readCsvFile, Table, tableToMatrix, writeCsv, writeMatrixCsv, type Schema } from '../../data/index.ts';
 import { creditRiskSchema, FEATURE_COLUMNS, LABEL_COLUMN } from './schema.ts';
 
@@ -46,16 +46,10 @@ export function writeLabels(labels: Float64Array, path: string): Promise<void> {
   return writeCsv(new Table([numericColumn(LABEL_COLUMN, labels)]), path, { header: false });
 }
 
-export interface Matrix {
-  data: Float64Array;
-  rows: number;
-  cols: number;
-}
-
 const matrixNames = (cols: number): string[] => Array.from({ length: cols }, (_, j) => `f${j}`);
 
 /** A headerless numeric CSV as a row-major matrix; the column count comes from the first line. */
-export async function readMatrix(path: string): Promise<Matrix> {
+export async function readMatrix(path: string): Promise<DenseMatrix> {
   const first = await readFirstLine(path);
   if (first === '') throw new DataError('loanDefault.emptyMatrix', { path });
   const names = matrixNames(first.split(',').length);
@@ -63,11 +57,11 @@ export async function readMatrix(path: string): Promise<Matrix> {
   for (const c of t.columns) {
     if (c.kind !== 'numeric') throw new DataError('loanDefault.matrixNotNumeric', { path, column: names.indexOf(c.name) + 1 });
   }
-  return { data: tableToMatrix(t), rows: t.numRows, cols: names.length };
+  return { data: tableToMatrix(t), nRows: t.numRows, nCols: names.length };
 }
 
-export function writeMatrix(m: Matrix, path: string): Promise<void> {
-  return writeMatrixCsv(m.data, m.rows, m.cols, path);
+export function writeMatrix(m: DenseMatrix, path: string): Promise<void> {
+  return writeMatrixCsv(m.data, m.nRows, m.nCols, path);
 }
 
 async function readHeader(path: string): Promise<string[]> {

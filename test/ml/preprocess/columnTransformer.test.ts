@@ -33,7 +33,7 @@ function sklearnState(params: Record<string, Record<string, unknown>>, featureNa
 function compareRows(m: DenseMatrix, rows: readonly number[] | null, expected: number[][], powCols: Set<number>, powAtol: number, what: string): void {
   expected.forEach((exp, k) => {
     const r = rows ? rows[k] : k;
-    const got = m.data.subarray(r * m.cols, (r + 1) * m.cols);
+    const got = m.data.subarray(r * m.nCols, (r + 1) * m.nCols);
     assert.equal(got.length, exp.length);
     for (let j = 0; j < exp.length; j++) {
       const tol = powCols.has(j) ? powAtol : 0;
@@ -140,8 +140,8 @@ test('reference preprocessor fitted on the real train split matches scikit-learn
   const { train, test: testRows } = trainTestSplit(table.numRows);
   const { fitted, matrix } = createColumnTransformer(REFERENCE).fitTransform(table.take(train));
   assert.deepEqual(fitted.featureNames, real.featureNames);
-  assert.equal(matrix.rows, real.nTrain);
-  assert.equal(matrix.cols, 26);
+  assert.equal(matrix.nRows, real.nTrain);
+  assert.equal(matrix.nCols, 26);
   const [num, pow, cat] = fitted.toJSON().transformers;
   assert.deepEqual(num, { name: 'num', ...real.params.num });
   assert.deepEqual(cat, { name: 'cat', ...real.params.cat });
@@ -156,7 +156,7 @@ test('reference preprocessor fitted on the real train split matches scikit-learn
   // every row, through column sums: imputed and one-hot sums exact, pow sums near zero / close
   for (let j = 0; j < 26; j++) {
     let s = 0;
-    for (let i = 0; i < testMatrix.rows; i++) s += testMatrix.data[i * 26 + j];
+    for (let i = 0; i < testMatrix.nRows; i++) s += testMatrix.data[i * 26 + j];
     assertClose([s], [real.testColumnSums[j]], powCols.has(j) ? 0 : 1e-12, powCols.has(j) ? 1e-2 : 0, `test column ${j} sum`);
   }
 });

@@ -28,10 +28,10 @@ export const batchInference = defineComponent({
     const model = loadCompiledModel(await readFile(ctx.inputs.compiled_model.path), ctx.inputs.compiled_model.path);
     const x = await readMatrix(ctx.inputs.x_test.path);
     const y = await readLabels(ctx.inputs.y_test.path);
-    if (x.rows !== y.length) {
-      throw new DataError('loanDefault.rowMismatch', { x: ctx.inputs.x_test.path, xRows: x.rows, y: ctx.inputs.y_test.path, yRows: y.length });
+    if (x.nRows !== y.length) {
+      throw new DataError('loanDefault.rowMismatch', { x: ctx.inputs.x_test.path, xRows: x.nRows, y: ctx.inputs.y_test.path, yRows: y.length });
     }
-    const probability = model.predict({ data: x.data, nRows: x.rows, nCols: x.cols });
+    const probability = model.predict(x);
     const threshold = ctx.parameters.threshold;
     const predicted = new Float64Array(probability.length);
     for (let i = 0; i < predicted.length; i++) predicted[i] = probability[i] > threshold ? 1 : 0;

@@ -22,8 +22,8 @@ export const preprocessFeatures = defineComponent({
     for (const w of fitted.warnings) ctx.log(`warning: ${w}`);
     const test = fitted.transform(xTest);
     ctx.log(`${fitted.numFeatures} features: ${fitted.featureNames.join(', ')}`);
-    await writeMatrix({ data: train.data, rows: train.rows, cols: train.cols }, ctx.outputs.x_train_processed.path);
-    await writeMatrix({ data: test.data, rows: test.rows, cols: test.cols }, ctx.outputs.x_test_processed.path);
+    await writeMatrix(train, ctx.outputs.x_train_processed.path);
+    await writeMatrix(test, ctx.outputs.x_test_processed.path);
     await writeFileAtomic(ctx.outputs.preprocessor.path, JSON.stringify(fitted.toJSON(), null, 2) + '\n');
     ctx.outputs.preprocessor.setMetadata({ features: fitted.numFeatures });
   },

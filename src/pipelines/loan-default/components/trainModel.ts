@@ -25,10 +25,10 @@ export const trainModel = defineComponent({
     const x = await readMatrix(ctx.inputs.x_train.path);
     const y = await readLabels(ctx.inputs.y_train.path);
     const nthread = p.nthread === 0 ? availableParallelism() : p.nthread;
-    ctx.log(`training on ${x.rows} x ${x.cols}, ${p.num_boost_round} rounds, nthread ${nthread}`);
+    ctx.log(`training on ${x.nRows} x ${x.nCols}, ${p.num_boost_round} rounds, nthread ${nthread}`);
     const started = performance.now();
     const booster = train(
-      { data: x.data, nRows: x.rows, nCols: x.cols },
+      x,
       y,
       {
         objective: 'binary:logistic',
