@@ -5,3 +5,4 @@ export { messages, formatMessage, type MessageCode, type MessageArgs } from './m
 export * from './random/index.ts';
 export * from './fs/index.ts';
 export type { DenseMatrix } from './denseMatrix.ts';
+export { redactUrl, redactValue, redactParameters } from './redact.ts';

@@ -3,7 +3,7 @@
 import { UsageError } from '../../core/errors.ts';
 import { copyLocal } from './copyLocal.ts';
 import { httpDownload } from './httpDownload.ts';
-import { redactUrl } from './redact.ts';
+import { redactUrl } from '../../core/redact.ts';
 import { resolveSource } from './resolveSource.ts';
 
 export interface FetchOptions {

@@ -9,7 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { DataError, IoError, UsageError, isSealedError, type SealedError } from '../../core/errors.ts';
 import { withAtomicFile } from '../../core/fs/atomicWrite.ts';
-import { redactUrl } from './redact.ts';
+import { redactUrl } from '../../core/redact.ts';
 
 export interface DownloadLimits {
   timeoutMs: number;

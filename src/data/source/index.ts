@@ -8,5 +8,5 @@ export {
   type FetchOptions,
   type FetchResult,
 } from './fetchDataSource.ts';
-export { redactUrl } from './redact.ts';
+export { redactUrl } from '../../core/redact.ts';
 export { resolveSource, type SourceLocation } from './resolveSource.ts';

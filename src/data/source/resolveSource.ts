@@ -1,7 +1,7 @@
 // Decides what a data source string names: an http(s) URL, a file:// URL or a local path.
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../core/errors.ts';
-import { redactUrl } from './redact.ts';
+import { redactUrl } from '../../core/redact.ts';
 
 export type SourceLocation = { kind: 'http'; url: URL } | { kind: 'file'; path: string };
 

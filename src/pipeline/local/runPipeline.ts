@@ -7,7 +7,7 @@
 //   -> on the first failure or cancellation start nothing new (fail fast, like Argo's DAG
 //      default), let running tasks finish, mark the rest 'skipped'
 //   -> run.json final state; resolves with the manifest (never rejects for a task failure).
-import { PipelineError, UsageError, isSealedError } from '../../core/index.ts';
+import { PipelineError, UsageError, isSealedError, redactParameters } from '../../core/index.ts';
 import type { PipelineSpec } from '../ir/index.ts';
 import type { ComponentRegistry } from '../executor/index.ts';
 import { silentReporter, type RunReporter } from '../report/index.ts';
@@ -49,7 +49,8 @@ export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistr
   const manifest: RunManifest = {
     id: options.runId ?? newRunId(started),
     pipeline: spec.pipelineInfo.name,
-    parameters: runParameters,
+    // Recorded redacted: a data URL's credentials must not end up in run.json.
+    parameters: redactParameters(runParameters),
     state: 'running',
     createdAt: started.toISOString(),
     tasks: Object.fromEntries(plan.map((t): [string, TaskRecord] => [t.name, { state: 'pending', component: t.component.name }])),
@@ -72,7 +73,7 @@ export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistr
     reporter.taskStarted({ task: task.name, component: task.component.name });
     const ctx = { spec, runParameters, finished, uriFor: (k: string) => store.uriFor(k), store, reporter, signal };
     return runTask(task, ctx, (r) => {
-      record.parameters = r.parameters;
+      record.parameters = redactParameters(r.parameters);
       record.inputs = r.inputs;
     }).then(
       (result) => {

@@ -140,3 +140,13 @@ test('a failing step marks the run failed, exits 1 and keeps the earlier results
   assert.ok(!files.some((f) => f.startsWith('batch-inference/') && f !== 'batch-inference/' && f !== 'batch-inference/log.txt'), files.join(' '));
   assert.ok(!files.some((f) => f.includes('.tmp') || f.includes('staging')), files.join(' '));
 });
+
+test('credentials in a data URL never reach the output, the logs or run.json', async () => {
+  const cwd = tempDir();
+  const r = await sealed(['run', '--data-url', 'https://alice:hunter2@127.0.0.1:1/credit.csv?sig=s3cr3t&v=1', '--run-dir', 'run'], cwd);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /https:\/\/\*\*\*@127\.0\.0\.1:1\/credit\.csv\?sig=\*\*\*&v=1/);
+  const everything = [r.stdout, r.stderr, ...listTree(join(cwd, 'run')).filter((f) => !f.endsWith('/')).map((f) => readFileSync(join(cwd, 'run', f), 'utf8'))].join('\n');
+  assert.doesNotMatch(everything, /hunter2|s3cr3t|alice/);
+  assert.equal(JSON.parse(readFileSync(join(cwd, 'run', 'run.json'), 'utf8')).parameters.data_url, 'https://***@127.0.0.1:1/credit.csv?sig=***&v=1');
+});
