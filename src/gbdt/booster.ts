@@ -42,6 +42,38 @@ export function train(
   paramsInput: TrainParamsInput,
   options: TrainOptions = {},
 ): Booster {
+  const run = startTraining(m, labels, paramsInput, options);
+  for (const _round of run.rounds) {
+    // each step is one boosting round
+  }
+  return run.booster();
+}
+
+/**
+ * The same training, yielding to the event loop after every round: progress can be drawn,
+ * signals handled, and `signal` stops training between rounds (it rejects with its reason).
+ */
+export async function trainAsync(
+  m: DenseMatrix,
+  labels: ArrayLike<number>,
+  paramsInput: TrainParamsInput,
+  options: TrainOptions & { readonly signal?: AbortSignal } = {},
+): Promise<Booster> {
+  const run = startTraining(m, labels, paramsInput, options);
+  for (const _round of run.rounds) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    options.signal?.throwIfAborted();
+  }
+  return run.booster();
+}
+
+/** Checks everything up front, then hands out the boosting loop one round at a time. */
+function startTraining(
+  m: DenseMatrix,
+  labels: ArrayLike<number>,
+  paramsInput: TrainParamsInput,
+  options: TrainOptions,
+): { rounds: Iterable<number>; booster: () => Booster } {
   const params = parseTrainParams(paramsInput);
   checkTrainingMatrix(m);
   const objective = objectiveByName(params.objective)!;
@@ -51,38 +83,43 @@ export function train(
       reason: `${options.featureNames.length} feature names for ${m.nCols} columns`,
     });
   }
-  const trees = boost(m, y, params, objective, options.onRound);
-  return new Booster({
-    objective: params.objective,
-    baseScore: params.baseScore,
-    numFeature: m.nCols,
-    trees,
-    featureNames: options.featureNames ? [...options.featureNames] : [],
-    featureTypes: options.featureNames ? options.featureNames.map(() => 'float') : [],
-    attributes: {},
-  });
+  const trees: RegTree[] = [];
+  return {
+    rounds: boost(m, y, params, objective, trees, options.onRound),
+    booster: () =>
+      new Booster({
+        objective: params.objective,
+        baseScore: params.baseScore,
+        numFeature: m.nCols,
+        trees,
+        featureNames: options.featureNames ? [...options.featureNames] : [],
+        featureTypes: options.featureNames ? options.featureNames.map(() => 'float') : [],
+        attributes: {},
+      }),
+  };
 }
 
-function boost(
+/** The boosting loop; appends each round's tree to `trees` and yields the rounds done. */
+function* boost(
   m: DenseMatrix,
   y: Float32Array,
   params: TrainParams,
   objective: Objective,
+  trees: RegTree[],
   onRound: ((round: number, total: number) => void) | undefined,
-): RegTree[] {
+): Generator<number> {
   const bm = binMatrix(m, params.maxBin);
   const margins = new Float32Array(m.nRows).fill(objective.baseMargin(params.baseScore));
   const gpair = new Float32Array(2 * m.nRows);
   const grower = new HistTreeGrower(bm, params);
-  const trees: RegTree[] = [];
   for (let round = 0; round < params.numBoostRound; round++) {
     objective.gradients(margins, y, gpair);
     const tree = grower.grow(gpair);
     grower.addLeafValues(tree, margins);
     trees.push(tree);
     onRound?.(round + 1, params.numBoostRound);
+    yield round + 1;
   }
-  return trees;
 }
 
 /** Labels as float32 (XGBoost's label type), each checked against the objective's domain. */

@@ -1,5 +1,5 @@
 // Public API of the gradient-boosting engine (depends on core only).
-export { train, Booster, type TrainOptions } from './booster.ts';
+export { train, trainAsync, Booster, type TrainOptions } from './booster.ts';
 export { denseMatrix, type DenseMatrix } from './denseMatrix.ts';
 export type { GbdtModel } from './model.ts';
 export { predict, type PredictOptions } from './predict/predict.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataError, UsageError } from '../../src/core/index.ts';
-import { Booster, denseMatrix, train } from '../../src/gbdt/index.ts';
+import { Booster, denseMatrix, train, trainAsync } from '../../src/gbdt/index.ts';
 import { fixtureModelText, loadFixtures, maxAbsDiff } from './fixtureData.ts';
 
 const fx = loadFixtures();
@@ -85,4 +85,32 @@ test('bad labels and matrices are DataErrors with the row', () => {
   const inf = denseMatrix(Float64Array.from([1, Infinity]), 2, 1);
   assert.throws(() => train(inf, [0, 1], {}), /row 1, column 0/);
   assert.throws(() => denseMatrix(new Float64Array(3), 2, 2), DataError);
+});
+
+test('trainAsync builds the same model as train and stops between rounds when its signal aborts', async () => {
+  const data = new Float64Array(400);
+  const y: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    data[2 * i] = i % 17;
+    data[2 * i + 1] = (i * 7) % 13;
+    y.push(i % 17 > 8 ? 1 : 0);
+  }
+  const m = { data, nRows: 200, nCols: 2 };
+  const params = { objective: 'binary:logistic', num_boost_round: 20, max_depth: 3 };
+  const a = train(m, y, params).toXgboostJson();
+  const b = (await trainAsync(m, y, params)).toXgboostJson();
+  assert.equal(b, a);
+  const controller = new AbortController();
+  let rounds = 0;
+  await assert.rejects(
+    trainAsync(m, y, params, {
+      signal: controller.signal,
+      onRound: (round) => {
+        rounds = round;
+        if (round === 5) controller.abort(new Error('stop'));
+      },
+    }),
+    /stop/,
+  );
+  assert.equal(rounds, 5);
 });

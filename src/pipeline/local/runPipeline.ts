@@ -81,7 +81,8 @@ export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistr
         finish(task.name, t0, { state: 'succeeded', outputs: result.outputs, ...(result.log ? { log: result.log } : {}) });
       },
       async (e: unknown) => {
-        const message = errorMessage(e);
+        // A task that stopped because the run was cancelled says so, not "operation aborted".
+        const message = signal.aborted && (e as Error)?.name === 'AbortError' ? new PipelineError('pipeline.cancelled', {}).message : errorMessage(e);
         firstError ??= new PipelineError('pipeline.taskFailed', { task: task.name, reason: message }).message;
         const log = (await store.stat(`${task.name}/log.txt`).catch(() => undefined)) ? { log: `${task.name}/log.txt` } : {};
         finish(task.name, t0, { state: 'failed', error: message, ...log });

@@ -3,7 +3,7 @@
 // is an XGBoost JSON model that Python XGBoost loads as is.
 import { availableParallelism } from 'node:os';
 import { writeFileAtomic } from '../../../core/index.ts';
-import { train } from '../../../gbdt/index.ts';
+import { trainAsync } from '../../../gbdt/index.ts';
 import { artifactInput, artifactOutput, defineComponent, doubleParam, integerParam } from '../../../pipeline/index.ts';
 import { readLabels, readMatrix } from '../datasetFiles.ts';
 
@@ -27,7 +27,7 @@ export const trainModel = defineComponent({
     const nthread = p.nthread === 0 ? availableParallelism() : p.nthread;
     ctx.log(`training on ${x.nRows} x ${x.nCols}, ${p.num_boost_round} rounds, nthread ${nthread}`);
     const started = performance.now();
-    const booster = train(
+    const booster = await trainAsync(
       x,
       y,
       {
@@ -40,7 +40,8 @@ export const trainModel = defineComponent({
         num_boost_round: p.num_boost_round,
         nthread,
       },
-      { onRound: (round, total) => ctx.progress({ current: round, total, label: 'round' }) },
+      // Async so that Ctrl-C (the run's signal) stops training between rounds.
+      { onRound: (round, total) => ctx.progress({ current: round, total, label: 'round' }), signal: ctx.signal },
     );
     const seconds = (performance.now() - started) / 1000;
     ctx.log(`trained ${p.num_boost_round} trees in ${seconds.toFixed(2)} s`);
