@@ -7,16 +7,37 @@ import { checkTrainingMatrix, type DenseMatrix } from './denseMatrix.ts';
 import { HistTreeGrower } from './grow/hist/driver.ts';
 import { fromXgboostJson, toXgboostJson } from './io/xgboostJson.ts';
 import type { GbdtModel } from './model.ts';
-import { objectiveByName, type Objective } from './objective/index.ts';
+import { createObjective, type Objective } from './objective/index.ts';
 import { predict, type PredictOptions } from './predict/predict.ts';
 import { parseTrainParams, type TrainParams, type TrainParamsInput } from './trainParams.ts';
 import type { RegTree } from './tree/regTree.ts';
 
+/** A named dataset evaluated after every round (XGBoost `evals`); the last one drives early stopping. */
+export interface EvalSet {
+  readonly name: string;
+  readonly data: DenseMatrix;
+  readonly labels: ArrayLike<number>;
+  readonly weights?: ArrayLike<number>;
+}
+
+/** One metric of one eval set after a round, e.g. { set: 'valid', metric: 'auc', value: 0.93 }. */
+export interface EvalResult {
+  readonly set: string;
+  readonly metric: string;
+  readonly value: number;
+}
+
 export interface TrainOptions {
-  /** Called after each boosting round with (rounds done, total rounds). */
-  readonly onRound?: (round: number, total: number) => void;
+  /** Called after each boosting round with (rounds done, total rounds, this round's eval results). */
+  readonly onRound?: (round: number, total: number, evals: readonly EvalResult[]) => void;
   /** Names written to the model's `feature_names` (optional). */
   readonly featureNames?: readonly string[];
+  /** Per-row sample weights (XGBoost DMatrix weight); non-negative and finite. */
+  readonly weights?: ArrayLike<number>;
+  /** Datasets scored after every round with the eval metrics (XGBoost `evals`). */
+  readonly evals?: readonly EvalSet[];
+  /** Continue boosting this model (XGBoost `xgb_model`): new trees are appended to its trees. */
+  readonly initModel?: GbdtModel;
 }
 
 export class Booster {
@@ -76,7 +97,7 @@ function startTraining(
 ): { rounds: Iterable<number>; booster: () => Booster } {
   const params = parseTrainParams(paramsInput);
   checkTrainingMatrix(m);
-  const objective = objectiveByName(params.objective)!;
+  const objective = createObjective(params.objective, { numClass: 0, scalePosWeight: 1 });
   const y = checkLabels(labels, m.nRows, objective);
   if (options.featureNames && options.featureNames.length !== m.nCols) {
     throw new DataError('gbdt.badMatrix', {
@@ -91,7 +112,9 @@ function startTraining(
         objective: params.objective,
         baseScore: params.baseScore,
         numFeature: m.nCols,
+        numClass: 0,
         trees,
+        treeInfo: trees.map(() => 0),
         featureNames: options.featureNames ? [...options.featureNames] : [],
         featureTypes: options.featureNames ? options.featureNames.map(() => 'float') : [],
         attributes: {},
@@ -106,18 +129,18 @@ function* boost(
   params: TrainParams,
   objective: Objective,
   trees: RegTree[],
-  onRound: ((round: number, total: number) => void) | undefined,
+  onRound: TrainOptions['onRound'],
 ): Generator<number> {
   const bm = binMatrix(m, params.maxBin);
   const margins = new Float32Array(m.nRows).fill(objective.baseMargin(params.baseScore));
   const gpair = new Float32Array(2 * m.nRows);
   const grower = new HistTreeGrower(bm, params);
   for (let round = 0; round < params.numBoostRound; round++) {
-    objective.gradients(margins, y, gpair);
+    objective.gradients(margins, y, undefined, gpair);
     const tree = grower.grow(gpair);
     grower.addLeafValues(tree, margins);
     trees.push(tree);
-    onRound?.(round + 1, params.numBoostRound);
+    onRound?.(round + 1, params.numBoostRound, []);
     yield round + 1;
   }
 }

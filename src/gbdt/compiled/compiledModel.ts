@@ -10,7 +10,7 @@
 import { ModelError } from '../../core/index.ts';
 import { checkShape, type DenseMatrix } from '../denseMatrix.ts';
 import type { GbdtModel } from '../model.ts';
-import { objectiveByName, type Objective } from '../objective/index.ts';
+import { createObjective, type Objective } from '../objective/index.ts';
 import { modelObjective } from '../predict/predict.ts';
 import { flattenModel, type FlatForest } from './flatForest.ts';
 import { predictFlatMargins } from './predictFlat.ts';
@@ -42,9 +42,8 @@ export class CompiledModel {
   private readonly objective: Objective;
 
   constructor(readonly forest: FlatForest) {
-    const o = objectiveByName(forest.objective);
-    if (!o) throw new ModelError('gbdt.modelUnsupported', { what: `objective '${forest.objective}'` });
-    this.objective = o;
+    this.objective = createObjective(forest.objective);
+    if (this.objective.numGroup !== 1) throw new ModelError('gbdt.modelUnsupported', { what: 'multi-class models in the compiled form' });
   }
 
   get numNodes(): number {
@@ -61,8 +60,7 @@ export class CompiledModel {
       throw new ModelError('gbdt.featureCount', { expected: this.forest.numFeature, got: m.nCols });
     }
     const out = Float64Array.from(predictFlatMargins(this.forest, m.data, m.nRows, m.nCols));
-    if (!options.outputMargin) this.objective.transform(out);
-    return out;
+    return options.outputMargin ? out : this.objective.predTransform(out);
   }
 
   serialize(): Buffer {
@@ -97,6 +95,7 @@ export class CompiledModel {
 /** Compiles a canonical model (loaded from any supported format) into the flat form. */
 export function compileModel(model: GbdtModel): CompiledModel {
   const objective = modelObjective(model);
+  if (objective.numGroup !== 1) throw new ModelError('gbdt.modelUnsupported', { what: 'multi-class models in the compiled form' });
   return new CompiledModel(flattenModel(model, objective.baseMargin(model.baseScore)));
 }
 

@@ -5,7 +5,7 @@
 // splits, vector leaves) is refused as unsupported rather than silently misread.
 import { ModelError, type Location } from '../../core/index.ts';
 import type { GbdtModel } from '../model.ts';
-import { objectiveByName } from '../objective/index.ts';
+import { isSupportedObjective } from '../objective/index.ts';
 import { RegTree, NO_NODE } from '../tree/regTree.ts';
 
 type Json = unknown;
@@ -60,7 +60,7 @@ export function fromXgboostJson(text: string, file?: string): GbdtModel {
   const baseScore = Math.fround(numText(lmp.base_score, 'learner.learner_model_param.base_score'));
 
   const objective = str(obj(learner.objective, 'learner.objective').name, 'learner.objective.name');
-  if (!objectiveByName(objective)) unsupported('learner.objective.name', `objective '${objective}'`);
+  if (!isSupportedObjective(objective)) unsupported('learner.objective.name', `objective '${objective}'`);
   if (objective === 'binary:logistic' && !(baseScore > 0 && baseScore < 1)) {
     invalid('learner.learner_model_param.base_score', `base_score ${baseScore} must be in (0, 1) for binary:logistic`);
   }
@@ -178,5 +178,5 @@ export function fromXgboostJson(text: string, file?: string): GbdtModel {
       attributes[k] = str(v, `learner.attributes.${k}`);
     }
   }
-  return { objective, baseScore, numFeature, trees, featureNames, featureTypes, attributes };
+  return { objective, baseScore, numFeature, numClass, trees, treeInfo: trees.map(() => 0), featureNames, featureTypes, attributes };
 }

@@ -1,20 +1,28 @@
-// Objectives by XGBoost name. Adding one: implement `Objective` and list it here.
-import type { Objective } from './objective.ts';
+// Objectives by XGBoost name. Adding one: write a factory returning `Objective` and list it here.
+import { ModelError } from '../../core/index.ts';
+import type { Objective, ObjectiveConfig } from './objective.ts';
 import { binaryLogistic } from './binaryLogistic.ts';
 import { squaredError } from './squaredError.ts';
 
-export type { Objective } from './objective.ts';
-export { binaryLogistic } from './binaryLogistic.ts';
-export { squaredError } from './squaredError.ts';
+export type { Objective, ObjectiveConfig } from './objective.ts';
 export { sigmoid32 } from './sigmoid.ts';
 
-const BY_NAME: ReadonlyMap<string, Objective> = new Map([
-  [binaryLogistic.name, binaryLogistic],
-  [squaredError.name, squaredError],
+const FACTORIES: ReadonlyMap<string, (config: ObjectiveConfig) => Objective> = new Map([
+  ['binary:logistic', binaryLogistic],
+  ['reg:squarederror', squaredError],
 ]);
 
-export function objectiveByName(name: string): Objective | undefined {
-  return BY_NAME.get(name);
+export const DEFAULT_OBJECTIVE_CONFIG: ObjectiveConfig = { numClass: 0, scalePosWeight: 1 };
+
+export function isSupportedObjective(name: string): boolean {
+  return FACTORIES.has(name);
 }
 
-export const supportedObjectives: readonly string[] = [...BY_NAME.keys()];
+/** The objective `name` configured by `config`; unknown names are a ModelError. */
+export function createObjective(name: string, config: ObjectiveConfig = DEFAULT_OBJECTIVE_CONFIG): Objective {
+  const make = FACTORIES.get(name);
+  if (!make) throw new ModelError('gbdt.modelUnsupported', { what: `objective '${name}'` });
+  return make(config);
+}
+
+export const supportedObjectives: readonly string[] = [...FACTORIES.keys()];

@@ -1,16 +1,24 @@
 // reg:squarederror: grad = margin - y, hess = 1; output is the margin itself.
-import type { Objective } from './objective.ts';
+import type { Objective, ObjectiveConfig } from './objective.ts';
 
-export const squaredError: Objective = {
-  name: 'reg:squarederror',
-  labelDomain: 'finite numbers',
-  isValidLabel: (y) => Number.isFinite(y),
-  baseMargin: (baseScore) => Math.fround(baseScore),
-  gradients(margins, labels, gpair) {
-    for (let i = 0, n = margins.length; i < n; i++) {
-      gpair[2 * i] = margins[i] - labels[i];
-      gpair[2 * i + 1] = 1;
-    }
-  },
-  transform() {},
-};
+const f32 = Math.fround;
+
+export function squaredError(_config: ObjectiveConfig): Objective {
+  return {
+    name: 'reg:squarederror',
+    numGroup: 1,
+    labelDomain: 'finite numbers',
+    defaultMetric: 'rmse',
+    isValidLabel: (y) => Number.isFinite(y),
+    baseMargin: (baseScore) => f32(baseScore),
+    gradients(margins, labels, weights, gpair) {
+      for (let i = 0, n = margins.length; i < n; i++) {
+        const w = weights ? weights[i] : 1;
+        gpair[2 * i] = f32(f32(margins[i] - labels[i]) * w);
+        gpair[2 * i + 1] = w;
+      }
+    },
+    predTransform: (m) => Float64Array.from(m),
+    evalTransform: (m) => Float64Array.from(m),
+  };
+}

@@ -5,7 +5,7 @@
 import { ModelError } from '../../core/index.ts';
 import { checkShape, type DenseMatrix } from '../denseMatrix.ts';
 import type { GbdtModel } from '../model.ts';
-import { objectiveByName, type Objective } from '../objective/index.ts';
+import { createObjective, type Objective } from '../objective/index.ts';
 import type { RegTree } from '../tree/regTree.ts';
 
 export interface PredictOptions {
@@ -22,14 +22,11 @@ export function predict(model: GbdtModel, m: DenseMatrix, options: PredictOption
   const margins = new Float32Array(m.nRows).fill(objective.baseMargin(model.baseScore));
   for (const tree of model.trees) addTree(tree, m, margins);
   const out = Float64Array.from(margins);
-  if (!options.outputMargin) objective.transform(out);
-  return out;
+  return options.outputMargin ? out : objective.predTransform(out);
 }
 
 export function modelObjective(model: GbdtModel): Objective {
-  const o = objectiveByName(model.objective);
-  if (!o) throw new ModelError('gbdt.modelUnsupported', { what: `objective '${model.objective}'` });
-  return o;
+  return createObjective(model.objective, { numClass: model.numClass, scalePosWeight: 1 });
 }
 
 function addTree(tree: RegTree, m: DenseMatrix, margins: Float32Array): void {

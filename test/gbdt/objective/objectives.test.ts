@@ -1,12 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binaryLogistic, squaredError, sigmoid32 } from '../../../src/gbdt/objective/index.ts';
+import { createObjective, sigmoid32 } from '../../../src/gbdt/objective/index.ts';
+
+const binaryLogistic = createObjective('binary:logistic');
+const squaredError = createObjective('reg:squarederror');
 
 test('binary:logistic gradients are p - y and p(1 - p) in float32', () => {
   const margins = Float32Array.from([0, 2, -30]);
   const labels = Float32Array.from([1, 0, 1]);
   const gpair = new Float32Array(6);
-  binaryLogistic.gradients(margins, labels, gpair);
+  binaryLogistic.gradients(margins, labels, undefined, gpair);
   const p = 1 / (1 + Math.exp(-2));
   assert.equal(gpair[0], -0.5);
   assert.equal(gpair[1], 0.25);
@@ -23,7 +26,7 @@ test('binary:logistic gradients are p - y and p(1 - p) in float32', () => {
 
 test('reg:squarederror gradients are margin - y with unit hessian', () => {
   const gpair = new Float32Array(4);
-  squaredError.gradients(Float32Array.from([1.5, -2]), Float32Array.from([1, 1]), gpair);
+  squaredError.gradients(Float32Array.from([1.5, -2]), Float32Array.from([1, 1]), undefined, gpair);
   assert.deepEqual([...gpair], [0.5, 1, -3, 1]);
   assert.equal(squaredError.baseMargin(0.5), 0.5);
   assert.equal(squaredError.isValidLabel(Infinity), false);
