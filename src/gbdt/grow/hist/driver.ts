@@ -20,6 +20,14 @@ import { calcGain, calcWeight, gainParams, type GainParams } from './splitGain.t
 
 const f32 = Math.fround;
 
+/**
+ * Which features a node may split on (colsample_*). Called once per evaluated node, in node
+ * order, with the node's depth; `undefined` means every feature.
+ */
+export interface FeatureSelector {
+  featuresFor(depth: number): Int32Array | undefined;
+}
+
 export class HistTreeGrower {
   readonly partitioner: RowPartitioner;
   private readonly pool: HistogramPool;
@@ -35,7 +43,8 @@ export class HistTreeGrower {
     this.gp = gainParams(params);
   }
 
-  grow(gpair: Float32Array): RegTree {
+  /** `gpair`: interleaved (grad, hess) per row for this tree's output group. */
+  grow(gpair: Float32Array, _features?: FeatureSelector): RegTree {
     const { bm, gp, partitioner } = this;
     const eta = this.params.eta;
     partitioner.reset(gpair);
@@ -85,14 +94,17 @@ export class HistTreeGrower {
     return tree;
   }
 
-  /** margins[row] += value of the leaf the row ended in, for the tree just grown. */
-  addLeafValues(tree: RegTree, margins: Float32Array): void {
+  /** Releases worker threads and buffers; the grower cannot be used afterwards. */
+  dispose(): void {}
+
+  /** margins[row * stride + offset] += value of the leaf the row ended in, for the tree just grown. */
+  addLeafValues(tree: RegTree, margins: Float32Array, stride = 1, offset = 0): void {
     for (let nid = 0; nid < tree.numNodes; nid++) {
       if (!tree.isLeaf(nid)) continue;
       const rows = this.partitioner.lane(nid).rows;
       const v = tree.leafValue(nid);
       for (let i = this.partitioner.begin(nid), e = this.partitioner.end(nid); i < e; i++) {
-        margins[rows[i]] += v;
+        margins[rows[i] * stride + offset] += v;
       }
     }
   }
