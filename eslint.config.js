@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'runs/', 'dist/', 'fixtures/**/*.py', 'coverage/'] },
+  { ignores: ['node_modules/', 'runs/', 'dist/', 'fixtures/**/*.py', 'coverage/', 'bench/.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,6 +9,7 @@ import { loanDefaultCatalog, type PipelineCatalog } from './pipelineCatalog.ts';
 import { reportError } from './reportError.ts';
 import { runCommand } from './commands/run.ts';
 import { componentCommand } from './commands/component.ts';
+import { registerGbdtCommands } from './commands/gbdt.ts';
 
 export type { MainDeps } from './io.ts';
 
@@ -45,6 +46,7 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .option('--split <kind>', 'train/test split: random or grouped')
     .option('--run-dir <dir>', 'folder for this run (default runs/<run id>)')
     .option('--threads <n>', 'worker threads (default: number of cores)', (v) => parseInteger('--threads', v, { min: 1 }))
+    .option('--init-model <path>', 'XGBoost JSON or UBJSON model that training continues (pipeline input init_model)')
     .option('--json', 'end stdout with one JSON line {"runDir","state","metrics"}')
     .action(async (options) => setExit(await runCommand(options, io, catalog, signal)));
 
@@ -57,6 +59,8 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .allowExcessArguments()
     .helpOption(false)
     .action(async (name: string | undefined, tokens: string[]) => setExit(await componentCommand(name, tokens, io, catalog, signal)));
+
+  registerGbdtCommands(program, io, signal, setExit);
 
   return program;
 }

@@ -86,18 +86,28 @@ export const messages = {
   'augment.cannotDeduplicate': msg((a: { row: number; attempts: number }) => `augmented row ${a.row} still duplicates an earlier row after ${a.attempts} redraws; the noise spec is too narrow for this data size`),
 
   // --- gbdt -------------------------------------------------------------------------------
-  'gbdt.unknownParam': msg((a: { name: string }) => `unknown training parameter '${a.name}'`),
+  'gbdt.unknownParam': msg((a: { name: string; suggestion?: string }) => `unknown training parameter '${a.name}'${a.suggestion !== undefined ? `; did you mean '${a.suggestion}'?` : ''}`),
   'gbdt.duplicateParam': msg((a: { name: string; alias: string }) => `training parameter '${a.name}' given twice (also as '${a.alias}')`),
   'gbdt.badParam': msg((a: { name: string; value: string; expected: string }) => `training parameter '${a.name}' must be ${a.expected}, got ${a.value}`),
+  'gbdt.workerFailed': msg((a: { reason: string }) => `training worker thread failed: ${a.reason}`),
   'gbdt.badMatrix': msg((a: { reason: string }) => `invalid feature matrix: ${a.reason}`),
   'gbdt.badFeatureValue': msg((a: { row: number; column: number; value: string }) => `feature value ${a.value} at row ${a.row}, column ${a.column} is not finite (use NaN for missing)`),
   'gbdt.labelCount': msg((a: { labels: number; rows: number }) => `got ${a.labels} labels for ${a.rows} matrix rows`),
   'gbdt.badLabel': msg((a: { objective: string; row: number; value: string; expected: string }) => `label ${a.value} at row ${a.row} is invalid for ${a.objective}: labels must be ${a.expected}`),
+  'gbdt.weightCount': msg((a: { weights: number; rows: number; set?: string }) => `got ${a.weights} weights for ${a.rows} rows${a.set !== undefined ? ` of eval set '${a.set}'` : ''}`),
+  'gbdt.badWeight': msg((a: { row: number; value: string; set?: string }) => `weight ${a.value} at row ${a.row}${a.set !== undefined ? ` of eval set '${a.set}'` : ''} is invalid: weights must be finite and >= 0`),
+  'gbdt.badEvalSet': msg((a: { set: string; reason: string }) => `eval set '${a.set}': ${a.reason}`),
+  'gbdt.badEvalLabel': msg((a: { set: string; objective: string; row: number; value: string; expected: string }) => `label ${a.value} at row ${a.row} of eval set '${a.set}' is invalid for ${a.objective}: labels must be ${a.expected}`),
+  'gbdt.earlyStoppingNeeds': msg((a: { what: string }) => `early_stopping_rounds needs ${a.what}`),
+  'gbdt.initModelMismatch': msg((a: { what: string; model: string; given: string }) => `cannot continue training the init model: its ${a.what} is ${a.model}, but training uses ${a.given}`),
   'gbdt.compiledInvalid': msg((a: { file: string; reason: string }) => `${a.file} is not a valid compiled model: ${a.reason}`),
   'gbdt.featureCount': msg((a: { expected: number; got: number }) => `model expects ${a.expected} features, matrix has ${a.got} columns`),
-  'gbdt.modelInvalid': msg((a: { reason: string }) => `invalid XGBoost JSON model: ${a.reason}`),
+  'gbdt.modelInvalid': msg((a: { reason: string; format?: string }) => `invalid XGBoost ${a.format ?? 'JSON'} model: ${a.reason}`),
   'gbdt.modelUnsupported': msg((a: { what: string }) => `unsupported XGBoost model: ${a.what}`),
   'gbdt.nonFiniteModelValue': msg((a: { what: string }) => `cannot save model: ${a.what} is not finite`),
+  'gbdt.modelFormat': msg((a: { path: string }) => `cannot tell the model format of ${a.path}: the file name must end in .json or .ubj`),
+  'gbdt.iterationRange': msg((a: { begin: number; end: number; rounds: number; reason: string }) => `invalid iterationRange [${a.begin}, ${a.end}) for a model of ${a.rounds} rounds: ${a.reason}`),
+  'gbdt.importanceType': msg((a: { type: string }) => `unknown feature importance type '${a.type}', expected one of weight, gain, cover, total_gain, total_cover`),
 
   // --- pipeline ---------------------------------------------------------------------------
   // (pipeline entries go here)
@@ -127,6 +137,8 @@ export const messages = {
   'pipeline.cancelled': msg((_a: Record<string, never>) => 'run cancelled'),
   'pipeline.runDirInUse': msg((a: { path: string }) => `run directory already holds a run (${a.path}); choose another run directory or delete it`),
   'pipeline.badStoreKey': msg((a: { key: string }) => `invalid artifact key '${a.key}': must be a relative path without '..'`),
+  'pipeline.inputUnknown': msg((a: { owner: string; input: string; known: readonly string[] }) => `${a.owner} has no input artifact '${a.input}' (inputs: ${a.known.join(', ') || 'none'})`),
+  'pipeline.inputMissing': msg((a: { owner: string; input: string }) => `input artifact '${a.input}' of ${a.owner} is required`),
 
   // --- loan-default -----------------------------------------------------------------------
   // (loan-default entries go here)
@@ -145,6 +157,15 @@ export const messages = {
   'cli.missingOption': msg((a: { option: string; command: string }) => `${a.command} needs ${a.option}`),
   'cli.runOptionUnsupported': msg((a: { option: string; pipeline: string }) => `option ${a.option} is not supported by pipeline '${a.pipeline}' (it has no parameter for it)`),
   'cli.runFailed': msg((a: { runDir: string; reason: string }) => `run failed (${a.runDir}): ${a.reason}`),
+  'cli.runInputUnsupported': msg((a: { option: string; pipeline: string }) => `option ${a.option} is not supported by pipeline '${a.pipeline}' (it has no input artifact for it)`),
+  // cli / gbdt (files of `sealed gbdt`; the location says which file, line and column)
+  'cli.blankLine': msg((a: { what: string }) => `blank line; expected one ${a.what} per line`),
+  'cli.badNumber': msg((a: { what: string; text: string; expected: string }) => `${a.what} '${a.text}' must be ${a.expected}`),
+  'cli.rowCount': msg((a: { file: string; count: number; what: string; data: string; rows: number }) => `${a.file} has ${a.count} ${a.what} but ${a.data} has ${a.rows} rows`),
+  'cli.badJson': msg((a: { reason: string }) => `invalid JSON: ${a.reason}`),
+  'cli.badParamsFile': msg((a: { reason: string }) => `training parameters ${a.reason}`),
+  'cli.badLabel': msg((a: { value: string; objective: string; expected: string }) => `label ${a.value} is invalid for ${a.objective}: labels must be ${a.expected}`),
+  'cli.interrupted': msg((_a: Record<string, never>) => 'interrupted; nothing was written'),
 } as const;
 
 export type MessageCode = keyof typeof messages;

@@ -1,10 +1,13 @@
 // Public API of the gradient-boosting engine (depends on core only).
-export { train, trainAsync, Booster, type TrainOptions } from './booster.ts';
+export { train, trainAsync, Booster, type TrainOptions, type EvalSet, type EvalResult, type EvalsResult } from './booster.ts';
 export { denseMatrix, type DenseMatrix } from './denseMatrix.ts';
 export type { GbdtModel } from './model.ts';
 export { predict, type PredictOptions } from './predict/predict.ts';
 export { toXgboostJson, fromXgboostJson, XGBOOST_JSON_VERSION } from './io/xgboostJson.ts';
-export { parseTrainParams, type TrainParams, type TrainParamsInput, type ObjectiveName, type GrowPolicy } from './trainParams.ts';
+export { parseModel, serializeModel, modelFormatFromPath, toXgboostUbj, fromXgboostUbj, type ModelFormat } from './io/index.ts';
+export { featureImportance, IMPORTANCE_TYPES, type ImportanceType } from './importance/index.ts';
+export { parseTrainParams, knownParamNames, type TrainParams, type TrainParamsInput, type ObjectiveName, type GrowPolicy } from './trainParams.ts';
+export { createMetric, supportedMetrics, type Metric } from './metric/index.ts';
 export { RegTree } from './tree/regTree.ts';
 export { supportedObjectives } from './objective/index.ts';
 export * from './compiled/index.ts';

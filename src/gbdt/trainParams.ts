@@ -1,9 +1,30 @@
 // Training parameters under their XGBoost names (and aliases), checked the way XGBoost's
 // parameter declarations check them. Real-valued parameters are rounded to float32 because
 // XGBoost stores them as `float`, which matters for bit-level agreement later.
+//
+// Decisions (XGBoost 1.7 unless said):
+//   - objective defaults to binary:logistic (this project's task), not XGBoost's reg:squarederror;
+//   - base_score defaults to 0.5 and is used as given (1.7 has no intercept estimation for
+//     these objectives); in (0, 1) for the logistic objectives;
+//   - tree_method: 'hist', or 'auto' meaning hist (XGBoost 1.7's auto would pick exact or
+//     approx, which we do not implement); anything else is refused;
+//   - subsample and colsample_* must be in (0, 1] (XGBoost allows 0, which samples nothing);
+//   - accepted and ignored: verbosity, validate_parameters (we always validate); accepted only at
+//     their defaults: booster 'gbtree', sampling_method 'uniform', num_parallel_tree 1;
+//   - num_boost_round (alias n_estimators) and early_stopping_rounds, arguments of XGBoost's
+//     Python `train`, are parameters here;
+//   - undefined or null means "not given".
 import { UsageError } from '../core/index.ts';
+import { createMetric, supportedMetrics } from './metric/index.ts';
+import { baseScoreIsProbability, isMultiClassObjective } from './objective/index.ts';
 
-export type ObjectiveName = 'binary:logistic' | 'reg:squarederror';
+export type ObjectiveName =
+  | 'binary:logistic'
+  | 'binary:logitraw'
+  | 'reg:squarederror'
+  | 'reg:logistic'
+  | 'multi:softprob'
+  | 'multi:softmax';
 export type GrowPolicy = 'depthwise' | 'lossguide';
 
 export interface TrainParams {
@@ -20,16 +41,44 @@ export interface TrainParams {
   readonly maxBin: number;
   readonly baseScore: number;
   readonly numBoostRound: number;
+  /** Stop when the last eval set's last metric has not improved for this many rounds; 0 = never. */
+  readonly earlyStoppingRounds: number;
+  /** Threads for tree growing; 0 or -1: all cores. */
   readonly nthread: number;
   readonly seed: number;
+  /** Fraction of rows each tree is grown on (uniform sampling). */
+  readonly subsample: number;
+  readonly colsampleBytree: number;
+  readonly colsampleBylevel: number;
+  readonly colsampleBynode: number;
+  readonly scalePosWeight: number;
+  /** XGBoost num_class: >= 2 for multi:*, else 0. */
+  readonly numClass: number;
+  /** Metric names as XGBoost reports them, in order, without duplicates; empty: the objective's default. */
   readonly evalMetric: readonly string[];
+  readonly disableDefaultEvalMetric: boolean;
+  /** Canonical names of the parameters the caller gave; the others hold defaults. */
+  readonly given: ReadonlySet<string>;
 }
 
-/** What callers pass: XGBoost parameter names to numbers or strings. */
+/** What callers pass: XGBoost parameter names to numbers, strings, booleans or (eval_metric) lists. */
 export type TrainParamsInput = Readonly<Record<string, unknown>>;
 
-const OBJECTIVES: readonly ObjectiveName[] = ['binary:logistic', 'reg:squarederror'];
-const METRICS = ['logloss', 'error', 'auc', 'rmse', 'mae', 'aucpr'];
+/** Defaults taken from a model being continued instead of XGBoost's (XGBoost keeps them too). */
+export interface InheritedParams {
+  readonly objective: string;
+  readonly numClass: number;
+  readonly baseScore: number;
+}
+
+const OBJECTIVES: readonly ObjectiveName[] = [
+  'binary:logistic',
+  'binary:logitraw',
+  'reg:squarederror',
+  'reg:logistic',
+  'multi:softprob',
+  'multi:softmax',
+];
 
 /** Canonical name of each accepted parameter, keyed by every spelling. */
 const CANONICAL: Readonly<Record<string, string>> = {
@@ -50,28 +99,74 @@ const CANONICAL: Readonly<Record<string, string>> = {
   max_bin: 'max_bin',
   base_score: 'base_score',
   num_boost_round: 'num_boost_round',
+  n_estimators: 'num_boost_round',
+  early_stopping_rounds: 'early_stopping_rounds',
+  subsample: 'subsample',
+  colsample_bytree: 'colsample_bytree',
+  colsample_bylevel: 'colsample_bylevel',
+  colsample_bynode: 'colsample_bynode',
+  scale_pos_weight: 'scale_pos_weight',
+  num_class: 'num_class',
   nthread: 'nthread',
   n_jobs: 'nthread',
   seed: 'seed',
   random_state: 'seed',
   eval_metric: 'eval_metric',
+  disable_default_eval_metric: 'disable_default_eval_metric',
   tree_method: 'tree_method',
+  booster: 'booster',
+  sampling_method: 'sampling_method',
+  num_parallel_tree: 'num_parallel_tree',
+  verbosity: 'verbosity',
+  validate_parameters: 'validate_parameters',
 };
 
-export function parseTrainParams(input: TrainParamsInput): TrainParams {
+/** Every accepted spelling (for suggestions and documentation). */
+export const knownParamNames: readonly string[] = Object.keys(CANONICAL);
+
+type Entry = { readonly name: string; readonly value: unknown } | undefined;
+
+export function parseTrainParams(input: TrainParamsInput, inherited?: InheritedParams): TrainParams {
   const given = new Map<string, { name: string; value: unknown }>();
   for (const [name, value] of Object.entries(input)) {
-    if (value === undefined) continue;
-    const canonical = CANONICAL[name];
-    if (canonical === undefined) throw new UsageError('gbdt.unknownParam', { name });
+    if (value === undefined || value === null) continue;
+    const canonical = Object.hasOwn(CANONICAL, name) ? CANONICAL[name] : undefined;
+    if (canonical === undefined) {
+      const suggestion = closestName(name, knownParamNames);
+      throw new UsageError('gbdt.unknownParam', suggestion === undefined ? { name } : { name, suggestion });
+    }
     const earlier = given.get(canonical);
     if (earlier) throw new UsageError('gbdt.duplicateParam', { name, alias: earlier.name });
     given.set(canonical, { name, value });
   }
-  const get = (key: string) => given.get(key);
+  const get = (key: string): Entry => given.get(key);
 
-  const objective = oneOf(get('objective'), OBJECTIVES, 'binary:logistic');
   oneOf(get('tree_method'), ['hist', 'auto'], 'hist');
+  oneOf(get('booster'), ['gbtree'], 'gbtree');
+  oneOf(get('sampling_method'), ['uniform'], 'uniform');
+  integer(get('num_parallel_tree'), 1, 1, 1);
+  integer(get('verbosity'), 1, 0, 3);
+  flag(get('validate_parameters'), false);
+
+  const objective = oneOf(get('objective'), OBJECTIVES, inheritedObjective(inherited));
+  const multi = isMultiClassObjective(objective);
+  const numClassEntry = get('num_class');
+  const numClass = integer(numClassEntry, multi ? (inherited?.numClass ?? 0) : 0, 0);
+  if (multi && numClass < 2) {
+    throw new UsageError('gbdt.badParam', {
+      name: numClassEntry?.name ?? 'num_class',
+      value: String(numClass),
+      expected: `an integer >= 2 (the number of classes) for ${objective}`,
+    });
+  }
+  if (!multi && numClass > 1) {
+    throw new UsageError('gbdt.badParam', {
+      name: numClassEntry!.name,
+      value: String(numClass),
+      expected: `0 or 1 for ${objective} (num_class is for multi:softprob and multi:softmax)`,
+    });
+  }
+
   const growPolicy = oneOf(get('grow_policy'), ['depthwise', 'lossguide'] as const, 'depthwise');
   const maxDepth = integer(get('max_depth'), 6, 0);
   const maxLeaves = integer(get('max_leaves'), 0, 0);
@@ -89,36 +184,51 @@ export function parseTrainParams(input: TrainParamsInput): TrainParams {
       expected: 'at least 1 when max_depth is 0 (otherwise trees are unbounded)',
     });
   }
+
   const baseScoreEntry = get('base_score');
-  const baseScore = real(baseScoreEntry, 0.5, -Infinity);
-  if (objective === 'binary:logistic' && !(baseScore > 0 && baseScore < 1)) {
+  const baseScore = real(baseScoreEntry, inherited?.baseScore ?? 0.5, {});
+  if (baseScoreIsProbability(objective) && !(baseScore > 0 && baseScore < 1)) {
     throw new UsageError('gbdt.badParam', {
       name: baseScoreEntry?.name ?? 'base_score',
       value: String(baseScore),
-      expected: 'in (0, 1) for binary:logistic',
+      expected: `in (0, 1) for ${objective}`,
     });
   }
+
+  const unit = { min: 0, minExclusive: true, max: 1 };
   return {
     objective,
-    eta: real(get('eta'), 0.3, 0),
+    eta: real(get('eta'), 0.3, { min: 0 }),
     maxDepth,
     maxLeaves,
     growPolicy,
-    minChildWeight: real(get('min_child_weight'), 1, 0),
-    lambda: real(get('lambda'), 1, 0),
-    alpha: real(get('alpha'), 0, 0),
-    gamma: real(get('gamma'), 0, 0),
-    maxDeltaStep: real(get('max_delta_step'), 0, 0),
+    minChildWeight: real(get('min_child_weight'), 1, { min: 0 }),
+    lambda: real(get('lambda'), 1, { min: 0 }),
+    alpha: real(get('alpha'), 0, { min: 0 }),
+    gamma: real(get('gamma'), 0, { min: 0 }),
+    maxDeltaStep: real(get('max_delta_step'), 0, { min: 0 }),
     maxBin: integer(get('max_bin'), 256, 2, 65535),
     baseScore,
     numBoostRound: integer(get('num_boost_round'), 10, 0),
+    earlyStoppingRounds: integer(get('early_stopping_rounds'), 0, 1),
     nthread: integer(get('nthread'), 0, -1),
-    seed: integer(get('seed'), 0, -Infinity),
-    evalMetric: metrics(get('eval_metric')),
+    seed: integer(get('seed'), 0, Number.MIN_SAFE_INTEGER),
+    subsample: real(get('subsample'), 1, unit),
+    colsampleBytree: real(get('colsample_bytree'), 1, unit),
+    colsampleBylevel: real(get('colsample_bylevel'), 1, unit),
+    colsampleBynode: real(get('colsample_bynode'), 1, unit),
+    scalePosWeight: real(get('scale_pos_weight'), 1, { min: 0 }),
+    numClass: multi ? numClass : 0,
+    evalMetric: metrics(get('eval_metric'), objective, multi),
+    disableDefaultEvalMetric: flag(get('disable_default_eval_metric'), false),
+    given: new Set(given.keys()),
   };
 }
 
-type Entry = { name: string; value: unknown } | undefined;
+function inheritedObjective(inherited: InheritedParams | undefined): ObjectiveName {
+  const name = inherited?.objective;
+  return name !== undefined && (OBJECTIVES as readonly string[]).includes(name) ? (name as ObjectiveName) : 'binary:logistic';
+}
 
 function bad(e: { name: string; value: unknown }, expected: string): never {
   throw new UsageError('gbdt.badParam', { name: e.name, value: JSON.stringify(e.value) ?? String(e.value), expected });
@@ -131,35 +241,103 @@ function toNumber(e: { name: string; value: unknown }, expected: string): number
   return n;
 }
 
-function real(e: Entry, fallback: number, min: number): number {
+interface Range {
+  readonly min?: number;
+  readonly minExclusive?: boolean;
+  readonly max?: number;
+}
+
+/** A float32 parameter; the range is checked on the float32 value, as XGBoost checks its floats. */
+function real(e: Entry, fallback: number, range: Range): number {
   if (!e) return Math.fround(fallback);
-  const expected = min === -Infinity ? 'a finite number' : `a number >= ${min}`;
-  const n = toNumber(e, expected);
-  if (n < min) bad(e, expected);
-  return Math.fround(n);
+  const { min, max, minExclusive } = range;
+  const lower = min === undefined ? '' : minExclusive ? `> ${min}` : `>= ${min}`;
+  const expected =
+    min === undefined ? 'a finite number' : max === undefined ? `a number ${lower}` : `a number in ${minExclusive ? '(' : '['}${min}, ${max}]`;
+  const n = Math.fround(toNumber(e, expected));
+  if (!Number.isFinite(n)) bad(e, expected);
+  if (min !== undefined && (n < min || (minExclusive && n === min))) bad(e, expected);
+  if (max !== undefined && n > max) bad(e, expected);
+  return n;
 }
 
 function integer(e: Entry, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!e) return fallback;
-  const expected = min === -Infinity ? 'an integer' : `an integer in [${min}, ${max}]`;
+  const expected =
+    min === max ? `${min} (the only supported value)` : min <= Number.MIN_SAFE_INTEGER ? 'an integer' : `an integer in [${min}, ${max}]`;
   const n = toNumber(e, expected);
   if (!Number.isInteger(n) || n < min || n > max) bad(e, expected);
   return n;
 }
 
+function flag(e: Entry, fallback: boolean): boolean {
+  if (!e) return fallback;
+  const v = e.value;
+  if (v === true || v === 1 || v === '1' || v === 'true') return true;
+  if (v === false || v === 0 || v === '0' || v === 'false') return false;
+  return bad(e, 'true or false (or 1 or 0)');
+}
+
 function oneOf<T extends string>(e: Entry, allowed: readonly T[], fallback: T): T {
   if (!e) return fallback;
   if (typeof e.value !== 'string' || !(allowed as readonly string[]).includes(e.value)) {
-    bad(e, `one of ${allowed.join(', ')}`);
+    bad(e, allowed.length === 1 ? `'${allowed[0]}' (the only supported value)` : `one of ${allowed.join(', ')}`);
   }
   return e.value as T;
 }
 
-function metrics(e: Entry): readonly string[] {
+/** eval_metric: one name or a list; each known and fit for the objective's output shape. */
+function metrics(e: Entry, objective: string, multi: boolean): readonly string[] {
   if (!e) return [];
   const list = Array.isArray(e.value) ? e.value : [e.value];
-  for (const m of list) {
-    if (typeof m !== 'string' || !METRICS.includes(m)) bad(e, `one or more of ${METRICS.join(', ')}`);
+  const names: string[] = [];
+  for (const item of list) {
+    const metric = typeof item === 'string' ? createMetric(item) : undefined;
+    if (!metric) {
+      throw new UsageError('gbdt.badParam', {
+        name: e.name,
+        value: JSON.stringify(item) ?? String(item),
+        expected: `one or more of ${supportedMetrics.join(', ')}`,
+      });
+    }
+    const fits = metric.input === 'either' || (metric.input === 'one-per-class') === multi;
+    if (!fits) {
+      throw new UsageError('gbdt.badParam', {
+        name: e.name,
+        value: JSON.stringify(item),
+        expected: multi
+          ? `a multi-class metric (mlogloss, merror, auc) for ${objective}`
+          : `a metric for one output per row (not mlogloss or merror) for ${objective}`,
+      });
+    }
+    // XGBoost keeps the first of metrics that report the same name.
+    if (!names.includes(metric.name)) names.push(metric.name);
   }
-  return list as string[];
+  return names;
+}
+
+/** The known name nearest to `name` by edit distance, if near enough to be a likely typo. */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(name.toLowerCase(), k);
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
 }

@@ -47,16 +47,25 @@
 //     },
 //   });
 //
+// Artifacts given to the whole run are pipeline inputs (KFP root input artifacts), handed to
+// `build` as its third argument; an optional one may only feed optional component inputs:
+//
+//     inputs: { init_model: artifactInput('system.Model', { optional: true }) },
+//     build: (p, params, inputs) => { p.task(train, { inputs: { ..., init_model: inputs.init_model } }); },
+//
 // Task names default to the component name and must be unique (pass `name` to reuse a
-// component). Parameters take constants or `params.<x>`; inputs take task outputs. TypeScript
-// rejects an output of the wrong artifact type; compilePipeline re-checks everything (unknown
-// outputs/parameters, type mismatches, missing required inputs and parameters, cycles).
+// component). Parameters take constants or `params.<x>`; inputs take task outputs or pipeline
+// inputs. TypeScript rejects an output of the wrong artifact type; compilePipeline re-checks
+// everything (unknown outputs/parameters, type mismatches, missing required inputs and
+// parameters, cycles).
 //
 // ## Compiling and running
 //
 //   const spec = compilePipeline(pipeline, { image: 'myregistry/sealed:0.1.0' });   // PipelineSpec object
 //   const registry = ComponentRegistry.fromPipeline(pipeline);
 //   const manifest = await runPipeline(spec, registry, { runDir: 'runs/x', parameters: { data_size: 1000 } });
+//   // run input artifacts are local paths, copied into the run as inputs/<name><ext>:
+//   await runPipeline(spec, registry, { runDir: 'runs/y', artifacts: { init_model: 'model.ubj' } });
 //   manifest.state;  // 'succeeded' | 'failed' — a task failure resolves, it does not reject
 //
 // The run directory then holds pipeline.json (the IR), run.json (the manifest, rewritten

@@ -70,7 +70,9 @@ test('bad parameters name the parameter', () => {
   assert.throws(() => train(x, y, { eta: -1 }), (e: unknown) => e instanceof UsageError && /'eta'/.test(e.message));
   assert.throws(() => train(x, y, { max_depth: 2.5 }), /max_depth/);
   assert.throws(() => train(x, y, { eta: 0.1, learning_rate: 0.2 }), /given twice/);
-  assert.throws(() => train(x, y, { objective: 'multi:softmax' }), /objective/);
+  assert.throws(() => train(x, y, { objective: 'multi:softmaxx' }), /objective/);
+  assert.throws(() => train(x, y, { objective: 'multi:softmax' }), /num_class/);
+  assert.throws(() => train(x, y, { learning_rat: 0.1 }), /did you mean 'learning_rate'/);
   assert.throws(() => train(x, y, { base_score: 1 }), /base_score/);
   assert.throws(() => train(x, y, { eval_metric: 'mape2' }), /eval_metric/);
   assert.throws(() => train(x, y, { tree_method: 'exact' }), /tree_method/);
@@ -113,4 +115,59 @@ test('trainAsync builds the same model as train and stops between rounds when it
     /stop/,
   );
   assert.equal(rounds, 5);
+});
+
+test('weights are checked: count, finite, non-negative; the row is named', () => {
+  const x = denseMatrix(Float64Array.from([1, 2, 3]), 3, 1);
+  const y = [0, 1, 1];
+  assert.throws(() => train(x, y, {}, { weights: [1, 1] }), (e: unknown) => e instanceof DataError && /2 weights for 3 rows/.test(e.message));
+  assert.throws(() => train(x, y, {}, { weights: [1, -1, 1] }), (e: unknown) => e instanceof DataError && /weight -1 at row 1/.test(e.message));
+  assert.throws(() => train(x, y, {}, { weights: [1, 1, NaN] }), /weight NaN at row 2/);
+  assert.throws(() => train(x, y, {}, { weights: [1e39, 1, 1] }), /row 0/);
+  // Zero weights are fine (the row simply does not count).
+  assert.equal(train(x, y, { num_boost_round: 1 }, { weights: [0, 1, 1] }).model.trees.length, 1);
+});
+
+test('multi-class labels must be class indices; eval sets are checked and named', () => {
+  const x = denseMatrix(Float64Array.from([1, 2, 3, 4]), 4, 1);
+  const multi = { objective: 'multi:softprob', num_class: 3 };
+  assert.throws(() => train(x, [0, 1, 3, 2], multi), (e: unknown) => e instanceof DataError && /label 3 at row 2 .*integers in \[0, 3\)/.test(e.message));
+  assert.throws(() => train(x, [0, 1, 1.5, 2], multi), /row 2/);
+  const y = [0, 1, 0, 1];
+  const evalSet = (over: object) => ({ name: 'valid', data: x, labels: y, ...over });
+  assert.throws(() => train(x, y, {}, { evals: [evalSet({ labels: [0, 1, 2, 1] })] }), /label 2 at row 2 of eval set 'valid'/);
+  assert.throws(() => train(x, y, {}, { evals: [evalSet({ labels: [0, 1] })] }), /eval set 'valid': 2 labels for 4/);
+  assert.throws(() => train(x, y, {}, { evals: [evalSet({ weights: [1, 1, -2, 1] })] }), /weight -2 at row 2 of eval set 'valid'/);
+  assert.throws(() => train(x, y, {}, { evals: [evalSet({ data: denseMatrix(new Float64Array(8), 4, 2) })] }), /eval set 'valid': 2 columns/);
+  assert.throws(() => train(x, y, {}, { evals: [evalSet({}), evalSet({})] }), /two eval sets have this name/);
+  assert.throws(() => train(x, y, { eval_metric: 'mlogloss' }), /eval_metric/);
+});
+
+test('early stopping needs an eval set and a metric', () => {
+  const x = denseMatrix(Float64Array.from([1, 2, 3, 4]), 4, 1);
+  const y = [0, 1, 0, 1];
+  assert.throws(() => train(x, y, { early_stopping_rounds: 2 }), (e: unknown) => e instanceof UsageError && /at least one eval set/.test(e.message));
+  const evals = [{ name: 'v', data: x, labels: y }];
+  assert.throws(() => train(x, y, { early_stopping_rounds: 2, disable_default_eval_metric: 1 }, { evals }), /eval metric/);
+  // Without metrics and without early stopping, eval sets report nothing.
+  const quiet = train(x, y, { num_boost_round: 2, disable_default_eval_metric: true }, { evals });
+  assert.deepEqual(quiet.evalsResult, {});
+  const loud = train(x, y, { num_boost_round: 2 }, { evals });
+  assert.deepEqual(Object.keys(loud.evalsResult.v), ['logloss']);
+});
+
+test('continuing a model checks objective, classes, base_score and features; unset ones are inherited', () => {
+  const x = denseMatrix(Float64Array.from([1, 2, 3, 4, 5, 6]), 6, 1);
+  const y = [0, 1, 2, 0, 1, 2];
+  const first = train(x, y, { objective: 'multi:softmax', num_class: 3, num_boost_round: 2, base_score: 0.2 });
+  const more = train(x, y, { num_boost_round: 1 }, { initModel: first.model });
+  assert.equal(more.model.objective, 'multi:softmax');
+  assert.equal(more.model.numClass, 3);
+  assert.equal(more.model.baseScore, Math.fround(0.2));
+  assert.equal(more.model.trees.length, 9);
+  const mismatch = (params: Record<string, unknown>, m = x) => () => train(m, y, params, { initModel: first.model });
+  assert.throws(mismatch({ objective: 'multi:softprob', num_class: 3 }), (e: unknown) => e instanceof UsageError && /objective is multi:softmax/.test(e.message));
+  assert.throws(mismatch({ num_class: 4 }), /num_class is 3/);
+  assert.throws(mismatch({ base_score: 0.5 }), /base_score/);
+  assert.throws(mismatch({}, denseMatrix(new Float64Array(12), 6, 2)), /number of features is 1/);
 });

@@ -7,12 +7,17 @@
 //     k bins, one per distinct value;
 //   - bin b of a feature holds values in [cut[b-1], cut[b]); a split after bin b sends
 //     `x < cut[b]` left, which is why XGBoost's split_condition is the bin's upper bound.
+//   - with sample weights, each value counts with its rows' total weight, and values seen only
+//     on zero-weight rows are left out (XGBoost's sketch drops zero-weight pushes);
+//   - before those prunes, XGBoost's sketch keeps at most `limit_size` (max_bin * 8 + 1, at most
+//     the column's length) entries, pruning to that when a column has more distinct values.
 // Deviation: XGBoost summarises each column with its streaming sketch, which is exact only
-// while a column has fewer than about 2 * max_bin * 8 values; we always start from the exact
-// summary, so cuts of long columns with many distinct values can differ slightly.
+// while the column's values fit its buffer (2 * limit_size runs of equal values); beyond that
+// we start from the exact summary, so cuts of long columns with many distinct values can
+// differ slightly.
 // Values are float32, as XGBoost stores features as float. Missing values (NaN) are skipped.
 import type { DenseMatrix } from '../denseMatrix.ts';
-import { exactSummary, pruneSummary, type WeightedSummary } from './weightedSummary.ts';
+import { exactSummary, pruneSummary, weightedExactSummary, type WeightedSummary } from './weightedSummary.ts';
 
 const f32 = Math.fround;
 /** XGBoost's WQSketch::kFactor: intermediate summaries keep max_bin * 8 entries. */
@@ -31,26 +36,46 @@ export function binCount(cuts: QuantileCuts, feature: number): number {
   return cuts.ptrs[feature + 1] - cuts.ptrs[feature];
 }
 
-export function buildQuantileCuts(m: DenseMatrix, maxBin: number): QuantileCuts {
+/** `weights`: per-row sample weights (non-negative), or undefined for unit weights. */
+export function buildQuantileCuts(m: DenseMatrix, maxBin: number, weights?: Float32Array): QuantileCuts {
   const { data, nRows, nCols } = m;
   const column = new Float32Array(nRows);
+  const columnWeights = weights ? new Float32Array(nRows) : undefined;
   const perFeature: number[][] = [];
   const minValues = new Float32Array(nCols);
   for (let f = 0; f < nCols; f++) {
+    // n: non-missing values (XGBoost's column size, zero weights included); kept: those pushed.
     let n = 0;
+    let kept = 0;
+    let runs = 0;
+    let previous = NaN;
     for (let r = 0, i = f; r < nRows; r++, i += nCols) {
       const v = data[i];
-      if (v === v) column[n++] = v;
+      if (v !== v) continue;
+      n++;
+      if (columnWeights) {
+        const w = weights![r];
+        if (w === 0) continue;
+        columnWeights[kept] = w;
+      }
+      const v32 = f32(v);
+      column[kept++] = v32;
+      if (v32 !== previous) runs++;
+      previous = v32;
     }
     const cuts: number[] = [];
-    if (n === 0) {
+    if (kept === 0) {
+      // No values (or only zero-weight ones): one bin, as XGBoost gives an empty column.
       minValues[f] = EPS;
       cuts.push(f32(EPS + f32(EPS + EPS)));
     } else {
+      let summary = columnWeights ? weightedExactSummary(column, columnWeights, kept) : columnSummary(column, kept);
+      const limit = sketchLimitSize(n, maxBin);
+      if (runs <= 2 * limit && summary.size > limit) summary = pruneSummary(summary, limit);
       const intermediate = Math.min(n, maxBin * SKETCH_FACTOR);
-      const reduced = pruneSummary(columnSummary(column, n), intermediate);
+      const reduced = pruneSummary(summary, intermediate);
       const maxNumBins = Math.min(intermediate, maxBin);
-      const summary = pruneSummary(reduced, maxNumBins + 1);
+      summary = pruneSummary(reduced, maxNumBins + 1);
       const mval = summary.values[0];
       minValues[f] = f32(f32(mval - Math.abs(mval)) - EPS);
       addCutPoints(summary, maxNumBins, cuts);
@@ -60,6 +85,16 @@ export function buildQuantileCuts(m: DenseMatrix, maxBin: number): QuantileCuts 
     perFeature.push(cuts);
   }
   return pack(perFeature, minValues);
+}
+
+/**
+ * Entries XGBoost's per-column sketch keeps (WQuantileSketch::LimitSizeLevel at one level, with
+ * eps = 1 / (min(max_bin, n) * 8) computed as XGBoost computes it).
+ */
+function sketchLimitSize(n: number, maxBin: number): number {
+  const nBins = Math.max(1, Math.min(maxBin, n));
+  const eps = 1 / (f32(nBins) * SKETCH_FACTOR);
+  return Math.min(n, Math.ceil(1 / eps) + 1);
 }
 
 /** Columns with at most this many distinct values are counted with a map instead of sorted. */

@@ -38,6 +38,40 @@ export function exactSummary(sorted: Float32Array, n: number): WeightedSummary {
   return { values, rmin, rmax, wmin, size };
 }
 
+/**
+ * Exact summary of `n` (value, weight) pairs with positive weights, in any order: one entry per
+ * distinct value carrying its total weight, ranks accumulated in float32 as XGBoost's
+ * WQSummary::Queue::MakeSummary does (same-value weights are summed in row order here;
+ * XGBoost sums them in its sort's order, which can differ in the last bit for fractional weights).
+ */
+export function weightedExactSummary(values: Float32Array, weights: Float32Array, n: number): WeightedSummary {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => values[a] - values[b] || a - b);
+  const out = {
+    values: new Float32Array(n),
+    rmin: new Float32Array(n),
+    rmax: new Float32Array(n),
+    wmin: new Float32Array(n),
+    size: 0,
+  };
+  let wsum = 0;
+  for (let i = 0; i < n; ) {
+    const v = values[order[i]];
+    let w = weights[order[i]];
+    let j = i + 1;
+    for (; j < n && values[order[j]] === v; j++) w = f32(w + weights[order[j]]);
+    out.values[out.size] = v;
+    out.rmin[out.size] = wsum;
+    out.rmax[out.size] = f32(wsum + w);
+    out.wmin[out.size] = w;
+    out.size++;
+    wsum = f32(wsum + w);
+    i = j;
+  }
+  return out;
+}
+
 /** WQSummary::SetPrune: keep at most `maxSize` entries spread evenly over the rank range. */
 export function pruneSummary(src: WeightedSummary, maxSize: number): WeightedSummary {
   if (src.size <= maxSize) return src;

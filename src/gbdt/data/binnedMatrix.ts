@@ -22,8 +22,9 @@ export interface BinnedMatrix {
   readonly hasMissing: boolean;
 }
 
-export function binMatrix(m: DenseMatrix, maxBin: number): BinnedMatrix {
-  return binWithCuts(m, buildQuantileCuts(m, maxBin));
+/** `weights`: sample weights for the quantile sketch (XGBoost's hist sketch is weighted). */
+export function binMatrix(m: DenseMatrix, maxBin: number, weights?: Float32Array): BinnedMatrix {
+  return binWithCuts(m, buildQuantileCuts(m, maxBin, weights));
 }
 
 export function binWithCuts(m: DenseMatrix, cuts: QuantileCuts): BinnedMatrix {

@@ -1,31 +1,40 @@
-// binary:logistic: p = sigmoid(margin), grad = p - y, hess = max(p (1 - p), 1e-16).
+// binary:logistic and reg:logistic (XGBoost's LogisticClassification / LogisticRegression):
+// p = sigmoid(margin), grad = (p - y) w, hess = max(p (1 - p), 1e-16) w, where a row labelled
+// exactly 1 has w multiplied by scale_pos_weight. They differ only in the default metric.
 import type { Objective, ObjectiveConfig } from './objective.ts';
 import { sigmoid32 } from './sigmoid.ts';
 
 const f32 = Math.fround;
 const HESS_EPS = f32(1e-16);
 
-export function binaryLogistic(config: ObjectiveConfig): Objective {
+/** ProbToMargin of the logistic objectives: -log(1 / base_score - 1), float32. */
+export function logitMargin(baseScore: number): number {
+  return f32(-Math.log(f32(f32(1 / f32(baseScore)) - 1)));
+}
+
+function toProb(margins: Float64Array): Float64Array {
+  const out = new Float64Array(margins.length);
+  for (let i = 0; i < margins.length; i++) out[i] = sigmoid32(margins[i]);
+  return out;
+}
+
+function logistic(name: 'binary:logistic' | 'reg:logistic', defaultMetric: string, config: ObjectiveConfig): Objective {
   const spw = f32(config.scalePosWeight);
-  const toProb = (margins: Float64Array): Float64Array => {
-    const out = new Float64Array(margins.length);
-    for (let i = 0; i < margins.length; i++) out[i] = sigmoid32(margins[i]);
-    return out;
-  };
   return {
-    name: 'binary:logistic',
+    name,
     numGroup: 1,
     labelDomain: 'in [0, 1]',
-    defaultMetric: 'logloss',
+    defaultMetric,
     isValidLabel: (y) => y >= 0 && y <= 1,
-    baseMargin: (baseScore) => f32(-Math.log(f32(f32(1 / f32(baseScore)) - 1))),
+    baseMargin: logitMargin,
     gradients(margins, labels, weights, gpair) {
       for (let i = 0, n = margins.length; i < n; i++) {
         const p = sigmoid32(margins[i]);
+        const y = labels[i];
         let w = weights ? weights[i] : 1;
-        if (labels[i] === 1) w = f32(w * spw);
+        if (y === 1) w = f32(w * spw);
         const h = f32(p * f32(1 - p));
-        gpair[2 * i] = f32(f32(p - labels[i]) * w);
+        gpair[2 * i] = f32(f32(p - y) * w);
         gpair[2 * i + 1] = f32((h > HESS_EPS ? h : HESS_EPS) * w);
       }
     },
@@ -33,3 +42,6 @@ export function binaryLogistic(config: ObjectiveConfig): Objective {
     evalTransform: toProb,
   };
 }
+
+export const binaryLogistic = (config: ObjectiveConfig): Objective => logistic('binary:logistic', 'logloss', config);
+export const regLogistic = (config: ObjectiveConfig): Objective => logistic('reg:logistic', 'rmse', config);

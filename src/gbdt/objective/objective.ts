@@ -11,7 +11,11 @@
 export interface ObjectiveConfig {
   /** XGBoost `num_class`: 0 for single-output objectives, >= 2 for multi:*. */
   readonly numClass: number;
-  /** XGBoost `scale_pos_weight`: weight multiplier of rows labelled 1 (binary objectives). */
+  /**
+   * XGBoost `scale_pos_weight`: weight multiplier of rows labelled exactly 1. XGBoost 1.7
+   * applies it in every objective of its RegLossObj family (reg:squarederror, reg:logistic,
+   * binary:logistic, binary:logitraw), so we do too; multi:* ignores it.
+   */
   readonly scalePosWeight: number;
 }
 

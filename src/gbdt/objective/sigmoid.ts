@@ -1,4 +1,5 @@
-// XGBoost's common::Sigmoid in float32: 1 / (1 + expf(min(-x, 88.7))).
+// XGBoost 1.7's common::Sigmoid in float32: 1 / (expf(min(-x, 88.7)) + 1 + 1e-16f). The 1e-16
+// vanishes in float32 (it is far below half an ulp of any sum >= 1), so it is left out.
 const f32 = Math.fround;
 const CLAMP = f32(88.7);
 

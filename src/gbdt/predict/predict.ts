@@ -1,16 +1,28 @@
 // Reference predictor: walks every tree for every row, reading only the canonical model.
 // It mirrors XGBoost's CPU predictor: features compared as float32 (`x < split` goes left),
-// NaN follows the node's default direction, and the margin is accumulated in float32 from the
-// base margin, one tree after another.
-import { ModelError } from '../../core/index.ts';
+// NaN follows the node's default direction, and each output's margin is accumulated in
+// float32 from the base margin, one tree after another in model order, every tree adding to
+// its output group (`treeInfo`).
+//
+// Output layout (as XGBoost's Booster.predict, flattened row-major):
+//   single-output models: n values (margins, or probabilities / values);
+//   multi-class models:   n x numClass values, `out[row * numClass + class]`, for margins and
+//                         multi:softprob probabilities; multi:softmax gives n class indices.
+import { ModelError, UsageError } from '../../core/index.ts';
 import { checkShape, type DenseMatrix } from '../denseMatrix.ts';
-import type { GbdtModel } from '../model.ts';
+import { numGroup, numRounds, treesPerRound, type GbdtModel } from '../model.ts';
 import { createObjective, type Objective } from '../objective/index.ts';
 import type { RegTree } from '../tree/regTree.ts';
 
 export interface PredictOptions {
-  /** Return raw margins instead of transformed predictions (probabilities for binary:logistic). */
+  /** Return raw margins (n x groups) instead of the objective's transformed predictions. */
   readonly outputMargin?: boolean;
+  /**
+   * Boosting rounds to use, [begin, end) (XGBoost `iteration_range`): with early stopping,
+   * [0, best_iteration + 1). end 0 means "to the last round"; omitted means every round.
+   * A round holds one tree per output group (times num_parallel_tree).
+   */
+  readonly iterationRange?: readonly [number, number];
 }
 
 export function predict(model: GbdtModel, m: DenseMatrix, options: PredictOptions = {}): Float64Array {
@@ -19,17 +31,38 @@ export function predict(model: GbdtModel, m: DenseMatrix, options: PredictOption
     throw new ModelError('gbdt.featureCount', { expected: model.numFeature, got: m.nCols });
   }
   const objective = modelObjective(model);
-  const margins = new Float32Array(m.nRows).fill(objective.baseMargin(model.baseScore));
-  for (const tree of model.trees) addTree(tree, m, margins);
+  const [first, last] = treeRange(model, options.iterationRange);
+  const groups = numGroup(model);
+  const margins = new Float32Array(m.nRows * groups).fill(objective.baseMargin(model.baseScore));
+  for (let t = first; t < last; t++) addTree(model.trees[t], model.treeInfo[t], groups, m, margins);
   const out = Float64Array.from(margins);
   return options.outputMargin ? out : objective.predTransform(out);
 }
 
 export function modelObjective(model: GbdtModel): Objective {
-  return createObjective(model.objective, { numClass: model.numClass, scalePosWeight: 1 });
+  return createObjective(model.objective, { numClass: model.numClass, scalePosWeight: model.scalePosWeight ?? 1 });
 }
 
-function addTree(tree: RegTree, m: DenseMatrix, margins: Float32Array): void {
+/**
+ * The trees [first, last) an iteration range selects, as XGBoost's LayerToTree does
+ * (src/gbm/gbtree.h): rounds times trees per round, end 0 meaning every tree.
+ */
+export function treeRange(model: GbdtModel, range: readonly [number, number] | undefined): [number, number] {
+  if (range === undefined) return [0, model.trees.length];
+  const [begin, end] = range;
+  const rounds = numRounds(model);
+  const bad = (reason: string): never => {
+    throw new UsageError('gbdt.iterationRange', { begin, end, rounds, reason });
+  };
+  if (!Number.isInteger(begin) || !Number.isInteger(end) || begin < 0 || end < 0) bad('begin and end must be non-negative integers');
+  const stop = end === 0 ? rounds : end;
+  if (stop > rounds) bad(`end is past the last round`);
+  if (begin > stop) bad('begin is after end');
+  const per = treesPerRound(model);
+  return [begin * per, stop * per];
+}
+
+function addTree(tree: RegTree, group: number, groups: number, m: DenseMatrix, margins: Float32Array): void {
   const { left, right, splitIndex, splitCondition, defaultLeft } = tree;
   const { data, nRows, nCols } = m;
   for (let r = 0; r < nRows; r++) {
@@ -40,6 +73,6 @@ function addTree(tree: RegTree, m: DenseMatrix, margins: Float32Array): void {
       if (x !== x) nid = defaultLeft[nid] ? left[nid] : right[nid];
       else nid = Math.fround(x) < splitCondition[nid] ? left[nid] : right[nid];
     }
-    margins[r] += splitCondition[nid];
+    margins[r * groups + group] += splitCondition[nid];
   }
 }

@@ -2,9 +2,9 @@
 // unknown tasks/outputs/inputs/parameters, artifact type mismatches, missing required inputs,
 // bad constants, wrongly typed pipeline parameters, and cycles. Returns a topological order.
 import { PipelineError, UsageError, isSealedError } from '../../core/index.ts';
-import { artifactTypesCompatible, describeParameterType, describeValue, parameterTypesCompatible } from '../ir/index.ts';
+import { artifactTypesCompatible, describeParameterType, describeValue, parameterTypesCompatible, type ArtifactTypeName } from '../ir/index.ts';
 import { topologicalOrder } from '../graph/topologicalOrder.ts';
-import { isOutputRef, isPipelineParamRef, validateParameter, type PipelineDefinition, type TaskDefinition } from '../dsl/index.ts';
+import { isOutputRef, isPipelineInputRef, isPipelineParamRef, validateParameter, type PipelineDefinition, type TaskDefinition } from '../dsl/index.ts';
 
 export function checkGraph(def: PipelineDefinition): TaskDefinition[] {
   const byName = new Map<string, TaskDefinition>();
@@ -17,7 +17,7 @@ export function checkGraph(def: PipelineDefinition): TaskDefinition[] {
     const seen = components.get(task.component.name);
     if (seen && seen !== task.component) throw new PipelineError('pipeline.duplicateComponent', { name: task.component.name });
     components.set(task.component.name, task.component);
-    checkInputs(task, byName);
+    checkInputs(def, task, byName);
     checkParams(def, task);
     for (const ref of task.after) if (!byName.has(ref)) throw new PipelineError('pipeline.unknownTask', { task: task.name, ref });
   }
@@ -31,13 +31,17 @@ export function dependenciesOf(task: TaskDefinition): string[] {
   return [...deps].sort();
 }
 
-function checkInputs(task: TaskDefinition, byName: Map<string, TaskDefinition>): void {
+function checkInputs(def: PipelineDefinition, task: TaskDefinition, byName: Map<string, TaskDefinition>): void {
   const declared = task.component.inputs as Record<string, { type: string; optional: boolean }>;
   for (const [key, ref] of Object.entries(task.inputs)) {
     if (!Object.hasOwn(declared, key)) throw new PipelineError('pipeline.unknownInput', { task: task.name, input: key, known: Object.keys(declared) });
     if (ref === undefined && declared[key].optional) continue;
+    if (isPipelineInputRef(ref)) {
+      checkRunInput(def, task, key, ref, declared[key]);
+      continue;
+    }
     if (!isOutputRef(ref)) {
-      throw new PipelineError('pipeline.badDefinition', { owner: `task '${task.name}'`, reason: `input '${key}' must be a task output, got ${describeValue(ref)}` });
+      throw new PipelineError('pipeline.badDefinition', { owner: `task '${task.name}'`, reason: `input '${key}' must be a task output or a pipeline input, got ${describeValue(ref)}` });
     }
     const producer = byName.get(ref.task);
     if (!producer) throw new PipelineError('pipeline.unknownTask', { task: task.name, ref: ref.task });
@@ -53,6 +57,22 @@ function checkInputs(task: TaskDefinition, byName: Map<string, TaskDefinition>):
   }
   for (const [key, spec] of Object.entries(declared)) {
     if (!spec.optional && task.inputs[key] === undefined) throw new PipelineError('pipeline.missingInput', { task: task.name, input: key });
+  }
+}
+
+/** A task input fed by a run input artifact: declared, type-compatible, and optional only into optional. */
+function checkRunInput(def: PipelineDefinition, task: TaskDefinition, key: string, ref: { name: string }, declared: { type: string; optional: boolean }): void {
+  const inputs: Readonly<Record<string, { type: ArtifactTypeName; optional: boolean }>> = def.inputs ?? {};
+  const source = inputs[ref.name];
+  const owner = `task '${task.name}'`;
+  if (!Object.hasOwn(inputs, ref.name)) {
+    throw new PipelineError('pipeline.badDefinition', { owner, reason: `input '${key}' refers to unknown pipeline input '${ref.name}' (pipeline inputs: ${Object.keys(inputs).join(', ') || 'none'})` });
+  }
+  if (!artifactTypesCompatible(source.type, declared.type as ArtifactTypeName)) {
+    throw new PipelineError('pipeline.badDefinition', { owner, reason: `input '${key}' expects ${declared.type} but pipeline input '${ref.name}' is ${source.type}` });
+  }
+  if (source.optional && !declared.optional) {
+    throw new PipelineError('pipeline.badDefinition', { owner, reason: `required input '${key}' cannot take the optional pipeline input '${ref.name}'` });
   }
 }
 

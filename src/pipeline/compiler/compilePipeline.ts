@@ -3,15 +3,16 @@
 //   PipelineDefinition ──checkGraph──> ordered tasks ──┬─ buildComponentSpec  -> components.comp-<c>
 //                                                      ├─ executorSpec        -> deploymentSpec.executors.exec-<c>
 //                                                      ├─ buildTaskSpec       -> root.dag.tasks.<t>
-//                                                      └─ parameterSpec       -> root.inputDefinitions
+//                                                      └─ parameterSpec,      -> root.inputDefinitions (run parameters
+//                                                         artifactSpec           and run input artifacts)
 //
 // Every executor runs the same entry point with the component name and `{{$}}` (the
 // ExecutorInput JSON); the local runner reads the component name back from these args, so a
 // local run and a KFP run call components the same way.
-import type { ExecutorSpec, PipelineSpec } from '../ir/index.ts';
+import type { ArtifactTypeName, ExecutorSpec, PipelineSpec } from '../ir/index.ts';
 import type { AnyComponent, ParamSpec, PipelineDefinition } from '../dsl/index.ts';
 import { checkGraph } from './checkGraph.ts';
-import { buildComponentSpec, componentKey, executorKey, mapValues, parameterSpec } from './componentSpec.ts';
+import { artifactSpec, buildComponentSpec, componentKey, executorKey, mapValues, parameterSpec } from './componentSpec.ts';
 import { buildTaskSpec } from './taskSpec.ts';
 
 export const SDK_VERSION = 'sealed-0.1.0';
@@ -48,7 +49,8 @@ export function compilePipeline(def: PipelineDefinition, options: CompileOptions
     root: { dag: { tasks: Object.fromEntries(tasks.map((t) => [t.name, buildTaskSpec(t)])) } },
   };
   const runParams = mapValues(def.parameters as Record<string, ParamSpec>, parameterSpec);
-  if (runParams) spec.root.inputDefinitions = { parameters: runParams };
+  const runArtifacts = mapValues((def.inputs ?? {}) as Record<string, { type: ArtifactTypeName; optional: boolean }>, (s) => artifactSpec(s.type, s.optional));
+  if (runParams || runArtifacts) spec.root.inputDefinitions = { ...(runArtifacts ? { artifacts: runArtifacts } : {}), ...(runParams ? { parameters: runParams } : {}) };
   return spec;
 }
 

@@ -1,7 +1,8 @@
 // Builds `root.dag.tasks.<task>` from a recorded task: parameter bindings become
-// componentInputParameter / runtimeValue.constant, artifact bindings taskOutputArtifact.
+// componentInputParameter / runtimeValue.constant, artifact bindings taskOutputArtifact
+// (another task's output) or componentInputArtifact (a run input artifact).
 import type { ParameterValue, PipelineTaskSpec, TaskInputArtifactSpec, TaskInputParameterSpec } from '../ir/index.ts';
-import { isOutputRef, isPipelineParamRef, type TaskDefinition } from '../dsl/index.ts';
+import { isOutputRef, isPipelineInputRef, isPipelineParamRef, type TaskDefinition } from '../dsl/index.ts';
 import { componentKey } from './componentSpec.ts';
 import { dependenciesOf } from './checkGraph.ts';
 
@@ -14,6 +15,7 @@ export function buildTaskSpec(task: TaskDefinition): PipelineTaskSpec {
   const artifacts: Record<string, TaskInputArtifactSpec> = {};
   for (const [key, ref] of Object.entries(task.inputs)) {
     if (isOutputRef(ref)) artifacts[key] = { taskOutputArtifact: { producerTask: ref.task, outputArtifactKey: ref.output } };
+    else if (isPipelineInputRef(ref)) artifacts[key] = { componentInputArtifact: ref.name };
   }
   const spec: PipelineTaskSpec = {
     taskInfo: { name: task.name },

@@ -29,5 +29,6 @@ export type {
   TaskParams,
   TaskDefinition,
   SummarySource,
+  PipelineInputRefs,
 } from './pipeline.ts';
-export { isOutputRef, isPipelineParamRef, type OutputRef, type PipelineParamRef } from './references.ts';
+export { isOutputRef, isPipelineInputRef, isPipelineParamRef, type OutputRef, type PipelineInputRef, type PipelineParamRef } from './references.ts';

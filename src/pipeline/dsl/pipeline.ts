@@ -6,16 +6,27 @@ import type { ArtifactInputSpecs, ArtifactOutputSpecs } from './artifacts.ts';
 import { checkParamSpec, type AnyComponent, type ComponentDefinition } from './component.ts';
 import { checkDnsName, checkKey } from './names.ts';
 import type { ParamSpecs, ParamValueOf } from './params.ts';
-import type { OutputRef, PipelineParamRef } from './references.ts';
+import type { OutputRef, PipelineInputRef, PipelineParamRef } from './references.ts';
 
 type IsOptional<S> = S extends { optional: true } ? true : false;
-type RefFor<T extends ArtifactTypeName> = T extends 'system.Artifact' ? OutputRef : OutputRef<T>;
+/**
+ * What may feed an input of type T: a task output, or a run input artifact. A required input
+ * takes only a required run input (an optional one may be absent from the run).
+ */
+type RefFor<T extends ArtifactTypeName, Opt extends boolean> = T extends 'system.Artifact'
+  ? OutputRef | PipelineInputRef<ArtifactTypeName, Opt extends true ? boolean : false>
+  : OutputRef<T> | PipelineInputRef<T, Opt extends true ? boolean : false>;
 
 /** Required inputs must be connected; optional ones may be. */
 export type TaskInputs<I extends ArtifactInputSpecs> = {
-  [K in keyof I as IsOptional<I[K]> extends true ? never : K]: RefFor<I[K]['type']>;
+  [K in keyof I as IsOptional<I[K]> extends true ? never : K]: RefFor<I[K]['type'], false>;
 } & {
-  [K in keyof I as IsOptional<I[K]> extends true ? K : never]?: RefFor<I[K]['type']>;
+  [K in keyof I as IsOptional<I[K]> extends true ? K : never]?: RefFor<I[K]['type'], true>;
+};
+
+/** The refs `build` receives for the pipeline's run input artifacts. */
+export type PipelineInputRefs<PI extends ArtifactInputSpecs> = {
+  readonly [K in keyof PI]: PipelineInputRef<PI[K]['type'], IsOptional<PI[K]>>;
 };
 
 /** Each parameter takes a constant or a pipeline parameter of the same value type. */
@@ -39,7 +50,7 @@ export interface TaskHandle<O extends ArtifactOutputSpecs = ArtifactOutputSpecs>
   readonly outputs: { readonly [K in keyof O]: OutputRef<O[K]['type']> };
 }
 
-/** One task as recorded: bindings are OutputRefs, PipelineParamRefs or constants. */
+/** One task as recorded: bindings are OutputRefs, PipelineInputRefs, PipelineParamRefs or constants. */
 export interface TaskDefinition {
   readonly name: string;
   readonly component: AnyComponent;
@@ -62,33 +73,55 @@ export interface SummarySource {
   output: string;
 }
 
-export interface PipelineConfig<PP extends ParamSpecs> {
+export interface PipelineConfig<PP extends ParamSpecs, PI extends ArtifactInputSpecs = Record<never, never>> {
   /** Lowercase kebab-case; becomes pipelineInfo.name. */
   name: string;
   description?: string;
   parameters?: PP;
-  build: (p: PipelineBuilder, params: { readonly [K in keyof PP]: PipelineParamRef<ParamValueOf<PP[K]>> }) => void;
+  /**
+   * Artifacts given to the whole run, e.g. `{ init_model: artifactInput('system.Model', { optional: true }) }`:
+   * KFP `root.inputDefinitions.artifacts`; locally `runPipeline(..., { artifacts: { init_model: path } })`.
+   * They share one namespace with the parameters.
+   */
+  inputs?: PI;
+  build: (
+    p: PipelineBuilder,
+    params: { readonly [K in keyof PP]: PipelineParamRef<ParamValueOf<PP[K]>> },
+    inputs: PipelineInputRefs<PI>,
+  ) => void;
   summary?: SummarySource;
 }
 
-export interface PipelineDefinition<PP extends ParamSpecs = ParamSpecs> {
+export interface PipelineDefinition<PP extends ParamSpecs = ParamSpecs, PI extends ArtifactInputSpecs = ArtifactInputSpecs> {
   readonly kind: 'pipeline';
   readonly name: string;
   readonly description: string;
   readonly parameters: PP;
+  /** Run input artifacts (absent or empty when the pipeline has none). */
+  readonly inputs?: PI;
   readonly tasks: readonly TaskDefinition[];
   readonly summary?: SummarySource;
 }
 
-export function definePipeline<PP extends ParamSpecs = Record<never, never>>(config: PipelineConfig<PP>): PipelineDefinition<PP> {
+export function definePipeline<PP extends ParamSpecs = Record<never, never>, PI extends ArtifactInputSpecs = Record<never, never>>(
+  config: PipelineConfig<PP, PI>,
+): PipelineDefinition<PP, PI> {
   const name = checkDnsName('pipeline', config.name);
   const owner = `pipeline '${name}'`;
   const parameters = (config.parameters ?? {}) as PP;
+  const inputs = (config.inputs ?? {}) as PI;
   const refs: Record<string, PipelineParamRef> = {};
   for (const [key, spec] of Object.entries(parameters)) {
     checkKey(`parameter of ${owner}`, key);
     checkParamSpec(owner, key, spec);
     refs[key] = Object.freeze({ kind: 'pipelineParam', name: key, type: spec.type });
+  }
+  const inputRefs: Record<string, PipelineInputRef> = {};
+  for (const [key, spec] of Object.entries(inputs)) {
+    checkKey(`input of ${owner}`, key);
+    if (Object.hasOwn(parameters, key)) throw new PipelineError('pipeline.duplicateKey', { owner, key });
+    if (spec?.kind !== 'artifactInput') throw new PipelineError('pipeline.badDefinition', { owner, reason: `input '${key}' must be declared with artifactInput(...)` });
+    inputRefs[key] = Object.freeze({ kind: 'pipelineInput', name: key, type: spec.type, optional: spec.optional });
   }
   const tasks: TaskDefinition[] = [];
   const builder: PipelineBuilder = {
@@ -111,13 +144,14 @@ export function definePipeline<PP extends ParamSpecs = Record<never, never>>(con
       return Object.freeze({ name: taskName, outputs }) as TaskHandle<typeof component.outputs>;
     },
   };
-  config.build(builder, refs as { [K in keyof PP]: PipelineParamRef<ParamValueOf<PP[K]>> });
+  config.build(builder, refs as { [K in keyof PP]: PipelineParamRef<ParamValueOf<PP[K]>> }, inputRefs as PipelineInputRefs<PI>);
   if (config.summary) checkSummary(owner, config.summary, tasks);
   return Object.freeze({
     kind: 'pipeline',
     name,
     description: config.description ?? '',
     parameters,
+    ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
     tasks: Object.freeze(tasks),
     ...(config.summary ? { summary: { ...config.summary } } : {}),
   });

@@ -19,6 +19,21 @@ export interface OutputRef<T extends ArtifactTypeName = ArtifactTypeName> {
   readonly type: T;
 }
 
+/**
+ * An artifact given to the whole run (KFP `root.inputDefinitions.artifacts`, bound to tasks as
+ * `componentInputArtifact`), used as a task input. An optional one may be absent from a run.
+ */
+export interface PipelineInputRef<T extends ArtifactTypeName = ArtifactTypeName, O extends boolean = boolean> {
+  readonly kind: 'pipelineInput';
+  readonly name: string;
+  readonly type: T;
+  readonly optional: O;
+}
+
+export function isPipelineInputRef(value: unknown): value is PipelineInputRef {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'pipelineInput';
+}
+
 export function isPipelineParamRef(value: unknown): value is PipelineParamRef {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'pipelineParam';
 }

@@ -86,7 +86,8 @@ export interface PipelineSpec {
   components: Record<string, ComponentSpec>;
   root: {
     dag: { tasks: Record<string, PipelineTaskSpec> };
-    inputDefinitions?: { parameters?: Record<string, ParameterSpec> };
+    /** Run parameters and run input artifacts (an artifact is bound to tasks as `componentInputArtifact`). */
+    inputDefinitions?: InputsSpec;
   };
   defaultPipelineRoot?: string;
 }

@@ -22,6 +22,12 @@ export interface OutputRecord {
   metadataPath?: string;
 }
 
+/** A run input artifact as imported into the run directory (see runArtifacts.ts). */
+export interface InputRecord extends OutputRecord {
+  /** The absolute path it was copied from. */
+  source: string;
+}
+
 /** Metadata whose JSON is longer than this goes to a file beside the artifact. */
 export const INLINE_METADATA_LIMIT = 16 * 1024;
 
@@ -33,7 +39,7 @@ export interface TaskRecord {
   durationMs?: number;
   error?: string;
   parameters?: Record<string, ParameterValue>;
-  /** Input key -> artifact path relative to the run directory. */
+  /** Input key -> artifact path relative to the run directory (absent optional inputs are left out). */
   inputs?: Record<string, string>;
   outputs?: Record<string, OutputRecord>;
   /** Log file relative to the run directory, when the task logged anything. */
@@ -44,6 +50,8 @@ export interface RunManifest {
   id: string;
   pipeline: string;
   parameters: Record<string, ParameterValue>;
+  /** Run input artifacts that were given, by input name (absent when none). */
+  inputs?: Record<string, InputRecord>;
   state: RunState;
   createdAt: string;
   finishedAt?: string;

@@ -1,8 +1,8 @@
 // The local runner: executes a compiled PipelineSpec task by task, calling each component
 // through the same executeComponent entry a KFP container uses.
 //
-//   check run dir, parameters, plan (IR -> tasks in dependency order)
-//   -> write pipeline.json and run.json
+//   check run dir, parameters, input artifacts, plan (IR -> tasks in dependency order)
+//   -> write pipeline.json, copy input artifacts to inputs/, write run.json
 //   -> loop: start ready tasks (all dependencies succeeded) up to `concurrency`
 //   -> on the first failure or cancellation start nothing new (fail fast, like Argo's DAG
 //      default), let running tasks finish, mark the rest 'skipped'
@@ -15,6 +15,7 @@ import { LocalArtifactStore, type ArtifactStore } from '../store/index.ts';
 import { MANIFEST_KEY, ManifestWriter, SPEC_KEY, type RunManifest, type TaskRecord } from './manifest.ts';
 import { newRunId } from './runId.ts';
 import { resolveRunParameters } from './runParameters.ts';
+import { importRunArtifacts, resolveRunArtifacts } from './runArtifacts.ts';
 import { planTasks, type PlannedTask } from './planTasks.ts';
 import { runTask } from './runTask.ts';
 import type { FinishedOutputs } from './taskExecutorInput.ts';
@@ -23,6 +24,11 @@ export interface RunPipelineOptions {
   /** Folder for this run; it must not already hold a run.json. */
   runDir: string;
   parameters?: Record<string, unknown>;
+  /**
+   * Run input artifacts (root.inputDefinitions.artifacts) by name: local paths of files or
+   * folders, copied into the run directory as `inputs/<name><extension>`. Optional ones may be left out.
+   */
+  artifacts?: Record<string, string | undefined>;
   /** Tasks run at the same time at most (default 2). */
   concurrency?: number;
   reporter?: RunReporter;
@@ -42,6 +48,7 @@ export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistr
     throw new UsageError('pipeline.paramRange', { owner: 'the local runner', param: 'concurrency', bound: '>= 1', got: String(concurrency) });
   }
   const runParameters = resolveRunParameters(spec, options.parameters ?? {});
+  const artifactPaths = await resolveRunArtifacts(spec, options.artifacts ?? {});
   const plan = planTasks(spec, registry);
   if (await store.stat(MANIFEST_KEY)) throw new UsageError('pipeline.runDirInUse', { path: store.uriFor(MANIFEST_KEY) });
 
@@ -56,6 +63,8 @@ export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistr
     tasks: Object.fromEntries(plan.map((t): [string, TaskRecord] => [t.name, { state: 'pending', component: t.component.name }])),
   };
   await store.put(SPEC_KEY, { bytes: JSON.stringify(spec, null, 2) + '\n' });
+  const runArtifacts = await importRunArtifacts(spec, artifactPaths, store);
+  if (Object.keys(runArtifacts).length > 0) manifest.inputs = runArtifacts;
   const writer = new ManifestWriter(store, manifest);
   writer.save();
   reporter.runStarted({ runId: manifest.id, pipeline: manifest.pipeline, runDir: options.runDir, tasks: plan.map((t) => t.name) });
@@ -71,7 +80,7 @@ export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistr
     Object.assign(record, { state: 'running', startedAt: t0.toISOString() });
     writer.save();
     reporter.taskStarted({ task: task.name, component: task.component.name });
-    const ctx = { spec, runParameters, finished, uriFor: (k: string) => store.uriFor(k), store, reporter, signal };
+    const ctx = { spec, runParameters, runArtifacts, finished, uriFor: (k: string) => store.uriFor(k), store, reporter, signal };
     return runTask(task, ctx, (r) => {
       record.parameters = redactParameters(r.parameters);
       record.inputs = r.inputs;

@@ -1,6 +1,7 @@
 // What the KFP driver does for a task, done locally: resolve the task's parameter bindings
 // (run parameter, constant, upstream output parameter, else the component's IR default) and
-// input artifacts (upstream outputs with their metadata), and give each output a staging URI.
+// input artifacts (upstream outputs with their metadata, or run input artifacts; an optional
+// one that is absent is left out of the ExecutorInput), and give each output a staging URI.
 import { PipelineError } from '../../core/index.ts';
 import { ARTIFACT_SCHEMA_VERSION, type ArtifactTypeName, type ParameterValue, type PipelineSpec } from '../ir/index.ts';
 import type { ExecutorInput } from '../executor/index.ts';
@@ -15,6 +16,8 @@ export interface FinishedOutputs {
 export interface TaskInputContext {
   spec: PipelineSpec;
   runParameters: Record<string, ParameterValue>;
+  /** Run input artifacts that were given, by input name. */
+  runArtifacts: Readonly<Record<string, OutputRecord>>;
   /** Finished tasks' outputs by task name. */
   finished: ReadonlyMap<string, FinishedOutputs>;
   uriFor(key: string): string;
@@ -46,7 +49,17 @@ export function resolveTaskInput(task: PlannedTask, ctx: TaskInputContext, outpu
   const artifacts: NonNullable<ExecutorInput['inputs']>['artifacts'] = {};
   const inputKeys: Record<string, string> = {};
   for (const [key, b] of Object.entries(bindings.artifacts ?? {})) {
-    if (!('taskOutputArtifact' in b)) throw bad(`task '${task.name}' input '${key}': only taskOutputArtifact is supported locally`);
+    if ('componentInputArtifact' in b) {
+      const record = ctx.runArtifacts[b.componentInputArtifact];
+      if (!record) {
+        // KFP's driver leaves an absent optional input out too.
+        if (definitions.artifacts?.[key]?.isOptional) continue;
+        throw bad(`task '${task.name}' input '${key}': run input artifact '${b.componentInputArtifact}' was not given and the input is required`);
+      }
+      artifacts[key] = { artifacts: [{ name: `inputs/${b.componentInputArtifact}`, type: typeOf(record.type), uri: ctx.uriFor(record.path), metadata: {} }] };
+      inputKeys[key] = record.path;
+      continue;
+    }
     const { producerTask, outputArtifactKey } = b.taskOutputArtifact;
     const record = upstream(ctx, task.name, producerTask).artifacts[outputArtifactKey];
     if (!record) throw bad(`task '${task.name}' input '${key}': task '${producerTask}' produced no '${outputArtifactKey}'`);

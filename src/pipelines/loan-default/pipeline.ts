@@ -22,8 +22,11 @@ export const loanDefaultPipeline = definePipeline({
     split: createTrainTestSet.parameters.split,
     threads: trainModel.parameters.nthread,
   },
+  // An optional model to continue training from (`sealed run --init-model m.json|m.ubj`):
+  // a run input artifact, so the local runner copies it into the run (inputs/init_model.*).
+  inputs: { init_model: trainModel.inputs.init_model },
   summary: { task: 'batch-inference', output: 'metrics' },
-  build: (p, params) => {
+  build: (p, params, inputs) => {
     const load = p.task(loadData, { params: { data_url: params.data_url, data_size: params.data_size, seed: params.seed } });
     const split = p.task(createTrainTestSet, {
       inputs: { data: load.outputs.credit_risk_dataset },
@@ -32,7 +35,7 @@ export const loanDefaultPipeline = definePipeline({
     });
     const pre = p.task(preprocessFeatures, { inputs: { x_train: split.outputs.x_train_data, x_test: split.outputs.x_test_data } });
     const model = p.task(trainModel, {
-      inputs: { x_train: pre.outputs.x_train_processed, y_train: split.outputs.y_train_data },
+      inputs: { x_train: pre.outputs.x_train_processed, y_train: split.outputs.y_train_data, init_model: inputs.init_model },
       params: { nthread: params.threads },
     });
     const compiled = p.task(compileModel, { inputs: { model: model.outputs.model } });

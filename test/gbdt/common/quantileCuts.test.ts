@@ -51,3 +51,26 @@ test('searchBin: x < cut[b] exactly when bin(x) <= b; values past the top cut cl
     for (let b = 0; b < 4; b++) assert.equal(x < cuts.values[b], searchBin(cuts, 0, x) <= b, `x=${x} b=${b}`);
   }
 });
+
+test('weights: a value seen only on zero-weight rows gets no cut; unit weights change nothing', () => {
+  const m = column([1, 2, 3, 4, 5]);
+  const plain = buildQuantileCuts(m, 256);
+  assert.deepEqual(buildQuantileCuts(m, 256, Float32Array.from([1, 1, 1, 1, 1])), plain);
+  const cuts = buildQuantileCuts(m, 256, Float32Array.from([1, 0, 1, 1, 0]));
+  const top = f32(4 + f32(4 + f32(1e-5)));
+  assert.deepEqual([...cuts.values], [3, 4, top]);
+  // Only zero weights: the column is treated as empty (one bin).
+  const empty = buildQuantileCuts(column([1, 2]), 256, Float32Array.from([0, 0]));
+  assert.equal(binCount(empty, 0), 1);
+});
+
+test('weights move the cuts of a column with more distinct values than max_bin toward heavy values', () => {
+  const values = Array.from({ length: 100 }, (_, i) => i);
+  const light = buildQuantileCuts(column(values), 4);
+  // Rows 80..99 weigh 20 times more: most cuts fall among them.
+  const w = Float32Array.from(values, (v) => (v >= 80 ? 20 : 1));
+  const heavy = buildQuantileCuts(column(values), 4, w);
+  const inner = (c: typeof light) => [...c.values.subarray(0, binCount(c, 0) - 1)];
+  assert.ok(inner(light).filter((v) => v >= 80).length <= 1, `unweighted ${inner(light)}`);
+  assert.ok(inner(heavy).filter((v) => v >= 80).length >= 2, `weighted ${inner(heavy)}`);
+});

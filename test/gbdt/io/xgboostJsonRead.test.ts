@@ -32,8 +32,9 @@ test('corrupt models are refused with what and where', () => {
 
 test('models we cannot predict faithfully are refused as unsupported', () => {
   expectModelError((j) => (j.learner.gradient_booster.name = 'gblinear'), /unsupported.*gblinear/);
-  expectModelError((j) => (j.learner.objective.name = 'multi:softprob'), /unsupported.*multi:softprob/);
-  expectModelError((j) => (j.learner.learner_model_param.num_class = '3'), /multi-class/);
+  expectModelError((j) => (j.learner.objective.name = 'reg:pseudohubererror'), /unsupported.*reg:pseudohubererror/);
+  expectModelError((j) => (j.learner.objective.name = 'multi:softprob'), /unsupported.*multi:softprob with num_class 0/);
+  expectModelError((j) => (j.learner.learner_model_param.num_class = '3'), /unsupported.*num_class 3 with objective 'binary:logistic'/);
   expectModelError((j) => (tree0(j).split_type[0] = 1), /categorical/);
   expectModelError((j) => (j.learner.feature_types = ['c', 'q', 'q', 'q', 'q', 'q']), /feature type 'c'/);
 });

@@ -6,17 +6,21 @@
 //        subtract it from the parent's for the sibling -> evaluate both -> push
 //   }
 //
-// Afterwards the partitioner still maps every leaf to its rows, which `addLeafValues` uses to
-// update the training margins without re-predicting.
+// Each step runs for a whole batch of nodes (a tree level with depthwise growth) through a
+// GrowExecutor, so worker threads can share a step's work. Afterwards the partitioner still
+// maps every leaf to its rows, which `addLeafValues` uses to update the training margins
+// without re-predicting.
 import type { BinnedMatrix } from '../../data/binnedMatrix.ts';
+import { packMatrix, splitLut, type PackedMatrix } from '../../data/packedMatrix.ts';
 import type { TrainParams } from '../../trainParams.ts';
 import { RegTree } from '../../tree/regTree.ts';
 import { newExpandEntry, type ExpandEntry } from './expandEntry.ts';
 import { ExpandQueue } from './expandQueue.ts';
-import { evaluateSplits } from './evaluateSplits.ts';
-import { buildHistogram, HistogramPool, subtractInto, type Histogram } from './histogram.ts';
+import { SerialExecutor, type BuildTask, type EvaluateTask, type GrowExecutor, type GrowState, type PartitionTask } from './growExecutor.ts';
+import { HistogramStore } from './histogram.ts';
 import { RowPartitioner } from './rowPartitioner.ts';
 import { calcGain, calcWeight, gainParams, type GainParams } from './splitGain.ts';
+import { createWorkerExecutor, resolveThreads } from '../../parallel/workerExecutor.ts';
 
 const f32 = Math.fround;
 
@@ -28,36 +32,59 @@ export interface FeatureSelector {
   featuresFor(depth: number): Int32Array | undefined;
 }
 
+/** Below this many rows worker threads cost more than they save. */
+const MIN_ROWS_FOR_THREADS = 20_000;
+
 export class HistTreeGrower {
   readonly partitioner: RowPartitioner;
-  private readonly pool: HistogramPool;
+  readonly pm: PackedMatrix;
+  private readonly hists: HistogramStore;
   private readonly gp: GainParams;
-  private hists: (Histogram | undefined)[] = [];
+  private readonly exec: GrowExecutor;
+  private readonly lut: Uint8Array;
+  private histOf: number[] = [];
 
   constructor(
     private readonly bm: BinnedMatrix,
     private readonly params: TrainParams,
   ) {
-    this.partitioner = new RowPartitioner(bm);
-    this.pool = new HistogramPool(bm.totalSlots * 2);
+    const threads = bm.nRows >= MIN_ROWS_FOR_THREADS ? resolveThreads(params.nthread) : 1;
+    const shared = threads > 1;
+    this.pm = packMatrix(bm, { shared });
+    this.partitioner = new RowPartitioner(this.pm, shared);
     this.gp = gainParams(params);
+    let widest = 0;
+    for (let c = 0; c < this.pm.nCols; c++) widest = Math.max(widest, this.pm.colSlots[c]);
+    this.lut = new Uint8Array(widest);
+    this.hists = new HistogramStore(this.pm.totalSlots, shared);
+    const state: GrowState = {
+      pm: this.pm,
+      part: this.partitioner,
+      hists: this.hists,
+      space: { pm: this.pm, cuts: bm.cuts, nBins: bm.nBins },
+      gain: this.gp,
+    };
+    const parallel = shared ? createWorkerExecutor(state, threads) : undefined;
+    // Chunks allocated from now on must reach the workers too.
+    this.hists.onNewChunk = parallel?.onNewHistogramChunk;
+    this.exec = parallel?.executor ?? new SerialExecutor(state);
   }
 
   /** `gpair`: interleaved (grad, hess) per row for this tree's output group. */
-  grow(gpair: Float32Array, _features?: FeatureSelector): RegTree {
-    const { bm, gp, partitioner } = this;
+  grow(gpair: Float32Array, features?: FeatureSelector): RegTree {
+    const { bm, gp, partitioner, exec } = this;
     const eta = this.params.eta;
     partitioner.reset(gpair);
-    this.hists = [];
+    this.histOf = [];
 
-    const rootHist = this.pool.acquire();
-    buildHistogram(rootHist, bm, partitioner, 0);
-    this.hists[0] = rootHist;
+    const rootHist = this.hists.acquire();
+    this.histOf[0] = rootHist;
+    exec.buildHistograms([{ nid: 0, hist: rootHist }]);
     const [g, h] = this.rootSums(rootHist, gpair);
     const weight = calcWeight(gp, g, h);
     const tree = RegTree.withRoot(f32(weight * eta), weight, f32(h));
     const root = newExpandEntry(0, 0, g, h, calcGain(gp, g, h));
-    evaluateSplits(root, rootHist, bm, gp);
+    exec.evaluate([{ entry: root, hist: rootHist, features: features?.featuresFor(0) }]);
 
     const queue = new ExpandQueue(this.params);
     queue.push(root);
@@ -68,14 +95,17 @@ export class HistTreeGrower {
       rejected.length = 0;
       if (batch.length === 0) break;
 
-      const children: [ExpandEntry, ExpandEntry][] = [];
-      for (const e of batch) children.push(this.applySplit(tree, e, eta));
+      const children = batch.map((e) => this.applySplit(tree, e, eta));
       const expandable = batch.map((e) => queue.childrenExpandable(e));
-      for (let k = 0; k < batch.length; k++) {
-        const e = batch[k];
-        const [l, r] = children[k];
-        partitioner.split(e.nid, l.nid, r.nid, e.feature, bm.nBins[e.feature], e.splitBin, e.defaultLeft, expandable[k]);
-      }
+      const partitions: PartitionTask[] = batch.map((e, k) => {
+        const lut = new Uint8Array(this.lut.length);
+        const col = splitLut(this.pm, bm.nBins[e.feature], e.feature, e.splitBin, e.defaultLeft, lut);
+        return { nid: e.nid, left: children[k][0].nid, right: children[k][1].nid, col, lut, moveBins: expandable[k] };
+      });
+      exec.partition(partitions);
+
+      const builds: BuildTask[] = [];
+      const evaluations: EvaluateTask[] = [];
       for (let k = 0; k < batch.length; k++) {
         const e = batch[k];
         if (!expandable[k]) {
@@ -83,41 +113,62 @@ export class HistTreeGrower {
           continue;
         }
         const [l, r] = children[k];
-        this.childHistograms(e, l.nid, r.nid);
-        evaluateSplits(l, this.hists[l.nid]!, bm, gp);
-        evaluateSplits(r, this.hists[r.nid]!, bm, gp);
-        queue.push(l);
-        queue.push(r);
+        // Build the child with less hessian (XGBoost's choice); the sibling takes the parent's buffer.
+        const [small, large] = e.rightHess < e.leftHess ? [r.nid, l.nid] : [l.nid, r.nid];
+        const parentHist = this.histOf[e.nid];
+        this.histOf[e.nid] = -1;
+        const childHist = this.hists.acquire();
+        builds.push({ nid: small, hist: childHist, subtractFrom: parentHist });
+        this.histOf[small] = childHist;
+        this.histOf[large] = parentHist;
+        evaluations.push(
+          { entry: l, hist: this.histOf[l.nid], features: features?.featuresFor(l.depth) },
+          { entry: r, hist: this.histOf[r.nid], features: features?.featuresFor(r.depth) },
+        );
+      }
+      if (builds.length > 0) {
+        exec.buildHistograms(builds);
+        exec.evaluate(evaluations);
+        for (const t of evaluations) queue.push(t.entry);
       }
     }
-    for (let nid = 0; nid < this.hists.length; nid++) this.releaseHist(nid);
+    for (let nid = 0; nid < this.histOf.length; nid++) this.releaseHist(nid);
     return tree;
   }
 
-  /** Releases worker threads and buffers; the grower cannot be used afterwards. */
-  dispose(): void {}
+  /** Releases worker threads; the grower cannot be used afterwards. */
+  dispose(): void {
+    this.exec.dispose();
+  }
 
   /** margins[row * stride + offset] += value of the leaf the row ended in, for the tree just grown. */
   addLeafValues(tree: RegTree, margins: Float32Array, stride = 1, offset = 0): void {
+    const p = this.partitioner;
+    const R = p.shape.words;
     for (let nid = 0; nid < tree.numNodes; nid++) {
       if (!tree.isLeaf(nid)) continue;
-      const rows = this.partitioner.lane(nid).rows;
+      const words = p.lane(nid).words;
       const v = tree.leafValue(nid);
-      for (let i = this.partitioner.begin(nid), e = this.partitioner.end(nid); i < e; i++) {
-        margins[rows[i] * stride + offset] += v;
+      for (let i = p.begin(nid), e = p.end(nid); i < e; i++) {
+        margins[words[i * R + 2] * stride + offset] += v;
       }
     }
   }
 
   /** Dense data: the root sums are feature 0's bins, as XGBoost takes them; else all rows. */
-  private rootSums(rootHist: Histogram, gpair: Float32Array): [number, number] {
+  private rootSums(rootHist: number, gpair: Float32Array): [number, number] {
     let g = 0;
     let h = 0;
     if (!this.bm.hasMissing) {
-      const end = this.bm.nBins[0] * 2;
-      for (let i = 0; i < end; i += 2) {
-        g += rootHist[i];
-        h += rootHist[i + 1];
+      const hist = this.hists.view(rootHist);
+      const pm = this.pm;
+      const c = pm.featureCol[0];
+      // Feature 0's bins; a bundle column's slots together also cover every row once.
+      const n = pm.featureMember[0] < 0 ? this.bm.nBins[0] : pm.colSlots[c];
+      const first = 2 * pm.colSlotOffset[c];
+      for (let i = 0; i < n; i++) {
+        g += hist[first + 2 * i];
+        h += hist[first + 2 * i + 1];
       }
     } else {
       for (let i = 0; i < gpair.length; i += 2) {
@@ -154,24 +205,11 @@ export class HistTreeGrower {
     ];
   }
 
-  /** Builds the child with less hessian (XGBoost's choice); the sibling takes the parent's buffer. */
-  private childHistograms(e: ExpandEntry, left: number, right: number): void {
-    const [small, large] = e.rightHess < e.leftHess ? [right, left] : [left, right];
-    const parentHist = this.hists[e.nid]!;
-    this.hists[e.nid] = undefined;
-    const h = this.pool.acquire();
-    const p = this.partitioner;
-    buildHistogram(h, this.bm, p, small);
-    subtractInto(parentHist, h);
-    this.hists[small] = h;
-    this.hists[large] = parentHist;
-  }
-
   private releaseHist(nid: number): void {
-    const h = this.hists[nid];
-    if (h) {
-      this.pool.release(h);
-      this.hists[nid] = undefined;
+    const id = this.histOf[nid];
+    if (id !== undefined && id >= 0) {
+      this.hists.release(id);
+      this.histOf[nid] = -1;
     }
   }
 }

@@ -2,57 +2,122 @@
 // forward (left = bins 0..b, missing goes right), and, when the feature has missing rows in
 // the node, backward (right = bins b..end, missing goes left). A candidate replaces the best
 // only if strictly better, so ties keep the lower feature, then the forward scan, then the
-// lower bin — the order XGBoost visits them in.
-import type { BinnedMatrix } from '../../data/binnedMatrix.ts';
+// lower bin — the order XGBoost visits them in. Evaluating features [from, to) of the list
+// into separate entries and merging them in order (mergeBest) gives the same result as one
+// pass, which is how worker threads share the work.
+import type { QuantileCuts } from '../../common/quantileCuts.ts';
+import type { PackedMatrix } from '../../data/packedMatrix.ts';
 import type { ExpandEntry } from './expandEntry.ts';
-import type { Histogram } from './histogram.ts';
 import { splitGain, type GainParams } from './splitGain.ts';
 
 const f32 = Math.fround;
 
-export function evaluateSplits(e: ExpandEntry, hist: Histogram, bm: BinnedMatrix, p: GainParams): void {
-  const { nBins, slotOffsets, cuts } = bm;
+/** What split evaluation reads besides the histogram. */
+export interface SplitSpace {
+  readonly pm: PackedMatrix;
+  readonly cuts: QuantileCuts;
+  readonly nBins: Uint32Array;
+}
+
+/**
+ * Updates `e` with the best split among features `features[from..to)` (all features when
+ * `features` is undefined: ids from..to). `hist[base..]` is the node's histogram.
+ */
+export function evaluateSplits(
+  e: ExpandEntry,
+  hist: Float64Array,
+  base: number,
+  space: SplitSpace,
+  p: GainParams,
+  features?: Int32Array,
+  from = 0,
+  to = features ? features.length : space.pm.nFeatures,
+): void {
+  const { pm, cuts, nBins } = space;
+  const scratch = new Float64Array(6);
+  for (let j = from; j < to; j++) {
+    const f = features ? features[j] : j;
+    const k = pm.featureMember[f];
+    if (k < 0) {
+      scanFeature(e, f, hist, base + 2 * pm.colSlotOffset[pm.featureCol[f]], nBins[f], cuts, p, true);
+    } else {
+      // A bundled feature: its non-default bin is the bundle slot, the default bin the rest.
+      const s = base + 2 * (pm.colSlotOffset[pm.featureCol[f]] + k);
+      const nd = 1 - pm.featureDefaultBin[f];
+      scratch[2 * nd] = hist[s];
+      scratch[2 * nd + 1] = hist[s + 1];
+      scratch[2 * (1 - nd)] = e.sumGrad - hist[s];
+      scratch[2 * (1 - nd) + 1] = e.sumHess - hist[s + 1];
+      scanFeature(e, f, scratch, 0, 2, cuts, p, false);
+    }
+  }
+}
+
+function scanFeature(
+  e: ExpandEntry,
+  f: number,
+  hist: Float64Array,
+  first: number,
+  nb: number,
+  cuts: QuantileCuts,
+  p: GainParams,
+  mayHaveMissing: boolean,
+): void {
   const pg = e.sumGrad;
   const ph = e.sumHess;
   const rootGain = e.rootGain;
   const mcw = p.minChildWeight;
-  for (let f = 0; f < bm.nCols; f++) {
-    const first = slotOffsets[f] << 1;
-    const nb = nBins[f];
-    const cutBase = cuts.ptrs[f];
-    // Forward: bins 0..i on the left, missing with the right side.
-    let lg = 0;
-    let lh = 0;
-    for (let i = 0; i < nb; i++) {
-      lg += hist[first + 2 * i];
-      lh += hist[first + 2 * i + 1];
-      const rg = pg - lg;
-      const rh = ph - lh;
-      if (lh >= mcw && rh >= mcw) {
-        const loss = f32(splitGain(p, lg, lh, rg, rh) - rootGain);
-        if (loss > e.lossChg && loss !== Infinity) {
-          set(e, loss, f, i, cuts.values[cutBase + i], false, lg, lh, rg, rh);
-        }
+  const cutBase = cuts.ptrs[f];
+  // Forward: bins 0..i on the left, missing with the right side.
+  let lg = 0;
+  let lh = 0;
+  for (let i = 0; i < nb; i++) {
+    lg += hist[first + 2 * i];
+    lh += hist[first + 2 * i + 1];
+    const rg = pg - lg;
+    const rh = ph - lh;
+    if (lh >= mcw && rh >= mcw) {
+      const loss = f32(splitGain(p, lg, lh, rg, rh) - rootGain);
+      if (loss > e.lossChg && loss !== Infinity) {
+        set(e, loss, f, i, cuts.values[cutBase + i], false, lg, lh, rg, rh);
       }
     }
-    // Exact comparison on purpose: XGBoost scans backward whenever the bin sums differ from
-    // the node's sums at all (SplitContainsMissingValues).
-    if (lg === pg && lh === ph) continue;
-    let rg = 0;
-    let rh = 0;
-    for (let i = nb - 1; i >= 0; i--) {
-      rg += hist[first + 2 * i];
-      rh += hist[first + 2 * i + 1];
-      const lg2 = pg - rg;
-      const lh2 = ph - rh;
-      if (rh >= mcw && lh2 >= mcw) {
-        const loss = f32(splitGain(p, lg2, lh2, rg, rh) - rootGain);
-        if (loss > e.lossChg && loss !== Infinity) {
-          const value = i === 0 ? cuts.minValues[f] : cuts.values[cutBase + i - 1];
-          set(e, loss, f, i - 1, value, true, lg2, lh2, rg, rh);
-        }
+  }
+  // Exact comparison on purpose: XGBoost scans backward whenever the bin sums differ from
+  // the node's sums at all (SplitContainsMissingValues).
+  if (!mayHaveMissing || (lg === pg && lh === ph)) return;
+  let rg = 0;
+  let rh = 0;
+  for (let i = nb - 1; i >= 0; i--) {
+    rg += hist[first + 2 * i];
+    rh += hist[first + 2 * i + 1];
+    const lg2 = pg - rg;
+    const lh2 = ph - rh;
+    if (rh >= mcw && lh2 >= mcw) {
+      const loss = f32(splitGain(p, lg2, lh2, rg, rh) - rootGain);
+      if (loss > e.lossChg && loss !== Infinity) {
+        const value = i === 0 ? cuts.minValues[f] : cuts.values[cutBase + i - 1];
+        set(e, loss, f, i - 1, value, true, lg2, lh2, rg, rh);
       }
     }
+  }
+}
+
+/** Folds `candidate` (features after those of `best`) into `best`: strictly better wins. */
+export function mergeBest(best: ExpandEntry, candidate: ExpandEntry): void {
+  if (candidate.feature >= 0 && candidate.lossChg > best.lossChg) {
+    set(
+      best,
+      candidate.lossChg,
+      candidate.feature,
+      candidate.splitBin,
+      candidate.splitValue,
+      candidate.defaultLeft,
+      candidate.leftGrad,
+      candidate.leftHess,
+      candidate.rightGrad,
+      candidate.rightHess,
+    );
   }
 }
 

@@ -1,62 +1,174 @@
-// Row indices grouped by tree node: node n owns positions begin[n] .. end[n] of one of two
-// buffers ("lanes"). Splitting a node moves its rows, stably (left rows first, each side in the
-// original order, like XGBoost's partition builder, so histogram sums see rows in a fixed
-// order), into the same positions of the other lane — no scratch copy-back.
+// Row records grouped by tree node. Every row travels as one record of 32-bit words:
+//   [grad (f32), hess (f32), original row index, bins of the row's columns (packed)...]
+// Node n owns record positions begin[n] .. end[n] of one of three lanes: lane 0 holds the
+// root (all rows in order; only the gradient words change per tree), lanes 1 and 2 take turns
+// receiving the children of the nodes of the other. Splitting moves a node's records stably
+// (left rows first, each side in the original order, like XGBoost's partition builder, so
+// histogram sums see rows in a fixed order) to the same positions of the other lane.
 //
-// Each row's data travels with it: its gradient pair and, when the children will have
-// histograms built, its whole row of bins (padded to whole 32-bit words and moved as words).
-// Deep in a tree a node's rows are scattered over the matrix; keeping them contiguous makes
-// histogram building read memory sequentially, which is what dominated training time in JS.
-import type { BinArray, BinnedMatrix } from '../../data/binnedMatrix.ts';
+// Moving whole records keeps each node's rows contiguous, so building a histogram deep in the
+// tree reads memory sequentially; one record array (instead of separate row, gradient and bin
+// arrays) keeps the copy to one read and two write streams.
+//
+// The kernels (markLeft, scatterRows) work on any sub-range of a node, so threads can each
+// take a chunk: counting left rows per chunk, then scattering each chunk to offsets from the
+// counts, gives the same stable partition as one pass.
+import type { PackedMatrix } from '../../data/packedMatrix.ts';
+
+/** Words before a record's bins: grad, hess, row. */
+export const RECORD_HEADER = 3;
+
+export type LaneBins = Uint8Array | Uint16Array;
 
 export interface Lane {
-  /** Original row index at each position. */
-  readonly rows: Uint32Array;
-  /** Interleaved (grad, hess) of the row at position i: 2i, 2i + 1. */
-  readonly gpair: Float32Array;
-  /** Bins of the row at position i: `bins[i * stride + f]` (valid where the node's bins moved). */
-  readonly bins: BinArray;
+  /** Records as words (for moving and row indices). */
   readonly words: Uint32Array;
+  /** The same memory as float32 (gradient pairs at 0 and 1 of each record). */
+  readonly f32: Float32Array;
+  /** The same memory as bins: column c of the record at position i is bins[i * binStride + binBase + c]. */
+  readonly bins: LaneBins;
+}
+
+/** Shape of a record, shared by every kernel. */
+export interface RecordShape {
+  /** Words per record. */
+  readonly words: number;
+  /** Bin elements per record, and the element where its bins start. */
+  readonly binStride: number;
+  readonly binBase: number;
+}
+
+export function recordShape(pm: PackedMatrix): RecordShape {
+  const words = RECORD_HEADER + pm.wordsPerRow;
+  const per = 4 / pm.bytesPerBin;
+  return { words, binStride: words * per, binBase: RECORD_HEADER * per };
+}
+
+export function makeLane(buffer: ArrayBuffer | SharedArrayBuffer, bytesPerBin: 1 | 2): Lane {
+  return {
+    words: new Uint32Array(buffer),
+    f32: new Float32Array(buffer),
+    bins: bytesPerBin === 1 ? new Uint8Array(buffer) : new Uint16Array(buffer),
+  };
+}
+
+/** goLeft[i] = lut[bin of record i in column col] for i in [begin, end); returns how many go left. */
+export function markLeft(lane: Lane, shape: RecordShape, col: number, lut: Uint8Array, goLeft: Uint8Array, begin: number, end: number): number {
+  const bins = lane.bins;
+  const stride = shape.binStride;
+  let nLeft = 0;
+  for (let i = begin, at = begin * stride + shape.binBase + col; i < end; i++, at += stride) {
+    const l = lut[bins[at]];
+    goLeft[i] = l;
+    nLeft += l;
+  }
+  return nLeft;
+}
+
+/**
+ * Moves records [begin, end) of `src` to `dst`: left ones from `leftAt` on, right ones from
+ * `rightAt`. Without `moveBins` only the header words move (the children will not be split).
+ */
+export function scatterRows(
+  src: Lane,
+  dst: Lane,
+  shape: RecordShape,
+  goLeft: Uint8Array,
+  begin: number,
+  end: number,
+  leftAt: number,
+  rightAt: number,
+  moveBins: boolean,
+): void {
+  const s = src.words;
+  const t = dst.words;
+  const R = shape.words;
+  const n = moveBins ? R : RECORD_HEADER;
+  // Branch-free: which side a row goes is a coin flip near the root, and a mispredicted
+  // branch per row cost more than the copying itself (measured on the loan-default data).
+  let l = leftAt;
+  let r = rightAt;
+  if (n === 6) {
+    // The loan-default shape (header + 11 one-byte columns); unrolled because it is the hot case.
+    for (let i = begin; i < end; i++) {
+      const gl = goLeft[i];
+      const d = (r + gl * (l - r)) * 6;
+      l += gl;
+      r += 1 - gl;
+      const a = i * 6;
+      t[d] = s[a];
+      t[d + 1] = s[a + 1];
+      t[d + 2] = s[a + 2];
+      t[d + 3] = s[a + 3];
+      t[d + 4] = s[a + 4];
+      t[d + 5] = s[a + 5];
+    }
+    return;
+  }
+  if (n === 3) {
+    for (let i = begin; i < end; i++) {
+      const gl = goLeft[i];
+      const d = (r + gl * (l - r)) * R;
+      l += gl;
+      r += 1 - gl;
+      const a = i * R;
+      t[d] = s[a];
+      t[d + 1] = s[a + 1];
+      t[d + 2] = s[a + 2];
+    }
+    return;
+  }
+  for (let i = begin; i < end; i++) {
+    const gl = goLeft[i];
+    const d = (r + gl * (l - r)) * R;
+    l += gl;
+    r += 1 - gl;
+    const a = i * R;
+    for (let w = 0; w < n; w++) t[d + w] = s[a + w];
+  }
 }
 
 export class RowPartitioner {
-  /** Elements per row in a lane's `bins` (nCols rounded up to whole 32-bit words). */
-  readonly stride: number;
-  private readonly wordsPerRow: number;
-  private readonly lanes: [Lane, Lane];
-  private readonly source: Uint32Array;
-  private readonly goLeft: Uint8Array;
+  readonly shape: RecordShape;
+  /** 0: the root (all rows in order); 1 and 2: working lanes. */
+  readonly lanes: readonly [Lane, Lane, Lane];
+  readonly goLeft: Uint8Array;
+  readonly nRows: number;
   private begins = new Int32Array(64);
   private ends = new Int32Array(64);
   private laneOf = new Uint8Array(64);
 
-  constructor(bm: BinnedMatrix) {
-    const n = bm.nRows;
-    const bytesPerBin = bm.bins.BYTES_PER_ELEMENT;
-    this.wordsPerRow = Math.ceil((bm.nCols * bytesPerBin) / 4);
-    this.stride = (this.wordsPerRow * 4) / bytesPerBin;
-    const lane = (): Lane => {
-      const words = new Uint32Array(n * this.wordsPerRow);
-      const bins = bytesPerBin === 1 ? new Uint8Array(words.buffer) : new Uint16Array(words.buffer);
-      return { rows: new Uint32Array(n), gpair: new Float32Array(2 * n), bins, words };
-    };
-    this.lanes = [lane(), lane()];
-    // The padded original layout, copied into lane 0 at every reset.
-    const padded = bytesPerBin === 1 ? new Uint8Array(n * this.wordsPerRow * 4) : new Uint16Array(n * this.wordsPerRow * 2);
-    for (let r = 0; r < n; r++) padded.set(bm.bins.subarray(r * bm.nCols, (r + 1) * bm.nCols), r * this.stride);
-    this.source = new Uint32Array(padded.buffer);
-    this.goLeft = new Uint8Array(n);
-    this.reset(new Float32Array(2 * n));
+  constructor(pm: PackedMatrix, shared = false) {
+    const n = pm.nRows;
+    this.nRows = n;
+    this.shape = recordShape(pm);
+    const R = this.shape.words;
+    const alloc = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    const lanes = [0, 1, 2].map(() => makeLane(alloc(n * R * 4), pm.bytesPerBin));
+    this.lanes = [lanes[0], lanes[1], lanes[2]];
+    const root = lanes[0].words;
+    const W = pm.wordsPerRow;
+    for (let i = 0; i < n; i++) {
+      root[i * R + 2] = i;
+      for (let w = 0; w < W; w++) root[i * R + RECORD_HEADER + w] = pm.words[i * W + w];
+    }
+    this.goLeft = new Uint8Array(alloc(n));
+    this.setRange(0, 0, n, 0);
   }
 
-  /** All rows back in the root (lane 0), in order, with this round's gradient pairs (by row). */
+  /** All rows back in the root, with this round's gradient pairs (by row). */
   reset(gpair: Float32Array): void {
-    const l = this.lanes[0];
-    const rows = l.rows;
-    for (let i = 0; i < rows.length; i++) rows[i] = i;
-    l.gpair.set(gpair);
-    l.words.set(this.source);
-    this.setRange(0, 0, rows.length, 0);
+    const f = this.lanes[0].f32;
+    const R = this.shape.words;
+    for (let i = 0, n = this.nRows; i < n; i++) {
+      f[i * R] = gpair[2 * i];
+      f[i * R + 1] = gpair[2 * i + 1];
+    }
+    this.setRange(0, 0, this.nRows, 0);
+  }
+
+  laneIndex(nid: number): number {
+    return this.laneOf[nid];
   }
 
   lane(nid: number): Lane {
@@ -75,44 +187,18 @@ export class RowPartitioner {
     return this.ends[nid] - this.begins[nid];
   }
 
-  /**
-   * Moves node `nid`'s rows into `leftNid` (bin <= splitBin, or missing when defaultLeft) and
-   * `rightNid`. `missingBin` is the feature's missing sentinel (its bin count). Bins are moved
-   * only with `moveBins` (when the children will get histograms).
-   */
-  split(
-    nid: number,
-    leftNid: number,
-    rightNid: number,
-    feature: number,
-    missingBin: number,
-    splitBin: number,
-    defaultLeft: boolean,
-    moveBins = true,
-  ): void {
-    const b = this.begins[nid];
-    const e = this.ends[nid];
-    const from = this.laneOf[nid];
-    const src = this.lanes[from];
-    const dst = this.lanes[1 - from];
-    const goLeft = this.goLeft;
-    const bins = src.bins;
-    const stride = this.stride;
-    const missingLeft = defaultLeft ? 1 : 0;
-    let nLeft = 0;
-    for (let i = b; i < e; i++) {
-      const bin = bins[i * stride + feature];
-      const left = bin === missingBin ? missingLeft : bin <= splitBin ? 1 : 0;
-      goLeft[i] = left;
-      nLeft += left;
-    }
-    const mid = b + nLeft;
-    moveRows(src, dst, goLeft, b, e, mid, moveBins ? this.wordsPerRow : 0);
-    this.setRange(leftNid, b, mid, 1 - from);
-    this.setRange(rightNid, mid, e, 1 - from);
+  /** Original index of the row at position i of node nid's lane. */
+  rowAt(nid: number, i: number): number {
+    return this.lane(nid).words[i * this.shape.words + 2];
   }
 
-  private setRange(nid: number, begin: number, end: number, lane: number): void {
+  /** The lane a node's children are written to. */
+  childLane(nid: number): number {
+    return this.laneOf[nid] === 1 ? 2 : 1;
+  }
+
+  /** Records where a node's rows are (after its parent's rows were scattered). */
+  setRange(nid: number, begin: number, end: number, lane: number): void {
     if (nid >= this.begins.length) {
       const cap = Math.max(nid + 1, this.begins.length * 2);
       const grow = <T extends Int32Array | Uint8Array>(a: T, b: T): T => {
@@ -127,31 +213,19 @@ export class RowPartitioner {
     this.ends[nid] = end;
     this.laneOf[nid] = lane;
   }
-}
 
-function moveRows(src: Lane, dst: Lane, goLeft: Uint8Array, b: number, e: number, mid: number, wordsPerRow: number): void {
-  const { rows, gpair, words } = src;
-  const dRows = dst.rows;
-  const dGpair = dst.gpair;
-  const dWords = dst.words;
-  let l = b;
-  let r = mid;
-  for (let i = b; i < e; i++) {
-    const d = goLeft[i] ? l++ : r++;
-    dRows[d] = rows[i];
-    dGpair[2 * d] = gpair[2 * i];
-    dGpair[2 * d + 1] = gpair[2 * i + 1];
-    if (wordsPerRow !== 0) {
-      const s = i * wordsPerRow;
-      const t = d * wordsPerRow;
-      let w = 0;
-      for (; w + 4 <= wordsPerRow; w += 4) {
-        dWords[t + w] = words[s + w];
-        dWords[t + w + 1] = words[s + w + 1];
-        dWords[t + w + 2] = words[s + w + 2];
-        dWords[t + w + 3] = words[s + w + 3];
-      }
-      for (; w < wordsPerRow; w++) dWords[t + w] = words[s + w];
-    }
+  /**
+   * One-pass split of node `nid` into `leftNid` / `rightNid`: rows whose value in column `col`
+   * maps to 1 in `lut` go left. Bins are moved only with `moveBins`.
+   */
+  split(nid: number, leftNid: number, rightNid: number, col: number, lut: Uint8Array, moveBins = true): void {
+    const b = this.begins[nid];
+    const e = this.ends[nid];
+    const src = this.lane(nid);
+    const to = this.childLane(nid);
+    const nLeft = markLeft(src, this.shape, col, lut, this.goLeft, b, e);
+    scatterRows(src, this.lanes[to], this.shape, this.goLeft, b, e, b, b + nLeft, moveBins);
+    this.setRange(leftNid, b, b + nLeft, to);
+    this.setRange(rightNid, b + nLeft, e, to);
   }
 }

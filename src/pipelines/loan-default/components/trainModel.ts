@@ -1,16 +1,23 @@
 // Step 4 — gradient-boosted trees with the reference parameters (XGBoost hist,
 // binary:logistic, eta 0.02, depth 10, min_child_weight 6, 500 rounds); the model artifact
-// is an XGBoost JSON model that Python XGBoost loads as is.
+// is an XGBoost JSON model that Python XGBoost loads as is. With `init_model` (an XGBoost JSON
+// or UBJSON model) training continues that model: num_boost_round more rounds are added to its
+// trees, as `xgboost.train(..., xgb_model=...)` does — the reference kit's incremental update.
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { writeFileAtomic } from '../../../core/index.ts';
-import { trainAsync } from '../../../gbdt/index.ts';
+import { IoError, ModelError, writeFileAtomic } from '../../../core/index.ts';
+import { parseModel, trainAsync, type GbdtModel } from '../../../gbdt/index.ts';
 import { artifactInput, artifactOutput, defineComponent, doubleParam, integerParam } from '../../../pipeline/index.ts';
 import { readLabels, readMatrix } from '../datasetFiles.ts';
 
 export const trainModel = defineComponent({
   name: 'train-model',
   description: 'Trains gradient-boosted trees (XGBoost-compatible hist method) and saves an XGBoost JSON model',
-  inputs: { x_train: artifactInput('system.Dataset'), y_train: artifactInput('system.Dataset') },
+  inputs: {
+    x_train: artifactInput('system.Dataset'),
+    y_train: artifactInput('system.Dataset'),
+    init_model: artifactInput('system.Model', { optional: true, description: 'XGBoost JSON or UBJSON model to continue training' }),
+  },
   parameters: {
     num_boost_round: integerParam(500, { min: 1, max: 100_000 }),
     learning_rate: doubleParam(0.02, { exclusiveMin: 0, max: 1 }),
@@ -25,6 +32,8 @@ export const trainModel = defineComponent({
     const x = await readMatrix(ctx.inputs.x_train.path);
     const y = await readLabels(ctx.inputs.y_train.path);
     const nthread = p.nthread === 0 ? availableParallelism() : p.nthread;
+    const init = ctx.inputs.init_model ? await readInitModel(ctx.inputs.init_model.path, x.nCols) : undefined;
+    if (init) ctx.log(`continuing the init model (${init.trees.length} trees)`);
     ctx.log(`training on ${x.nRows} x ${x.nCols}, ${p.num_boost_round} rounds, nthread ${nthread}`);
     const started = performance.now();
     const booster = await trainAsync(
@@ -41,11 +50,31 @@ export const trainModel = defineComponent({
         nthread,
       },
       // Async so that Ctrl-C (the run's signal) stops training between rounds.
-      { onRound: (round, total) => ctx.progress({ current: round, total, label: 'round' }), signal: ctx.signal },
+      {
+        onRound: (round, total) => ctx.progress({ current: round, total, label: 'round' }),
+        signal: ctx.signal,
+        ...(init ? { initModel: init } : {}),
+      },
     );
     const seconds = (performance.now() - started) / 1000;
-    ctx.log(`trained ${p.num_boost_round} trees in ${seconds.toFixed(2)} s`);
+    const trees = booster.model.trees.length;
+    ctx.log(`trained ${p.num_boost_round} rounds in ${seconds.toFixed(2)} s; the model has ${trees} trees`);
     await writeFileAtomic(ctx.outputs.model.path, booster.toXgboostJson());
-    ctx.outputs.model.setMetadata({ framework: 'sealed-gbdt (XGBoost JSON format)', trees: p.num_boost_round, trainSeconds: seconds });
+    ctx.outputs.model.setMetadata({
+      framework: 'sealed-gbdt (XGBoost JSON format)',
+      trees,
+      trainSeconds: seconds,
+      ...(init ? { initTrees: init.trees.length } : {}),
+    });
   },
 });
+
+/** The model to continue; its feature count must match the training matrix. */
+async function readInitModel(path: string, nCols: number): Promise<GbdtModel> {
+  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
+    throw e.code === 'ENOENT' ? new IoError('io.notFound', { path }) : new IoError('io.readFailed', { path, reason: e.message });
+  });
+  const model = parseModel(bytes, path);
+  if (model.numFeature !== nCols) throw new ModelError('gbdt.featureCount', { expected: model.numFeature, got: nCols }, { location: { file: path } });
+  return model;
+}

@@ -1,41 +1,63 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binMatrix } from '../../../../src/gbdt/data/binnedMatrix.ts';
-import { RowPartitioner } from '../../../../src/gbdt/grow/hist/rowPartitioner.ts';
-import { denseMatrix } from '../../../../src/gbdt/index.ts';
+import { markLeft, scatterRows } from '../../../../src/gbdt/grow/hist/rowPartitioner.ts';
+import { problem, rowsOf, splitNode } from './helpers.ts';
 
-// One feature with values 0..4 (bins 0..4) and NaN (sentinel 5).
+// One feature with values 0..4 (bins 0..4) and NaN (missing slot 5).
 const values = [3, NaN, 0, 4, 1, NaN, 2, 0];
-const bm = binMatrix(denseMatrix(Float64Array.from(values), values.length, 1), 256);
 const gpair = Float32Array.from(values.flatMap((_, r) => [r, 10 * r]));
 
-test('split is stable, sends bin <= splitBin left and missing to the default side, gradients follow rows', () => {
-  const p = new RowPartitioner(bm);
-  p.reset(gpair);
-  p.split(0, 1, 2, 0, 5, 1, true);
-  const rows = (nid: number) => [...p.lane(nid).rows.subarray(p.begin(nid), p.end(nid))];
-  assert.deepEqual(rows(1), [1, 2, 4, 5, 7]);
-  assert.deepEqual(rows(2), [0, 3, 6]);
-  const lane = p.lane(1);
-  assert.equal(lane, p.lane(2));
+test('split is stable, sends bin <= splitBin left and missing to the default side, gradients and bins follow rows', () => {
+  const p = problem(values, values.length, 1, gpair);
+  splitNode(p, 0, 1, 2, 0, 1, true);
+  assert.deepEqual(rowsOf(p, 1), [1, 2, 4, 5, 7]);
+  assert.deepEqual(rowsOf(p, 2), [0, 3, 6]);
+  const lane = p.part.lane(1);
+  assert.equal(lane, p.part.lane(2));
+  const R = p.part.shape.words;
   for (let i = 0; i < values.length; i++) {
-    assert.equal(lane.gpair[2 * i], lane.rows[i]);
-    assert.equal(lane.gpair[2 * i + 1], 10 * lane.rows[i]);
-    assert.equal(lane.bins[i * p.stride], bm.bins[lane.rows[i]]);
+    const row = lane.words[i * R + 2];
+    assert.equal(lane.f32[i * R], row);
+    assert.equal(lane.f32[i * R + 1], 10 * row);
+    assert.equal(lane.bins[i * p.part.shape.binStride + p.part.shape.binBase], p.bm.bins[row]);
   }
-  // Split the right child again, missing to the right this time (none there).
-  p.split(2, 3, 4, 0, 5, 2, false);
-  assert.deepEqual(rows(3), [6]);
-  assert.deepEqual(rows(4), [0, 3]);
+  // Split the right child again (from lane 1 into lane 2), missing to the right (none there).
+  splitNode(p, 2, 3, 4, 0, 2, false);
+  assert.deepEqual(rowsOf(p, 3), [6]);
+  assert.deepEqual(rowsOf(p, 4), [0, 3]);
+  assert.notEqual(p.part.lane(3), p.part.lane(2));
 });
 
-test('missing right; only-missing-left split (splitBin -1)', () => {
-  const p = new RowPartitioner(bm);
-  p.reset(gpair);
-  p.split(0, 1, 2, 0, 5, -1, true);
-  assert.deepEqual([...p.lane(1).rows.subarray(p.begin(1), p.end(1))], [1, 5]);
-  p.reset(gpair);
-  p.split(0, 1, 2, 0, 5, 4, false);
-  assert.deepEqual([...p.lane(2).rows.subarray(p.begin(2), p.end(2))], [1, 5]);
-  assert.equal(p.size(1), 6);
+test('missing right; only-missing-left split (splitBin -1); reset brings every row back', () => {
+  const p = problem(values, values.length, 1, gpair);
+  splitNode(p, 0, 1, 2, 0, -1, true);
+  assert.deepEqual(rowsOf(p, 1), [1, 5]);
+  p.part.reset(gpair);
+  splitNode(p, 0, 1, 2, 0, 4, false);
+  assert.deepEqual(rowsOf(p, 2), [1, 5]);
+  assert.equal(p.part.size(1), 6);
+});
+
+test('partitioning in chunks (count, then scatter from offsets) equals one pass, as threads do it', () => {
+  const n = 1000;
+  const data = Float64Array.from({ length: n * 3 }, (_, i) => ((i * 7919) % 97) - 40);
+  const g = Float32Array.from({ length: 2 * n }, (_, i) => i);
+  const one = problem(data, n, 3, g);
+  const chunked = problem(data, n, 3, g);
+  splitNode(one, 0, 1, 2, 1, 30, false);
+  const lut = new Uint8Array(1024);
+  for (let b = 0; b <= 30; b++) lut[b] = 1;
+  const { part, pm } = chunked;
+  const col = pm.featureCol[1];
+  const cuts = [0, 137, 500, 999, 1000];
+  const counts = cuts.slice(1).map((e, k) => markLeft(part.lanes[0], part.shape, col, lut, part.goLeft, cuts[k], e));
+  const nLeft = counts.reduce((a, b) => a + b, 0);
+  let l = 0;
+  let r = nLeft;
+  cuts.slice(1).forEach((e, k) => {
+    scatterRows(part.lanes[0], part.lanes[1], part.shape, part.goLeft, cuts[k], e, l, r, true);
+    l += counts[k];
+    r += e - cuts[k] - counts[k];
+  });
+  assert.deepEqual(Array.from(part.lanes[1].words), Array.from(one.part.lanes[1].words));
 });

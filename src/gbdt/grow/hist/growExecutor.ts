@@ -1,0 +1,84 @@
+// The heavy steps of growing one tree level, as batches: partition the rows of the nodes just
+// split, build the histograms of the smaller children, subtract them from their parents,
+// evaluate the new nodes' splits. The driver decides what to do; an executor does it, on the
+// calling thread (SerialExecutor) or shared with worker threads (parallel/workerExecutor.ts)
+// — with the same kernels over the same data, so the trees are the same either way.
+import type { PackedMatrix } from '../../data/packedMatrix.ts';
+import type { ExpandEntry } from './expandEntry.ts';
+import { evaluateSplits, type SplitSpace } from './evaluateSplits.ts';
+import { allColumns, buildHistogramColumns, subtractHistogram, type HistogramStore } from './histogram.ts';
+import type { RowPartitioner } from './rowPartitioner.ts';
+import type { GainParams } from './splitGain.ts';
+
+export interface PartitionTask {
+  readonly nid: number;
+  readonly left: number;
+  readonly right: number;
+  readonly col: number;
+  /** Column value -> 1 (left) / 0 (right). */
+  readonly lut: Uint8Array;
+  readonly moveBins: boolean;
+}
+
+export interface BuildTask {
+  readonly nid: number;
+  readonly hist: number;
+  /** The parent's histogram, which becomes the sibling's: parent -= this one, once built. */
+  readonly subtractFrom?: number;
+}
+
+export interface EvaluateTask {
+  readonly entry: ExpandEntry;
+  readonly hist: number;
+  readonly features: Int32Array | undefined;
+}
+
+export interface GrowExecutor {
+  partition(tasks: readonly PartitionTask[]): void;
+  buildHistograms(tasks: readonly BuildTask[]): void;
+  evaluate(tasks: readonly EvaluateTask[]): void;
+  dispose(): void;
+}
+
+/** Everything a level's work reads: shared by the executors. */
+export interface GrowState {
+  readonly pm: PackedMatrix;
+  readonly part: RowPartitioner;
+  readonly hists: HistogramStore;
+  readonly space: SplitSpace;
+  readonly gain: GainParams;
+}
+
+export class SerialExecutor implements GrowExecutor {
+  private readonly cols: Int32Array;
+
+  constructor(private readonly s: GrowState) {
+    this.cols = allColumns(s.pm);
+  }
+
+  partition(tasks: readonly PartitionTask[]): void {
+    for (const t of tasks) this.s.part.split(t.nid, t.left, t.right, t.col, t.lut, t.moveBins);
+  }
+
+  buildHistograms(tasks: readonly BuildTask[]): void {
+    const { pm, part, hists } = this.s;
+    for (const t of tasks) {
+      const r = hists.ref(t.hist);
+      buildHistogramColumns(hists.chunks[r.chunk], r.base, part.lane(t.nid), part.shape, pm, this.cols, part.begin(t.nid), part.end(t.nid));
+      if (t.subtractFrom !== undefined) {
+        const p = hists.ref(t.subtractFrom);
+        subtractHistogram(hists.chunks[p.chunk], p.base, hists.chunks[r.chunk], r.base, 0, hists.length);
+      }
+    }
+  }
+
+  evaluate(tasks: readonly EvaluateTask[]): void {
+    const { hists, space, gain } = this.s;
+    for (const t of tasks) {
+      const r = hists.ref(t.hist);
+      evaluateSplits(t.entry, hists.chunks[r.chunk], r.base, space, gain, t.features);
+    }
+  }
+
+  dispose(): void {}
+}

@@ -1,0 +1,71 @@
+// A training worker: sleeps until the main thread publishes a command, does its share of it
+// (growKernels.ts) on the shared buffers, and reports done. Buffers allocated later (bigger
+// job buffers, new histogram chunks) arrive as port messages, which are drained before each
+// command up to the count the main thread published with it.
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { shareColumns } from '../grow/hist/histogram.ts';
+import { makeLane } from '../grow/hist/rowPartitioner.ts';
+import { runShare, type Command, type KernelContext } from './growKernels.ts';
+import { CTL, type WorkerInit, type WorkerMessage } from './protocol.ts';
+
+const init = workerData as WorkerInit;
+const ctl = new Int32Array(init.ctl);
+const lanes = init.lanes.map((buffer) => makeLane(buffer, init.layout.bytesPerBin));
+let job = new Int32Array(init.job);
+let luts = new Uint8Array(init.luts);
+const chunks: Float64Array[] = [];
+const histLength = init.layout.totalSlots * 2;
+const HISTS_PER_CHUNK_BYTES = (c: Float64Array) => c.length / histLength;
+let received = 0;
+
+const ctx: KernelContext = {
+  threads: init.threads,
+  lanes,
+  goLeft: new Uint8Array(init.goLeft),
+  luts: () => luts,
+  shape: init.shape,
+  layout: init.layout,
+  columns: shareColumns(init.layout, init.threads),
+  histLength,
+  histChunk: (id) => {
+    const per = HISTS_PER_CHUNK_BYTES(chunks[0]);
+    return { chunk: chunks[Math.floor(id / per)], base: (id % per) * histLength };
+  },
+};
+
+function drain(upTo: number): void {
+  while (received < upTo) {
+    const m = receiveMessageOnPort(init.port);
+    if (!m) {
+      // Posted but not yet delivered: wait a moment for it.
+      Atomics.wait(ctl, CTL.seq, Atomics.load(ctl, CTL.seq), 1);
+      continue;
+    }
+    const msg = m.message as WorkerMessage;
+    if (msg.type === 'job') job = new Int32Array(msg.buffer);
+    else if (msg.type === 'luts') luts = new Uint8Array(msg.buffer);
+    else chunks.push(new Float64Array(msg.buffer));
+    received++;
+  }
+}
+
+// Commands count from 0 when the executor is made; a worker that starts late still runs the first.
+let seen = 0;
+Atomics.add(ctl, CTL.ready, 1);
+Atomics.notify(ctl, CTL.ready);
+const SPIN = 20_000;
+for (;;) {
+  let spins = 0;
+  while (Atomics.load(ctl, CTL.seq) === seen) {
+    if (++spins > SPIN) Atomics.wait(ctl, CTL.seq, seen, 1000);
+  }
+  seen = Atomics.load(ctl, CTL.seq);
+  try {
+    drain(Atomics.load(ctl, CTL.messages));
+    runShare(ctx, Atomics.load(ctl, CTL.command) as Command, job, job[0], init.share);
+  } catch (e) {
+    init.port.postMessage({ error: e instanceof Error ? e.message : String(e) });
+    Atomics.store(ctl, CTL.failed, 1);
+  }
+  if (Atomics.sub(ctl, CTL.pending, 1) === 1) Atomics.notify(ctl, CTL.pending);
+}

@@ -1,0 +1,28 @@
+// What the main thread and the training workers share: the control words (command sequence
+// number, command, pending count, failure flag, messages posted, workers started) and the
+// start-up data.
+import type { MessagePort } from 'node:worker_threads';
+import type { SlotLayout } from '../grow/hist/histogram.ts';
+import type { RecordShape } from '../grow/hist/rowPartitioner.ts';
+
+export const CTL = { seq: 0, command: 1, pending: 2, failed: 3, messages: 4, ready: 5 } as const;
+export const CTL_LENGTH = 8;
+
+export interface WorkerInit {
+  readonly ctl: SharedArrayBuffer;
+  readonly port: MessagePort;
+  readonly share: number;
+  readonly threads: number;
+  readonly lanes: readonly SharedArrayBuffer[];
+  readonly goLeft: SharedArrayBuffer;
+  readonly shape: RecordShape;
+  readonly layout: SlotLayout;
+  readonly job: SharedArrayBuffer;
+  readonly luts: SharedArrayBuffer;
+}
+
+/** Buffers allocated after start-up; a command's `messages` count says how many to expect. */
+export type WorkerMessage =
+  | { readonly type: 'job'; readonly buffer: SharedArrayBuffer }
+  | { readonly type: 'luts'; readonly buffer: SharedArrayBuffer }
+  | { readonly type: 'histChunk'; readonly buffer: SharedArrayBuffer };

@@ -1,0 +1,204 @@
+// GrowExecutor over worker threads. The main thread is share 0 and T - 1 workers take the
+// other shares; all read and write the same SharedArrayBuffers (packed bins, row lanes,
+// histograms). A step is: write task records into the shared job buffer, bump the command
+// sequence number (Atomics.notify wakes the workers), do share 0, wait until every worker
+// has decremented the pending count. The main thread blocks in Atomics.wait, so training
+// stays a synchronous call, and nothing is copied between threads.
+import { availableParallelism } from 'node:os';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { PipelineError } from '../../core/index.ts';
+import type { BuildTask, EvaluateTask, GrowExecutor, GrowState, PartitionTask } from '../grow/hist/growExecutor.ts';
+import { SerialExecutor } from '../grow/hist/growExecutor.ts';
+import { shareColumns } from '../grow/hist/histogram.ts';
+import { BUILD_FIELDS, chunkOf, Command, MARK_FIELDS, markRecord, runShare, SCATTER_FIELDS, scatterRecord, type KernelContext } from './growKernels.ts';
+import { CTL, CTL_LENGTH, type WorkerInit, type WorkerMessage } from './protocol.ts';
+
+/** nthread as XGBoost reads it: 0 or negative means every core. */
+export function resolveThreads(nthread: number): number {
+  return nthread > 0 ? nthread : availableParallelism();
+}
+
+/** Spin this many checks before sleeping in Atomics.wait: steps are often sub-millisecond. */
+const SPIN = 20_000;
+const START_TIMEOUT_MS = 60_000;
+
+export function createWorkerExecutor(
+  state: GrowState,
+  threads: number,
+): { executor: GrowExecutor; onNewHistogramChunk: (chunk: Float64Array) => void } {
+  const pm = state.pm;
+  const part = state.part;
+  const slotLayout = { nCols: pm.nCols, colSlotOffset: pm.colSlotOffset, totalSlots: pm.totalSlots, bytesPerBin: pm.bytesPerBin };
+  const columns = shareColumns(slotLayout, threads);
+  const ctl = new Int32Array(new SharedArrayBuffer(CTL_LENGTH * 4));
+  const ports: MessagePort[] = [];
+  let posted = 0;
+  let job = new Int32Array(new SharedArrayBuffer(4096 * 4));
+  let luts = new Uint8Array(new SharedArrayBuffer(4096));
+  const init: Omit<WorkerInit, 'port' | 'share'> = {
+    ctl: ctl.buffer as SharedArrayBuffer,
+    threads,
+    lanes: part.lanes.map((l) => l.words.buffer as SharedArrayBuffer),
+    goLeft: part.goLeft.buffer as SharedArrayBuffer,
+    shape: part.shape,
+    layout: slotLayout,
+    job: job.buffer as SharedArrayBuffer,
+    luts: luts.buffer as SharedArrayBuffer,
+  };
+  const workers: Worker[] = [];
+  for (let share = 1; share < threads; share++) {
+    const { port1, port2 } = new MessageChannel();
+    const data: WorkerInit = { ...init, port: port2, share };
+    const w = new Worker(new URL('./growWorker.mjs', import.meta.url), { workerData: data, transferList: [port2], execArgv: [] });
+    w.unref();
+    workers.push(w);
+    ports.push(port1);
+  }
+  const send = (m: WorkerMessage) => {
+    for (const p of ports) p.postMessage(m);
+    posted++;
+  };
+  const ctx: KernelContext = {
+    threads,
+    lanes: part.lanes,
+    goLeft: part.goLeft,
+    luts: () => luts,
+    shape: part.shape,
+    layout: slotLayout,
+    columns,
+    histLength: pm.totalSlots * 2,
+    histChunk: (id) => {
+      const r = state.hists.ref(id);
+      return { chunk: state.hists.chunks[r.chunk], base: r.base };
+    },
+  };
+
+  const ensureJob = (ints: number) => {
+    if (job.length >= ints) return;
+    job = new Int32Array(new SharedArrayBuffer(Math.max(ints, job.length * 2) * 4));
+    send({ type: 'job', buffer: job.buffer as SharedArrayBuffer });
+  };
+  const ensureLuts = (bytes: number) => {
+    if (luts.length >= bytes) return;
+    luts = new Uint8Array(new SharedArrayBuffer(Math.max(bytes, luts.length * 2)));
+    send({ type: 'luts', buffer: luts.buffer as SharedArrayBuffer });
+  };
+
+  let started = false;
+  const awaitWorkers = () => {
+    // A worker that cannot start (e.g. its module fails to load) must not hang training.
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      const ready = Atomics.load(ctl, CTL.ready);
+      if (ready === threads - 1) break;
+      if (Date.now() > deadline) {
+        throw new PipelineError('gbdt.workerFailed', { reason: `only ${ready} of ${threads - 1} worker threads started within ${START_TIMEOUT_MS / 1000} s` });
+      }
+      Atomics.wait(ctl, CTL.ready, ready, 100);
+    }
+    started = true;
+  };
+
+  const dispatch = (command: Command, nTasks: number): void => {
+    if (!started) awaitWorkers();
+    job[0] = nTasks;
+    Atomics.store(ctl, CTL.pending, threads - 1);
+    Atomics.store(ctl, CTL.command, command);
+    Atomics.store(ctl, CTL.messages, posted);
+    Atomics.add(ctl, CTL.seq, 1);
+    Atomics.notify(ctl, CTL.seq);
+    runShare(ctx, command, job, nTasks, 0);
+    let spins = 0;
+    for (;;) {
+      const p = Atomics.load(ctl, CTL.pending);
+      if (p === 0) break;
+      if (++spins < SPIN) continue;
+      Atomics.wait(ctl, CTL.pending, p, 1000);
+    }
+    if (Atomics.load(ctl, CTL.failed) !== 0) {
+      let workerError: string | undefined;
+      for (const port of ports) {
+        const m = receiveMessageOnPort(port)?.message as { error?: string } | undefined;
+        workerError ??= m?.error;
+      }
+      throw new PipelineError('gbdt.workerFailed', { reason: workerError ?? 'see stderr' });
+    }
+  };
+
+  const serial = new SerialExecutor(state);
+  const T = threads;
+  const executor: GrowExecutor = {
+    partition(tasks: readonly PartitionTask[]) {
+      const mrec = markRecord(T);
+      const srec = scatterRecord(T);
+      ensureJob(1 + tasks.length * Math.max(mrec, srec));
+      const lutLen = tasks.length > 0 ? tasks[0].lut.length : 0;
+      ensureLuts(tasks.length * lutLen);
+      tasks.forEach((t, k) => {
+        const o = 1 + k * mrec;
+        luts.set(t.lut, k * lutLen);
+        job[o] = part.laneIndex(t.nid);
+        job[o + 1] = part.begin(t.nid);
+        job[o + 2] = part.end(t.nid);
+        job[o + 3] = t.col;
+        job[o + 4] = k * lutLen;
+      });
+      dispatch(Command.Mark, tasks.length);
+      const counts = tasks.map((_, k) => Array.from(job.subarray(1 + k * mrec + MARK_FIELDS, 1 + k * mrec + MARK_FIELDS + T)));
+      tasks.forEach((t, k) => {
+        const o = 1 + k * srec;
+        const b = part.begin(t.nid);
+        const e = part.end(t.nid);
+        const nLeft = counts[k].reduce((a, c) => a + c, 0);
+        job[o] = part.laneIndex(t.nid);
+        job[o + 1] = part.childLane(t.nid);
+        job[o + 2] = b;
+        job[o + 3] = e;
+        job[o + 4] = t.moveBins ? 1 : 0;
+        let left = b;
+        let right = b + nLeft;
+        for (let s = 0; s < T; s++) {
+          const [cb, ce] = chunkOf(b, e, s, T);
+          job[o + SCATTER_FIELDS + 2 * s] = left;
+          job[o + SCATTER_FIELDS + 2 * s + 1] = right;
+          left += counts[k][s];
+          right += ce - cb - counts[k][s];
+        }
+      });
+      dispatch(Command.Scatter, tasks.length);
+      tasks.forEach((t, k) => {
+        const b = part.begin(t.nid);
+        const e = part.end(t.nid);
+        const nLeft = counts[k].reduce((a, c) => a + c, 0);
+        const to = part.childLane(t.nid);
+        part.setRange(t.left, b, b + nLeft, to);
+        part.setRange(t.right, b + nLeft, e, to);
+      });
+    },
+    buildHistograms(tasks: readonly BuildTask[]) {
+      ensureJob(1 + tasks.length * BUILD_FIELDS);
+      tasks.forEach((t, k) => {
+        const o = 1 + k * BUILD_FIELDS;
+        job[o] = part.laneIndex(t.nid);
+        job[o + 1] = part.begin(t.nid);
+        job[o + 2] = part.end(t.nid);
+        job[o + 3] = t.hist;
+        job[o + 4] = t.subtractFrom ?? -1;
+      });
+      dispatch(Command.BuildSubtract, tasks.length);
+    },
+    evaluate(tasks: readonly EvaluateTask[]) {
+      serial.evaluate(tasks);
+    },
+    dispose() {
+      for (const w of workers) void w.terminate();
+      for (const p of ports) p.close();
+    },
+  };
+  return {
+    executor,
+    onNewHistogramChunk: (chunk) => {
+      send({ type: 'histChunk', buffer: chunk.buffer as SharedArrayBuffer });
+    },
+  };
+}

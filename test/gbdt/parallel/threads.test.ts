@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RandomState } from '../../../src/core/index.ts';
+import { denseMatrix, train } from '../../../src/gbdt/index.ts';
+
+// Big enough for the grower to use worker threads (it stays single-threaded below 20,000 rows).
+function data(nRows: number) {
+  const rs = new RandomState(5);
+  const nCols = 9;
+  const x = new Float64Array(nRows * nCols);
+  const y = new Float64Array(nRows);
+  for (let r = 0; r < nRows; r++) {
+    const a = rs.standardNormal();
+    const b = rs.randomSample() < 0.2 ? NaN : rs.randomSample() * 6 - 3;
+    const c = Math.round(rs.randomSample() * 40);
+    const k = Math.floor(rs.randomSample() * 4);
+    const row = [a, b, c, rs.standardNormal(), rs.randomSample() < 0.5 ? 1 : 0, k === 0 ? 1 : 0, k === 1 ? 1 : 0, k === 2 ? 1 : 0, k === 3 ? 1 : 0];
+    x.set(row, r * nCols);
+    const m = a - 0.5 * (Number.isNaN(b) ? 1 : b) + 0.05 * c + (k === 2 ? 1.5 : 0);
+    y[r] = rs.randomSample() < 1 / (1 + Math.exp(-m)) ? 1 : 0;
+  }
+  return { x: denseMatrix(x, nRows, nCols), y };
+}
+
+test('the trained model is identical for 1, 2 and 3 threads (worker threads, fixed reduction order)', () => {
+  const { x, y } = data(30_000);
+  const params = { objective: 'binary:logistic', max_depth: 6, eta: 0.3, num_boost_round: 6, min_child_weight: 2 };
+  const models = [1, 2, 3].map((nthread) => train(x, y, { ...params, nthread }).toXgboostJson());
+  assert.equal(models[1], models[0]);
+  assert.equal(models[2], models[0]);
+  const lossguide = [1, 2].map((nthread) =>
+    train(x, y, { ...params, grow_policy: 'lossguide', max_depth: 0, max_leaves: 31, nthread }).toXgboostJson(),
+  );
+  assert.equal(lossguide[1], lossguide[0]);
+});
