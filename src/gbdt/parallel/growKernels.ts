@@ -4,15 +4,16 @@
 // and every output element is written by exactly one share, so the result is the one a single
 // thread computes.
 import { buildHistogramColumns, slotEnd, subtractHistogram, type SlotLayout } from '../grow/hist/histogram.ts';
-import { markLeft, scatterRows, type Lane, type RecordShape } from '../grow/hist/rowPartitioner.ts';
+import { FIRST_INDEX_LANE, markLeft, scatterPositions, scatterRows, type Lane, type RecordShape } from '../grow/hist/rowPartitioner.ts';
 
 export const Command = { Mark: 1, Scatter: 2, BuildSubtract: 3 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
 /** Int32 fields of one task record, per command (T = thread count). */
-export const MARK_FIELDS = 5; // lane, begin, end, col, lutOffset; then T counts
+// Lanes are numbered as in RowPartitioner: 0-2 records, 3-4 positions into the record lane.
+export const MARK_FIELDS = 6; // lane, begin, end, col, lutOffset, recordLane; then T counts
 export const SCATTER_FIELDS = 6; // srcLane, dstLane, begin, end, moveBins, (unused); then T (leftAt, rightAt)
-export const BUILD_FIELDS = 6; // lane, begin, end, childHist, parentHist (-1: none), (unused)
+export const BUILD_FIELDS = 6; // lane, begin, end, childHist, parentHist (-1: none), recordLane
 
 export function markRecord(threads: number): number {
   return MARK_FIELDS + threads;
@@ -25,6 +26,7 @@ export function scatterRecord(threads: number): number {
 export interface KernelContext {
   readonly threads: number;
   readonly lanes: readonly Lane[];
+  readonly indexLanes: readonly Uint32Array[];
   readonly goLeft: Uint8Array;
   readonly luts: () => Uint8Array;
   readonly shape: RecordShape;
@@ -42,15 +44,15 @@ export function chunkOf(begin: number, end: number, share: number, threads: numb
 
 export function runShare(ctx: KernelContext, command: Command, job: Int32Array, nTasks: number, share: number): void {
   const T = ctx.threads;
+  const positions = (lane: number) => (lane >= FIRST_INDEX_LANE ? ctx.indexLanes[lane - FIRST_INDEX_LANE] : null);
   if (command === Command.Mark) {
     const rec = markRecord(T);
     const luts = ctx.luts();
     for (let k = 0; k < nTasks; k++) {
       const o = 1 + k * rec;
-      const lane = ctx.lanes[job[o]];
       const [b, e] = chunkOf(job[o + 1], job[o + 2], share, T);
       const lut = luts.subarray(job[o + 4]);
-      job[o + MARK_FIELDS + share] = markLeft(lane, ctx.shape, job[o + 3], lut, ctx.goLeft, b, e);
+      job[o + MARK_FIELDS + share] = markLeft(ctx.lanes[job[o + 5]], ctx.shape, job[o + 3], lut, ctx.goLeft, b, e, positions(job[o]));
     }
   } else if (command === Command.Scatter) {
     const rec = scatterRecord(T);
@@ -58,7 +60,13 @@ export function runShare(ctx: KernelContext, command: Command, job: Int32Array, 
       const o = 1 + k * rec;
       const [b, e] = chunkOf(job[o + 2], job[o + 3], share, T);
       const at = o + SCATTER_FIELDS + 2 * share;
-      scatterRows(ctx.lanes[job[o]], ctx.lanes[job[o + 1]], ctx.shape, ctx.goLeft, b, e, job[at], job[at + 1], job[o + 4] === 1);
+      const src = job[o];
+      const dst = job[o + 1];
+      if (dst < FIRST_INDEX_LANE) {
+        scatterRows(ctx.lanes[src], ctx.lanes[dst], ctx.shape, ctx.goLeft, b, e, job[at], job[at + 1], job[o + 4] === 1);
+      } else {
+        scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, job[at], job[at + 1]);
+      }
     }
   } else {
     const cols = ctx.columns[share];
@@ -66,9 +74,8 @@ export function runShare(ctx: KernelContext, command: Command, job: Int32Array, 
     const { colSlotOffset } = ctx.layout;
     for (let k = 0; k < nTasks; k++) {
       const o = 1 + k * BUILD_FIELDS;
-      const lane = ctx.lanes[job[o]];
       const child = ctx.histChunk(job[o + 3]);
-      buildHistogramColumns(child.chunk, child.base, lane, ctx.shape, ctx.layout, cols, job[o + 1], job[o + 2]);
+      buildHistogramColumns(child.chunk, child.base, ctx.lanes[job[o + 5]], ctx.shape, ctx.layout, cols, job[o + 1], job[o + 2], positions(job[o]));
       if (job[o + 4] >= 0) {
         const parent = ctx.histChunk(job[o + 4]);
         for (const c of cols) {

@@ -21,6 +21,7 @@ let received = 0;
 const ctx: KernelContext = {
   threads: init.threads,
   lanes,
+  indexLanes: init.indexLanes.map((b) => new Uint32Array(b)),
   goLeft: new Uint8Array(init.goLeft),
   luts: () => luts,
   shape: init.shape,

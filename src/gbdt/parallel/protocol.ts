@@ -14,6 +14,7 @@ export interface WorkerInit {
   readonly share: number;
   readonly threads: number;
   readonly lanes: readonly SharedArrayBuffer[];
+  readonly indexLanes: readonly SharedArrayBuffer[];
   readonly goLeft: SharedArrayBuffer;
   readonly shape: RecordShape;
   readonly layout: SlotLayout;

@@ -39,6 +39,7 @@ export function createWorkerExecutor(
     ctl: ctl.buffer as SharedArrayBuffer,
     threads,
     lanes: part.lanes.map((l) => l.words.buffer as SharedArrayBuffer),
+    indexLanes: part.indexLanes.map((l) => l.buffer as SharedArrayBuffer),
     goLeft: part.goLeft.buffer as SharedArrayBuffer,
     shape: part.shape,
     layout: slotLayout,
@@ -61,6 +62,7 @@ export function createWorkerExecutor(
   const ctx: KernelContext = {
     threads,
     lanes: part.lanes,
+    indexLanes: part.indexLanes,
     goLeft: part.goLeft,
     luts: () => luts,
     shape: part.shape,
@@ -142,6 +144,7 @@ export function createWorkerExecutor(
         job[o + 2] = part.end(t.nid);
         job[o + 3] = t.col;
         job[o + 4] = k * lutLen;
+        job[o + 5] = part.recordLaneIndex(t.nid);
       });
       dispatch(Command.Mark, tasks.length);
       const counts = tasks.map((_, k) => Array.from(job.subarray(1 + k * mrec + MARK_FIELDS, 1 + k * mrec + MARK_FIELDS + T)));
@@ -167,12 +170,8 @@ export function createWorkerExecutor(
       });
       dispatch(Command.Scatter, tasks.length);
       tasks.forEach((t, k) => {
-        const b = part.begin(t.nid);
-        const e = part.end(t.nid);
         const nLeft = counts[k].reduce((a, c) => a + c, 0);
-        const to = part.childLane(t.nid);
-        part.setRange(t.left, b, b + nLeft, to);
-        part.setRange(t.right, b + nLeft, e, to);
+        part.setChildren(t.nid, t.left, t.right, part.begin(t.nid) + nLeft);
       });
     },
     buildHistograms(tasks: readonly BuildTask[]) {
@@ -184,6 +183,7 @@ export function createWorkerExecutor(
         job[o + 2] = part.end(t.nid);
         job[o + 3] = t.hist;
         job[o + 4] = t.subtractFrom ?? -1;
+        job[o + 5] = part.recordLaneIndex(t.nid);
       });
       dispatch(Command.BuildSubtract, tasks.length);
     },

@@ -148,9 +148,10 @@ export class HistTreeGrower {
     for (let nid = 0; nid < tree.numNodes; nid++) {
       if (!tree.isLeaf(nid)) continue;
       const words = p.lane(nid).words;
+      const idx = p.positions(nid);
       const v = tree.leafValue(nid);
       for (let i = p.begin(nid), e = p.end(nid); i < e; i++) {
-        margins[words[i * R + 2] * stride + offset] += v;
+        margins[words[(idx ? idx[i] : i) * R + 2] * stride + offset] += v;
       }
     }
   }

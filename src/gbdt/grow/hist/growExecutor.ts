@@ -64,7 +64,9 @@ export class SerialExecutor implements GrowExecutor {
     const { pm, part, hists } = this.s;
     for (const t of tasks) {
       const r = hists.ref(t.hist);
-      buildHistogramColumns(hists.chunks[r.chunk], r.base, part.lane(t.nid), part.shape, pm, this.cols, part.begin(t.nid), part.end(t.nid));
+      buildHistogramColumns(
+        hists.chunks[r.chunk], r.base, part.lane(t.nid), part.shape, pm, this.cols, part.begin(t.nid), part.end(t.nid), part.positions(t.nid),
+      );
       if (t.subtractFrom !== undefined) {
         const p = hists.ref(t.subtractFrom);
         subtractHistogram(hists.chunks[p.chunk], p.base, hists.chunks[r.chunk], r.base, 0, hists.length);

@@ -10,13 +10,25 @@
 // tree reads memory sequentially; one record array (instead of separate row, gradient and bin
 // arrays) keeps the copy to one read and two write streams.
 //
-// The kernels (markLeft, scatterRows) work on any sub-range of a node, so threads can each
-// take a chunk: counting left rows per chunk, then scattering each chunk to offsets from the
-// counts, gives the same stable partition as one pass.
+// Deep in the tree moving whole records costs more than it saves: once a node has at most
+// INDEX_MODE_ROWS rows, its descendants stop moving records and pass around 4-byte positions
+// into the node's record range instead (lanes 3 and 4, like XGBoost's row sets). That range is
+// small enough to stay in the core's cache, so gathering from it is as fast as reading a
+// contiguous copy, and a level of partitioning moves 4 bytes per row instead of 24.
+//
+// The kernels work on any sub-range of a node, so threads can each take a chunk: counting left
+// rows per chunk, then scattering each chunk to offsets from the counts, gives the same stable
+// partition as one pass.
 import type { PackedMatrix } from '../../data/packedMatrix.ts';
 
 /** Words before a record's bins: grad, hess, row. */
 export const RECORD_HEADER = 3;
+
+/** Nodes with at most this many rows partition positions, not records (see above). */
+export const INDEX_MODE_ROWS = 4096;
+
+/** Lanes 0-2 hold records; 3 and 4 hold positions into a record lane. */
+export const FIRST_INDEX_LANE = 3;
 
 export type LaneBins = Uint8Array | Uint16Array;
 
@@ -69,17 +81,61 @@ export function makeLane(buffer: ArrayBuffer | SharedArrayBuffer, bytesPerBin: 1
   };
 }
 
-/** goLeft[i] = lut[bin of record i in column col] for i in [begin, end); returns how many go left. */
-export function markLeft(lane: Lane, shape: RecordShape, col: number, lut: Uint8Array, goLeft: Uint8Array, begin: number, end: number): number {
+/**
+ * goLeft[i] = lut[bin in column col of the record at position i (or at position idx[i])] for i
+ * in [begin, end); returns how many go left.
+ */
+export function markLeft(
+  lane: Lane,
+  shape: RecordShape,
+  col: number,
+  lut: Uint8Array,
+  goLeft: Uint8Array,
+  begin: number,
+  end: number,
+  idx: Uint32Array | null = null,
+): number {
   const bins = lane.bins;
   const stride = shape.binStride;
+  const at0 = shape.binBase + col;
   let nLeft = 0;
-  for (let i = begin, at = begin * stride + shape.binBase + col; i < end; i++, at += stride) {
+  if (idx) {
+    for (let i = begin; i < end; i++) {
+      const l = lut[bins[idx[i] * stride + at0]];
+      goLeft[i] = l;
+      nLeft += l;
+    }
+    return nLeft;
+  }
+  for (let i = begin, at = begin * stride + at0; i < end; i++, at += stride) {
     const l = lut[bins[at]];
     goLeft[i] = l;
     nLeft += l;
   }
   return nLeft;
+}
+
+/**
+ * Index-mode scatter: positions [begin, end) go to `dst` (left from leftAt, right from
+ * rightAt); each entry is src[i], or i itself when the parent's rows are records (src null).
+ */
+export function scatterPositions(
+  src: Uint32Array | null,
+  dst: Uint32Array,
+  goLeft: Uint8Array,
+  begin: number,
+  end: number,
+  leftAt: number,
+  rightAt: number,
+): void {
+  let l = leftAt;
+  let r = rightAt;
+  for (let i = begin; i < end; i++) {
+    const gl = goLeft[i];
+    dst[r + gl * (l - r)] = src ? src[i] : i;
+    l += gl;
+    r += 1 - gl;
+  }
 }
 
 /**
@@ -149,13 +205,21 @@ export class RowPartitioner {
   readonly shape: RecordShape;
   /** 0: the root (all rows in order); 1 and 2: working lanes. */
   readonly lanes: readonly [Lane, Lane, Lane];
+  /** Lanes 3 and 4: positions into a record lane, for nodes in index mode. */
+  readonly indexLanes: readonly [Uint32Array, Uint32Array];
   readonly goLeft: Uint8Array;
   readonly nRows: number;
   private begins = new Int32Array(64);
   private ends = new Int32Array(64);
   private laneOf = new Uint8Array(64);
+  private recOf = new Uint8Array(64);
 
-  constructor(pm: PackedMatrix, shared = false) {
+  /** `indexModeRows`: see INDEX_MODE_ROWS (0: always move records). */
+  constructor(
+    pm: PackedMatrix,
+    shared = false,
+    private readonly indexModeRows = INDEX_MODE_ROWS,
+  ) {
     const n = pm.nRows;
     this.nRows = n;
     this.shape = recordShape(pm);
@@ -169,8 +233,9 @@ export class RowPartitioner {
       root[i * R + 2] = i;
       for (let w = 0; w < W; w++) root[i * R + RECORD_HEADER + w] = pm.words[i * W + w];
     }
+    this.indexLanes = [new Uint32Array(alloc(n * 4)), new Uint32Array(alloc(n * 4))];
     this.goLeft = new Uint8Array(alloc(n));
-    this.setRange(0, 0, n, 0);
+    this.setRange(0, 0, n, 0, 0);
   }
 
   /** All rows back in the root, with this round's gradient pairs (by row). */
@@ -181,15 +246,27 @@ export class RowPartitioner {
       f[i * R] = gpair[2 * i];
       f[i * R + 1] = gpair[2 * i + 1];
     }
-    this.setRange(0, 0, this.nRows, 0);
+    this.setRange(0, 0, this.nRows, 0, 0);
   }
 
+  /** Lane of the node's rows: 0-2 records, 3-4 positions. */
   laneIndex(nid: number): number {
     return this.laneOf[nid];
   }
 
+  /** The record lane holding the node's records (its own lane, or the one its positions index). */
+  recordLaneIndex(nid: number): number {
+    return this.recOf[nid];
+  }
+
   lane(nid: number): Lane {
-    return this.lanes[this.laneOf[nid]];
+    return this.lanes[this.recOf[nid]];
+  }
+
+  /** The node's positions into lane(nid), or null when its records are contiguous. */
+  positions(nid: number): Uint32Array | null {
+    const l = this.laneOf[nid];
+    return l >= FIRST_INDEX_LANE ? this.indexLanes[l - FIRST_INDEX_LANE] : null;
   }
 
   begin(nid: number): number {
@@ -206,16 +283,26 @@ export class RowPartitioner {
 
   /** Original index of the row at position i of node nid's lane. */
   rowAt(nid: number, i: number): number {
-    return this.lane(nid).words[i * this.shape.words + 2];
+    const idx = this.positions(nid);
+    return this.lane(nid).words[(idx ? idx[i] : i) * this.shape.words + 2];
   }
 
   /** The lane a node's children are written to. */
   childLane(nid: number): number {
-    return this.laneOf[nid] === 1 ? 2 : 1;
+    const l = this.laneOf[nid];
+    if (l >= FIRST_INDEX_LANE) return l === FIRST_INDEX_LANE ? FIRST_INDEX_LANE + 1 : FIRST_INDEX_LANE;
+    if (this.size(nid) <= this.indexModeRows) return FIRST_INDEX_LANE;
+    return l === 1 ? 2 : 1;
+  }
+
+  /** The record lane a node's children's records are in. */
+  childRecordLane(nid: number): number {
+    const to = this.childLane(nid);
+    return to >= FIRST_INDEX_LANE ? this.recOf[nid] : to;
   }
 
   /** Records where a node's rows are (after its parent's rows were scattered). */
-  setRange(nid: number, begin: number, end: number, lane: number): void {
+  setRange(nid: number, begin: number, end: number, lane: number, recordLane: number): void {
     if (nid >= this.begins.length) {
       const cap = Math.max(nid + 1, this.begins.length * 2);
       const grow = <T extends Int32Array | Uint8Array>(a: T, b: T): T => {
@@ -225,10 +312,22 @@ export class RowPartitioner {
       this.begins = grow(this.begins, new Int32Array(cap));
       this.ends = grow(this.ends, new Int32Array(cap));
       this.laneOf = grow(this.laneOf, new Uint8Array(cap));
+      this.recOf = grow(this.recOf, new Uint8Array(cap));
     }
     this.begins[nid] = begin;
     this.ends[nid] = end;
     this.laneOf[nid] = lane;
+    this.recOf[nid] = recordLane;
+  }
+
+  /** Moves chunk [b, e) of node nid (goLeft already marked) to its children's lane. */
+  scatterChunk(nid: number, b: number, e: number, leftAt: number, rightAt: number, moveBins: boolean): void {
+    const to = this.childLane(nid);
+    if (to < FIRST_INDEX_LANE) {
+      scatterRows(this.lanes[this.laneOf[nid]], this.lanes[to], this.shape, this.goLeft, b, e, leftAt, rightAt, moveBins);
+    } else {
+      scatterPositions(this.positions(nid), this.indexLanes[to - FIRST_INDEX_LANE], this.goLeft, b, e, leftAt, rightAt);
+    }
   }
 
   /**
@@ -238,11 +337,16 @@ export class RowPartitioner {
   split(nid: number, leftNid: number, rightNid: number, col: number, lut: Uint8Array, moveBins = true): void {
     const b = this.begins[nid];
     const e = this.ends[nid];
-    const src = this.lane(nid);
+    const nLeft = markLeft(this.lane(nid), this.shape, col, lut, this.goLeft, b, e, this.positions(nid));
+    this.scatterChunk(nid, b, e, b, b + nLeft, moveBins);
+    this.setChildren(nid, leftNid, rightNid, b + nLeft);
+  }
+
+  /** Records the children's ranges once the parent's rows are scattered (left ones first). */
+  setChildren(nid: number, leftNid: number, rightNid: number, mid: number): void {
     const to = this.childLane(nid);
-    const nLeft = markLeft(src, this.shape, col, lut, this.goLeft, b, e);
-    scatterRows(src, this.lanes[to], this.shape, this.goLeft, b, e, b, b + nLeft, moveBins);
-    this.setRange(leftNid, b, b + nLeft, to);
-    this.setRange(rightNid, b + nLeft, e, to);
+    const rec = this.childRecordLane(nid);
+    this.setRange(leftNid, this.begins[nid], mid, to, rec);
+    this.setRange(rightNid, mid, this.ends[nid], to, rec);
   }
 }

@@ -11,17 +11,23 @@ export interface Problem {
   readonly part: RowPartitioner;
 }
 
-export function problem(data: number[] | Float64Array, nRows: number, nCols: number, gpair: Float32Array, options: { maxBin?: number; bundle?: boolean } = {}): Problem {
+export function problem(
+  data: number[] | Float64Array,
+  nRows: number,
+  nCols: number,
+  gpair: Float32Array,
+  options: { maxBin?: number; bundle?: boolean; indexModeRows?: number } = {},
+): Problem {
   const bm = binMatrix(denseMatrix(Float64Array.from(data), nRows, nCols), options.maxBin ?? 256);
   const pm = packMatrix(bm, { bundle: options.bundle });
-  const part = new RowPartitioner(pm);
+  const part = new RowPartitioner(pm, false, options.indexModeRows);
   part.reset(gpair);
   return { bm, pm, part };
 }
 
 export function nodeHistogram(p: Problem, nid: number): Float64Array {
   const hist = new Float64Array(p.pm.totalSlots * 2);
-  buildHistogramColumns(hist, 0, p.part.lane(nid), p.part.shape, p.pm, allColumns(p.pm), p.part.begin(nid), p.part.end(nid));
+  buildHistogramColumns(hist, 0, p.part.lane(nid), p.part.shape, p.pm, allColumns(p.pm), p.part.begin(nid), p.part.end(nid), p.part.positions(nid));
   return hist;
 }
 

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { markLeft, scatterRows } from '../../../../src/gbdt/grow/hist/rowPartitioner.ts';
-import { problem, rowsOf, splitNode } from './helpers.ts';
+import { nodeHistogram, problem, rowsOf, splitNode } from './helpers.ts';
 
 // One feature with values 0..4 (bins 0..4) and NaN (missing slot 5).
 const values = [3, NaN, 0, 4, 1, NaN, 2, 0];
 const gpair = Float32Array.from(values.flatMap((_, r) => [r, 10 * r]));
 
 test('split is stable, sends bin <= splitBin left and missing to the default side, gradients and bins follow rows', () => {
-  const p = problem(values, values.length, 1, gpair);
+  const p = problem(values, values.length, 1, gpair, { indexModeRows: 0 });
   splitNode(p, 0, 1, 2, 0, 1, true);
   assert.deepEqual(rowsOf(p, 1), [1, 2, 4, 5, 7]);
   assert.deepEqual(rowsOf(p, 2), [0, 3, 6]);
@@ -42,8 +42,8 @@ test('partitioning in chunks (count, then scatter from offsets) equals one pass,
   const n = 1000;
   const data = Float64Array.from({ length: n * 3 }, (_, i) => ((i * 7919) % 97) - 40);
   const g = Float32Array.from({ length: 2 * n }, (_, i) => i);
-  const one = problem(data, n, 3, g);
-  const chunked = problem(data, n, 3, g);
+  const one = problem(data, n, 3, g, { indexModeRows: 0 });
+  const chunked = problem(data, n, 3, g, { indexModeRows: 0 });
   splitNode(one, 0, 1, 2, 1, 30, false);
   const lut = new Uint8Array(1024);
   for (let b = 0; b <= 30; b++) lut[b] = 1;
@@ -60,4 +60,24 @@ test('partitioning in chunks (count, then scatter from offsets) equals one pass,
     r += e - cuts[k] - counts[k];
   });
   assert.deepEqual(Array.from(part.lanes[1].words), Array.from(one.part.lanes[1].words));
+});
+
+test('small nodes pass positions instead of records, with the same rows in the same order', () => {
+  const n = 1000;
+  const data = Float64Array.from({ length: n * 2 }, (_, i) => ((i * 7919) % 97) - 40);
+  const g = Float32Array.from({ length: 2 * n }, (_, i) => i);
+  const moved = problem(data, n, 2, g, { indexModeRows: 0 });
+  const indexed = problem(data, n, 2, g, { indexModeRows: 600 });
+  for (const p of [moved, indexed]) {
+    splitNode(p, 0, 1, 2, 0, 40, false); // 1000 rows: records move in both
+    splitNode(p, 1, 3, 4, 1, 20, true);
+    splitNode(p, 2, 5, 6, 1, 60, false);
+    splitNode(p, 3, 7, 8, 0, 10, false);
+  }
+  assert.equal(indexed.part.positions(1), null, 'node 1 came from the 1000-row root: records');
+  assert.notEqual(indexed.part.positions(3), null, 'children of a node with <= 600 rows: positions');
+  for (const nid of [3, 4, 5, 6, 7, 8]) {
+    assert.deepEqual(rowsOf(indexed, nid), rowsOf(moved, nid), `node ${nid}`);
+    assert.deepEqual(nodeHistogram(indexed, nid), nodeHistogram(moved, nid), `histogram of node ${nid}`);
+  }
 });
