@@ -12,8 +12,10 @@ export class DocReader {
     readonly file?: string,
   ) {}
 
+  /** The document root is field '' — not worth printing as a field. */
   at(field: string): Location {
-    return this.file === undefined ? { field } : { file: this.file, field };
+    const where: Location = field === '' ? {} : { field };
+    return this.file === undefined ? where : { ...where, file: this.file };
   }
 
   invalid(field: string, reason: string): never {
