@@ -6,3 +6,4 @@ export * from './random/index.ts';
 export * from './fs/index.ts';
 export type { DenseMatrix } from './denseMatrix.ts';
 export { redactUrl, redactValue, redactParameters } from './redact.ts';
+export { nearestName, editDistance } from './nearestName.ts';

@@ -4,5 +4,5 @@ export { Table } from './table.ts';
 export * from './csv/index.ts';
 export * from './schema/index.ts';
 export { tableFromMatrix, tableToMatrix } from './matrix.ts';
-export { nearestName, editDistance } from './nearestName.ts';
+export { nearestName, editDistance } from '../core/index.ts';
 export * from './source/index.ts';

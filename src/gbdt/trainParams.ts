@@ -14,7 +14,7 @@
 //   - num_boost_round (alias n_estimators) and early_stopping_rounds, arguments of XGBoost's
 //     Python `train`, are parameters here;
 //   - undefined or null means "not given".
-import { UsageError } from '../core/index.ts';
+import { nearestName, UsageError } from '../core/index.ts';
 import { createMetric, supportedMetrics } from './metric/index.ts';
 import { baseScoreIsProbability, isMultiClassObjective } from './objective/index.ts';
 
@@ -132,7 +132,7 @@ export function parseTrainParams(input: TrainParamsInput, inherited?: InheritedP
     if (value === undefined || value === null) continue;
     const canonical = Object.hasOwn(CANONICAL, name) ? CANONICAL[name] : undefined;
     if (canonical === undefined) {
-      const suggestion = closestName(name, knownParamNames);
+      const suggestion = nearestName(name, knownParamNames);
       throw new UsageError('gbdt.unknownParam', suggestion === undefined ? { name } : { name, suggestion });
     }
     const earlier = given.get(canonical);
@@ -316,28 +316,3 @@ function metrics(e: Entry, objective: string, multi: boolean): readonly string[]
   return names;
 }
 
-/** The known name nearest to `name` by edit distance, if near enough to be a likely typo. */
-export function closestName(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = editDistance(name.toLowerCase(), k);
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
-}

@@ -1,6 +1,6 @@
 // Options of the CSV reader, and how they turn into the engine's column plan.
 import { DataError, UsageError } from '../../core/errors.ts';
-import { nearestName } from '../nearestName.ts';
+import { nearestName } from '../../core/index.ts';
 import { isNumericType, type Schema } from '../schema/types.ts';
 import { CHECK_BINARY, CHECK_INTEGER, type EngineColumn } from './engine.ts';
 import { DEFAULT_NA_VALUES } from './naValues.ts';

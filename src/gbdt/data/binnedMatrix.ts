@@ -1,8 +1,9 @@
 // The training matrix as bin indices, row-major, one byte per value when every feature's
 // bins (plus the missing sentinel, for features that have missing values) fit in 256 values,
-// otherwise two bytes. Feature f's missing sentinel is its bin count, so histograms give every
-// feature one extra slot for missing rows and the build loop needs no branch. With max_bin 256
-// a complete feature can have 256 bins, which still fits a byte as long as it has no NaN.
+// otherwise two bytes. Feature f's missing sentinel is its bin count, so a histogram can give
+// every feature one extra slot for missing rows and the build loop needs no branch. With
+// max_bin 256 a complete feature can have 256 bins, which still fits a byte as long as it has
+// no NaN. The grower re-stores this as a packed matrix (packedMatrix.ts).
 import type { DenseMatrix } from '../denseMatrix.ts';
 import { buildQuantileCuts, searchBin, type QuantileCuts } from '../common/quantileCuts.ts';
 
@@ -16,9 +17,8 @@ export interface BinnedMatrix {
   readonly cuts: QuantileCuts;
   /** Bins per feature; also feature f's missing sentinel. */
   readonly nBins: Uint32Array;
-  /** Histogram slot of feature f's bin 0; feature f owns nBins[f] + 1 slots (the last: missing). */
-  readonly slotOffsets: Uint32Array;
-  readonly totalSlots: number;
+  /** Per feature: 1 if some training row lacks it. */
+  readonly featureHasMissing: Uint8Array;
   readonly hasMissing: boolean;
 }
 
@@ -30,14 +30,10 @@ export function binMatrix(m: DenseMatrix, maxBin: number, weights?: Float32Array
 export function binWithCuts(m: DenseMatrix, cuts: QuantileCuts): BinnedMatrix {
   const { data, nRows, nCols } = m;
   const nBins = new Uint32Array(nCols);
-  const slotOffsets = new Uint32Array(nCols);
   const missingIn = featuresWithMissing(data, nCols);
-  let slots = 0;
   let widest = 0;
   for (let f = 0; f < nCols; f++) {
     nBins[f] = cuts.ptrs[f + 1] - cuts.ptrs[f];
-    slotOffsets[f] = slots;
-    slots += nBins[f] + 1;
     widest = Math.max(widest, nBins[f] + missingIn[f]);
   }
   const bins: BinArray = widest <= 256 ? new Uint8Array(nRows * nCols) : new Uint16Array(nRows * nCols);
@@ -45,13 +41,14 @@ export function binWithCuts(m: DenseMatrix, cuts: QuantileCuts): BinnedMatrix {
     fillFeature(data, bins, cuts, f, nRows, nCols, nBins[f]);
   }
   const hasMissing = missingIn.some((x) => x === 1);
-  return { nRows, nCols, bins, cuts, nBins, slotOffsets, totalSlots: slots, hasMissing };
+  return { nRows, nCols, bins, cuts, nBins, featureHasMissing: missingIn, hasMissing };
 }
 
 function featuresWithMissing(data: Float64Array, nCols: number): Uint8Array {
   const out = new Uint8Array(nCols);
-  for (let i = 0; i < data.length; i++) {
-    if (data[i] !== data[i]) out[i % nCols] = 1;
+  for (let i = 0, f = 0; i < data.length; i++) {
+    if (data[i] !== data[i]) out[f] = 1;
+    if (++f === nCols) f = 0;
   }
   return out;
 }

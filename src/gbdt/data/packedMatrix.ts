@@ -40,7 +40,7 @@ export interface PackOptions {
 export function packMatrix(bm: BinnedMatrix, options: PackOptions = {}): PackedMatrix {
   const { nRows, nBins } = bm;
   const nFeatures = bm.nCols;
-  const missingIn = featuresWithMissing(bm);
+  const missingIn = bm.featureHasMissing;
   const bundles = options.bundle === false ? { groups: [], defaultBin: new Uint8Array(nFeatures) } : findBundles({ ...bm, missingIn });
   const featureCol = new Int32Array(nFeatures).fill(-1);
   const featureMember = new Int32Array(nFeatures).fill(-1);
@@ -117,21 +117,6 @@ export function packMatrix(bm: BinnedMatrix, options: PackOptions = {}): PackedM
     featureDefaultBin: bundles.defaultBin,
     featureHasMissing: missingIn,
   };
-}
-
-function featuresWithMissing(bm: BinnedMatrix): Uint8Array {
-  const { bins, nCols, nRows, nBins } = bm;
-  const out = new Uint8Array(nCols);
-  for (let f = 0; f < nCols; f++) {
-    const sentinel = nBins[f];
-    for (let r = 0, i = f; r < nRows; r++, i += nCols) {
-      if (bins[i] === sentinel) {
-        out[f] = 1;
-        break;
-      }
-    }
-  }
-  return out;
 }
 
 /**

@@ -18,8 +18,26 @@ function toProb(margins: Float64Array): Float64Array {
   return out;
 }
 
+/**
+ * Gradients of the logistic loss, shared by binary:logistic, reg:logistic and binary:logitraw:
+ * (p - y) w and max(p (1 - p), 1e-16) w, a row labelled exactly 1 weighing scale_pos_weight more.
+ */
+export function logisticGradients(scalePosWeight: number): Objective['gradients'] {
+  const spw = f32(scalePosWeight);
+  return (margins, labels, weights, gpair) => {
+    for (let i = 0, n = margins.length; i < n; i++) {
+      const p = sigmoid32(margins[i]);
+      const y = labels[i];
+      let w = weights ? weights[i] : 1;
+      if (y === 1) w = f32(w * spw);
+      const h = f32(p * f32(1 - p));
+      gpair[2 * i] = f32(f32(p - y) * w);
+      gpair[2 * i + 1] = f32((h > HESS_EPS ? h : HESS_EPS) * w);
+    }
+  };
+}
+
 function logistic(name: 'binary:logistic' | 'reg:logistic', defaultMetric: string, config: ObjectiveConfig): Objective {
-  const spw = f32(config.scalePosWeight);
   return {
     name,
     numGroup: 1,
@@ -27,17 +45,7 @@ function logistic(name: 'binary:logistic' | 'reg:logistic', defaultMetric: strin
     defaultMetric,
     isValidLabel: (y) => y >= 0 && y <= 1,
     baseMargin: logitMargin,
-    gradients(margins, labels, weights, gpair) {
-      for (let i = 0, n = margins.length; i < n; i++) {
-        const p = sigmoid32(margins[i]);
-        const y = labels[i];
-        let w = weights ? weights[i] : 1;
-        if (y === 1) w = f32(w * spw);
-        const h = f32(p * f32(1 - p));
-        gpair[2 * i] = f32(f32(p - y) * w);
-        gpair[2 * i + 1] = f32((h > HESS_EPS ? h : HESS_EPS) * w);
-      }
-    },
+    gradients: logisticGradients(config.scalePosWeight),
     predTransform: toProb,
     evalTransform: toProb,
   };

@@ -12,7 +12,7 @@ import { ModelError, UsageError } from '../../core/index.ts';
 import { checkShape, type DenseMatrix } from '../denseMatrix.ts';
 import { numGroup, numRounds, treesPerRound, type GbdtModel } from '../model.ts';
 import { createObjective, type Objective } from '../objective/index.ts';
-import type { RegTree } from '../tree/regTree.ts';
+import { addTreeMargins } from '../common/treeMargins.ts';
 
 export interface PredictOptions {
   /** Return raw margins (n x groups) instead of the objective's transformed predictions. */
@@ -34,7 +34,7 @@ export function predict(model: GbdtModel, m: DenseMatrix, options: PredictOption
   const [first, last] = treeRange(model, options.iterationRange);
   const groups = numGroup(model);
   const margins = new Float32Array(m.nRows * groups).fill(objective.baseMargin(model.baseScore));
-  for (let t = first; t < last; t++) addTree(model.trees[t], model.treeInfo[t], groups, m, margins);
+  for (let t = first; t < last; t++) addTreeMargins(model.trees[t], m, margins, groups, model.treeInfo[t]);
   const out = Float64Array.from(margins);
   return options.outputMargin ? out : objective.predTransform(out);
 }
@@ -62,17 +62,3 @@ export function treeRange(model: GbdtModel, range: readonly [number, number] | u
   return [begin * per, stop * per];
 }
 
-function addTree(tree: RegTree, group: number, groups: number, m: DenseMatrix, margins: Float32Array): void {
-  const { left, right, splitIndex, splitCondition, defaultLeft } = tree;
-  const { data, nRows, nCols } = m;
-  for (let r = 0; r < nRows; r++) {
-    const base = r * nCols;
-    let nid = 0;
-    while (left[nid] !== -1) {
-      const x = data[base + splitIndex[nid]];
-      if (x !== x) nid = defaultLeft[nid] ? left[nid] : right[nid];
-      else nid = Math.fround(x) < splitCondition[nid] ? left[nid] : right[nid];
-    }
-    margins[r * groups + group] += splitCondition[nid];
-  }
-}
