@@ -6,7 +6,7 @@
 import { buildHistogramColumns, slotEnd, subtractHistogram, type SlotLayout } from '../grow/hist/histogram.ts';
 import { FIRST_INDEX_LANE, markLeft, scatterPositions, scatterRows, type Lane, type RecordShape } from '../grow/hist/rowPartitioner.ts';
 
-export const Command = { Mark: 1, Scatter: 2, BuildSubtract: 3 } as const;
+export const Command = { Mark: 1, ScatterBuild: 2, BuildSubtract: 3 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
 /** Int32 fields of one task record, per command (T = thread count). */
@@ -34,6 +34,8 @@ export interface KernelContext {
   readonly histLength: number;
   /** Columns whose histogram slots each share builds (histogram.ts shareColumns). */
   readonly columns: readonly Int32Array[];
+  /** Returns once every share has called it (between scattering rows and building histograms). */
+  readonly barrier: () => void;
   readonly histChunk: (id: number) => { chunk: Float64Array; base: number };
 }
 
@@ -42,6 +44,11 @@ export function chunkOf(begin: number, end: number, share: number, threads: numb
   return [begin + Math.floor((share * n) / threads), begin + Math.floor(((share + 1) * n) / threads)];
 }
 
+/**
+ * Job layouts: Mark and BuildSubtract: job[0] = task count, records from 1. ScatterBuild: the
+ * scatter tasks as for Mark, then at 1 + count * scatterRecord(T) the build task count and
+ * build records; every share scatters its chunks, waits for the others, then builds.
+ */
 export function runShare(ctx: KernelContext, command: Command, job: Int32Array, nTasks: number, share: number): void {
   const T = ctx.threads;
   const positions = (lane: number) => (lane >= FIRST_INDEX_LANE ? ctx.indexLanes[lane - FIRST_INDEX_LANE] : null);
@@ -54,7 +61,10 @@ export function runShare(ctx: KernelContext, command: Command, job: Int32Array, 
       const lut = luts.subarray(job[o + 4]);
       job[o + MARK_FIELDS + share] = markLeft(ctx.lanes[job[o + 5]], ctx.shape, job[o + 3], lut, ctx.goLeft, b, e, positions(job[o]));
     }
-  } else if (command === Command.Scatter) {
+    return;
+  }
+  let buildAt = 0;
+  if (command === Command.ScatterBuild) {
     const rec = scatterRecord(T);
     for (let k = 0; k < nTasks; k++) {
       const o = 1 + k * rec;
@@ -68,20 +78,57 @@ export function runShare(ctx: KernelContext, command: Command, job: Int32Array, 
         scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, job[at], job[at + 1]);
       }
     }
-  } else {
-    const cols = ctx.columns[share];
-    if (cols.length === 0) return;
-    const { colSlotOffset } = ctx.layout;
-    for (let k = 0; k < nTasks; k++) {
-      const o = 1 + k * BUILD_FIELDS;
-      const child = ctx.histChunk(job[o + 3]);
-      buildHistogramColumns(child.chunk, child.base, ctx.lanes[job[o + 5]], ctx.shape, ctx.layout, cols, job[o + 1], job[o + 2], positions(job[o]));
-      if (job[o + 4] >= 0) {
-        const parent = ctx.histChunk(job[o + 4]);
-        for (const c of cols) {
-          subtractHistogram(parent.chunk, parent.base, child.chunk, child.base, 2 * colSlotOffset[c], 2 * slotEnd(ctx.layout, c));
-        }
+    buildAt = 1 + nTasks * rec;
+    const nBuild = job[buildAt];
+    if (nBuild === 0) return;
+    ctx.barrier();
+    buildShare(ctx, job, buildAt + 1, nBuild, share, positions);
+    return;
+  }
+  buildShare(ctx, job, 1, nTasks, share, positions);
+}
+
+function buildShare(
+  ctx: KernelContext,
+  job: Int32Array,
+  first: number,
+  nTasks: number,
+  share: number,
+  positions: (lane: number) => Uint32Array | null,
+): void {
+  const cols = ctx.columns[share];
+  if (cols.length === 0) return;
+  const { colSlotOffset } = ctx.layout;
+  for (let k = 0; k < nTasks; k++) {
+    const o = first + k * BUILD_FIELDS;
+    const child = ctx.histChunk(job[o + 3]);
+    buildHistogramColumns(child.chunk, child.base, ctx.lanes[job[o + 5]], ctx.shape, ctx.layout, cols, job[o + 1], job[o + 2], positions(job[o]));
+    if (job[o + 4] >= 0) {
+      const parent = ctx.histChunk(job[o + 4]);
+      for (const c of cols) {
+        subtractHistogram(parent.chunk, parent.base, child.chunk, child.base, 2 * colSlotOffset[c], 2 * slotEnd(ctx.layout, c));
       }
     }
   }
+}
+
+/**
+ * A barrier over the control words: the last share to arrive bumps the generation. Waiting
+ * shares give up with an error if another share has failed (it will never arrive).
+ */
+export function makeBarrier(ctl: Int32Array, threads: number, count: number, generation: number, failed: number): () => void {
+  return () => {
+    const gen = Atomics.load(ctl, generation);
+    if (Atomics.add(ctl, count, 1) === threads - 1) {
+      Atomics.store(ctl, count, 0);
+      Atomics.add(ctl, generation, 1);
+      Atomics.notify(ctl, generation);
+      return;
+    }
+    let spins = 0;
+    while (Atomics.load(ctl, generation) === gen) {
+      if (Atomics.load(ctl, failed) !== 0) throw new Error('another training thread failed');
+      if (++spins > 20_000) Atomics.wait(ctl, generation, gen, 10);
+    }
+  };
 }

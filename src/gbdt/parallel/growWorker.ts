@@ -5,7 +5,7 @@
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { shareColumns } from '../grow/hist/histogram.ts';
 import { makeLane } from '../grow/hist/rowPartitioner.ts';
-import { runShare, type Command, type KernelContext } from './growKernels.ts';
+import { makeBarrier, runShare, type Command, type KernelContext } from './growKernels.ts';
 import { CTL, type WorkerInit, type WorkerMessage } from './protocol.ts';
 
 const init = workerData as WorkerInit;
@@ -27,6 +27,7 @@ const ctx: KernelContext = {
   shape: init.shape,
   layout: init.layout,
   columns: shareColumns(init.layout, init.threads),
+  barrier: makeBarrier(ctl, init.threads, CTL.barrierCount, CTL.barrierGeneration, CTL.failed),
   histLength,
   histChunk: (id) => {
     const per = HISTS_PER_CHUNK_BYTES(chunks[0]);

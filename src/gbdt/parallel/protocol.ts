@@ -1,11 +1,11 @@
 // What the main thread and the training workers share: the control words (command sequence
-// number, command, pending count, failure flag, messages posted, workers started) and the
-// start-up data.
+// number, command, pending count, failure flag, messages posted, workers started, barrier)
+// and the start-up data.
 import type { MessagePort } from 'node:worker_threads';
 import type { SlotLayout } from '../grow/hist/histogram.ts';
 import type { RecordShape } from '../grow/hist/rowPartitioner.ts';
 
-export const CTL = { seq: 0, command: 1, pending: 2, failed: 3, messages: 4, ready: 5 } as const;
+export const CTL = { seq: 0, command: 1, pending: 2, failed: 3, messages: 4, ready: 5, barrierCount: 6, barrierGeneration: 7 } as const;
 export const CTL_LENGTH = 8;
 
 export interface WorkerInit {

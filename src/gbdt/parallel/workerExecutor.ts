@@ -10,7 +10,7 @@ import { PipelineError } from '../../core/index.ts';
 import type { BuildTask, EvaluateTask, GrowExecutor, GrowState, PartitionTask } from '../grow/hist/growExecutor.ts';
 import { SerialExecutor } from '../grow/hist/growExecutor.ts';
 import { shareColumns } from '../grow/hist/histogram.ts';
-import { BUILD_FIELDS, chunkOf, Command, MARK_FIELDS, markRecord, runShare, SCATTER_FIELDS, scatterRecord, type KernelContext } from './growKernels.ts';
+import { BUILD_FIELDS, chunkOf, Command, makeBarrier, MARK_FIELDS, markRecord, runShare, SCATTER_FIELDS, scatterRecord, type KernelContext } from './growKernels.ts';
 import { CTL, CTL_LENGTH, type WorkerInit, type WorkerMessage } from './protocol.ts';
 
 /** nthread as XGBoost reads it: 0 or negative means every core. */
@@ -68,6 +68,7 @@ export function createWorkerExecutor(
     shape: part.shape,
     layout: slotLayout,
     columns,
+    barrier: makeBarrier(ctl, threads, CTL.barrierCount, CTL.barrierGeneration, CTL.failed),
     histLength: pm.totalSlots * 2,
     histChunk: (id) => {
       const r = state.hists.ref(id);
@@ -127,14 +128,29 @@ export function createWorkerExecutor(
     }
   };
 
+  /** Build records after a count at job[at] (the count itself is job[at]). */
+  const writeBuilds = (tasks: readonly BuildTask[], at: number) => {
+    job[at] = tasks.length;
+    tasks.forEach((t, k) => {
+      const o = at + 1 + k * BUILD_FIELDS;
+      job[o] = part.laneIndex(t.nid);
+      job[o + 1] = part.begin(t.nid);
+      job[o + 2] = part.end(t.nid);
+      job[o + 3] = t.hist;
+      job[o + 4] = t.subtractFrom ?? -1;
+      job[o + 5] = part.recordLaneIndex(t.nid);
+    });
+  };
+
   const serial = new SerialExecutor(state);
   const T = threads;
   const executor: GrowExecutor = {
-    partition(tasks: readonly PartitionTask[]) {
+    partitionAndBuild(tasks: readonly PartitionTask[], builds: readonly BuildTask[]) {
+      if (tasks.length === 0) return;
       const mrec = markRecord(T);
       const srec = scatterRecord(T);
-      ensureJob(1 + tasks.length * Math.max(mrec, srec));
-      const lutLen = tasks.length > 0 ? tasks[0].lut.length : 0;
+      ensureJob(2 + tasks.length * Math.max(mrec, srec) + builds.length * BUILD_FIELDS);
+      const lutLen = tasks[0].lut.length;
       ensureLuts(tasks.length * lutLen);
       tasks.forEach((t, k) => {
         const o = 1 + k * mrec;
@@ -167,24 +183,15 @@ export function createWorkerExecutor(
           left += counts[k][s];
           right += ce - cb - counts[k][s];
         }
+        // The children's ranges are known from the counts; the builds below read them.
+        part.setChildren(t.nid, t.left, t.right, b + nLeft);
       });
-      dispatch(Command.Scatter, tasks.length);
-      tasks.forEach((t, k) => {
-        const nLeft = counts[k].reduce((a, c) => a + c, 0);
-        part.setChildren(t.nid, t.left, t.right, part.begin(t.nid) + nLeft);
-      });
+      writeBuilds(builds, 1 + tasks.length * srec);
+      dispatch(Command.ScatterBuild, tasks.length);
     },
     buildHistograms(tasks: readonly BuildTask[]) {
       ensureJob(1 + tasks.length * BUILD_FIELDS);
-      tasks.forEach((t, k) => {
-        const o = 1 + k * BUILD_FIELDS;
-        job[o] = part.laneIndex(t.nid);
-        job[o + 1] = part.begin(t.nid);
-        job[o + 2] = part.end(t.nid);
-        job[o + 3] = t.hist;
-        job[o + 4] = t.subtractFrom ?? -1;
-        job[o + 5] = part.recordLaneIndex(t.nid);
-      });
+      writeBuilds(tasks, 0);
       dispatch(Command.BuildSubtract, tasks.length);
     },
     evaluate(tasks: readonly EvaluateTask[]) {

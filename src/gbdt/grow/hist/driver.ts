@@ -102,8 +102,8 @@ export class HistTreeGrower {
         const col = splitLut(this.pm, bm.nBins[e.feature], e.feature, e.splitBin, e.defaultLeft, lut);
         return { nid: e.nid, left: children[k][0].nid, right: children[k][1].nid, col, lut, moveBins: expandable[k] };
       });
-      exec.partition(partitions);
-
+      // Which child to build is known before partitioning (XGBoost's choice: the one with less
+      // hessian; the sibling takes the parent's buffer), so both steps can go out together.
       const builds: BuildTask[] = [];
       const evaluations: EvaluateTask[] = [];
       for (let k = 0; k < batch.length; k++) {
@@ -113,7 +113,6 @@ export class HistTreeGrower {
           continue;
         }
         const [l, r] = children[k];
-        // Build the child with less hessian (XGBoost's choice); the sibling takes the parent's buffer.
         const [small, large] = e.rightHess < e.leftHess ? [r.nid, l.nid] : [l.nid, r.nid];
         const parentHist = this.histOf[e.nid];
         this.histOf[e.nid] = -1;
@@ -126,8 +125,8 @@ export class HistTreeGrower {
           { entry: r, hist: this.histOf[r.nid], features: features?.featuresFor(r.depth) },
         );
       }
-      if (builds.length > 0) {
-        exec.buildHistograms(builds);
+      exec.partitionAndBuild(partitions, builds);
+      if (evaluations.length > 0) {
         exec.evaluate(evaluations);
         for (const t of evaluations) queue.push(t.entry);
       }

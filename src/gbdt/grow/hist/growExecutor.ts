@@ -34,8 +34,10 @@ export interface EvaluateTask {
 }
 
 export interface GrowExecutor {
-  partition(tasks: readonly PartitionTask[]): void;
+  /** Builds histograms of nodes whose rows are in place (the root). */
   buildHistograms(tasks: readonly BuildTask[]): void;
+  /** Partitions the split nodes' rows, then builds the histograms of (some of) their children. */
+  partitionAndBuild(partitions: readonly PartitionTask[], builds: readonly BuildTask[]): void;
   evaluate(tasks: readonly EvaluateTask[]): void;
   dispose(): void;
 }
@@ -56,8 +58,9 @@ export class SerialExecutor implements GrowExecutor {
     this.cols = allColumns(s.pm);
   }
 
-  partition(tasks: readonly PartitionTask[]): void {
-    for (const t of tasks) this.s.part.split(t.nid, t.left, t.right, t.col, t.lut, t.moveBins);
+  partitionAndBuild(partitions: readonly PartitionTask[], builds: readonly BuildTask[]): void {
+    for (const t of partitions) this.s.part.split(t.nid, t.left, t.right, t.col, t.lut, t.moveBins);
+    this.buildHistograms(builds);
   }
 
   buildHistograms(tasks: readonly BuildTask[]): void {
