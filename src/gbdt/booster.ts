@@ -200,9 +200,7 @@ function* boost(plan: Plan, margins: Float32Array, trees: RegTree[], treeInfo: n
   const { m, y, weights, params, objective, evaluator, stopper } = plan;
   const groups = objective.numGroup;
   const n = m.nRows;
-  const gpair = new Float32Array(2 * n * groups);
-  // Multi-class: each class's pairs are copied out for its tree (XGBoost's CopyGradient).
-  const groupPairs = groups > 1 ? new Float32Array(2 * n) : gpair;
+
   const rng = new RandomState(params.seed >>> 0);
   const rowSampler = params.subsample < 1 ? new RowSampler(params.subsample, rng) : undefined;
   const rates = { bytree: params.colsampleBytree, bylevel: params.colsampleBylevel, bynode: params.colsampleBynode };
@@ -210,9 +208,16 @@ function* boost(plan: Plan, margins: Float32Array, trees: RegTree[], treeInfo: n
   const roundsBefore = plan.initModel ? numRounds(plan.initModel) : 0;
 
   const grower = new HistTreeGrower(binMatrix(m, params.maxBin, weights), params);
+  // Arrays the grower's worker threads compute on too (the same arrays when single-threaded).
+  const trainMargins = grower.shared(margins);
+  const labels = grower.shared(y);
+  const rowWeights = weights && grower.shared(weights);
+  const gpair = grower.shared(new Float32Array(2 * n * groups));
+  // Multi-class: each class's pairs are copied out for its tree (XGBoost's CopyGradient).
+  const groupPairs = groups > 1 ? grower.shared(new Float32Array(2 * n)) : gpair;
   try {
     for (let round = 0; round < params.numBoostRound; round++) {
-      objective.gradients(margins, y, weights, gpair);
+      grower.computeGradients(objective, trainMargins, labels, rowWeights, gpair);
       for (let k = 0; k < groups; k++) {
         if (groups > 1) {
           for (let r = 0, src = 2 * k; r < n; r++, src += 2 * groups) {
@@ -223,7 +228,7 @@ function* boost(plan: Plan, margins: Float32Array, trees: RegTree[], treeInfo: n
         rowSampler?.apply(groupPairs);
         columnSampler?.startTree();
         const tree = grower.grow(groupPairs, columnSampler);
-        grower.addLeafValues(tree, margins, groups, k);
+        grower.addLeafValues(tree, trainMargins, groups, k);
         evaluator?.addTree(tree, k);
         trees.push(tree);
         treeInfo.push(k);

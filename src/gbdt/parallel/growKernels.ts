@@ -4,9 +4,10 @@
 // and every output element is written by exactly one share, so the result is the one a single
 // thread computes.
 import { buildHistogramColumns, slotEnd, subtractHistogram, type SlotLayout } from '../grow/hist/histogram.ts';
-import { FIRST_INDEX_LANE, markLeft, scatterPositions, scatterRows, type Lane, type RecordShape } from '../grow/hist/rowPartitioner.ts';
+import { FIRST_INDEX_LANE, markLeft, ROW_WORD, scatterPositions, scatterRows, type Lane, type RecordShape } from '../grow/hist/rowPartitioner.ts';
+import type { Objective } from '../objective/index.ts';
 
-export const Command = { Mark: 1, ScatterBuild: 2, BuildSubtract: 3 } as const;
+export const Command = { Mark: 1, ScatterBuild: 2, BuildSubtract: 3, Gradients: 4, Reset: 5, LeafValues: 6 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
 /** Int32 fields of one task record, per command (T = thread count). */
@@ -36,6 +37,9 @@ export interface KernelContext {
   readonly columns: readonly Int32Array[];
   /** Returns once every share has called it (between scattering rows and building histograms). */
   readonly barrier: () => void;
+  /** Shared float32 arrays by id, and the objective, for the row-parallel steps. */
+  readonly arrays: () => ReadonlyMap<number, Float32Array>;
+  readonly objective: () => Objective | undefined;
   readonly histChunk: (id: number) => { chunk: Float64Array; base: number };
 }
 
@@ -61,6 +65,10 @@ export function runShare(ctx: KernelContext, command: Command, job: Int32Array, 
       const lut = luts.subarray(job[o + 4]);
       job[o + MARK_FIELDS + share] = markLeft(ctx.lanes[job[o + 5]], ctx.shape, job[o + 3], lut, ctx.goLeft, b, e, positions(job[o]));
     }
+    return;
+  }
+  if (command === Command.Gradients || command === Command.Reset || command === Command.LeafValues) {
+    rowShare(ctx, command, job, share);
     return;
   }
   let buildAt = 0;
@@ -131,4 +139,51 @@ export function makeBarrier(ctl: Int32Array, threads: number, count: number, gen
       if (++spins > 20_000) Atomics.wait(ctl, generation, gen, 10);
     }
   };
+}
+
+/**
+ * Steps that are independent per row, each share taking a contiguous chunk of rows (or of each
+ * leaf's positions). Job layouts (job[0] unused):
+ *   Gradients:  nRows, marginsId, labelsId, weightsId (-1: none), gpairId
+ *   Reset:      nRows, gpairId                     (gradient pairs into the root records)
+ *   LeafValues: nLeaves, marginsId, stride, offset, then per leaf: lane, recordLane, begin, end, value (float32 bits)
+ */
+function rowShare(ctx: KernelContext, command: Command, job: Int32Array, share: number): void {
+  const T = ctx.threads;
+  const arrays = ctx.arrays();
+  const get = (id: number) => arrays.get(id)!;
+  if (command === Command.Gradients) {
+    const objective = ctx.objective()!;
+    const G = objective.numGroup;
+    const [b, e] = chunkOf(0, job[1], share, T);
+    const w = job[4] >= 0 ? get(job[4]).subarray(b, e) : undefined;
+    objective.gradients(get(job[2]).subarray(b * G, e * G), get(job[3]).subarray(b, e), w, get(job[5]).subarray(2 * b * G, 2 * e * G));
+    return;
+  }
+  if (command === Command.Reset) {
+    const [b, e] = chunkOf(0, job[1], share, T);
+    const gp = get(job[2]);
+    const f = ctx.lanes[0].f32;
+    const R = ctx.shape.words;
+    for (let i = b; i < e; i++) {
+      f[i * R] = gp[2 * i];
+      f[i * R + 1] = gp[2 * i + 1];
+    }
+    return;
+  }
+  const margins = get(job[2]);
+  const stride = job[3];
+  const offset = job[4];
+  const R = ctx.shape.words;
+  const bits = new Int32Array(1);
+  const asFloat = new Float32Array(bits.buffer);
+  for (let k = 0, o = 5; k < job[1]; k++, o += 5) {
+    const lane = job[o];
+    const words = ctx.lanes[job[o + 1]].words;
+    const idx = lane >= FIRST_INDEX_LANE ? ctx.indexLanes[lane - FIRST_INDEX_LANE] : null;
+    bits[0] = job[o + 4];
+    const v = asFloat[0];
+    const [b, e] = chunkOf(job[o + 2], job[o + 3], share, T);
+    for (let i = b; i < e; i++) margins[words[(idx ? idx[i] : i) * R + ROW_WORD] * stride + offset] += v;
+  }
 }

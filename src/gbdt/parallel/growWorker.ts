@@ -5,6 +5,7 @@
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { shareColumns } from '../grow/hist/histogram.ts';
 import { makeLane } from '../grow/hist/rowPartitioner.ts';
+import { createObjective, type Objective } from '../objective/index.ts';
 import { makeBarrier, runShare, type Command, type KernelContext } from './growKernels.ts';
 import { CTL, type WorkerInit, type WorkerMessage } from './protocol.ts';
 
@@ -17,6 +18,8 @@ const chunks: Float64Array[] = [];
 const histLength = init.layout.totalSlots * 2;
 const HISTS_PER_CHUNK_BYTES = (c: Float64Array) => c.length / histLength;
 let received = 0;
+const arrays = new Map<number, Float32Array>();
+let objective: Objective | undefined;
 
 const ctx: KernelContext = {
   threads: init.threads,
@@ -28,6 +31,8 @@ const ctx: KernelContext = {
   layout: init.layout,
   columns: shareColumns(init.layout, init.threads),
   barrier: makeBarrier(ctl, init.threads, CTL.barrierCount, CTL.barrierGeneration, CTL.failed),
+  arrays: () => arrays,
+  objective: () => objective,
   histLength,
   histChunk: (id) => {
     const per = HISTS_PER_CHUNK_BYTES(chunks[0]);
@@ -46,7 +51,9 @@ function drain(upTo: number): void {
     const msg = m.message as WorkerMessage;
     if (msg.type === 'job') job = new Int32Array(msg.buffer);
     else if (msg.type === 'luts') luts = new Uint8Array(msg.buffer);
-    else chunks.push(new Float64Array(msg.buffer));
+    else if (msg.type === 'histChunk') chunks.push(new Float64Array(msg.buffer));
+    else if (msg.type === 'array') arrays.set(msg.id, new Float32Array(msg.buffer));
+    else objective = createObjective(msg.name, { numClass: msg.numClass, scalePosWeight: msg.scalePosWeight });
     received++;
   }
 }

@@ -26,4 +26,7 @@ export interface WorkerInit {
 export type WorkerMessage =
   | { readonly type: 'job'; readonly buffer: SharedArrayBuffer }
   | { readonly type: 'luts'; readonly buffer: SharedArrayBuffer }
-  | { readonly type: 'histChunk'; readonly buffer: SharedArrayBuffer };
+  | { readonly type: 'histChunk'; readonly buffer: SharedArrayBuffer }
+  /** A float32 array shared for row-parallel steps (margins, labels, weights, gradient pairs). */
+  | { readonly type: 'array'; readonly id: number; readonly buffer: SharedArrayBuffer }
+  | { readonly type: 'objective'; readonly name: string; readonly numClass: number; readonly scalePosWeight: number };

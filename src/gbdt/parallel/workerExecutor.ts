@@ -7,7 +7,9 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { PipelineError } from '../../core/index.ts';
-import type { BuildTask, EvaluateTask, GrowExecutor, GrowState, PartitionTask } from '../grow/hist/growExecutor.ts';
+import type { BuildTask, EvaluateTask, GrowExecutor, GrowState, LeafTask, PartitionTask } from '../grow/hist/growExecutor.ts';
+import type { Objective } from '../objective/index.ts';
+import type { TrainParams } from '../trainParams.ts';
 import { SerialExecutor } from '../grow/hist/growExecutor.ts';
 import { shareColumns } from '../grow/hist/histogram.ts';
 import { BUILD_FIELDS, chunkOf, Command, makeBarrier, MARK_FIELDS, markRecord, runShare, SCATTER_FIELDS, scatterRecord, type KernelContext } from './growKernels.ts';
@@ -25,6 +27,7 @@ const START_TIMEOUT_MS = 60_000;
 export function createWorkerExecutor(
   state: GrowState,
   threads: number,
+  params: Pick<TrainParams, 'numClass' | 'scalePosWeight'>,
 ): { executor: GrowExecutor; onNewHistogramChunk: (chunk: Float64Array) => void } {
   const pm = state.pm;
   const part = state.part;
@@ -69,6 +72,8 @@ export function createWorkerExecutor(
     layout: slotLayout,
     columns,
     barrier: makeBarrier(ctl, threads, CTL.barrierCount, CTL.barrierGeneration, CTL.failed),
+    arrays: () => arrays,
+    objective: () => sentObjective,
     histLength: pm.totalSlots * 2,
     histChunk: (id) => {
       const r = state.hists.ref(id);
@@ -142,9 +147,66 @@ export function createWorkerExecutor(
     });
   };
 
+  // Float32 arrays the workers hold too, by id (and the id of each, by identity).
+  const arrays = new Map<number, Float32Array>();
+  const arrayIds = new Map<Float32Array, number>();
+  let sentObjective: Objective | undefined;
+  const idOf = (a: Float32Array | undefined): number | undefined => (a === undefined ? -1 : arrayIds.get(a));
+
   const serial = new SerialExecutor(state);
   const T = threads;
   const executor: GrowExecutor = {
+    shared(a: Float32Array) {
+      if (arrayIds.has(a)) return a;
+      const copy = new Float32Array(new SharedArrayBuffer(a.byteLength));
+      copy.set(a);
+      const id = arrays.size;
+      arrays.set(id, copy);
+      arrayIds.set(copy, id);
+      send({ type: 'array', id, buffer: copy.buffer as SharedArrayBuffer });
+      return copy;
+    },
+    gradients(objective: Objective, margins: Float32Array, labels: Float32Array, weights: Float32Array | undefined, gpair: Float32Array) {
+      const ids = [idOf(margins), idOf(labels), idOf(weights), idOf(gpair)];
+      if (ids.some((id) => id === undefined)) {
+        objective.gradients(margins, labels, weights, gpair);
+        return;
+      }
+      if (sentObjective !== objective) {
+        send({ type: 'objective', name: objective.name, numClass: params.numClass, scalePosWeight: params.scalePosWeight });
+        sentObjective = objective;
+      }
+      ensureJob(6);
+      job.set([labels.length, ids[0]!, ids[1]!, ids[2]!, ids[3]!], 1);
+      dispatch(Command.Gradients, 0);
+    },
+    reset(gpair: Float32Array) {
+      const id = idOf(gpair);
+      if (id === undefined) {
+        part.reset(gpair);
+        return;
+      }
+      part.reset(new Float32Array(0), false);
+      ensureJob(3);
+      job.set([part.nRows, id], 1);
+      dispatch(Command.Reset, 0);
+    },
+    addLeafValues(leaves: readonly LeafTask[], margins: Float32Array, stride: number, offset: number) {
+      const id = idOf(margins);
+      if (id === undefined) {
+        serial.addLeafValues(leaves, margins, stride, offset);
+        return;
+      }
+      ensureJob(5 + 5 * leaves.length);
+      job.set([leaves.length, id, stride, offset], 1);
+      const bits = new Int32Array(1);
+      const asFloat = new Float32Array(bits.buffer);
+      leaves.forEach(({ nid, value }, k) => {
+        asFloat[0] = value;
+        job.set([part.laneIndex(nid), part.recordLaneIndex(nid), part.begin(nid), part.end(nid), bits[0]], 5 + 5 * k);
+      });
+      dispatch(Command.LeafValues, 0);
+    },
     partitionAndBuild(tasks: readonly PartitionTask[], builds: readonly BuildTask[]) {
       if (tasks.length === 0) return;
       const mrec = markRecord(T);

@@ -33,3 +33,12 @@ test('the trained model is identical for 1, 2 and 3 threads (worker threads, fix
   );
   assert.equal(lossguide[1], lossguide[0]);
 });
+
+test('multi-class with weights and row sampling: identical for 1 and 2 threads', () => {
+  const { x, y } = data(24_000);
+  const labels = Float64Array.from(y, (v, r) => (v === 1 ? 2 : r % 2));
+  const weights = Float64Array.from(y, (_, r) => 0.5 + (r % 3));
+  const params = { objective: 'multi:softprob', num_class: 3, max_depth: 4, eta: 0.5, num_boost_round: 3, subsample: 0.8, seed: 3 };
+  const models = [1, 2].map((nthread) => train(x, labels, { ...params, nthread }, { weights }).toXgboostJson());
+  assert.equal(models[1], models[0]);
+});

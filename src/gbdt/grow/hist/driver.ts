@@ -16,7 +16,8 @@ import type { TrainParams } from '../../trainParams.ts';
 import { RegTree } from '../../tree/regTree.ts';
 import { newExpandEntry, type ExpandEntry } from './expandEntry.ts';
 import { ExpandQueue } from './expandQueue.ts';
-import { SerialExecutor, type BuildTask, type EvaluateTask, type GrowExecutor, type GrowState, type PartitionTask } from './growExecutor.ts';
+import { SerialExecutor, type BuildTask, type EvaluateTask, type GrowExecutor, type GrowState, type LeafTask, type PartitionTask } from './growExecutor.ts';
+import type { Objective } from '../../objective/index.ts';
 import { HistogramStore } from './histogram.ts';
 import { RowPartitioner } from './rowPartitioner.ts';
 import { calcGain, calcWeight, gainParams, type GainParams } from './splitGain.ts';
@@ -64,7 +65,7 @@ export class HistTreeGrower {
       space: { pm: this.pm, cuts: bm.cuts, nBins: bm.nBins },
       gain: this.gp,
     };
-    const parallel = shared ? createWorkerExecutor(state, threads) : undefined;
+    const parallel = shared ? createWorkerExecutor(state, threads, params) : undefined;
     // Chunks allocated from now on must reach the workers too.
     this.hists.onNewChunk = parallel?.onNewHistogramChunk;
     this.exec = parallel?.executor ?? new SerialExecutor(state);
@@ -72,9 +73,9 @@ export class HistTreeGrower {
 
   /** `gpair`: interleaved (grad, hess) per row for this tree's output group. */
   grow(gpair: Float32Array, features?: FeatureSelector): RegTree {
-    const { bm, gp, partitioner, exec } = this;
+    const { bm, gp, exec } = this;
     const eta = this.params.eta;
-    partitioner.reset(gpair);
+    exec.reset(gpair);
     this.histOf = [];
 
     const rootHist = this.hists.acquire();
@@ -142,17 +143,23 @@ export class HistTreeGrower {
 
   /** margins[row * stride + offset] += value of the leaf the row ended in, for the tree just grown. */
   addLeafValues(tree: RegTree, margins: Float32Array, stride = 1, offset = 0): void {
-    const p = this.partitioner;
-    const R = p.shape.words;
-    for (let nid = 0; nid < tree.numNodes; nid++) {
-      if (!tree.isLeaf(nid)) continue;
-      const words = p.lane(nid).words;
-      const idx = p.positions(nid);
-      const v = tree.leafValue(nid);
-      for (let i = p.begin(nid), e = p.end(nid); i < e; i++) {
-        margins[words[(idx ? idx[i] : i) * R + 2] * stride + offset] += v;
-      }
-    }
+    const leaves: LeafTask[] = [];
+    for (let nid = 0; nid < tree.numNodes; nid++) if (tree.isLeaf(nid)) leaves.push({ nid, value: tree.leafValue(nid) });
+    this.exec.addLeafValues(leaves, margins, stride, offset);
+  }
+
+  /**
+   * A copy of `a` the grower's worker threads can work on (`a` itself when single-threaded):
+   * margins, labels, weights and gradient pairs given to computeGradients and addLeafValues
+   * should come from here, or those steps run on the calling thread only.
+   */
+  shared(a: Float32Array): Float32Array {
+    return this.exec.shared(a);
+  }
+
+  /** objective.gradients over every row, shared with the worker threads (same numbers). */
+  computeGradients(objective: Objective, margins: Float32Array, labels: Float32Array, weights: Float32Array | undefined, gpair: Float32Array): void {
+    this.exec.gradients(objective, margins, labels, weights, gpair);
   }
 
   /** Dense data: the root sums are feature 0's bins, as XGBoost takes them; else all rows. */

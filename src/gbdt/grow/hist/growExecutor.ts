@@ -9,6 +9,8 @@ import { evaluateSplits, type SplitSpace } from './evaluateSplits.ts';
 import { allColumns, buildHistogramColumns, subtractHistogram, type HistogramStore } from './histogram.ts';
 import type { RowPartitioner } from './rowPartitioner.ts';
 import type { GainParams } from './splitGain.ts';
+import type { Objective } from '../../objective/index.ts';
+import { ROW_WORD } from './rowPartitioner.ts';
 
 export interface PartitionTask {
   readonly nid: number;
@@ -33,7 +35,21 @@ export interface EvaluateTask {
   readonly features: Int32Array | undefined;
 }
 
+/** A leaf of the tree just grown: where its rows are and what it adds to their margins. */
+export interface LeafTask {
+  readonly nid: number;
+  readonly value: number;
+}
+
 export interface GrowExecutor {
+  /** A copy of `a` that worker threads can read and write (`a` itself when single-threaded). */
+  shared(a: Float32Array): Float32Array;
+  /** objective.gradients over all rows (row chunks in parallel when the arrays are shared). */
+  gradients(objective: Objective, margins: Float32Array, labels: Float32Array, weights: Float32Array | undefined, gpair: Float32Array): void;
+  /** Puts this round's gradient pairs into the root records. */
+  reset(gpair: Float32Array): void;
+  /** margins[row * stride + offset] += value of the leaf each row is in. */
+  addLeafValues(leaves: readonly LeafTask[], margins: Float32Array, stride: number, offset: number): void;
   /** Builds histograms of nodes whose rows are in place (the root). */
   buildHistograms(tasks: readonly BuildTask[]): void;
   /** Partitions the split nodes' rows, then builds the histograms of (some of) their children. */
@@ -56,6 +72,30 @@ export class SerialExecutor implements GrowExecutor {
 
   constructor(private readonly s: GrowState) {
     this.cols = allColumns(s.pm);
+  }
+
+  shared(a: Float32Array): Float32Array {
+    return a;
+  }
+
+  gradients(objective: Objective, margins: Float32Array, labels: Float32Array, weights: Float32Array | undefined, gpair: Float32Array): void {
+    objective.gradients(margins, labels, weights, gpair);
+  }
+
+  reset(gpair: Float32Array): void {
+    this.s.part.reset(gpair);
+  }
+
+  addLeafValues(leaves: readonly LeafTask[], margins: Float32Array, stride: number, offset: number): void {
+    const p = this.s.part;
+    const R = p.shape.words;
+    for (const { nid, value } of leaves) {
+      const words = p.lane(nid).words;
+      const idx = p.positions(nid);
+      for (let i = p.begin(nid), e = p.end(nid); i < e; i++) {
+        margins[words[(idx ? idx[i] : i) * R + ROW_WORD] * stride + offset] += value;
+      }
+    }
   }
 
   partitionAndBuild(partitions: readonly PartitionTask[], builds: readonly BuildTask[]): void {

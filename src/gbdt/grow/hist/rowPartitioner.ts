@@ -23,6 +23,8 @@ import type { PackedMatrix } from '../../data/packedMatrix.ts';
 
 /** Words before a record's bins: grad, hess, row. */
 export const RECORD_HEADER = 3;
+/** Where in a record the original row index is. */
+export const ROW_WORD = 2;
 
 /** Nodes with at most this many rows partition positions, not records (see above). */
 export const INDEX_MODE_ROWS = 4096;
@@ -230,7 +232,7 @@ export class RowPartitioner {
     const root = lanes[0].words;
     const W = pm.wordsPerRow;
     for (let i = 0; i < n; i++) {
-      root[i * R + 2] = i;
+      root[i * R + ROW_WORD] = i;
       for (let w = 0; w < W; w++) root[i * R + RECORD_HEADER + w] = pm.words[i * W + w];
     }
     this.indexLanes = [new Uint32Array(alloc(n * 4)), new Uint32Array(alloc(n * 4))];
@@ -238,13 +240,18 @@ export class RowPartitioner {
     this.setRange(0, 0, n, 0, 0);
   }
 
-  /** All rows back in the root, with this round's gradient pairs (by row). */
-  reset(gpair: Float32Array): void {
-    const f = this.lanes[0].f32;
-    const R = this.shape.words;
-    for (let i = 0, n = this.nRows; i < n; i++) {
-      f[i * R] = gpair[2 * i];
-      f[i * R + 1] = gpair[2 * i + 1];
+  /**
+   * All rows back in the root, with this round's gradient pairs (by row); `copy` false when
+   * the caller has put them into the root records already (worker threads do, in parallel).
+   */
+  reset(gpair: Float32Array, copy = true): void {
+    if (copy) {
+      const f = this.lanes[0].f32;
+      const R = this.shape.words;
+      for (let i = 0, n = this.nRows; i < n; i++) {
+        f[i * R] = gpair[2 * i];
+        f[i * R + 1] = gpair[2 * i + 1];
+      }
     }
     this.setRange(0, 0, this.nRows, 0, 0);
   }
@@ -284,7 +291,7 @@ export class RowPartitioner {
   /** Original index of the row at position i of node nid's lane. */
   rowAt(nid: number, i: number): number {
     const idx = this.positions(nid);
-    return this.lane(nid).words[(idx ? idx[i] : i) * this.shape.words + 2];
+    return this.lane(nid).words[(idx ? idx[i] : i) * this.shape.words + ROW_WORD];
   }
 
   /** The lane a node's children are written to. */
