@@ -11,6 +11,8 @@ import type { ExpandEntry } from './expandEntry.ts';
 import { splitGain, type GainParams } from './splitGain.ts';
 
 const f32 = Math.fround;
+/** A bundled feature's two bins, rebuilt per node (one per thread: each isolate has its own). */
+const scratch = new Float64Array(6);
 
 /** What split evaluation reads besides the histogram. */
 export interface SplitSpace {
@@ -34,7 +36,6 @@ export function evaluateSplits(
   to = features ? features.length : space.pm.nFeatures,
 ): void {
   const { pm, cuts, nBins } = space;
-  const scratch = new Float64Array(6);
   for (let j = from; j < to; j++) {
     const f = features ? features[j] : j;
     const k = pm.featureMember[f];
