@@ -3,11 +3,14 @@
 // memory. Column ranges and row chunks depend only on the share index and the thread count,
 // and every output element is written by exactly one share, so the result is the one a single
 // thread computes.
-import { buildHistogramColumns, slotEnd, subtractHistogram, type SlotLayout } from '../grow/hist/histogram.ts';
-import { FIRST_INDEX_LANE, markLeft, ROW_WORD, scatterPositions, scatterRows, type Lane, type RecordShape } from '../grow/hist/rowPartitioner.ts';
+import { addHistogram, buildHistogramColumns, ROOT_BLOCK_ROWS, slotEnd, subtractHistogram, type SlotLayout } from '../grow/hist/histogram.ts';
+import { FIRST_INDEX_LANE, loadGradients, markLeft, ROW_WORD, scatterPositions, scatterRows, type Lane, type RecordShape } from '../grow/hist/rowPartitioner.ts';
 import type { Objective } from '../objective/index.ts';
+import { evaluateSplits, type SplitSpace } from '../grow/hist/evaluateSplits.ts';
+import { newExpandEntry, type ExpandEntry } from '../grow/hist/expandEntry.ts';
+import type { GainParams } from '../grow/hist/splitGain.ts';
 
-export const Command = { Mark: 1, ScatterBuild: 2, BuildSubtract: 3, Gradients: 4, Reset: 5, LeafValues: 6 } as const;
+export const Command = { Mark: 1, ScatterBuild: 2, SplitNodes: 3, StartTree: 4, Gradients: 5, LeafValues: 6, Evaluate: 7 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
 /** Int32 fields of one task record, per command (T = thread count). */
@@ -15,6 +18,14 @@ export type Command = (typeof Command)[keyof typeof Command];
 export const MARK_FIELDS = 6; // lane, begin, end, col, lutOffset, recordLane; then T counts
 export const SCATTER_FIELDS = 6; // srcLane, dstLane, begin, end, moveBins, (unused); then T (leftAt, rightAt)
 export const BUILD_FIELDS = 6; // lane, begin, end, childHist, parentHist (-1: none), recordLane
+// srcLane, recordLane, begin, end, col, lutOffset, dstLane, moveBins, childHist (-1: no build),
+// parentHist, buildLeft (1: the left child is built), owner share; then nLeft (written by the owner)
+export const SPLIT_FIELDS = 13;
+export const SPLIT_NLEFT = 12;
+// Float64 fields of an Evaluate task: hist, owner share, then an ExpandEntry's sums and (written
+// by the owner) best split, in ENTRY_KEYS order.
+export const ENTRY_KEYS = ['sumGrad', 'sumHess', 'rootGain', 'lossChg', 'feature', 'splitBin', 'splitValue', 'leftGrad', 'leftHess', 'rightGrad', 'rightHess'] as const;
+export const ENTRY_FIELDS = 3 + ENTRY_KEYS.length; // + defaultLeft
 
 export function markRecord(threads: number): number {
   return MARK_FIELDS + threads;
@@ -35,12 +46,18 @@ export interface KernelContext {
   readonly histLength: number;
   /** Columns whose histogram slots each share builds (histogram.ts shareColumns). */
   readonly columns: readonly Int32Array[];
+  /** Every column, for a node whose histogram one share builds alone. */
+  readonly allColumns: Int32Array;
   /** Returns once every share has called it (between scattering rows and building histograms). */
   readonly barrier: () => void;
   /** Shared float32 arrays by id, and the objective, for the row-parallel steps. */
   readonly arrays: () => ReadonlyMap<number, Float32Array>;
   readonly objective: () => Objective | undefined;
   readonly histChunk: (id: number) => { chunk: Float64Array; base: number };
+  /** Evaluate tasks (ENTRY_FIELDS each), and what evaluation reads. */
+  readonly entries: () => Float64Array;
+  readonly space: SplitSpace;
+  readonly gain: GainParams;
 }
 
 export function chunkOf(begin: number, end: number, share: number, threads: number): [number, number] {
@@ -49,9 +66,10 @@ export function chunkOf(begin: number, end: number, share: number, threads: numb
 }
 
 /**
- * Job layouts: Mark and BuildSubtract: job[0] = task count, records from 1. ScatterBuild: the
+ * Job layouts: Mark and SplitNodes: job[0] = task count, records from 1. ScatterBuild: the
  * scatter tasks as for Mark, then at 1 + count * scatterRecord(T) the build task count and
  * build records; every share scatters its chunks, waits for the others, then builds.
+ * StartTree: see startTree; the rest: rowShare.
  */
 export function runShare(ctx: KernelContext, command: Command, job: Int32Array, nTasks: number, share: number): void {
   const T = ctx.threads;
@@ -67,11 +85,22 @@ export function runShare(ctx: KernelContext, command: Command, job: Int32Array, 
     }
     return;
   }
-  if (command === Command.Gradients || command === Command.Reset || command === Command.LeafValues) {
+  if (command === Command.SplitNodes) {
+    for (let k = 0, o = 1; k < nTasks; k++, o += SPLIT_FIELDS) if (job[o + 11] === share) splitNode(ctx, job, o, positions);
+    return;
+  }
+  if (command === Command.Evaluate) {
+    evaluateShare(ctx, nTasks, share);
+    return;
+  }
+  if (command === Command.StartTree) {
+    startTree(ctx, job, share);
+    return;
+  }
+  if (command === Command.Gradients || command === Command.LeafValues) {
     rowShare(ctx, command, job, share);
     return;
   }
-  let buildAt = 0;
   if (command === Command.ScatterBuild) {
     const rec = scatterRecord(T);
     for (let k = 0; k < nTasks; k++) {
@@ -86,14 +115,93 @@ export function runShare(ctx: KernelContext, command: Command, job: Int32Array, 
         scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, job[at], job[at + 1]);
       }
     }
-    buildAt = 1 + nTasks * rec;
+    const buildAt = 1 + nTasks * rec;
     const nBuild = job[buildAt];
     if (nBuild === 0) return;
     ctx.barrier();
     buildShare(ctx, job, buildAt + 1, nBuild, share, positions);
-    return;
   }
-  buildShare(ctx, job, 1, nTasks, share, positions);
+}
+
+/** Evaluates the nodes this share owns: each node by one share, so any split is the one a single thread finds. */
+function evaluateShare(ctx: KernelContext, nTasks: number, share: number): void {
+  const buf = ctx.entries();
+  const e = newExpandEntry(0, 0, 0, 0, 0);
+  for (let k = 0, o = 0; k < nTasks; k++, o += ENTRY_FIELDS) {
+    if (buf[o + 1] !== share) continue;
+    readEntry(buf, o, e);
+    const h = ctx.histChunk(buf[o]);
+    evaluateSplits(e, h.chunk, h.base, ctx.space, ctx.gain);
+    writeEntry(buf, o, e);
+  }
+}
+
+export function writeEntry(buf: Float64Array, o: number, e: ExpandEntry): void {
+  for (let i = 0; i < ENTRY_KEYS.length; i++) buf[o + 2 + i] = e[ENTRY_KEYS[i]];
+  buf[o + ENTRY_FIELDS - 1] = e.defaultLeft ? 1 : 0;
+}
+
+export function readEntry(buf: Float64Array, o: number, e: ExpandEntry): void {
+  for (let i = 0; i < ENTRY_KEYS.length; i++) e[ENTRY_KEYS[i]] = buf[o + 2 + i];
+  e.defaultLeft = buf[o + ENTRY_FIELDS - 1] === 1;
+}
+
+/**
+ * Job: nRows, gpairId (-1: already in the root records), rootHist, blocks, then one scratch
+ * histogram id per block after the first. Each share loads the gradient pairs of its blocks
+ * of rows and builds their histograms (block 0 into the root's); after a barrier the shares
+ * add the blocks, in block order, into the root's slots of their columns.
+ */
+function startTree(ctx: KernelContext, job: Int32Array, share: number): void {
+  const nRows = job[1];
+  const blocks = job[4];
+  const gpair = job[2] >= 0 ? ctx.arrays().get(job[2])! : undefined;
+  const lane = ctx.lanes[0];
+  const histOf = (k: number) => ctx.histChunk(k === 0 ? job[3] : job[4 + k]);
+  const [first, last] = chunkOf(0, blocks, share, ctx.threads);
+  for (let k = first; k < last; k++) {
+    const b = k * ROOT_BLOCK_ROWS;
+    const e = Math.min(nRows, b + ROOT_BLOCK_ROWS);
+    if (gpair) loadGradients(lane, ctx.shape, gpair, b, e);
+    const h = histOf(k);
+    buildHistogramColumns(h.chunk, h.base, lane, ctx.shape, ctx.layout, ctx.allColumns, b, e);
+  }
+  if (blocks === 1) return;
+  ctx.barrier();
+  const root = histOf(0);
+  for (let k = 1; k < blocks; k++) {
+    const part = histOf(k);
+    for (const c of ctx.columns[share]) {
+      addHistogram(root.chunk, root.base, part.chunk, part.base, 2 * ctx.layout.colSlotOffset[c], 2 * slotEnd(ctx.layout, c));
+    }
+  }
+}
+
+/**
+ * One share does a whole node: marks and moves its rows, then builds the smaller child's
+ * histogram (every column) while those rows are still in cache, and subtracts it from the
+ * parent's. The sums are the ones a column-split build gives: each slot over the child's rows
+ * in order.
+ */
+function splitNode(ctx: KernelContext, job: Int32Array, o: number, positions: (lane: number) => Uint32Array | null): void {
+  const src = job[o];
+  const b = job[o + 2];
+  const e = job[o + 3];
+  const dst = job[o + 6];
+  const nLeft = markLeft(ctx.lanes[job[o + 1]], ctx.shape, job[o + 4], ctx.luts().subarray(job[o + 5]), ctx.goLeft, b, e, positions(src));
+  job[o + SPLIT_NLEFT] = nLeft;
+  if (dst < FIRST_INDEX_LANE) {
+    scatterRows(ctx.lanes[src], ctx.lanes[dst], ctx.shape, ctx.goLeft, b, e, b, b + nLeft, job[o + 7] === 1);
+  } else {
+    scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, b, b + nLeft);
+  }
+  if (job[o + 8] < 0) return;
+  const [cb, ce] = job[o + 10] === 1 ? [b, b + nLeft] : [b + nLeft, e];
+  const recordLane = dst < FIRST_INDEX_LANE ? dst : job[o + 1];
+  const child = ctx.histChunk(job[o + 8]);
+  buildHistogramColumns(child.chunk, child.base, ctx.lanes[recordLane], ctx.shape, ctx.layout, ctx.allColumns, cb, ce, positions(dst));
+  const parent = ctx.histChunk(job[o + 9]);
+  subtractHistogram(parent.chunk, parent.base, child.chunk, child.base, 0, ctx.histLength);
 }
 
 function buildShare(
@@ -145,7 +253,6 @@ export function makeBarrier(ctl: Int32Array, threads: number, count: number, gen
  * Steps that are independent per row, each share taking a contiguous chunk of rows (or of each
  * leaf's positions). Job layouts (job[0] unused):
  *   Gradients:  nRows, marginsId, labelsId, weightsId (-1: none), gpairId
- *   Reset:      nRows, gpairId                     (gradient pairs into the root records)
  *   LeafValues: nLeaves, marginsId, stride, offset, then per leaf: lane, recordLane, begin, end, value (float32 bits)
  */
 function rowShare(ctx: KernelContext, command: Command, job: Int32Array, share: number): void {
@@ -158,17 +265,6 @@ function rowShare(ctx: KernelContext, command: Command, job: Int32Array, share: 
     const [b, e] = chunkOf(0, job[1], share, T);
     const w = job[4] >= 0 ? get(job[4]).subarray(b, e) : undefined;
     objective.gradients(get(job[2]).subarray(b * G, e * G), get(job[3]).subarray(b, e), w, get(job[5]).subarray(2 * b * G, 2 * e * G));
-    return;
-  }
-  if (command === Command.Reset) {
-    const [b, e] = chunkOf(0, job[1], share, T);
-    const gp = get(job[2]);
-    const f = ctx.lanes[0].f32;
-    const R = ctx.shape.words;
-    for (let i = b; i < e; i++) {
-      f[i * R] = gp[2 * i];
-      f[i * R + 1] = gp[2 * i + 1];
-    }
     return;
   }
   const margins = get(job[2]);

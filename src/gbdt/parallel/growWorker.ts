@@ -3,7 +3,7 @@
 // job buffers, new histogram chunks) arrive as port messages, which are drained before each
 // command up to the count the main thread published with it.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { shareColumns } from '../grow/hist/histogram.ts';
+import { allColumns, shareColumns } from '../grow/hist/histogram.ts';
 import { makeLane } from '../grow/hist/rowPartitioner.ts';
 import { createObjective, type Objective } from '../objective/index.ts';
 import { makeBarrier, runShare, type Command, type KernelContext } from './growKernels.ts';
@@ -14,6 +14,7 @@ const ctl = new Int32Array(init.ctl);
 const lanes = init.lanes.map((buffer) => makeLane(buffer, init.layout.bytesPerBin));
 let job = new Int32Array(init.job);
 let luts = new Uint8Array(init.luts);
+let entries = new Float64Array(init.entries);
 const chunks: Float64Array[] = [];
 const histLength = init.layout.totalSlots * 2;
 const HISTS_PER_CHUNK_BYTES = (c: Float64Array) => c.length / histLength;
@@ -30,10 +31,14 @@ const ctx: KernelContext = {
   shape: init.shape,
   layout: init.layout,
   columns: shareColumns(init.layout, init.threads),
+  allColumns: allColumns(init.layout),
   barrier: makeBarrier(ctl, init.threads, CTL.barrierCount, CTL.barrierGeneration, CTL.failed),
   arrays: () => arrays,
   objective: () => objective,
   histLength,
+  entries: () => entries,
+  space: init.space,
+  gain: init.gain,
   histChunk: (id) => {
     const per = HISTS_PER_CHUNK_BYTES(chunks[0]);
     return { chunk: chunks[Math.floor(id / per)], base: (id % per) * histLength };
@@ -51,6 +56,7 @@ function drain(upTo: number): void {
     const msg = m.message as WorkerMessage;
     if (msg.type === 'job') job = new Int32Array(msg.buffer);
     else if (msg.type === 'luts') luts = new Uint8Array(msg.buffer);
+    else if (msg.type === 'entries') entries = new Float64Array(msg.buffer);
     else if (msg.type === 'histChunk') chunks.push(new Float64Array(msg.buffer));
     else if (msg.type === 'array') arrays.set(msg.id, new Float32Array(msg.buffer));
     else objective = createObjective(msg.name, { numClass: msg.numClass, scalePosWeight: msg.scalePosWeight });

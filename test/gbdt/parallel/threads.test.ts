@@ -42,3 +42,11 @@ test('multi-class with weights and row sampling: identical for 1 and 2 threads',
   const models = [1, 2].map((nthread) => train(x, labels, { ...params, nthread }, { weights }).toXgboostJson());
   assert.equal(models[1], models[0]);
 });
+
+test('more rows than one root block (ROOT_BLOCK_ROWS): identical for 1, 2 and 3 threads', () => {
+  const { x, y } = data(150_000);
+  const params = { objective: 'binary:logistic', max_depth: 5, eta: 0.3, num_boost_round: 2 };
+  const models = [1, 2, 3].map((nthread) => train(x, y, { ...params, nthread }).toXgboostJson());
+  assert.equal(models[1], models[0]);
+  assert.equal(models[2], models[0]);
+});

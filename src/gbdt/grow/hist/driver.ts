@@ -16,7 +16,7 @@ import type { TrainParams } from '../../trainParams.ts';
 import { RegTree } from '../../tree/regTree.ts';
 import { newExpandEntry, type ExpandEntry } from './expandEntry.ts';
 import { ExpandQueue } from './expandQueue.ts';
-import { SerialExecutor, type BuildTask, type EvaluateTask, type GrowExecutor, type GrowState, type LeafTask, type PartitionTask } from './growExecutor.ts';
+import { SerialExecutor, type EvaluateTask, type GrowExecutor, type GrowState, type LeafTask, type PartitionTask } from './growExecutor.ts';
 import type { Objective } from '../../objective/index.ts';
 import { HistogramStore } from './histogram.ts';
 import { RowPartitioner } from './rowPartitioner.ts';
@@ -75,12 +75,10 @@ export class HistTreeGrower {
   grow(gpair: Float32Array, features?: FeatureSelector): RegTree {
     const { bm, gp, exec } = this;
     const eta = this.params.eta;
-    exec.reset(gpair);
     this.histOf = [];
-
     const rootHist = this.hists.acquire();
     this.histOf[0] = rootHist;
-    exec.buildHistograms([{ nid: 0, hist: rootHist }]);
+    exec.startTree(gpair, rootHist);
     const [g, h] = this.rootSums(rootHist, gpair);
     const weight = calcWeight(gp, g, h);
     const tree = RegTree.withRoot(f32(weight * eta), weight, f32(h));
@@ -98,35 +96,34 @@ export class HistTreeGrower {
 
       const children = batch.map((e) => this.applySplit(tree, e, eta));
       const expandable = batch.map((e) => queue.childrenExpandable(e));
-      const partitions: PartitionTask[] = batch.map((e, k) => {
-        const lut = new Uint8Array(this.lut.length);
-        const col = splitLut(this.pm, bm.nBins[e.feature], e.feature, e.splitBin, e.defaultLeft, lut);
-        return { nid: e.nid, left: children[k][0].nid, right: children[k][1].nid, col, lut, moveBins: expandable[k] };
-      });
       // Which child to build is known before partitioning (XGBoost's choice: the one with less
-      // hessian; the sibling takes the parent's buffer), so both steps can go out together.
-      const builds: BuildTask[] = [];
+      // hessian; the sibling takes the parent's buffer), so the build goes with the split.
+      const partitions: PartitionTask[] = [];
       const evaluations: EvaluateTask[] = [];
       for (let k = 0; k < batch.length; k++) {
         const e = batch[k];
+        const [l, r] = children[k];
+        const lut = new Uint8Array(this.lut.length);
+        const col = splitLut(this.pm, bm.nBins[e.feature], e.feature, e.splitBin, e.defaultLeft, lut);
+        const task = { nid: e.nid, left: l.nid, right: r.nid, col, lut, moveBins: expandable[k] };
         if (!expandable[k]) {
           this.releaseHist(e.nid);
+          partitions.push(task);
           continue;
         }
-        const [l, r] = children[k];
         const [small, large] = e.rightHess < e.leftHess ? [r.nid, l.nid] : [l.nid, r.nid];
         const parentHist = this.histOf[e.nid];
         this.histOf[e.nid] = -1;
         const childHist = this.hists.acquire();
-        builds.push({ nid: small, hist: childHist, subtractFrom: parentHist });
         this.histOf[small] = childHist;
         this.histOf[large] = parentHist;
+        partitions.push({ ...task, build: { nid: small, hist: childHist, subtractFrom: parentHist } });
         evaluations.push(
           { entry: l, hist: this.histOf[l.nid], features: features?.featuresFor(l.depth) },
           { entry: r, hist: this.histOf[r.nid], features: features?.featuresFor(r.depth) },
         );
       }
-      exec.partitionAndBuild(partitions, builds);
+      exec.partitionAndBuild(partitions);
       if (evaluations.length > 0) {
         exec.evaluate(evaluations);
         for (const t of evaluations) queue.push(t.entry);

@@ -6,11 +6,11 @@
 import type { PackedMatrix } from '../../data/packedMatrix.ts';
 import type { ExpandEntry } from './expandEntry.ts';
 import { evaluateSplits, type SplitSpace } from './evaluateSplits.ts';
-import { allColumns, buildHistogramColumns, subtractHistogram, type HistogramStore } from './histogram.ts';
+import { addHistogram, allColumns, buildHistogramColumns, ROOT_BLOCK_ROWS, rootBlockCount, subtractHistogram, type HistogramStore } from './histogram.ts';
 import type { RowPartitioner } from './rowPartitioner.ts';
 import type { GainParams } from './splitGain.ts';
 import type { Objective } from '../../objective/index.ts';
-import { ROW_WORD } from './rowPartitioner.ts';
+import { loadGradients, ROW_WORD } from './rowPartitioner.ts';
 
 export interface PartitionTask {
   readonly nid: number;
@@ -20,6 +20,8 @@ export interface PartitionTask {
   /** Column value -> 1 (left) / 0 (right). */
   readonly lut: Uint8Array;
   readonly moveBins: boolean;
+  /** The child (left or right id) whose histogram is built right after the split, if any. */
+  readonly build?: BuildTask;
 }
 
 export interface BuildTask {
@@ -46,14 +48,12 @@ export interface GrowExecutor {
   shared(a: Float32Array): Float32Array;
   /** objective.gradients over all rows (row chunks in parallel when the arrays are shared). */
   gradients(objective: Objective, margins: Float32Array, labels: Float32Array, weights: Float32Array | undefined, gpair: Float32Array): void;
-  /** Puts this round's gradient pairs into the root records. */
-  reset(gpair: Float32Array): void;
+  /** Puts this round's gradient pairs into the root records and builds the root's histogram (ROOT_BLOCK_ROWS). */
+  startTree(gpair: Float32Array, rootHist: number): void;
   /** margins[row * stride + offset] += value of the leaf each row is in. */
   addLeafValues(leaves: readonly LeafTask[], margins: Float32Array, stride: number, offset: number): void;
-  /** Builds histograms of nodes whose rows are in place (the root). */
-  buildHistograms(tasks: readonly BuildTask[]): void;
-  /** Partitions the split nodes' rows, then builds the histograms of (some of) their children. */
-  partitionAndBuild(partitions: readonly PartitionTask[], builds: readonly BuildTask[]): void;
+  /** Partitions the split nodes' rows and builds the histograms the tasks ask for. */
+  partitionAndBuild(partitions: readonly PartitionTask[]): void;
   evaluate(tasks: readonly EvaluateTask[]): void;
   dispose(): void;
 }
@@ -82,8 +82,24 @@ export class SerialExecutor implements GrowExecutor {
     objective.gradients(margins, labels, weights, gpair);
   }
 
-  reset(gpair: Float32Array): void {
-    this.s.part.reset(gpair);
+  startTree(gpair: Float32Array, rootHist: number): void {
+    const { pm, part, hists } = this.s;
+    const lane = part.lanes[0];
+    const n = part.nRows;
+    const blocks = rootBlockCount(n);
+    const scratch = blocks > 1 ? hists.acquire() : -1;
+    const root = hists.ref(rootHist);
+    for (let k = 0; k < blocks; k++) {
+      // Block by block: the block's records are still in cache when its histogram is built.
+      const b = k * ROOT_BLOCK_ROWS;
+      const e = Math.min(n, b + ROOT_BLOCK_ROWS);
+      loadGradients(lane, part.shape, gpair, b, e);
+      const to = hists.ref(k === 0 ? rootHist : scratch);
+      buildHistogramColumns(hists.chunks[to.chunk], to.base, lane, part.shape, pm, this.cols, b, e);
+      if (k > 0) addHistogram(hists.chunks[root.chunk], root.base, hists.chunks[to.chunk], to.base, 0, hists.length);
+    }
+    if (scratch >= 0) hists.release(scratch);
+    part.reset(gpair, false);
   }
 
   addLeafValues(leaves: readonly LeafTask[], margins: Float32Array, stride: number, offset: number): void {
@@ -98,22 +114,23 @@ export class SerialExecutor implements GrowExecutor {
     }
   }
 
-  partitionAndBuild(partitions: readonly PartitionTask[], builds: readonly BuildTask[]): void {
-    for (const t of partitions) this.s.part.split(t.nid, t.left, t.right, t.col, t.lut, t.moveBins);
-    this.buildHistograms(builds);
+  partitionAndBuild(partitions: readonly PartitionTask[]): void {
+    // Node by node, so a child's rows are still in cache when its histogram is built.
+    for (const t of partitions) {
+      this.s.part.split(t.nid, t.left, t.right, t.col, t.lut, t.moveBins);
+      if (t.build) this.build(t.build);
+    }
   }
 
-  buildHistograms(tasks: readonly BuildTask[]): void {
+  private build(t: BuildTask): void {
     const { pm, part, hists } = this.s;
-    for (const t of tasks) {
-      const r = hists.ref(t.hist);
-      buildHistogramColumns(
-        hists.chunks[r.chunk], r.base, part.lane(t.nid), part.shape, pm, this.cols, part.begin(t.nid), part.end(t.nid), part.positions(t.nid),
-      );
-      if (t.subtractFrom !== undefined) {
-        const p = hists.ref(t.subtractFrom);
-        subtractHistogram(hists.chunks[p.chunk], p.base, hists.chunks[r.chunk], r.base, 0, hists.length);
-      }
+    const r = hists.ref(t.hist);
+    buildHistogramColumns(
+      hists.chunks[r.chunk], r.base, part.lane(t.nid), part.shape, pm, this.cols, part.begin(t.nid), part.end(t.nid), part.positions(t.nid),
+    );
+    if (t.subtractFrom !== undefined) {
+      const p = hists.ref(t.subtractFrom);
+      subtractHistogram(hists.chunks[p.chunk], p.base, hists.chunks[r.chunk], r.base, 0, hists.length);
     }
   }
 

@@ -142,6 +142,22 @@ function byteKernel(shape: RecordShape, layout: SlotLayout, cols: Int32Array, in
   return k;
 }
 
+/**
+ * The root histogram is summed in fixed blocks of this many rows (each in row order, then the
+ * blocks in order), so threads can take blocks and the sums do not depend on how many there
+ * are. Data of at most one block is summed row by row, as XGBoost does.
+ */
+export const ROOT_BLOCK_ROWS = 1 << 16;
+
+export function rootBlockCount(nRows: number): number {
+  return Math.max(1, Math.ceil(nRows / ROOT_BLOCK_ROWS));
+}
+
+/** total += part over doubles [from, to) of both. */
+export function addHistogram(slab: Float64Array, totalBase: number, partSlab: Float64Array, partBase: number, from: number, to: number): void {
+  for (let i = from; i < to; i++) slab[totalBase + i] += partSlab[partBase + i];
+}
+
 /** parent -= child over doubles [from, to) of both (the parent becomes the sibling). */
 export function subtractHistogram(slab: Float64Array, parentBase: number, childSlab: Float64Array, childBase: number, from: number, to: number): void {
   for (let i = from; i < to; i++) slab[parentBase + i] -= childSlab[childBase + i];

@@ -203,6 +203,16 @@ export function scatterRows(
   }
 }
 
+/** Gradient pairs of rows [begin, end) (by row) into the root records at the same positions. */
+export function loadGradients(root: Lane, shape: RecordShape, gpair: Float32Array, begin: number, end: number): void {
+  const f = root.f32;
+  const R = shape.words;
+  for (let i = begin; i < end; i++) {
+    f[i * R] = gpair[2 * i];
+    f[i * R + 1] = gpair[2 * i + 1];
+  }
+}
+
 export class RowPartitioner {
   readonly shape: RecordShape;
   /** 0: the root (all rows in order); 1 and 2: working lanes. */
@@ -245,14 +255,7 @@ export class RowPartitioner {
    * the caller has put them into the root records already (worker threads do, in parallel).
    */
   reset(gpair: Float32Array, copy = true): void {
-    if (copy) {
-      const f = this.lanes[0].f32;
-      const R = this.shape.words;
-      for (let i = 0, n = this.nRows; i < n; i++) {
-        f[i * R] = gpair[2 * i];
-        f[i * R + 1] = gpair[2 * i + 1];
-      }
-    }
+    if (copy) loadGradients(this.lanes[0], this.shape, gpair, 0, this.nRows);
     this.setRange(0, 0, this.nRows, 0, 0);
   }
 
