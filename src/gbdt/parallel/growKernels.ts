@@ -6,11 +6,8 @@
 import { addHistogram, buildHistogramColumns, ROOT_BLOCK_ROWS, slotEnd, subtractHistogram, type SlotLayout } from '../grow/hist/histogram.ts';
 import { FIRST_INDEX_LANE, loadGradients, markLeft, ROW_WORD, scatterPositions, scatterRows, type Lane, type RecordShape } from '../grow/hist/rowPartitioner.ts';
 import type { Objective } from '../objective/index.ts';
-import { evaluateSplits, type SplitSpace } from '../grow/hist/evaluateSplits.ts';
-import { newExpandEntry, type ExpandEntry } from '../grow/hist/expandEntry.ts';
-import type { GainParams } from '../grow/hist/splitGain.ts';
 
-export const Command = { Mark: 1, ScatterBuild: 2, SplitNodes: 3, StartTree: 4, Gradients: 5, LeafValues: 6, Evaluate: 7 } as const;
+export const Command = { Mark: 1, ScatterBuild: 2, SplitNodes: 3, StartTree: 4, Gradients: 5, LeafValues: 6 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
 /** Int32 fields of one task record, per command (T = thread count). */
@@ -22,10 +19,6 @@ export const BUILD_FIELDS = 6; // lane, begin, end, childHist, parentHist (-1: n
 // parentHist, buildLeft (1: the left child is built), owner share; then nLeft (written by the owner)
 export const SPLIT_FIELDS = 13;
 export const SPLIT_NLEFT = 12;
-// Float64 fields of an Evaluate task: hist, owner share, then an ExpandEntry's sums and (written
-// by the owner) best split, in ENTRY_KEYS order.
-export const ENTRY_KEYS = ['sumGrad', 'sumHess', 'rootGain', 'lossChg', 'feature', 'splitBin', 'splitValue', 'leftGrad', 'leftHess', 'rightGrad', 'rightHess'] as const;
-export const ENTRY_FIELDS = 3 + ENTRY_KEYS.length; // + defaultLeft
 
 export function markRecord(threads: number): number {
   return MARK_FIELDS + threads;
@@ -54,10 +47,6 @@ export interface KernelContext {
   readonly arrays: () => ReadonlyMap<number, Float32Array>;
   readonly objective: () => Objective | undefined;
   readonly histChunk: (id: number) => { chunk: Float64Array; base: number };
-  /** Evaluate tasks (ENTRY_FIELDS each), and what evaluation reads. */
-  readonly entries: () => Float64Array;
-  readonly space: SplitSpace;
-  readonly gain: GainParams;
 }
 
 export function chunkOf(begin: number, end: number, share: number, threads: number): [number, number] {
@@ -89,10 +78,6 @@ export function runShare(ctx: KernelContext, command: Command, job: Int32Array, 
     for (let k = 0, o = 1; k < nTasks; k++, o += SPLIT_FIELDS) if (job[o + 11] === share) splitNode(ctx, job, o, positions);
     return;
   }
-  if (command === Command.Evaluate) {
-    evaluateShare(ctx, nTasks, share);
-    return;
-  }
   if (command === Command.StartTree) {
     startTree(ctx, job, share);
     return;
@@ -121,29 +106,6 @@ export function runShare(ctx: KernelContext, command: Command, job: Int32Array, 
     ctx.barrier();
     buildShare(ctx, job, buildAt + 1, nBuild, share, positions);
   }
-}
-
-/** Evaluates the nodes this share owns: each node by one share, so any split is the one a single thread finds. */
-function evaluateShare(ctx: KernelContext, nTasks: number, share: number): void {
-  const buf = ctx.entries();
-  const e = newExpandEntry(0, 0, 0, 0, 0);
-  for (let k = 0, o = 0; k < nTasks; k++, o += ENTRY_FIELDS) {
-    if (buf[o + 1] !== share) continue;
-    readEntry(buf, o, e);
-    const h = ctx.histChunk(buf[o]);
-    evaluateSplits(e, h.chunk, h.base, ctx.space, ctx.gain);
-    writeEntry(buf, o, e);
-  }
-}
-
-export function writeEntry(buf: Float64Array, o: number, e: ExpandEntry): void {
-  for (let i = 0; i < ENTRY_KEYS.length; i++) buf[o + 2 + i] = e[ENTRY_KEYS[i]];
-  buf[o + ENTRY_FIELDS - 1] = e.defaultLeft ? 1 : 0;
-}
-
-export function readEntry(buf: Float64Array, o: number, e: ExpandEntry): void {
-  for (let i = 0; i < ENTRY_KEYS.length; i++) e[ENTRY_KEYS[i]] = buf[o + 2 + i];
-  e.defaultLeft = buf[o + ENTRY_FIELDS - 1] === 1;
 }
 
 /**

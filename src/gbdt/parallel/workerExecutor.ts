@@ -11,9 +11,8 @@ import type { BuildTask, EvaluateTask, GrowExecutor, GrowState, LeafTask, Partit
 import type { Objective } from '../objective/index.ts';
 import type { TrainParams } from '../trainParams.ts';
 import { SerialExecutor } from '../grow/hist/growExecutor.ts';
-import { splitSpaceOf } from '../grow/hist/evaluateSplits.ts';
 import { allColumns, rootBlockCount, shareColumns } from '../grow/hist/histogram.ts';
-import { BUILD_FIELDS, chunkOf, Command, ENTRY_FIELDS, makeBarrier, readEntry, writeEntry, MARK_FIELDS, markRecord, runShare, SCATTER_FIELDS, scatterRecord, SPLIT_FIELDS, SPLIT_NLEFT, type KernelContext } from './growKernels.ts';
+import { BUILD_FIELDS, chunkOf, Command, makeBarrier, MARK_FIELDS, markRecord, runShare, SCATTER_FIELDS, scatterRecord, SPLIT_FIELDS, SPLIT_NLEFT, type KernelContext } from './growKernels.ts';
 import { CTL, CTL_LENGTH, type WorkerInit, type WorkerMessage } from './protocol.ts';
 
 /** nthread as XGBoost reads it: 0 or negative means every core. */
@@ -40,8 +39,6 @@ export function createWorkerExecutor(
   let posted = 0;
   let job = new Int32Array(new SharedArrayBuffer(4096 * 4));
   let luts = new Uint8Array(new SharedArrayBuffer(4096));
-  let entries = new Float64Array(new SharedArrayBuffer(256 * ENTRY_FIELDS * 8));
-  const space = splitSpaceOf(state.space);
   const init: Omit<WorkerInit, 'port' | 'share'> = {
     ctl: ctl.buffer as SharedArrayBuffer,
     threads,
@@ -52,9 +49,6 @@ export function createWorkerExecutor(
     layout: slotLayout,
     job: job.buffer as SharedArrayBuffer,
     luts: luts.buffer as SharedArrayBuffer,
-    entries: entries.buffer as SharedArrayBuffer,
-    space,
-    gain: state.gain,
   };
   const workers: Worker[] = [];
   for (let share = 1; share < threads; share++) {
@@ -83,9 +77,6 @@ export function createWorkerExecutor(
     arrays: () => arrays,
     objective: () => sentObjective,
     histLength: pm.totalSlots * 2,
-    entries: () => entries,
-    space,
-    gain: state.gain,
     histChunk: (id) => {
       const r = state.hists.ref(id);
       return { chunk: state.hists.chunks[r.chunk], base: r.base };
@@ -96,11 +87,6 @@ export function createWorkerExecutor(
     if (job.length >= ints) return;
     job = new Int32Array(new SharedArrayBuffer(Math.max(ints, job.length * 2) * 4));
     send({ type: 'job', buffer: job.buffer as SharedArrayBuffer });
-  };
-  const ensureEntries = (doubles: number) => {
-    if (entries.length >= doubles) return;
-    entries = new Float64Array(new SharedArrayBuffer(Math.max(doubles, entries.length * 2) * 8));
-    send({ type: 'entries', buffer: entries.buffer as SharedArrayBuffer });
   };
   const ensureLuts = (bytes: number) => {
     if (luts.length >= bytes) return;
@@ -299,21 +285,7 @@ export function createWorkerExecutor(
       else splitInChunks(tasks, lutLen);
     },
     evaluate(tasks: readonly EvaluateTask[]) {
-      // Feature samples (colsample_*) stay on this thread: they are rare and would need shipping.
-      if (tasks.length < T || tasks.some((t) => t.features !== undefined)) {
-        serial.evaluate(tasks);
-        return;
-      }
-      ensureEntries(tasks.length * ENTRY_FIELDS);
-      tasks.forEach((t, k) => {
-        const o = k * ENTRY_FIELDS;
-        entries[o] = t.hist;
-        // Every node costs about the same (one scan of every feature): contiguous equal shares.
-        entries[o + 1] = Math.floor((k * T) / tasks.length);
-        writeEntry(entries, o, t.entry);
-      });
-      dispatch(Command.Evaluate, tasks.length);
-      tasks.forEach((t, k) => readEntry(entries, k * ENTRY_FIELDS, t.entry));
+      serial.evaluate(tasks);
     },
     dispose() {
       for (const w of workers) void w.terminate();

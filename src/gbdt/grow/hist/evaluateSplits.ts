@@ -14,18 +14,11 @@ const f32 = Math.fround;
 /** A bundled feature's two bins, rebuilt per node (one per thread: each isolate has its own). */
 const scratch = new Float64Array(6);
 
-/** What split evaluation reads besides the histogram (plain arrays: worker threads get copies). */
+/** What split evaluation reads besides the histogram. */
 export interface SplitSpace {
   readonly pm: Pick<PackedMatrix, 'nFeatures' | 'featureCol' | 'featureMember' | 'featureDefaultBin' | 'colSlotOffset'>;
   readonly cuts: Pick<QuantileCuts, 'ptrs' | 'values' | 'minValues'>;
   readonly nBins: Uint32Array;
-}
-
-/** The parts of a SplitSpace, without the rest of the packed matrix. */
-export function splitSpaceOf(s: SplitSpace): SplitSpace {
-  const { nFeatures, featureCol, featureMember, featureDefaultBin, colSlotOffset } = s.pm;
-  const { ptrs, values, minValues } = s.cuts;
-  return { pm: { nFeatures, featureCol, featureMember, featureDefaultBin, colSlotOffset }, cuts: { ptrs, values, minValues }, nBins: s.nBins };
 }
 
 /**
