@@ -4,7 +4,8 @@
 // and every output element is written by exactly one share, so the result is the one a single
 // thread computes.
 import { addHistogram, buildHistogramColumns, ROOT_BLOCK_ROWS, slotEnd, subtractHistogram, type SlotLayout } from '../grow/hist/histogram.ts';
-import { FIRST_INDEX_LANE, loadGradients, markLeft, ROW_WORD, scatterPositions, scatterRows, type Lane, type RecordShape } from '../grow/hist/rowPartitioner.ts';
+import type { TempLane} from '../grow/hist/rowPartitioner.ts';
+import { FIRST_INDEX_LANE, loadGradients, markLeft, ROW_WORD, splitBuiltLast, scatterPositions, scatterRows, type Lane, type RecordShape } from '../grow/hist/rowPartitioner.ts';
 import type { Objective } from '../objective/index.ts';
 
 export const Command = { Mark: 1, ScatterBuild: 2, SplitNodes: 3, StartTree: 4, Gradients: 5, LeafValues: 6 } as const;
@@ -16,9 +17,11 @@ export const MARK_FIELDS = 6; // lane, begin, end, col, lutOffset, recordLane; t
 export const SCATTER_FIELDS = 6; // srcLane, dstLane, begin, end, moveBins, (unused); then T (leftAt, rightAt)
 export const BUILD_FIELDS = 6; // lane, begin, end, childHist, parentHist (-1: none), recordLane
 // srcLane, recordLane, begin, end, col, lutOffset, dstLane, moveBins, childHist (-1: no build),
-// parentHist, buildLeft (1: the left child is built), owner share; then nLeft (written by the owner)
-export const SPLIT_FIELDS = 13;
-export const SPLIT_NLEFT = 12;
+// parentHist, buildLeft (1: the left child is built), owner share; then, written by the owner,
+// where the second child starts and whether the left child comes first (1) or second (0)
+export const SPLIT_FIELDS = 14;
+export const SPLIT_MID = 12;
+export const SPLIT_FIRST = 13;
 
 export function markRecord(threads: number): number {
   return MARK_FIELDS + threads;
@@ -41,6 +44,8 @@ export interface KernelContext {
   readonly columns: readonly Int32Array[];
   /** Every column, for a node whose histogram one share builds alone. */
   readonly allColumns: Int32Array;
+  /** This thread's scratch records for splitBuiltLast. */
+  readonly temp: TempLane;
   /** Returns once every share has called it (between scattering rows and building histograms). */
   readonly barrier: () => void;
   /** Shared float32 arrays by id, and the objective, for the row-parallel steps. */
@@ -150,15 +155,29 @@ function splitNode(ctx: KernelContext, job: Int32Array, o: number, positions: (l
   const b = job[o + 2];
   const e = job[o + 3];
   const dst = job[o + 6];
-  const nLeft = markLeft(ctx.lanes[job[o + 1]], ctx.shape, job[o + 4], ctx.luts().subarray(job[o + 5]), ctx.goLeft, b, e, positions(src));
-  job[o + SPLIT_NLEFT] = nLeft;
-  if (dst < FIRST_INDEX_LANE) {
-    scatterRows(ctx.lanes[src], ctx.lanes[dst], ctx.shape, ctx.goLeft, b, e, b, b + nLeft, job[o + 7] === 1);
+  const lut = ctx.luts().subarray(job[o + 5]);
+  const build = job[o + 8] >= 0;
+  let cb: number;
+  let ce: number;
+  if (build && dst < FIRST_INDEX_LANE) {
+    // The built child goes last: job[o + SPLIT_FIRST] tells the main thread which came first.
+    const built = job[o + 10];
+    const n = splitBuiltLast(ctx.lanes[src], ctx.lanes[dst], ctx.temp.for(e - b), ctx.shape, job[o + 4], lut, built, b, e);
+    job[o + SPLIT_MID] = e - n;
+    job[o + SPLIT_FIRST] = built === 1 ? 0 : 1;
+    [cb, ce] = [e - n, e];
   } else {
-    scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, b, b + nLeft);
+    const nLeft = markLeft(ctx.lanes[job[o + 1]], ctx.shape, job[o + 4], lut, ctx.goLeft, b, e, positions(src));
+    job[o + SPLIT_MID] = b + nLeft;
+    job[o + SPLIT_FIRST] = 1;
+    if (dst < FIRST_INDEX_LANE) {
+      scatterRows(ctx.lanes[src], ctx.lanes[dst], ctx.shape, ctx.goLeft, b, e, b, b + nLeft, job[o + 7] === 1);
+    } else {
+      scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, b, b + nLeft);
+    }
+    if (!build) return;
+    [cb, ce] = job[o + 10] === 1 ? [b, b + nLeft] : [b + nLeft, e];
   }
-  if (job[o + 8] < 0) return;
-  const [cb, ce] = job[o + 10] === 1 ? [b, b + nLeft] : [b + nLeft, e];
   const recordLane = dst < FIRST_INDEX_LANE ? dst : job[o + 1];
   const child = ctx.histChunk(job[o + 8]);
   buildHistogramColumns(child.chunk, child.base, ctx.lanes[recordLane], ctx.shape, ctx.layout, ctx.allColumns, cb, ce, positions(dst));

@@ -4,7 +4,7 @@
 // command up to the count the main thread published with it.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { allColumns, shareColumns } from '../grow/hist/histogram.ts';
-import { makeLane } from '../grow/hist/rowPartitioner.ts';
+import { makeLane, TempLane } from '../grow/hist/rowPartitioner.ts';
 import { createObjective, type Objective } from '../objective/index.ts';
 import { makeBarrier, runShare, type Command, type KernelContext } from './growKernels.ts';
 import { CTL, type WorkerInit, type WorkerMessage } from './protocol.ts';
@@ -31,6 +31,7 @@ const ctx: KernelContext = {
   layout: init.layout,
   columns: shareColumns(init.layout, init.threads),
   allColumns: allColumns(init.layout),
+  temp: new TempLane(init.shape, init.layout.bytesPerBin),
   barrier: makeBarrier(ctl, init.threads, CTL.barrierCount, CTL.barrierGeneration, CTL.failed),
   arrays: () => arrays,
   objective: () => objective,

@@ -12,7 +12,8 @@ import type { Objective } from '../objective/index.ts';
 import type { TrainParams } from '../trainParams.ts';
 import { SerialExecutor } from '../grow/hist/growExecutor.ts';
 import { allColumns, rootBlockCount, shareColumns } from '../grow/hist/histogram.ts';
-import { BUILD_FIELDS, chunkOf, Command, makeBarrier, MARK_FIELDS, markRecord, runShare, SCATTER_FIELDS, scatterRecord, SPLIT_FIELDS, SPLIT_NLEFT, type KernelContext } from './growKernels.ts';
+import { TempLane } from '../grow/hist/rowPartitioner.ts';
+import { BUILD_FIELDS, chunkOf, Command, makeBarrier, MARK_FIELDS, markRecord, runShare, SCATTER_FIELDS, scatterRecord, SPLIT_FIELDS, SPLIT_FIRST, SPLIT_MID, type KernelContext } from './growKernels.ts';
 import { CTL, CTL_LENGTH, type WorkerInit, type WorkerMessage } from './protocol.ts';
 
 /** nthread as XGBoost reads it: 0 or negative means every core. */
@@ -73,6 +74,7 @@ export function createWorkerExecutor(
     layout: slotLayout,
     columns,
     allColumns: allColumns(slotLayout),
+    temp: new TempLane(part.shape, pm.bytesPerBin),
     barrier: makeBarrier(ctl, threads, CTL.barrierCount, CTL.barrierGeneration, CTL.failed),
     arrays: () => arrays,
     objective: () => sentObjective,
@@ -175,7 +177,11 @@ export function createWorkerExecutor(
       job[o + 11] = owners[k];
     });
     dispatch(Command.SplitNodes, tasks.length);
-    tasks.forEach((t, k) => part.setChildren(t.nid, t.left, t.right, part.begin(t.nid) + job[1 + k * SPLIT_FIELDS + SPLIT_NLEFT]));
+    tasks.forEach((t, k) => {
+      const o = 1 + k * SPLIT_FIELDS;
+      const [first, second] = job[o + SPLIT_FIRST] === 1 ? [t.left, t.right] : [t.right, t.left];
+      part.setChildren(t.nid, first, second, job[o + SPLIT_MID]);
+    });
   };
 
   /** Every node's rows in T chunks: count, scatter, then histograms by column shares. */

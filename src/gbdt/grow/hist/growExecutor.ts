@@ -10,7 +10,7 @@ import { addHistogram, allColumns, buildHistogramColumns, ROOT_BLOCK_ROWS, rootB
 import type { RowPartitioner } from './rowPartitioner.ts';
 import type { GainParams } from './splitGain.ts';
 import type { Objective } from '../../objective/index.ts';
-import { loadGradients, ROW_WORD } from './rowPartitioner.ts';
+import { loadGradients, ROW_WORD, TempLane } from './rowPartitioner.ts';
 
 export interface PartitionTask {
   readonly nid: number;
@@ -70,8 +70,11 @@ export interface GrowState {
 export class SerialExecutor implements GrowExecutor {
   private readonly cols: Int32Array;
 
+  private readonly temp: TempLane;
+
   constructor(private readonly s: GrowState) {
     this.cols = allColumns(s.pm);
+    this.temp = new TempLane(s.part.shape, s.pm.bytesPerBin);
   }
 
   shared(a: Float32Array): Float32Array {
@@ -116,9 +119,14 @@ export class SerialExecutor implements GrowExecutor {
 
   partitionAndBuild(partitions: readonly PartitionTask[]): void {
     // Node by node, so a child's rows are still in cache when its histogram is built.
+    const part = this.s.part;
     for (const t of partitions) {
-      this.s.part.split(t.nid, t.left, t.right, t.col, t.lut, t.moveBins);
-      if (t.build) this.build(t.build);
+      if (t.build) {
+        part.splitForBuild(t.nid, t.left, t.right, t.build.nid, t.col, t.lut, this.temp);
+        this.build(t.build);
+      } else {
+        part.split(t.nid, t.left, t.right, t.col, t.lut, t.moveBins);
+      }
     }
   }
 

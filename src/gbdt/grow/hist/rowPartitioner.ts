@@ -213,6 +213,95 @@ export function loadGradients(root: Lane, shape: RecordShape, gpair: Float32Arra
   }
 }
 
+/**
+ * One pass over records [begin, end) of `src` for a split whose child `built` (1: left, 0:
+ * right, by `lut`) will have its histogram built: the other child's records go to `dst` from
+ * `begin` on, the built child's to `temp` from 0, then after them in `dst`. Returns how many
+ * went to the built child. Each child keeps its rows in order; only which child comes first in
+ * the parent's range differs from markLeft + scatterRows, which makes no sum differ. Saves
+ * the counting pass over the records (and the goLeft bytes): the count is only needed to place
+ * the child that is copied last. `temp` must hold end - begin + 1 records.
+ */
+export function splitBuiltLast(
+  src: Lane,
+  dst: Lane,
+  temp: Lane,
+  shape: RecordShape,
+  col: number,
+  lut: Uint8Array,
+  built: number,
+  begin: number,
+  end: number,
+): number {
+  const R = shape.words;
+  const stride = shape.binStride;
+  const at0 = shape.binBase + col;
+  const bins = src.bins;
+  const flip = 1 - built;
+  let o = begin;
+  let t = 0;
+  // Branch-free: every record is written to both places and only one cursor advances (the
+  // side a row takes is a coin flip near the root; see scatterRows).
+  if (R === 6 && COPY_AS_FLOAT64) {
+    const s8 = src.f64;
+    const d8 = dst.f64;
+    const t8 = temp.f64;
+    for (let i = begin, at = begin * stride + at0; i < end; i++, at += stride) {
+      const toBuilt = lut[bins[at]] ^ flip;
+      const a = i * 3;
+      const v0 = s8[a];
+      const v1 = s8[a + 1];
+      const v2 = s8[a + 2];
+      const d = o * 3;
+      d8[d] = v0;
+      d8[d + 1] = v1;
+      d8[d + 2] = v2;
+      const u = t * 3;
+      t8[u] = v0;
+      t8[u + 1] = v1;
+      t8[u + 2] = v2;
+      o += 1 - toBuilt;
+      t += toBuilt;
+    }
+    d8.set(t8.subarray(0, t * 3), o * 3);
+    return t;
+  }
+  const sw = src.words;
+  const dw = dst.words;
+  const tw = temp.words;
+  for (let i = begin, at = begin * stride + at0; i < end; i++, at += stride) {
+    const toBuilt = lut[bins[at]] ^ flip;
+    const a = i * R;
+    const d = o * R;
+    const u = t * R;
+    for (let w = 0; w < R; w++) {
+      const v = sw[a + w];
+      dw[d + w] = v;
+      tw[u + w] = v;
+    }
+    o += 1 - toBuilt;
+    t += toBuilt;
+  }
+  dw.set(tw.subarray(0, t * R), o * R);
+  return t;
+}
+
+/** A thread-local scratch lane for splitBuiltLast, grown on demand. */
+export class TempLane {
+  private lane: Lane | undefined;
+  private records = 0;
+
+  constructor(private readonly shape: RecordShape, private readonly bytesPerBin: 1 | 2) {}
+
+  for(records: number): Lane {
+    if (!this.lane || this.records < records + 1) {
+      this.records = Math.max(records + 1, Math.ceil(this.records * 1.5));
+      this.lane = makeLane(new ArrayBuffer(this.records * this.shape.words * 4), this.bytesPerBin);
+    }
+    return this.lane;
+  }
+}
+
 export class RowPartitioner {
   readonly shape: RecordShape;
   /** 0: the root (all rows in order); 1 and 2: working lanes. */
@@ -352,11 +441,30 @@ export class RowPartitioner {
     this.setChildren(nid, leftNid, rightNid, b + nLeft);
   }
 
-  /** Records the children's ranges once the parent's rows are scattered (left ones first). */
-  setChildren(nid: number, leftNid: number, rightNid: number, mid: number): void {
+  /**
+   * Like split, for a split whose child `builtNid` gets its histogram built next: one pass
+   * (splitBuiltLast) when the children stay records, else split. Returns nothing; the
+   * children's ranges are set either way.
+   */
+  splitForBuild(nid: number, leftNid: number, rightNid: number, builtNid: number, col: number, lut: Uint8Array, temp: TempLane): void {
+    const to = this.childLane(nid);
+    if (to >= FIRST_INDEX_LANE) {
+      this.split(nid, leftNid, rightNid, col, lut);
+      return;
+    }
+    const b = this.begins[nid];
+    const e = this.ends[nid];
+    const built = builtNid === leftNid ? 1 : 0;
+    const n = splitBuiltLast(this.lanes[this.laneOf[nid]], this.lanes[to], temp.for(e - b), this.shape, col, lut, built, b, e);
+    const other = built ? rightNid : leftNid;
+    this.setChildren(nid, other, builtNid, e - n);
+  }
+
+  /** Records the children's ranges once the parent's rows are scattered (the first one's first). */
+  setChildren(nid: number, firstNid: number, secondNid: number, mid: number): void {
     const to = this.childLane(nid);
     const rec = this.childRecordLane(nid);
-    this.setRange(leftNid, this.begins[nid], mid, to, rec);
-    this.setRange(rightNid, mid, this.ends[nid], to, rec);
+    this.setRange(firstNid, this.begins[nid], mid, to, rec);
+    this.setRange(secondNid, mid, this.ends[nid], to, rec);
   }
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { markLeft, scatterRows } from '../../../../src/gbdt/grow/hist/rowPartitioner.ts';
+import { markLeft, scatterRows, TempLane } from '../../../../src/gbdt/grow/hist/rowPartitioner.ts';
+import { splitLut } from '../../../../src/gbdt/data/packedMatrix.ts';
 import { nodeHistogram, problem, rowsOf, splitNode } from './helpers.ts';
 
 // One feature with values 0..4 (bins 0..4) and NaN (missing slot 5).
@@ -79,5 +80,31 @@ test('small nodes pass positions instead of records, with the same rows in the s
   for (const nid of [3, 4, 5, 6, 7, 8]) {
     assert.deepEqual(rowsOf(indexed, nid), rowsOf(moved, nid), `node ${nid}`);
     assert.deepEqual(nodeHistogram(indexed, nid), nodeHistogram(moved, nid), `histogram of node ${nid}`);
+  }
+});
+
+test('the one-pass split for a built child (splitForBuild) gives each child the same rows, in order, as split', () => {
+  const n = 3000;
+  // Two shapes: 3 one-byte columns (generic record copy) and 11 (the float64 copy path).
+  for (const nCols of [3, 11]) {
+    const data = Float64Array.from({ length: n * nCols }, (_, i) => (i % 13 === 0 ? NaN : ((i * 7919) % 97) - 40));
+    const g = Float32Array.from({ length: 2 * n }, (_, i) => i);
+    for (const builtLeft of [true, false]) {
+      const ref = problem(data, n, nCols, g, { indexModeRows: 0, bundle: false });
+      const one = problem(data, n, nCols, g, { indexModeRows: 0, bundle: false });
+      const lut = new Uint8Array(1024);
+      const col = splitLut(one.pm, one.bm.nBins[1], 1, 40, true, lut);
+      ref.part.split(0, 1, 2, col, lut);
+      const temp = new TempLane(one.part.shape, one.pm.bytesPerBin);
+      one.part.splitForBuild(0, 1, 2, builtLeft ? 1 : 2, col, lut, temp);
+      for (const child of [1, 2]) {
+        assert.deepEqual(rowsOf(one, child), rowsOf(ref, child));
+        assert.deepEqual(nodeHistogram(one, child), nodeHistogram(ref, child));
+      }
+      // The built child comes second in the parent's range.
+      const built = builtLeft ? 1 : 2;
+      assert.equal(one.part.end(built), n);
+      assert.equal(one.part.begin(built), one.part.end(3 - built));
+    }
   }
 });
