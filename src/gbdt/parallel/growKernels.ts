@@ -4,8 +4,7 @@
 // and every output element is written by exactly one share, so the result is the one a single
 // thread computes.
 import { addHistogram, buildHistogramColumns, ROOT_BLOCK_ROWS, slotEnd, subtractHistogram, type SlotLayout } from '../grow/hist/histogram.ts';
-import type { TempLane} from '../grow/hist/rowPartitioner.ts';
-import { FIRST_INDEX_LANE, loadGradients, markLeft, ROW_WORD, splitBuiltLast, scatterPositions, scatterRows, type Lane, type RecordShape } from '../grow/hist/rowPartitioner.ts';
+import { FIRST_INDEX_LANE, loadGradients, markLeft, ROW_WORD, splitBuiltLast, scatterPositions, scatterRows, type Lane, type RecordShape, type TempLane } from '../grow/hist/rowPartitioner.ts';
 import type { Objective } from '../objective/index.ts';
 
 export const Command = { Mark: 1, ScatterBuild: 2, SplitNodes: 3, StartTree: 4, Gradients: 5, LeafValues: 6 } as const;
