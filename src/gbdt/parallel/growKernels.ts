@@ -4,8 +4,9 @@
 // and every output element is written by exactly one share, so the result is the one a single
 // thread computes.
 import { addHistogram, buildHistogramColumns, ROOT_BLOCK_ROWS, slotEnd, subtractHistogram, type SlotLayout } from '../grow/hist/histogram.ts';
-import { FIRST_INDEX_LANE, loadGradients, markLeft, ROW_WORD, splitBuiltLast, scatterPositions, scatterRows, type Lane, type RecordShape, type TempLane } from '../grow/hist/rowPartitioner.ts';
+import { FIRST_INDEX_LANE, loadGradients, markLeft, splitBuiltLast, scatterPositions, scatterRows, type Lane, type RecordShape, type TempLane } from '../grow/hist/rowPartitioner.ts';
 import type { Objective } from '../objective/index.ts';
+import { addLeafRows } from '../grow/hist/leafValues.ts';
 
 export const Command = { Mark: 1, ScatterBuild: 2, SplitNodes: 3, StartTree: 4, Gradients: 5, LeafValues: 6 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
@@ -19,6 +20,7 @@ export const BUILD_FIELDS = 6; // lane, begin, end, childHist, parentHist (-1: n
 // parentHist, buildLeft (1: the left child is built), owner share; then, written by the owner,
 // where the second child starts and whether the left child comes first (1) or second (0)
 export const SPLIT_FIELDS = 14;
+export const LEAF_FIELDS = 8;
 export const SPLIT_MID = 12;
 export const SPLIT_FIRST = 13;
 
@@ -233,7 +235,8 @@ export function makeBarrier(ctl: Int32Array, threads: number, count: number, gen
  * Steps that are independent per row, each share taking a contiguous chunk of rows (or of each
  * leaf's positions). Job layouts (job[0] unused):
  *   Gradients:  nRows, marginsId, labelsId, weightsId (-1: none), gpairId
- *   LeafValues: nLeaves, marginsId, stride, offset, then per leaf: lane, recordLane, begin, end, value (float32 bits)
+ *   LeafValues: nLeaves, marginsId, stride, offset, then per leaf (LEAF_FIELDS): lane, recordLane, begin, end,
+ *               value (float32 bits), split column (-1: none), lut offset, right value (float32 bits)
  */
 function rowShare(ctx: KernelContext, command: Command, job: Int32Array, share: number): void {
   const T = ctx.threads;
@@ -250,16 +253,32 @@ function rowShare(ctx: KernelContext, command: Command, job: Int32Array, share: 
   const margins = get(job[2]);
   const stride = job[3];
   const offset = job[4];
-  const R = ctx.shape.words;
   const bits = new Int32Array(1);
   const asFloat = new Float32Array(bits.buffer);
-  for (let k = 0, o = 5; k < job[1]; k++, o += 5) {
+  const float = (w: number) => {
+    bits[0] = w;
+    return asFloat[0];
+  };
+  const luts = ctx.luts();
+  for (let k = 0, o = 5; k < job[1]; k++, o += LEAF_FIELDS) {
     const lane = job[o];
-    const words = ctx.lanes[job[o + 1]].words;
-    const idx = lane >= FIRST_INDEX_LANE ? ctx.indexLanes[lane - FIRST_INDEX_LANE] : null;
-    bits[0] = job[o + 4];
-    const v = asFloat[0];
-    const [b, e] = chunkOf(job[o + 2], job[o + 3], share, T);
-    for (let i = b; i < e; i++) margins[words[(idx ? idx[i] : i) * R + ROW_WORD] * stride + offset] += v;
+    const [begin, end] = chunkOf(job[o + 2], job[o + 3], share, T);
+    const col = job[o + 5];
+    addLeafRows(
+      {
+        lane: ctx.lanes[job[o + 1]],
+        idx: lane >= FIRST_INDEX_LANE ? ctx.indexLanes[lane - FIRST_INDEX_LANE] : null,
+        begin,
+        end,
+        value: float(job[o + 4]),
+        col,
+        lut: col >= 0 ? luts.subarray(job[o + 6]) : undefined,
+        rightValue: float(job[o + 7]),
+      },
+      ctx.shape,
+      margins,
+      stride,
+      offset,
+    );
   }
 }

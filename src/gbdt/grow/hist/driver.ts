@@ -44,6 +44,8 @@ export class HistTreeGrower {
   private readonly exec: GrowExecutor;
   private readonly lut: Uint8Array;
   private histOf: number[] = [];
+  /** Splits of the last tree into two leaves whose rows were not partitioned (leafValues.ts). */
+  private unsplit: PartitionTask[] = [];
 
   constructor(
     private readonly bm: BinnedMatrix,
@@ -76,6 +78,7 @@ export class HistTreeGrower {
     const { bm, gp, exec } = this;
     const eta = this.params.eta;
     this.histOf = [];
+    this.unsplit = [];
     const rootHist = this.hists.acquire();
     this.histOf[0] = rootHist;
     exec.startTree(gpair, rootHist);
@@ -105,10 +108,11 @@ export class HistTreeGrower {
         const [l, r] = children[k];
         const lut = new Uint8Array(this.lut.length);
         const col = splitLut(this.pm, bm.nBins[e.feature], e.feature, e.splitBin, e.defaultLeft, lut);
-        const task = { nid: e.nid, left: l.nid, right: r.nid, col, lut, moveBins: expandable[k] };
+        const task = { nid: e.nid, left: l.nid, right: r.nid, col, lut, moveBins: true };
         if (!expandable[k]) {
+          // Both children stay leaves: their rows are told apart only when the leaf values are added.
           this.releaseHist(e.nid);
-          partitions.push(task);
+          this.unsplit.push(task);
           continue;
         }
         const [small, large] = e.rightHess < e.leftHess ? [r.nid, l.nid] : [l.nid, r.nid];
@@ -141,7 +145,12 @@ export class HistTreeGrower {
   /** margins[row * stride + offset] += value of the leaf the row ended in, for the tree just grown. */
   addLeafValues(tree: RegTree, margins: Float32Array, stride = 1, offset = 0): void {
     const leaves: LeafTask[] = [];
-    for (let nid = 0; nid < tree.numNodes; nid++) if (tree.isLeaf(nid)) leaves.push({ nid, value: tree.leafValue(nid) });
+    const inUnsplit = new Set<number>();
+    for (const t of this.unsplit) {
+      leaves.push({ nid: t.nid, value: tree.leafValue(t.left), split: { col: t.col, lut: t.lut, rightValue: tree.leafValue(t.right) } });
+      inUnsplit.add(t.left).add(t.right);
+    }
+    for (let nid = 0; nid < tree.numNodes; nid++) if (tree.isLeaf(nid) && !inUnsplit.has(nid)) leaves.push({ nid, value: tree.leafValue(nid) });
     this.exec.addLeafValues(leaves, margins, stride, offset);
   }
 

@@ -10,7 +10,8 @@ import { addHistogram, allColumns, buildHistogramColumns, ROOT_BLOCK_ROWS, rootB
 import type { RowPartitioner } from './rowPartitioner.ts';
 import type { GainParams } from './splitGain.ts';
 import type { Objective } from '../../objective/index.ts';
-import { loadGradients, ROW_WORD, TempLane } from './rowPartitioner.ts';
+import { loadGradients, TempLane } from './rowPartitioner.ts';
+import { addLeafRows } from './leafValues.ts';
 
 export interface PartitionTask {
   readonly nid: number;
@@ -37,10 +38,15 @@ export interface EvaluateTask {
   readonly features: Int32Array | undefined;
 }
 
-/** A leaf of the tree just grown: where its rows are and what it adds to their margins. */
+/**
+ * A leaf of the tree just grown: where its rows are and what it adds to their margins. With
+ * `split`, `nid` is a split whose two leaves were never partitioned (leafValues.ts): `value`
+ * is the left leaf's.
+ */
 export interface LeafTask {
   readonly nid: number;
   readonly value: number;
+  readonly split?: { readonly col: number; readonly lut: Uint8Array; readonly rightValue: number };
 }
 
 export interface GrowExecutor {
@@ -107,13 +113,9 @@ export class SerialExecutor implements GrowExecutor {
 
   addLeafValues(leaves: readonly LeafTask[], margins: Float32Array, stride: number, offset: number): void {
     const p = this.s.part;
-    const R = p.shape.words;
-    for (const { nid, value } of leaves) {
-      const words = p.lane(nid).words;
-      const idx = p.positions(nid);
-      for (let i = p.begin(nid), e = p.end(nid); i < e; i++) {
-        margins[words[(idx ? idx[i] : i) * R + ROW_WORD] * stride + offset] += value;
-      }
+    for (const { nid, value, split } of leaves) {
+      const rows = { lane: p.lane(nid), idx: p.positions(nid), begin: p.begin(nid), end: p.end(nid), value };
+      addLeafRows({ ...rows, col: split?.col ?? -1, lut: split?.lut, rightValue: split?.rightValue ?? 0 }, p.shape, margins, stride, offset);
     }
   }
 
