@@ -14,7 +14,7 @@ export type Command = (typeof Command)[keyof typeof Command];
 /** Int32 fields of one task record, per command (T = thread count). */
 // Lanes are numbered as in RowPartitioner: 0-2 records, 3-4 positions into the record lane.
 export const MARK_FIELDS = 6; // lane, begin, end, col, lutOffset, recordLane; then T counts
-export const SCATTER_FIELDS = 6; // srcLane, dstLane, begin, end, moveBins, (unused); then T (leftAt, rightAt)
+export const SCATTER_FIELDS = 4; // srcLane, dstLane, begin, end; then T (leftAt, rightAt)
 export const BUILD_FIELDS = 6; // lane, begin, end, childHist, parentHist (-1: none), recordLane
 // srcLane, recordLane, begin, end, col, lutOffset, dstLane, moveBins, childHist (-1: no build),
 // parentHist, buildLeft (1: the left child is built), owner share; then, written by the owner,
@@ -81,7 +81,7 @@ export function runShare(ctx: KernelContext, command: Command, job: Int32Array, 
     return;
   }
   if (command === Command.SplitNodes) {
-    for (let k = 0, o = 1; k < nTasks; k++, o += SPLIT_FIELDS) if (job[o + 11] === share) splitNode(ctx, job, o, positions);
+    for (let k = 0, o = 1; k < nTasks; k++, o += SPLIT_FIELDS) if (job[o + 10] === share) splitNode(ctx, job, o, positions);
     return;
   }
   if (command === Command.StartTree) {
@@ -101,7 +101,7 @@ export function runShare(ctx: KernelContext, command: Command, job: Int32Array, 
       const src = job[o];
       const dst = job[o + 1];
       if (dst < FIRST_INDEX_LANE) {
-        scatterRows(ctx.lanes[src], ctx.lanes[dst], ctx.shape, ctx.goLeft, b, e, job[at], job[at + 1], job[o + 4] === 1);
+        scatterRows(ctx.lanes[src], ctx.lanes[dst], ctx.shape, ctx.goLeft, b, e, job[at], job[at + 1]);
       } else {
         scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, job[at], job[at + 1]);
       }
@@ -157,12 +157,12 @@ function splitNode(ctx: KernelContext, job: Int32Array, o: number, positions: (l
   const e = job[o + 3];
   const dst = job[o + 6];
   const lut = ctx.luts().subarray(job[o + 5]);
-  const build = job[o + 8] >= 0;
+  const build = job[o + 7] >= 0;
   let cb: number;
   let ce: number;
   if (build && dst < FIRST_INDEX_LANE) {
     // The built child goes last: job[o + SPLIT_FIRST] tells the main thread which came first.
-    const built = job[o + 10];
+    const built = job[o + 9];
     const n = splitBuiltLast(ctx.lanes[src], ctx.lanes[dst], ctx.temp.for(e - b), ctx.shape, job[o + 4], lut, built, b, e);
     job[o + SPLIT_MID] = e - n;
     job[o + SPLIT_FIRST] = built === 1 ? 0 : 1;
@@ -172,17 +172,17 @@ function splitNode(ctx: KernelContext, job: Int32Array, o: number, positions: (l
     job[o + SPLIT_MID] = b + nLeft;
     job[o + SPLIT_FIRST] = 1;
     if (dst < FIRST_INDEX_LANE) {
-      scatterRows(ctx.lanes[src], ctx.lanes[dst], ctx.shape, ctx.goLeft, b, e, b, b + nLeft, job[o + 7] === 1);
+      scatterRows(ctx.lanes[src], ctx.lanes[dst], ctx.shape, ctx.goLeft, b, e, b, b + nLeft);
     } else {
       scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, b, b + nLeft);
     }
     if (!build) return;
-    [cb, ce] = job[o + 10] === 1 ? [b, b + nLeft] : [b + nLeft, e];
+    [cb, ce] = job[o + 9] === 1 ? [b, b + nLeft] : [b + nLeft, e];
   }
   const recordLane = dst < FIRST_INDEX_LANE ? dst : job[o + 1];
-  const child = ctx.histChunk(job[o + 8]);
+  const child = ctx.histChunk(job[o + 7]);
   buildHistogramColumns(child.chunk, child.base, ctx.lanes[recordLane], ctx.shape, ctx.layout, ctx.allColumns, cb, ce, positions(dst));
-  const parent = ctx.histChunk(job[o + 9]);
+  const parent = ctx.histChunk(job[o + 8]);
   subtractHistogram(parent.chunk, parent.base, child.chunk, child.base, 0, ctx.histLength);
 }
 

@@ -170,11 +170,10 @@ export function createWorkerExecutor(
       job[o + 4] = t.col;
       job[o + 5] = k * lutLen;
       job[o + 6] = part.childLane(t.nid);
-      job[o + 7] = t.moveBins ? 1 : 0;
-      job[o + 8] = b ? b.hist : -1;
-      job[o + 9] = b?.subtractFrom ?? -1;
-      job[o + 10] = b?.nid === t.left ? 1 : 0;
-      job[o + 11] = owners[k];
+      job[o + 7] = b ? b.hist : -1;
+      job[o + 8] = b?.subtractFrom ?? -1;
+      job[o + 9] = b?.nid === t.left ? 1 : 0;
+      job[o + 10] = owners[k];
     });
     dispatch(Command.SplitNodes, tasks.length);
     tasks.forEach((t, k) => {
@@ -210,7 +209,6 @@ export function createWorkerExecutor(
       job[o + 1] = part.childLane(t.nid);
       job[o + 2] = b;
       job[o + 3] = e;
-      job[o + 4] = t.moveBins ? 1 : 0;
       let left = b;
       let right = b + nLeft;
       for (let s = 0; s < T; s++) {

@@ -108,7 +108,7 @@ export class HistTreeGrower {
         const [l, r] = children[k];
         const lut = new Uint8Array(this.lut.length);
         const col = splitLut(this.pm, bm.nBins[e.feature], e.feature, e.splitBin, e.defaultLeft, lut);
-        const task = { nid: e.nid, left: l.nid, right: r.nid, col, lut, moveBins: true };
+        const task = { nid: e.nid, left: l.nid, right: r.nid, col, lut };
         if (!expandable[k]) {
           // Both children stay leaves: their rows are told apart only when the leaf values are added.
           this.releaseHist(e.nid);

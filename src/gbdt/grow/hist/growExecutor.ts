@@ -20,7 +20,6 @@ export interface PartitionTask {
   readonly col: number;
   /** Column value -> 1 (left) / 0 (right). */
   readonly lut: Uint8Array;
-  readonly moveBins: boolean;
   /** The child (left or right id) whose histogram is built right after the split, if any. */
   readonly build?: BuildTask;
 }
@@ -127,7 +126,7 @@ export class SerialExecutor implements GrowExecutor {
         part.splitForBuild(t.nid, t.left, t.right, t.build.nid, t.col, t.lut, this.temp);
         this.build(t.build);
       } else {
-        part.split(t.nid, t.left, t.right, t.col, t.lut, t.moveBins);
+        part.split(t.nid, t.left, t.right, t.col, t.lut);
       }
     }
   }

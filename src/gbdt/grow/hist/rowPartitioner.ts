@@ -142,7 +142,7 @@ export function scatterPositions(
 
 /**
  * Moves records [begin, end) of `src` to `dst`: left ones from `leftAt` on, right ones from
- * `rightAt`. Without `moveBins` only the header words move (the children will not be split).
+ * `rightAt`.
  */
 export function scatterRows(
   src: Lane,
@@ -153,17 +153,15 @@ export function scatterRows(
   end: number,
   leftAt: number,
   rightAt: number,
-  moveBins: boolean,
 ): void {
   const s = src.words;
   const t = dst.words;
   const R = shape.words;
-  const n = moveBins ? R : RECORD_HEADER;
   // Branch-free: which side a row goes is a coin flip near the root, and a mispredicted
   // branch per row cost more than the copying itself (measured on the loan-default data).
   let l = leftAt;
   let r = rightAt;
-  if (n === 6 && COPY_AS_FLOAT64) {
+  if (R === 6 && COPY_AS_FLOAT64) {
     // The loan-default shape (header + 11 one-byte columns): three float64 moves per record
     // instead of six 32-bit ones. Unrolled because it is the hot case.
     const s8 = src.f64;
@@ -180,26 +178,13 @@ export function scatterRows(
     }
     return;
   }
-  if (n === 3) {
-    for (let i = begin; i < end; i++) {
-      const gl = goLeft[i];
-      const d = (r + gl * (l - r)) * R;
-      l += gl;
-      r += 1 - gl;
-      const a = i * R;
-      t[d] = s[a];
-      t[d + 1] = s[a + 1];
-      t[d + 2] = s[a + 2];
-    }
-    return;
-  }
   for (let i = begin; i < end; i++) {
     const gl = goLeft[i];
     const d = (r + gl * (l - r)) * R;
     l += gl;
     r += 1 - gl;
     const a = i * R;
-    for (let w = 0; w < n; w++) t[d + w] = s[a + w];
+    for (let w = 0; w < R; w++) t[d + w] = s[a + w];
   }
 }
 
@@ -420,10 +405,10 @@ export class RowPartitioner {
   }
 
   /** Moves chunk [b, e) of node nid (goLeft already marked) to its children's lane. */
-  scatterChunk(nid: number, b: number, e: number, leftAt: number, rightAt: number, moveBins: boolean): void {
+  scatterChunk(nid: number, b: number, e: number, leftAt: number, rightAt: number): void {
     const to = this.childLane(nid);
     if (to < FIRST_INDEX_LANE) {
-      scatterRows(this.lanes[this.laneOf[nid]], this.lanes[to], this.shape, this.goLeft, b, e, leftAt, rightAt, moveBins);
+      scatterRows(this.lanes[this.laneOf[nid]], this.lanes[to], this.shape, this.goLeft, b, e, leftAt, rightAt);
     } else {
       scatterPositions(this.positions(nid), this.indexLanes[to - FIRST_INDEX_LANE], this.goLeft, b, e, leftAt, rightAt);
     }
@@ -431,13 +416,13 @@ export class RowPartitioner {
 
   /**
    * One-pass split of node `nid` into `leftNid` / `rightNid`: rows whose value in column `col`
-   * maps to 1 in `lut` go left. Bins are moved only with `moveBins`.
+   * maps to 1 in `lut` go left.
    */
-  split(nid: number, leftNid: number, rightNid: number, col: number, lut: Uint8Array, moveBins = true): void {
+  split(nid: number, leftNid: number, rightNid: number, col: number, lut: Uint8Array): void {
     const b = this.begins[nid];
     const e = this.ends[nid];
     const nLeft = markLeft(this.lane(nid), this.shape, col, lut, this.goLeft, b, e, this.positions(nid));
-    this.scatterChunk(nid, b, e, b, b + nLeft, moveBins);
+    this.scatterChunk(nid, b, e, b, b + nLeft);
     this.setChildren(nid, leftNid, rightNid, b + nLeft);
   }
 

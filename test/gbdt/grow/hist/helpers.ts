@@ -32,10 +32,10 @@ export function nodeHistogram(p: Problem, nid: number): Float64Array {
 }
 
 /** Splits node nid on feature f after bin splitBin (missing follows defaultLeft). */
-export function splitNode(p: Problem, nid: number, left: number, right: number, f: number, splitBin: number, defaultLeft: boolean, moveBins = true): void {
+export function splitNode(p: Problem, nid: number, left: number, right: number, f: number, splitBin: number, defaultLeft: boolean): void {
   const lut = new Uint8Array(1024);
   const col = splitLut(p.pm, p.bm.nBins[f], f, splitBin, defaultLeft, lut);
-  p.part.split(nid, left, right, col, lut, moveBins);
+  p.part.split(nid, left, right, col, lut);
 }
 
 export function rowsOf(p: Problem, nid: number): number[] {

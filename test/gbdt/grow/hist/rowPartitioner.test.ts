@@ -56,7 +56,7 @@ test('partitioning in chunks (count, then scatter from offsets) equals one pass,
   let l = 0;
   let r = nLeft;
   cuts.slice(1).forEach((e, k) => {
-    scatterRows(part.lanes[0], part.lanes[1], part.shape, part.goLeft, cuts[k], e, l, r, true);
+    scatterRows(part.lanes[0], part.lanes[1], part.shape, part.goLeft, cuts[k], e, l, r);
     l += counts[k];
     r += e - cuts[k] - counts[k];
   });
