@@ -3,8 +3,10 @@
 // Node n owns record positions begin[n] .. end[n] of one of three lanes: lane 0 holds the
 // root (all rows in order; only the gradient words change per tree), lanes 1 and 2 take turns
 // receiving the children of the nodes of the other. Splitting moves a node's records stably
-// (left rows first, each side in the original order, like XGBoost's partition builder, so
-// histogram sums see rows in a fixed order) to the same positions of the other lane.
+// (each side in the original order, like XGBoost's partition builder, so histogram sums see
+// rows in a fixed order) to the same positions of the other lane: left rows first, or, when a
+// child's histogram is built next (splitBuiltLast), that child last. Which child comes first
+// changes no sum.
 //
 // Moving whole records keeps each node's rows contiguous, so building a histogram deep in the
 // tree reads memory sequentially; one record array (instead of separate row, gradient and bin
@@ -16,9 +18,9 @@
 // small enough to stay in the core's cache, so gathering from it is as fast as reading a
 // contiguous copy, and a level of partitioning moves 4 bytes per row instead of 24.
 //
-// The kernels work on any sub-range of a node, so threads can each take a chunk: counting left
-// rows per chunk, then scattering each chunk to offsets from the counts, gives the same stable
-// partition as one pass.
+// markLeft and scatterRows work on any sub-range of a node, so threads can each take a chunk:
+// counting left rows per chunk, then scattering each chunk to offsets from the counts, gives
+// the same stable partition as one pass.
 import type { PackedMatrix } from '../../data/packedMatrix.ts';
 
 /** Words before a record's bins: grad, hess, row. */
