@@ -16,13 +16,14 @@ export type Command = (typeof Command)[keyof typeof Command];
 export const MARK_FIELDS = 6; // lane, begin, end, col, lutOffset, recordLane; then T counts
 export const SCATTER_FIELDS = 4; // srcLane, dstLane, begin, end; then T (leftAt, rightAt)
 export const BUILD_FIELDS = 6; // lane, begin, end, childHist, parentHist (-1: none), recordLane
-// srcLane, recordLane, begin, end, col, lutOffset, dstLane, moveBins, childHist (-1: no build),
+// SplitNodes: srcLane, recordLane, begin, end, col, lutOffset, dstLane, childHist (-1: no build),
 // parentHist, buildLeft (1: the left child is built), owner share; then, written by the owner,
 // where the second child starts and whether the left child comes first (1) or second (0)
-export const SPLIT_FIELDS = 14;
+export const SPLIT_FIELDS = 13;
+export const SPLIT_MID = 11;
+export const SPLIT_FIRST = 12;
+// LeafValues: see rowShare
 export const LEAF_FIELDS = 8;
-export const SPLIT_MID = 12;
-export const SPLIT_FIRST = 13;
 
 export function markRecord(threads: number): number {
   return MARK_FIELDS + threads;
