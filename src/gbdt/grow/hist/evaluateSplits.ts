@@ -73,8 +73,13 @@ function scanFeature(
   let lg = 0;
   let lh = 0;
   for (let i = 0; i < nb; i++) {
-    lg += hist[first + 2 * i];
-    lh += hist[first + 2 * i + 1];
+    const g = hist[first + 2 * i];
+    const h = hist[first + 2 * i + 1];
+    // An empty bin repeats the previous candidate, which cannot be strictly better than itself
+    // (deep nodes have mostly empty bins).
+    if (g === 0 && h === 0 && i > 0) continue;
+    lg += g;
+    lh += h;
     const rg = pg - lg;
     const rh = ph - lh;
     if (lh >= mcw && rh >= mcw) {
@@ -90,8 +95,11 @@ function scanFeature(
   let rg = 0;
   let rh = 0;
   for (let i = nb - 1; i >= 0; i--) {
-    rg += hist[first + 2 * i];
-    rh += hist[first + 2 * i + 1];
+    const g = hist[first + 2 * i];
+    const h = hist[first + 2 * i + 1];
+    if (g === 0 && h === 0 && i < nb - 1) continue;
+    rg += g;
+    rh += h;
     const lg2 = pg - rg;
     const lh2 = ph - rh;
     if (rh >= mcw && lh2 >= mcw) {
