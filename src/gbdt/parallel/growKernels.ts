@@ -15,10 +15,10 @@ export type Command = (typeof Command)[keyof typeof Command];
 // Lanes are numbered as in RowPartitioner: 0-2 records, 3-4 positions into the record lane.
 export const MARK_FIELDS = 6; // lane, begin, end, col, lutOffset, recordLane; then T counts
 export const SCATTER_FIELDS = 4; // srcLane, dstLane, begin, end; then T (leftAt, rightAt)
-export const BUILD_FIELDS = 6; // lane, begin, end, childHist, parentHist (-1: none), recordLane
-// SplitNodes: srcLane, recordLane, begin, end, col, lutOffset, dstLane, childHist (-1: no build),
-// parentHist, buildLeft (1: the left child is built), owner share; then, written by the owner,
-// where the second child starts and whether the left child comes first (1) or second (0)
+export const BUILD_FIELDS = 6; // lane, begin, end, childHist, parentHist, recordLane
+// SplitNodes: srcLane, recordLane, begin, end, col, lutOffset, dstLane, childHist, parentHist,
+// buildLeft (1: the left child is built), owner share; then, written by the owner, where the
+// second child starts and whether the left child comes first (1) or second (0)
 export const SPLIT_FIELDS = 13;
 export const SPLIT_MID = 11;
 export const SPLIT_FIRST = 12;
@@ -158,10 +158,9 @@ function splitNode(ctx: KernelContext, job: Int32Array, o: number, positions: (l
   const e = job[o + 3];
   const dst = job[o + 6];
   const lut = ctx.luts().subarray(job[o + 5]);
-  const build = job[o + 7] >= 0;
   let cb: number;
   let ce: number;
-  if (build && dst < FIRST_INDEX_LANE) {
+  if (dst < FIRST_INDEX_LANE) {
     // The built child goes last: job[o + SPLIT_FIRST] tells the main thread which came first.
     const built = job[o + 9];
     const n = splitBuiltLast(ctx.lanes[src], ctx.lanes[dst], ctx.temp.for(e - b), ctx.shape, job[o + 4], lut, built, b, e);
@@ -172,12 +171,8 @@ function splitNode(ctx: KernelContext, job: Int32Array, o: number, positions: (l
     const nLeft = markLeft(ctx.lanes[job[o + 1]], ctx.shape, job[o + 4], lut, ctx.goLeft, b, e, positions(src));
     job[o + SPLIT_MID] = b + nLeft;
     job[o + SPLIT_FIRST] = 1;
-    if (dst < FIRST_INDEX_LANE) {
-      scatterRows(ctx.lanes[src], ctx.lanes[dst], ctx.shape, ctx.goLeft, b, e, b, b + nLeft);
-    } else {
-      scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, b, b + nLeft);
-    }
-    if (!build) return;
+    // Positions (index mode): small enough that counting first costs little.
+    scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, b, b + nLeft);
     [cb, ce] = job[o + 9] === 1 ? [b, b + nLeft] : [b + nLeft, e];
   }
   const recordLane = dst < FIRST_INDEX_LANE ? dst : job[o + 1];
@@ -202,11 +197,9 @@ function buildShare(
     const o = first + k * BUILD_FIELDS;
     const child = ctx.histChunk(job[o + 3]);
     buildHistogramColumns(child.chunk, child.base, ctx.lanes[job[o + 5]], ctx.shape, ctx.layout, cols, job[o + 1], job[o + 2], positions(job[o]));
-    if (job[o + 4] >= 0) {
-      const parent = ctx.histChunk(job[o + 4]);
-      for (const c of cols) {
-        subtractHistogram(parent.chunk, parent.base, child.chunk, child.base, 2 * colSlotOffset[c], 2 * slotEnd(ctx.layout, c));
-      }
+    const parent = ctx.histChunk(job[o + 4]);
+    for (const c of cols) {
+      subtractHistogram(parent.chunk, parent.base, child.chunk, child.base, 2 * colSlotOffset[c], 2 * slotEnd(ctx.layout, c));
     }
   }
 }

@@ -146,7 +146,7 @@ export function createWorkerExecutor(
       job[o + 1] = part.begin(t.nid);
       job[o + 2] = part.end(t.nid);
       job[o + 3] = t.hist;
-      job[o + 4] = t.subtractFrom ?? -1;
+      job[o + 4] = t.subtractFrom;
       job[o + 5] = part.recordLaneIndex(t.nid);
     });
   };
@@ -170,9 +170,9 @@ export function createWorkerExecutor(
       job[o + 4] = t.col;
       job[o + 5] = k * lutLen;
       job[o + 6] = part.childLane(t.nid);
-      job[o + 7] = b ? b.hist : -1;
-      job[o + 8] = b?.subtractFrom ?? -1;
-      job[o + 9] = b?.nid === t.left ? 1 : 0;
+      job[o + 7] = b.hist;
+      job[o + 8] = b.subtractFrom;
+      job[o + 9] = b.nid === t.left ? 1 : 0;
       job[o + 10] = owners[k];
     });
     dispatch(Command.SplitNodes, tasks.length);
@@ -185,7 +185,7 @@ export function createWorkerExecutor(
 
   /** Every node's rows in T chunks: count, scatter, then histograms by column shares. */
   const splitInChunks = (tasks: readonly PartitionTask[], lutLen: number) => {
-    const builds = tasks.flatMap((t) => (t.build ? [t.build] : []));
+    const builds = tasks.map((t) => t.build);
     const mrec = markRecord(T);
     const srec = scatterRecord(T);
     ensureJob(2 + tasks.length * Math.max(mrec, srec) + builds.length * BUILD_FIELDS);

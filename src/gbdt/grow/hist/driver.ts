@@ -45,7 +45,7 @@ export class HistTreeGrower {
   private readonly lut: Uint8Array;
   private histOf: number[] = [];
   /** Splits of the last tree into two leaves whose rows were not partitioned (leafValues.ts). */
-  private unsplit: PartitionTask[] = [];
+  private unsplit: Omit<PartitionTask, 'build'>[] = [];
 
   constructor(
     private readonly bm: BinnedMatrix,

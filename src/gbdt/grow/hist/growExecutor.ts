@@ -20,15 +20,15 @@ export interface PartitionTask {
   readonly col: number;
   /** Column value -> 1 (left) / 0 (right). */
   readonly lut: Uint8Array;
-  /** The child (left or right id) whose histogram is built right after the split, if any. */
-  readonly build?: BuildTask;
+  /** The smaller child (left or right id), whose histogram is built right after the split. */
+  readonly build: BuildTask;
 }
 
 export interface BuildTask {
   readonly nid: number;
   readonly hist: number;
   /** The parent's histogram, which becomes the sibling's: parent -= this one, once built. */
-  readonly subtractFrom?: number;
+  readonly subtractFrom: number;
 }
 
 export interface EvaluateTask {
@@ -122,12 +122,8 @@ export class SerialExecutor implements GrowExecutor {
     // Node by node, so a child's rows are still in cache when its histogram is built.
     const part = this.s.part;
     for (const t of partitions) {
-      if (t.build) {
-        part.splitForBuild(t.nid, t.left, t.right, t.build.nid, t.col, t.lut, this.temp);
-        this.build(t.build);
-      } else {
-        part.split(t.nid, t.left, t.right, t.col, t.lut);
-      }
+      part.splitForBuild(t.nid, t.left, t.right, t.build.nid, t.col, t.lut, this.temp);
+      this.build(t.build);
     }
   }
 
@@ -137,10 +133,8 @@ export class SerialExecutor implements GrowExecutor {
     buildHistogramColumns(
       hists.chunks[r.chunk], r.base, part.lane(t.nid), part.shape, pm, this.cols, part.begin(t.nid), part.end(t.nid), part.positions(t.nid),
     );
-    if (t.subtractFrom !== undefined) {
-      const p = hists.ref(t.subtractFrom);
-      subtractHistogram(hists.chunks[p.chunk], p.base, hists.chunks[r.chunk], r.base, 0, hists.length);
-    }
+    const p = hists.ref(t.subtractFrom);
+    subtractHistogram(hists.chunks[p.chunk], p.base, hists.chunks[r.chunk], r.base, 0, hists.length);
   }
 
   evaluate(tasks: readonly EvaluateTask[]): void {
