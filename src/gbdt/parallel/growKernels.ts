@@ -7,6 +7,9 @@ import { addHistogram, buildHistogramColumns, ROOT_BLOCK_ROWS, slotEnd, subtract
 import { FIRST_INDEX_LANE, loadGradients, markLeft, splitBuiltLast, scatterPositions, scatterRows, type Lane, type RecordShape, type TempLane } from '../grow/hist/rowPartitioner.ts';
 import type { Objective } from '../objective/index.ts';
 import { addLeafRows } from '../grow/hist/leafValues.ts';
+import { ENTRY_FIELDS, newExpandEntry, readEntry, writeEntry } from '../grow/hist/expandEntry.ts';
+import { evaluateSplits, type SplitSpace } from '../grow/hist/evaluateSplits.ts';
+import type { GainParams } from '../grow/hist/splitGain.ts';
 
 export const Command = { Mark: 1, ScatterBuild: 2, SplitNodes: 3, StartTree: 4, Gradients: 5, LeafValues: 6 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
@@ -17,11 +20,14 @@ export const MARK_FIELDS = 6; // lane, begin, end, col, lutOffset, recordLane; t
 export const SCATTER_FIELDS = 4; // srcLane, dstLane, begin, end; then T (leftAt, rightAt)
 export const BUILD_FIELDS = 6; // lane, begin, end, childHist, parentHist, recordLane
 // SplitNodes: srcLane, recordLane, begin, end, col, lutOffset, dstLane, childHist, parentHist,
-// buildLeft (1: the left child is built), owner share; then, written by the owner, where the
-// second child starts and whether the left child comes first (1) or second (0)
-export const SPLIT_FIELDS = 13;
-export const SPLIT_MID = 11;
-export const SPLIT_FIRST = 12;
+// buildLeft (1: the left child is built), owner share, entries (where in the entry buffer the
+// left and then the right child's ExpandEntry are, -1: the main thread evaluates them); then,
+// written by the owner, where the second child starts and whether the left child comes first
+// (1) or second (0)
+export const SPLIT_FIELDS = 14;
+export const SPLIT_ENTRIES = 11;
+export const SPLIT_MID = 12;
+export const SPLIT_FIRST = 13;
 // LeafValues: see rowShare
 export const LEAF_FIELDS = 8;
 
@@ -54,6 +60,10 @@ export interface KernelContext {
   readonly arrays: () => ReadonlyMap<number, Float32Array>;
   readonly objective: () => Objective | undefined;
   readonly histChunk: (id: number) => { chunk: Float64Array; base: number };
+  /** ExpandEntry records (expandEntry.ts writeEntry) of the nodes SplitNodes evaluates. */
+  readonly entries: () => Float64Array;
+  readonly space: SplitSpace;
+  readonly gain: GainParams;
 }
 
 export function chunkOf(begin: number, end: number, share: number, threads: number): [number, number] {
@@ -148,9 +158,9 @@ function startTree(ctx: KernelContext, job: Int32Array, share: number): void {
 
 /**
  * One share does a whole node: marks and moves its rows, then builds the smaller child's
- * histogram (every column) while those rows are still in cache, and subtracts it from the
- * parent's. The sums are the ones a column-split build gives: each slot over the child's rows
- * in order.
+ * histogram (every column) while those rows are still in cache, subtracts it from the
+ * parent's, and evaluates both children while their histograms are. The sums are the ones a
+ * column-split build gives: each slot over the child's rows in order.
  */
 function splitNode(ctx: KernelContext, job: Int32Array, o: number, positions: (lane: number) => Uint32Array | null): void {
   const src = job[o];
@@ -180,6 +190,21 @@ function splitNode(ctx: KernelContext, job: Int32Array, o: number, positions: (l
   buildHistogramColumns(child.chunk, child.base, ctx.lanes[recordLane], ctx.shape, ctx.layout, ctx.allColumns, cb, ce, positions(dst));
   const parent = ctx.histChunk(job[o + 8]);
   subtractHistogram(parent.chunk, parent.base, child.chunk, child.base, 0, ctx.histLength);
+  const at = job[o + SPLIT_ENTRIES];
+  if (at < 0) return;
+  const [left, right] = job[o + 9] === 1 ? [child, parent] : [parent, child];
+  evaluateEntry(ctx, at, left.chunk, left.base);
+  evaluateEntry(ctx, at + ENTRY_FIELDS, right.chunk, right.base);
+}
+
+/** One thread's ExpandEntry, reused: entries travel as records in ctx.entries(). */
+const entry = newExpandEntry(0, 0, 0, 0, 0);
+
+function evaluateEntry(ctx: KernelContext, at: number, hist: Float64Array, base: number): void {
+  const entries = ctx.entries();
+  readEntry(entries, at, entry);
+  evaluateSplits(entry, hist, base, ctx.space, ctx.gain);
+  writeEntry(entries, at, entry);
 }
 
 function buildShare(

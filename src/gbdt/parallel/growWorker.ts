@@ -14,6 +14,7 @@ const ctl = new Int32Array(init.ctl);
 const lanes = init.lanes.map((buffer) => makeLane(buffer, init.layout.bytesPerBin));
 let job = new Int32Array(init.job);
 let luts = new Uint8Array(init.luts);
+let entries = new Float64Array(init.entries);
 const chunks: Float64Array[] = [];
 const histLength = init.layout.totalSlots * 2;
 const HISTS_PER_CHUNK_BYTES = (c: Float64Array) => c.length / histLength;
@@ -40,6 +41,9 @@ const ctx: KernelContext = {
     const per = HISTS_PER_CHUNK_BYTES(chunks[0]);
     return { chunk: chunks[Math.floor(id / per)], base: (id % per) * histLength };
   },
+  entries: () => entries,
+  space: init.space,
+  gain: init.gain,
 };
 
 function drain(upTo: number): void {
@@ -53,6 +57,7 @@ function drain(upTo: number): void {
     const msg = m.message as WorkerMessage;
     if (msg.type === 'job') job = new Int32Array(msg.buffer);
     else if (msg.type === 'luts') luts = new Uint8Array(msg.buffer);
+    else if (msg.type === 'entries') entries = new Float64Array(msg.buffer);
     else if (msg.type === 'histChunk') chunks.push(new Float64Array(msg.buffer));
     else if (msg.type === 'array') arrays.set(msg.id, new Float32Array(msg.buffer));
     else objective = createObjective(msg.name, { numClass: msg.numClass, scalePosWeight: msg.scalePosWeight });

@@ -2,7 +2,9 @@
 // number, command, pending count, failure flag, messages posted, workers started, barrier)
 // and the start-up data.
 import type { MessagePort } from 'node:worker_threads';
+import type { SplitSpace } from '../grow/hist/evaluateSplits.ts';
 import type { SlotLayout } from '../grow/hist/histogram.ts';
+import type { GainParams } from '../grow/hist/splitGain.ts';
 import type { RecordShape } from '../grow/hist/rowPartitioner.ts';
 
 export const CTL = { seq: 0, command: 1, pending: 2, failed: 3, messages: 4, ready: 5, barrierCount: 6, barrierGeneration: 7 } as const;
@@ -20,12 +22,16 @@ export interface WorkerInit {
   readonly layout: SlotLayout;
   readonly job: SharedArrayBuffer;
   readonly luts: SharedArrayBuffer;
+  readonly entries: SharedArrayBuffer;
+  readonly space: SplitSpace;
+  readonly gain: GainParams;
 }
 
 /** Buffers allocated after start-up; a command's `messages` count says how many to expect. */
 export type WorkerMessage =
   | { readonly type: 'job'; readonly buffer: SharedArrayBuffer }
   | { readonly type: 'luts'; readonly buffer: SharedArrayBuffer }
+  | { readonly type: 'entries'; readonly buffer: SharedArrayBuffer }
   | { readonly type: 'histChunk'; readonly buffer: SharedArrayBuffer }
   /** A float32 array shared for row-parallel steps (margins, labels, weights, gradient pairs). */
   | { readonly type: 'array'; readonly id: number; readonly buffer: SharedArrayBuffer }

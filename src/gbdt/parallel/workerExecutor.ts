@@ -13,7 +13,9 @@ import type { TrainParams } from '../trainParams.ts';
 import { SerialExecutor } from '../grow/hist/growExecutor.ts';
 import { allColumns, rootBlockCount, shareColumns } from '../grow/hist/histogram.ts';
 import { TempLane } from '../grow/hist/rowPartitioner.ts';
-import { BUILD_FIELDS, chunkOf, Command, LEAF_FIELDS, makeBarrier, MARK_FIELDS, markRecord, runShare, SCATTER_FIELDS, scatterRecord, SPLIT_FIELDS, SPLIT_FIRST, SPLIT_MID, type KernelContext } from './growKernels.ts';
+import { BUILD_FIELDS, chunkOf, Command, LEAF_FIELDS, makeBarrier, MARK_FIELDS, markRecord, runShare, SCATTER_FIELDS, scatterRecord, SPLIT_ENTRIES, SPLIT_FIELDS, SPLIT_FIRST, SPLIT_MID, type KernelContext } from './growKernels.ts';
+import { ENTRY_FIELDS, readEntry, writeEntry } from '../grow/hist/expandEntry.ts';
+import type { SplitSpace } from '../grow/hist/evaluateSplits.ts';
 import { CTL, CTL_LENGTH, type WorkerInit, type WorkerMessage } from './protocol.ts';
 
 /** nthread as XGBoost reads it: 0 or negative means every core. */
@@ -40,6 +42,14 @@ export function createWorkerExecutor(
   let posted = 0;
   let job = new Int32Array(new SharedArrayBuffer(4096 * 4));
   let luts = new Uint8Array(new SharedArrayBuffer(4096));
+  let entries = new Float64Array(new SharedArrayBuffer(256 * ENTRY_FIELDS * 8));
+  // What split evaluation reads, without the packed matrix's rows (structured-cloned once).
+  const { pm: spm, cuts, nBins } = state.space;
+  const space: SplitSpace = {
+    pm: { nFeatures: spm.nFeatures, featureCol: spm.featureCol, featureMember: spm.featureMember, featureDefaultBin: spm.featureDefaultBin, colSlotOffset: spm.colSlotOffset },
+    cuts: { ptrs: cuts.ptrs, values: cuts.values, minValues: cuts.minValues },
+    nBins,
+  };
   const init: Omit<WorkerInit, 'port' | 'share'> = {
     ctl: ctl.buffer as SharedArrayBuffer,
     threads,
@@ -50,6 +60,9 @@ export function createWorkerExecutor(
     layout: slotLayout,
     job: job.buffer as SharedArrayBuffer,
     luts: luts.buffer as SharedArrayBuffer,
+    entries: entries.buffer as SharedArrayBuffer,
+    space,
+    gain: state.gain,
   };
   const workers: Worker[] = [];
   for (let share = 1; share < threads; share++) {
@@ -83,6 +96,9 @@ export function createWorkerExecutor(
       const r = state.hists.ref(id);
       return { chunk: state.hists.chunks[r.chunk], base: r.base };
     },
+    entries: () => entries,
+    space,
+    gain: state.gain,
   };
 
   const ensureJob = (ints: number) => {
@@ -94,6 +110,11 @@ export function createWorkerExecutor(
     if (luts.length >= bytes) return;
     luts = new Uint8Array(new SharedArrayBuffer(Math.max(bytes, luts.length * 2)));
     send({ type: 'luts', buffer: luts.buffer as SharedArrayBuffer });
+  };
+  const ensureEntries = (doubles: number) => {
+    if (entries.length >= doubles) return;
+    entries = new Float64Array(new SharedArrayBuffer(Math.max(doubles, entries.length * 2) * 8));
+    send({ type: 'entries', buffer: entries.buffer as SharedArrayBuffer });
   };
 
   let started = false;
@@ -157,9 +178,14 @@ export function createWorkerExecutor(
   let sentObjective: Objective | undefined;
   const idOf = (a: Float32Array | undefined): number | undefined => (a === undefined ? -1 : arrayIds.get(a));
 
-  /** Each node's split and build by one share (levels with enough nodes to balance). */
+  /**
+   * Each node's split, build and children's evaluation by one share (levels with enough nodes
+   * to balance). Children with a feature subset (colsample) are evaluated here afterwards.
+   */
   const splitNodes = (tasks: readonly PartitionTask[], owners: Int32Array, lutLen: number) => {
     ensureJob(1 + tasks.length * SPLIT_FIELDS);
+    const fused = tasks.every((t) => t.children[0].features === undefined && t.children[1].features === undefined);
+    if (fused) ensureEntries(tasks.length * 2 * ENTRY_FIELDS);
     tasks.forEach((t, k) => {
       const o = 1 + k * SPLIT_FIELDS;
       const b = t.build;
@@ -174,12 +200,16 @@ export function createWorkerExecutor(
       job[o + 8] = b.subtractFrom;
       job[o + 9] = b.nid === t.left ? 1 : 0;
       job[o + 10] = owners[k];
+      job[o + SPLIT_ENTRIES] = fused ? 2 * k * ENTRY_FIELDS : -1;
+      if (fused) t.children.forEach((c, i) => writeEntry(entries, (2 * k + i) * ENTRY_FIELDS, c.entry));
     });
     dispatch(Command.SplitNodes, tasks.length);
     tasks.forEach((t, k) => {
       const o = 1 + k * SPLIT_FIELDS;
       const [first, second] = job[o + SPLIT_FIRST] === 1 ? [t.left, t.right] : [t.right, t.left];
       part.setChildren(t.nid, first, second, job[o + SPLIT_MID]);
+      if (fused) t.children.forEach((c, i) => readEntry(entries, (2 * k + i) * ENTRY_FIELDS, c.entry));
+      else serial.evaluate(t.children);
     });
   };
 
@@ -223,6 +253,8 @@ export function createWorkerExecutor(
     });
     writeBuilds(builds, 1 + tasks.length * srec);
     dispatch(Command.ScatterBuild, tasks.length);
+    // Few nodes (that is why they were split in chunks): evaluated here.
+    for (const t of tasks) serial.evaluate(t.children);
   };
 
   const serial = new SerialExecutor(state);

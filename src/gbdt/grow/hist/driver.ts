@@ -16,7 +16,7 @@ import type { TrainParams } from '../../trainParams.ts';
 import { RegTree } from '../../tree/regTree.ts';
 import { newExpandEntry, type ExpandEntry } from './expandEntry.ts';
 import { ExpandQueue } from './expandQueue.ts';
-import { SerialExecutor, type EvaluateTask, type GrowExecutor, type GrowState, type LeafTask, type PartitionTask } from './growExecutor.ts';
+import { SerialExecutor, type GrowExecutor, type GrowState, type LeafTask, type PartitionTask } from './growExecutor.ts';
 import type { Objective } from '../../objective/index.ts';
 import { HistogramStore } from './histogram.ts';
 import { RowPartitioner } from './rowPartitioner.ts';
@@ -45,7 +45,7 @@ export class HistTreeGrower {
   private readonly lut: Uint8Array;
   private histOf: number[] = [];
   /** Splits of the last tree into two leaves whose rows were not partitioned (leafValues.ts). */
-  private unsplit: Omit<PartitionTask, 'build'>[] = [];
+  private unsplit: Omit<PartitionTask, 'build' | 'children'>[] = [];
 
   constructor(
     private readonly bm: BinnedMatrix,
@@ -102,7 +102,6 @@ export class HistTreeGrower {
       // Which child to build is known before partitioning (XGBoost's choice: the one with less
       // hessian; the sibling takes the parent's buffer), so the build goes with the split.
       const partitions: PartitionTask[] = [];
-      const evaluations: EvaluateTask[] = [];
       for (let k = 0; k < batch.length; k++) {
         const e = batch[k];
         const [l, r] = children[k];
@@ -121,16 +120,19 @@ export class HistTreeGrower {
         const childHist = this.hists.acquire();
         this.histOf[small] = childHist;
         this.histOf[large] = parentHist;
-        partitions.push({ ...task, build: { nid: small, hist: childHist, subtractFrom: parentHist } });
-        evaluations.push(
-          { entry: l, hist: this.histOf[l.nid], features: features?.featuresFor(l.depth) },
-          { entry: r, hist: this.histOf[r.nid], features: features?.featuresFor(r.depth) },
-        );
+        partitions.push({
+          ...task,
+          build: { nid: small, hist: childHist, subtractFrom: parentHist },
+          children: [
+            { entry: l, hist: this.histOf[l.nid], features: features?.featuresFor(l.depth) },
+            { entry: r, hist: this.histOf[r.nid], features: features?.featuresFor(r.depth) },
+          ],
+        });
       }
       exec.partitionAndBuild(partitions);
-      if (evaluations.length > 0) {
-        exec.evaluate(evaluations);
-        for (const t of evaluations) queue.push(t.entry);
+      for (const t of partitions) {
+        queue.push(t.children[0].entry);
+        queue.push(t.children[1].entry);
       }
     }
     for (let nid = 0; nid < this.histOf.length; nid++) this.releaseHist(nid);

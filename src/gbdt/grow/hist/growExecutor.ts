@@ -1,6 +1,6 @@
 // The heavy steps of growing one tree level, as batches: partition the rows of the nodes just
 // split, build the histograms of the smaller children, subtract them from their parents,
-// evaluate the new nodes' splits. The driver decides what to do; an executor does it, on the
+// evaluate the new nodes' splits (node by node, while the histograms are in cache). The driver decides what to do; an executor does it, on the
 // calling thread (SerialExecutor) or shared with worker threads (parallel/workerExecutor.ts)
 // — with the same kernels over the same data, so the trees are the same either way.
 import type { PackedMatrix } from '../../data/packedMatrix.ts';
@@ -22,6 +22,8 @@ export interface PartitionTask {
   readonly lut: Uint8Array;
   /** The smaller child (left or right id), whose histogram is built right after the split. */
   readonly build: BuildTask;
+  /** Best splits to find for the left and the right child, once both histograms are there. */
+  readonly children: readonly [EvaluateTask, EvaluateTask];
 }
 
 export interface BuildTask {
@@ -57,8 +59,12 @@ export interface GrowExecutor {
   startTree(gpair: Float32Array, rootHist: number): void;
   /** margins[row * stride + offset] += value of the leaf each row is in. */
   addLeafValues(leaves: readonly LeafTask[], margins: Float32Array, stride: number, offset: number): void;
-  /** Partitions the split nodes' rows and builds the histograms the tasks ask for. */
+  /**
+   * Partitions the split nodes' rows, builds the histograms the tasks ask for and evaluates
+   * the children's splits.
+   */
   partitionAndBuild(partitions: readonly PartitionTask[]): void;
+  /** Best splits of nodes whose histograms are complete (the root). */
   evaluate(tasks: readonly EvaluateTask[]): void;
   dispose(): void;
 }
@@ -124,6 +130,7 @@ export class SerialExecutor implements GrowExecutor {
     for (const t of partitions) {
       part.splitForBuild(t.nid, t.left, t.right, t.build.nid, t.col, t.lut, this.temp);
       this.build(t.build);
+      this.evaluate(t.children);
     }
   }
 
