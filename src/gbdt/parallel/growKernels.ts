@@ -20,14 +20,14 @@ export const MARK_FIELDS = 6; // lane, begin, end, col, lutOffset, recordLane; t
 export const SCATTER_FIELDS = 4; // srcLane, dstLane, begin, end; then T (leftAt, rightAt)
 export const BUILD_FIELDS = 6; // lane, begin, end, childHist, parentHist, recordLane
 // SplitNodes: srcLane, recordLane, begin, end, col, lutOffset, dstLane, childHist, parentHist,
-// buildLeft (1: the left child is built), owner share, entries (where in the entry buffer the
-// left and then the right child's ExpandEntry are, -1: the main thread evaluates them); then,
-// written by the owner, where the second child starts and whether the left child comes first
-// (1) or second (0)
-export const SPLIT_FIELDS = 14;
-export const SPLIT_ENTRIES = 11;
-export const SPLIT_MID = 12;
-export const SPLIT_FIRST = 13;
+// buildLeft (1: the left child is built), entries (where in the entry buffer the left and then
+// the right child's ExpandEntry are, -1: the main thread evaluates them); then, written by the
+// share that claimed the task, where the second child starts and whether the left child comes
+// first (1) or second (0)
+export const SPLIT_FIELDS = 13;
+export const SPLIT_ENTRIES = 10;
+export const SPLIT_MID = 11;
+export const SPLIT_FIRST = 12;
 // LeafValues: see rowShare
 export const LEAF_FIELDS = 8;
 
@@ -56,6 +56,8 @@ export interface KernelContext {
   readonly temp: TempLane;
   /** Returns once every share has called it (between scattering rows and building histograms). */
   readonly barrier: () => void;
+  /** The next task of the command for this share to do (task counts from 0 per command). */
+  readonly claim: () => number;
   /** Shared float32 arrays by id, and the objective, for the row-parallel steps. */
   readonly arrays: () => ReadonlyMap<number, Float32Array>;
   readonly objective: () => Objective | undefined;
@@ -92,7 +94,9 @@ export function runShare(ctx: KernelContext, command: Command, job: Int32Array, 
     return;
   }
   if (command === Command.SplitNodes) {
-    for (let k = 0, o = 1; k < nTasks; k++, o += SPLIT_FIELDS) if (job[o + 10] === share) splitNode(ctx, job, o, positions);
+    // Claimed one by one, largest first: how long a node takes is known only roughly (its
+    // built child's size, evaluation), and which share does it changes no result.
+    for (let k = ctx.claim(); k < nTasks; k = ctx.claim()) splitNode(ctx, job, 1 + k * SPLIT_FIELDS, positions);
     return;
   }
   if (command === Command.StartTree) {

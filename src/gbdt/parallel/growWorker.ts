@@ -34,6 +34,7 @@ const ctx: KernelContext = {
   allColumns: allColumns(init.layout),
   temp: new TempLane(init.shape, init.layout.bytesPerBin),
   barrier: makeBarrier(ctl, init.threads, CTL.barrierCount, CTL.barrierGeneration, CTL.failed),
+  claim: () => Atomics.add(ctl, CTL.nextTask, 1),
   arrays: () => arrays,
   objective: () => objective,
   histLength,

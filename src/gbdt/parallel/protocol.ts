@@ -1,5 +1,6 @@
 // What the main thread and the training workers share: the control words (command sequence
-// number, command, pending count, failure flag, messages posted, workers started, barrier)
+// number, command, pending count, failure flag, messages posted, workers started, barrier,
+// next task to claim)
 // and the start-up data.
 import type { MessagePort } from 'node:worker_threads';
 import type { SplitSpace } from '../grow/hist/evaluateSplits.ts';
@@ -7,8 +8,8 @@ import type { SlotLayout } from '../grow/hist/histogram.ts';
 import type { GainParams } from '../grow/hist/splitGain.ts';
 import type { RecordShape } from '../grow/hist/rowPartitioner.ts';
 
-export const CTL = { seq: 0, command: 1, pending: 2, failed: 3, messages: 4, ready: 5, barrierCount: 6, barrierGeneration: 7 } as const;
-export const CTL_LENGTH = 8;
+export const CTL = { seq: 0, command: 1, pending: 2, failed: 3, messages: 4, ready: 5, barrierCount: 6, barrierGeneration: 7, nextTask: 8 } as const;
+export const CTL_LENGTH = 9;
 
 export interface WorkerInit {
   readonly ctl: SharedArrayBuffer;
