@@ -18,6 +18,9 @@ export interface LeafRows {
   readonly rightValue: number;
 }
 
+/** One per thread (each isolate has its own): the right and the left leaf's value. */
+const leafPair = new Float64Array(2);
+
 /** margins[row * stride + offset] += the value of the leaf each row of `r` is in. */
 export function addLeafRows(r: LeafRows, shape: RecordShape, margins: Float32Array, stride: number, offset: number): void {
   const { words, bins } = r.lane;
@@ -30,9 +33,12 @@ export function addLeafRows(r: LeafRows, shape: RecordShape, margins: Float32Arr
   const lut = r.lut!;
   const at0 = shape.binBase + r.col;
   const binStride = shape.binStride;
-  const right = r.rightValue;
+  // Indexed by the lut's 0/1 rather than a branch: which leaf a row is in is a coin flip.
+  const values = leafPair;
+  values[0] = r.rightValue;
+  values[1] = value;
   for (let i = r.begin; i < r.end; i++) {
     const p = idx ? idx[i] : i;
-    margins[words[p * R + ROW_WORD] * stride + offset] += lut[bins[p * binStride + at0]] === 1 ? value : right;
+    margins[words[p * R + ROW_WORD] * stride + offset] += values[lut[bins[p * binStride + at0]]];
   }
 }
