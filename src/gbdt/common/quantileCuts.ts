@@ -17,6 +17,7 @@
 // differ slightly.
 // Values are float32, as XGBoost stores features as float. Missing values (NaN) are skipped.
 import type { DenseMatrix } from '../denseMatrix.ts';
+import { forEachColumn } from './columnBlocks.ts';
 import { exactSummary, pruneSummary, weightedExactSummary, type WeightedSummary } from './weightedSummary.ts';
 
 const f32 = Math.fround;
@@ -38,27 +39,26 @@ export function binCount(cuts: QuantileCuts, feature: number): number {
 
 /** `weights`: per-row sample weights (non-negative), or undefined for unit weights. */
 export function buildQuantileCuts(m: DenseMatrix, maxBin: number, weights?: Float32Array): QuantileCuts {
-  const { data, nRows, nCols } = m;
-  const column = new Float32Array(nRows);
+  const { nRows, nCols } = m;
   const columnWeights = weights ? new Float32Array(nRows) : undefined;
   const perFeature: number[][] = [];
   const minValues = new Float32Array(nCols);
-  for (let f = 0; f < nCols; f++) {
-    // n: non-missing values (XGBoost's column size, zero weights included); kept: those pushed.
+  forEachColumn(m, (f, column) => {
+    // n: non-missing values (XGBoost's column size, zero weights included); kept: those pushed,
+    // moved to the front of `column`.
     let n = 0;
     let kept = 0;
     let runs = 0;
     let previous = NaN;
-    for (let r = 0, i = f; r < nRows; r++, i += nCols) {
-      const v = data[i];
-      if (v !== v) continue;
+    for (let r = 0; r < nRows; r++) {
+      const v32 = column[r];
+      if (v32 !== v32) continue;
       n++;
       if (columnWeights) {
         const w = weights![r];
         if (w === 0) continue;
         columnWeights[kept] = w;
       }
-      const v32 = f32(v);
       column[kept++] = v32;
       if (v32 !== previous) runs++;
       previous = v32;
@@ -83,7 +83,7 @@ export function buildQuantileCuts(m: DenseMatrix, maxBin: number, weights?: Floa
       cuts.push(f32(top + f32(Math.abs(top) + EPS)));
     }
     perFeature.push(cuts);
-  }
+  });
   return pack(perFeature, minValues);
 }
 
@@ -97,33 +97,59 @@ function sketchLimitSize(n: number, maxBin: number): number {
   return Math.min(n, Math.ceil(1 / eps) + 1);
 }
 
-/** Columns with at most this many distinct values are counted with a map instead of sorted. */
+/** Columns with at most this many distinct values are counted instead of sorted. */
 const FEW_DISTINCT = 1024;
+/** Slots of the counting table: a power of two, at least twice FEW_DISTINCT. */
+const TABLE_BITS = 11;
 
-/** Exact summary of column[0..n); one-hot and integer-coded columns avoid a full sort. */
+/**
+ * Exact summary of column[0..n) (no NaN); one-hot and integer-coded columns are counted in a
+ * small hash table of float32 bit patterns instead of sorted. Sorts column[0..n) in place
+ * when it has more than FEW_DISTINCT distinct values.
+ */
 function columnSummary(column: Float32Array, n: number): WeightedSummary {
-  const counts = new Map<number, number>();
+  const bits = new Uint32Array(column.buffer, column.byteOffset, n);
+  const size = 1 << TABLE_BITS;
+  const keys = new Uint32Array(size);
+  const counts = new Float64Array(size);
+  const used = new Uint8Array(size);
+  let distinct = 0;
   for (let i = 0; i < n; i++) {
-    const v = column[i];
-    const c = counts.get(v);
-    if (c !== undefined) counts.set(v, c + 1);
-    else if (counts.size === FEW_DISTINCT) return exactSummary(column.subarray(0, n).sort(), n);
-    else counts.set(v, 1);
+    // -0 counts as 0, as the values compare equal.
+    const key = bits[i] === 0x80000000 ? 0 : bits[i];
+    let slot = Math.imul(key, 0x9e3779b1) >>> (32 - TABLE_BITS);
+    while (used[slot] === 1 && keys[slot] !== key) slot = (slot + 1) & (size - 1);
+    if (used[slot] === 1) {
+      counts[slot]++;
+      continue;
+    }
+    if (distinct === FEW_DISTINCT) return exactSummary(column.subarray(0, n).sort(), n);
+    used[slot] = 1;
+    keys[slot] = key;
+    counts[slot] = 1;
+    distinct++;
   }
-  const values = Float32Array.from(counts.keys()).sort();
-  const size = values.length;
-  const rmin = new Float32Array(size);
-  const rmax = new Float32Array(size);
-  const wmin = new Float32Array(size);
+  const values = new Float32Array(distinct);
+  const keyOf = new Map<number, number>();
+  const asFloat = new Float32Array(keys.buffer);
+  for (let slot = 0, k = 0; slot < size; slot++) {
+    if (used[slot] === 0) continue;
+    values[k++] = asFloat[slot];
+    keyOf.set(asFloat[slot], slot);
+  }
+  values.sort();
+  const rmin = new Float32Array(distinct);
+  const rmax = new Float32Array(distinct);
+  const wmin = new Float32Array(distinct);
   let wsum = 0;
-  for (let i = 0; i < size; i++) {
-    const w = counts.get(values[i])!;
+  for (let i = 0; i < distinct; i++) {
+    const w = counts[keyOf.get(values[i])!];
     rmin[i] = wsum;
     rmax[i] = wsum + w;
     wmin[i] = w;
     wsum += w;
   }
-  return { values, rmin, rmax, wmin, size };
+  return { values, rmin, rmax, wmin, size: distinct };
 }
 
 function addCutPoints(summary: WeightedSummary, maxBin: number, out: number[]): void {

@@ -5,6 +5,7 @@
 // max_bin 256 a complete feature can have 256 bins, which still fits a byte as long as it has
 // no NaN. The grower re-stores this as a packed matrix (packedMatrix.ts).
 import type { DenseMatrix } from '../denseMatrix.ts';
+import { forEachColumn } from '../common/columnBlocks.ts';
 import { buildQuantileCuts, searchBin, type QuantileCuts } from '../common/quantileCuts.ts';
 
 export type BinArray = Uint8Array | Uint16Array;
@@ -37,9 +38,7 @@ export function binWithCuts(m: DenseMatrix, cuts: QuantileCuts): BinnedMatrix {
     widest = Math.max(widest, nBins[f] + missingIn[f]);
   }
   const bins: BinArray = widest <= 256 ? new Uint8Array(nRows * nCols) : new Uint16Array(nRows * nCols);
-  for (let f = 0; f < nCols; f++) {
-    fillFeature(data, bins, cuts, f, nRows, nCols, nBins[f]);
-  }
+  forEachColumn(m, (f, column) => fillFeature(column, bins, cuts, f, nCols, nBins[f]));
   const hasMissing = missingIn.some((x) => x === 1);
   return { nRows, nCols, bins, cuts, nBins, featureHasMissing: missingIn, hasMissing };
 }
@@ -53,20 +52,13 @@ function featuresWithMissing(data: Float64Array, nCols: number): Uint8Array {
   return out;
 }
 
-function fillFeature(
-  data: Float64Array,
-  bins: BinArray,
-  cuts: QuantileCuts,
-  f: number,
-  nRows: number,
-  nCols: number,
-  sentinel: number,
-): void {
+/** bins[r * nCols + f] for the rows of feature f's (float32) column. */
+function fillFeature(column: Float32Array, bins: BinArray, cuts: QuantileCuts, f: number, nCols: number, sentinel: number): void {
   // Features with a single distinct value per run repeat a lot; remember the last lookup.
   let lastValue = NaN;
   let lastBin = 0;
-  for (let r = 0, i = f; r < nRows; r++, i += nCols) {
-    const v = data[i];
+  for (let r = 0, i = f; r < column.length; r++, i += nCols) {
+    const v = column[r];
     if (v !== v) {
       bins[i] = sentinel;
     } else if (v === lastValue) {
