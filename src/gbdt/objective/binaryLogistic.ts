@@ -25,16 +25,33 @@ function toProb(margins: Float64Array): Float64Array {
 export function logisticGradients(scalePosWeight: number): Objective['gradients'] {
   const spw = f32(scalePosWeight);
   return (margins, labels, weights, gpair) => {
-    for (let i = 0, n = margins.length; i < n; i++) {
-      const p = sigmoid32(margins[i]);
-      const y = labels[i];
-      let w = weights ? weights[i] : 1;
-      if (y === 1) w = f32(w * spw);
-      const h = f32(p * f32(1 - p));
-      gpair[2 * i] = f32(f32(p - y) * w);
-      gpair[2 * i + 1] = f32((h > HESS_EPS ? h : HESS_EPS) * w);
-    }
+    if (weights === undefined && spw === 1) unitWeightGradients(margins, labels, gpair);
+    else weightedGradients(margins, labels, weights, gpair, spw);
   };
+}
+
+// Module-level loops rather than the closure's body, so every objective and thread shares one
+// optimised copy. Unit weights (the common case) skip the weight products: (p - y) * 1 and
+// h * 1 are exact, so both loops give the same numbers.
+function unitWeightGradients(margins: Float32Array, labels: Float32Array, gpair: Float32Array): void {
+  for (let i = 0, n = margins.length; i < n; i++) {
+    const p = sigmoid32(margins[i]);
+    const h = f32(p * f32(1 - p));
+    gpair[2 * i] = f32(p - labels[i]);
+    gpair[2 * i + 1] = h > HESS_EPS ? h : HESS_EPS;
+  }
+}
+
+function weightedGradients(margins: Float32Array, labels: Float32Array, weights: Float32Array | undefined, gpair: Float32Array, spw: number): void {
+  for (let i = 0, n = margins.length; i < n; i++) {
+    const p = sigmoid32(margins[i]);
+    const y = labels[i];
+    let w = weights ? weights[i] : 1;
+    if (y === 1) w = f32(w * spw);
+    const h = f32(p * f32(1 - p));
+    gpair[2 * i] = f32(f32(p - y) * w);
+    gpair[2 * i + 1] = f32((h > HESS_EPS ? h : HESS_EPS) * w);
+  }
 }
 
 function logistic(name: 'binary:logistic' | 'reg:logistic', defaultMetric: string, config: ObjectiveConfig): Objective {
