@@ -32,6 +32,11 @@ test('the trained model is identical for 1, 2 and 3 threads (worker threads, fix
     train(x, y, { ...params, grow_policy: 'lossguide', max_depth: 0, max_leaves: 31, nthread }).toXgboostJson(),
   );
   assert.equal(lossguide[1], lossguide[0]);
+  // Feature subsets per level and node: those children are evaluated on the main thread.
+  const sampled = [1, 2].map((nthread) =>
+    train(x, y, { ...params, colsample_bylevel: 0.8, colsample_bynode: 0.7, seed: 11, nthread }).toXgboostJson(),
+  );
+  assert.equal(sampled[1], sampled[0]);
 });
 
 test('multi-class with weights and row sampling: identical for 1 and 2 threads', () => {
