@@ -164,7 +164,7 @@ export function scatterRows(
   let l = leftAt;
   let r = rightAt;
   if (R === 6 && COPY_AS_FLOAT64) {
-    // The loan-default shape (header + 11 one-byte columns): three float64 moves per record
+    // The loan-default shape (header + 12 one-byte columns): three float64 moves per record
     // instead of six 32-bit ones. Unrolled because it is the hot case.
     const s8 = src.f64;
     const t8 = dst.f64;
