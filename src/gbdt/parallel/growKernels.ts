@@ -6,6 +6,7 @@
 import { addHistogram, buildHistogramColumns, ROOT_BLOCK_ROWS, slotEnd, subtractHistogram, type SlotLayout } from '../grow/hist/histogram.ts';
 import { FIRST_INDEX_LANE, loadGradients, markLeft, splitBuiltLast, scatterPositions, scatterRows, type Lane, type RecordShape, type TempLane } from '../grow/hist/rowPartitioner.ts';
 import type { Objective } from '../objective/index.ts';
+import { awaitChange } from './awaitChange.ts';
 import { addLeafRows } from '../grow/hist/leafValues.ts';
 import { ENTRY_FIELDS, newExpandEntry, readEntry, writeEntry } from '../grow/hist/expandEntry.ts';
 import { evaluateSplits, type SplitSpace } from '../grow/hist/evaluateSplits.ts';
@@ -246,11 +247,9 @@ export function makeBarrier(ctl: Int32Array, threads: number, count: number, gen
       Atomics.notify(ctl, generation);
       return;
     }
-    let spins = 0;
-    while (Atomics.load(ctl, generation) === gen) {
+    awaitChange(ctl, generation, gen, () => {
       if (Atomics.load(ctl, failed) !== 0) throw new Error('another training thread failed');
-      if (++spins > 20_000) Atomics.wait(ctl, generation, gen, 10);
-    }
+    });
   };
 }
 

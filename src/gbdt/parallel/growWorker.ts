@@ -6,6 +6,7 @@ import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { allColumns, shareColumns } from '../grow/hist/histogram.ts';
 import { makeLane, TempLane } from '../grow/hist/rowPartitioner.ts';
 import { createObjective, type Objective } from '../objective/index.ts';
+import { awaitChange } from './awaitChange.ts';
 import { makeBarrier, runShare, type Command, type KernelContext } from './growKernels.ts';
 import { CTL, type WorkerInit, type WorkerMessage } from './protocol.ts';
 
@@ -70,12 +71,8 @@ function drain(upTo: number): void {
 let seen = 0;
 Atomics.add(ctl, CTL.ready, 1);
 Atomics.notify(ctl, CTL.ready);
-const SPIN = 20_000;
 for (;;) {
-  let spins = 0;
-  while (Atomics.load(ctl, CTL.seq) === seen) {
-    if (++spins > SPIN) Atomics.wait(ctl, CTL.seq, seen, 1000);
-  }
+  awaitChange(ctl, CTL.seq, seen);
   seen = Atomics.load(ctl, CTL.seq);
   try {
     drain(Atomics.load(ctl, CTL.messages));

@@ -13,6 +13,7 @@ import type { TrainParams } from '../trainParams.ts';
 import { SerialExecutor } from '../grow/hist/growExecutor.ts';
 import { allColumns, rootBlockCount, shareColumns } from '../grow/hist/histogram.ts';
 import { TempLane } from '../grow/hist/rowPartitioner.ts';
+import { awaitChange } from './awaitChange.ts';
 import { BUILD_FIELDS, chunkOf, Command, LEAF_FIELDS, makeBarrier, MARK_FIELDS, markRecord, runShare, SCATTER_FIELDS, scatterRecord, SPLIT_ENTRIES, SPLIT_FIELDS, SPLIT_FIRST, SPLIT_MID, type KernelContext } from './growKernels.ts';
 import { ENTRY_FIELDS, readEntry, writeEntry } from '../grow/hist/expandEntry.ts';
 import type { SplitSpace } from '../grow/hist/evaluateSplits.ts';
@@ -23,8 +24,6 @@ export function resolveThreads(nthread: number): number {
   return nthread > 0 ? nthread : availableParallelism();
 }
 
-/** Spin this many checks before sleeping in Atomics.wait: steps are often sub-millisecond. */
-const SPIN = 20_000;
 const START_TIMEOUT_MS = 60_000;
 
 export function createWorkerExecutor(
@@ -143,13 +142,7 @@ export function createWorkerExecutor(
     Atomics.add(ctl, CTL.seq, 1);
     Atomics.notify(ctl, CTL.seq);
     runShare(ctx, command, job, nTasks, 0);
-    let spins = 0;
-    for (;;) {
-      const p = Atomics.load(ctl, CTL.pending);
-      if (p === 0) break;
-      if (++spins < SPIN) continue;
-      Atomics.wait(ctl, CTL.pending, p, 1000);
-    }
+    for (let p = Atomics.load(ctl, CTL.pending); p !== 0; p = Atomics.load(ctl, CTL.pending)) awaitChange(ctl, CTL.pending, p);
     if (Atomics.load(ctl, CTL.failed) !== 0) {
       let workerError: string | undefined;
       for (const port of ports) {
