@@ -8,7 +8,10 @@
 //   npm run bench:duel -- /tmp/before . [--rounds 200] [--threads 2] [--data-size 1000000]
 //
 // Not a peer comparison (bench:train is): it prints each version's total and median round time
-// over the rounds after the first five, and the ratio of each to the first version.
+// over the rounds after the first five, and the ratio of each to the first version. The version
+// listed later has come out 1-4% faster than an identical one listed first: run both orders and
+// take the geometric mean. It cannot judge changes to how idle threads wait (one version's
+// polling threads take CPU from the other's rounds): compare separate alternating runs for those.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
