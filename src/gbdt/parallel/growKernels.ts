@@ -3,8 +3,9 @@
 // memory. Column ranges and row chunks depend only on the share index and the thread count,
 // and every output element is written by exactly one share, so the result is the one a single
 // thread computes.
-import { addHistogram, buildHistogramColumns, ROOT_BLOCK_ROWS, slotEnd, subtractHistogram, type SlotLayout } from '../grow/hist/histogram.ts';
-import { FIRST_INDEX_LANE, loadGradients, markLeft, splitBuiltLast, scatterPositions, scatterRows, type Lane, type RecordShape, type TempLane } from '../grow/hist/rowPartitioner.ts';
+import { ROOT_BLOCK_ROWS, slotEnd, type SlotLayout } from '../grow/hist/histogram.ts';
+import { FIRST_INDEX_LANE, loadGradients, scatterPositions, type Lane, type RecordShape, type TempLane } from '../grow/hist/rowPartitioner.ts';
+import type { RowKernels } from '../grow/hist/rowKernels.ts';
 import type { Objective } from '../objective/index.ts';
 import { awaitChange } from './awaitChange.ts';
 import { addLeafRows } from '../grow/hist/leafValues.ts';
@@ -55,6 +56,8 @@ export interface KernelContext {
   readonly allColumns: Int32Array;
   /** This thread's scratch records for splitBuiltLast. */
   readonly temp: TempLane;
+  /** This thread's kernels (WebAssembly over the training memory, or JavaScript). */
+  readonly kernels: RowKernels;
   /** Returns once every share has called it (between scattering rows and building histograms). */
   readonly barrier: () => void;
   /** The next task of the command for this share to do (task counts from 0 per command). */
@@ -90,7 +93,7 @@ export function runShare(ctx: KernelContext, command: Command, job: Int32Array, 
       const o = 1 + k * rec;
       const [b, e] = chunkOf(job[o + 1], job[o + 2], share, T);
       const lut = luts.subarray(job[o + 4]);
-      job[o + MARK_FIELDS + share] = markLeft(ctx.lanes[job[o + 5]], ctx.shape, job[o + 3], lut, ctx.goLeft, b, e, positions(job[o]));
+      job[o + MARK_FIELDS + share] = ctx.kernels.markLeft(ctx.lanes[job[o + 5]], job[o + 3], lut, ctx.goLeft, b, e, positions(job[o]));
     }
     return;
   }
@@ -117,7 +120,7 @@ export function runShare(ctx: KernelContext, command: Command, job: Int32Array, 
       const src = job[o];
       const dst = job[o + 1];
       if (dst < FIRST_INDEX_LANE) {
-        scatterRows(ctx.lanes[src], ctx.lanes[dst], ctx.shape, ctx.goLeft, b, e, job[at], job[at + 1]);
+        ctx.kernels.scatterRows(ctx.lanes[src], ctx.lanes[dst], ctx.goLeft, b, e, job[at], job[at + 1]);
       } else {
         scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, job[at], job[at + 1]);
       }
@@ -148,7 +151,7 @@ function startTree(ctx: KernelContext, job: Int32Array, share: number): void {
     const e = Math.min(nRows, b + ROOT_BLOCK_ROWS);
     if (gpair) loadGradients(lane, ctx.shape, gpair, b, e);
     const h = histOf(k);
-    buildHistogramColumns(h.chunk, h.base, lane, ctx.shape, ctx.layout, ctx.allColumns, b, e);
+    ctx.kernels.buildHistogram(h.chunk, h.base, lane, ctx.allColumns, b, e, null);
   }
   if (blocks === 1) return;
   ctx.barrier();
@@ -156,7 +159,7 @@ function startTree(ctx: KernelContext, job: Int32Array, share: number): void {
   for (let k = 1; k < blocks; k++) {
     const part = histOf(k);
     for (const c of ctx.columns[share]) {
-      addHistogram(root.chunk, root.base, part.chunk, part.base, 2 * ctx.layout.colSlotOffset[c], 2 * slotEnd(ctx.layout, c));
+      ctx.kernels.addHistogram(root.chunk, root.base, part.chunk, part.base, 2 * ctx.layout.colSlotOffset[c], 2 * slotEnd(ctx.layout, c));
     }
   }
 }
@@ -178,12 +181,12 @@ function splitNode(ctx: KernelContext, job: Int32Array, o: number, positions: (l
   if (dst < FIRST_INDEX_LANE) {
     // The built child goes last: job[o + SPLIT_FIRST] tells the main thread which came first.
     const built = job[o + 9];
-    const n = splitBuiltLast(ctx.lanes[src], ctx.lanes[dst], ctx.temp.for(e - b), ctx.shape, job[o + 4], lut, built, b, e);
+    const n = ctx.kernels.splitBuiltLast(ctx.lanes[src], ctx.lanes[dst], ctx.temp.for(e - b), job[o + 4], lut, built, b, e);
     job[o + SPLIT_MID] = e - n;
     job[o + SPLIT_FIRST] = built === 1 ? 0 : 1;
     [cb, ce] = [e - n, e];
   } else {
-    const nLeft = markLeft(ctx.lanes[job[o + 1]], ctx.shape, job[o + 4], lut, ctx.goLeft, b, e, positions(src));
+    const nLeft = ctx.kernels.markLeft(ctx.lanes[job[o + 1]], job[o + 4], lut, ctx.goLeft, b, e, positions(src));
     job[o + SPLIT_MID] = b + nLeft;
     job[o + SPLIT_FIRST] = 1;
     // Positions (index mode): small enough that counting first costs little.
@@ -192,9 +195,9 @@ function splitNode(ctx: KernelContext, job: Int32Array, o: number, positions: (l
   }
   const recordLane = dst < FIRST_INDEX_LANE ? dst : job[o + 1];
   const child = ctx.histChunk(job[o + 7]);
-  buildHistogramColumns(child.chunk, child.base, ctx.lanes[recordLane], ctx.shape, ctx.layout, ctx.allColumns, cb, ce, positions(dst));
+  ctx.kernels.buildHistogram(child.chunk, child.base, ctx.lanes[recordLane], ctx.allColumns, cb, ce, positions(dst));
   const parent = ctx.histChunk(job[o + 8]);
-  subtractHistogram(parent.chunk, parent.base, child.chunk, child.base, 0, ctx.histLength);
+  ctx.kernels.subtractHistogram(parent.chunk, parent.base, child.chunk, child.base, 0, ctx.histLength);
   const at = job[o + SPLIT_ENTRIES];
   if (at < 0) return;
   const [left, right] = job[o + 9] === 1 ? [child, parent] : [parent, child];
@@ -226,10 +229,10 @@ function buildShare(
   for (let k = 0; k < nTasks; k++) {
     const o = first + k * BUILD_FIELDS;
     const child = ctx.histChunk(job[o + 3]);
-    buildHistogramColumns(child.chunk, child.base, ctx.lanes[job[o + 5]], ctx.shape, ctx.layout, cols, job[o + 1], job[o + 2], positions(job[o]));
+    ctx.kernels.buildHistogram(child.chunk, child.base, ctx.lanes[job[o + 5]], cols, job[o + 1], job[o + 2], positions(job[o]));
     const parent = ctx.histChunk(job[o + 4]);
     for (const c of cols) {
-      subtractHistogram(parent.chunk, parent.base, child.chunk, child.base, 2 * colSlotOffset[c], 2 * slotEnd(ctx.layout, c));
+      ctx.kernels.subtractHistogram(parent.chunk, parent.base, child.chunk, child.base, 2 * colSlotOffset[c], 2 * slotEnd(ctx.layout, c));
     }
   }
 }

@@ -5,6 +5,10 @@
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { allColumns, shareColumns } from '../grow/hist/histogram.ts';
 import { makeLane, TempLane } from '../grow/hist/rowPartitioner.ts';
+import { heapSource } from '../grow/hist/bufferSource.ts';
+import { jsKernels } from '../grow/hist/rowKernels.ts';
+import { wasmKernels } from '../grow/hist/wasmKernels.ts';
+import { TrainingMemory } from '../wasm/trainingMemory.ts';
 import { createObjective, type Objective } from '../objective/index.ts';
 import { awaitChange } from './awaitChange.ts';
 import { makeBarrier, runShare, type Command, type KernelContext } from './growKernels.ts';
@@ -12,7 +16,9 @@ import { CTL, type WorkerInit, type WorkerMessage } from './protocol.ts';
 
 const init = workerData as WorkerInit;
 const ctl = new Int32Array(init.ctl);
-const lanes = init.lanes.map((buffer) => makeLane(buffer, init.layout.bytesPerBin));
+const lanes = init.lanes.map((region) => makeLane(region, init.layout.bytesPerBin));
+const source = init.memory ? new TrainingMemory(init.memory) : heapSource(false);
+const kernels = init.memory ? wasmKernels(init.memory, init.shape, init.layout) : jsKernels(init.shape, init.layout);
 let job = new Int32Array(init.job);
 let luts = new Uint8Array(init.luts);
 let entries = new Float64Array(init.entries);
@@ -26,14 +32,15 @@ let objective: Objective | undefined;
 const ctx: KernelContext = {
   threads: init.threads,
   lanes,
-  indexLanes: init.indexLanes.map((b) => new Uint32Array(b)),
-  goLeft: new Uint8Array(init.goLeft),
+  indexLanes: init.indexLanes.map((r) => new Uint32Array(r.buffer, r.byteOffset, r.byteLength >> 2)),
+  goLeft: new Uint8Array(init.goLeft.buffer, init.goLeft.byteOffset, init.goLeft.byteLength),
+  kernels,
   luts: () => luts,
   shape: init.shape,
   layout: init.layout,
   columns: shareColumns(init.layout, init.threads),
   allColumns: allColumns(init.layout),
-  temp: new TempLane(init.shape, init.layout.bytesPerBin),
+  temp: new TempLane(init.shape, init.layout.bytesPerBin, source),
   barrier: makeBarrier(ctl, init.threads, CTL.barrierCount, CTL.barrierGeneration, CTL.failed),
   claim: () => Atomics.add(ctl, CTL.nextTask, 1),
   arrays: () => arrays,
@@ -60,7 +67,7 @@ function drain(upTo: number): void {
     if (msg.type === 'job') job = new Int32Array(msg.buffer);
     else if (msg.type === 'luts') luts = new Uint8Array(msg.buffer);
     else if (msg.type === 'entries') entries = new Float64Array(msg.buffer);
-    else if (msg.type === 'histChunk') chunks.push(new Float64Array(msg.buffer));
+    else if (msg.type === 'histChunk') chunks.push(new Float64Array(msg.region.buffer, msg.region.byteOffset, msg.region.byteLength >> 3));
     else if (msg.type === 'array') arrays.set(msg.id, new Float32Array(msg.buffer));
     else objective = createObjective(msg.name, { numClass: msg.numClass, scalePosWeight: msg.scalePosWeight });
     received++;

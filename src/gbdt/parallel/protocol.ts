@@ -7,6 +7,7 @@ import type { SplitSpace } from '../grow/hist/evaluateSplits.ts';
 import type { SlotLayout } from '../grow/hist/histogram.ts';
 import type { GainParams } from '../grow/hist/splitGain.ts';
 import type { RecordShape } from '../grow/hist/rowPartitioner.ts';
+import type { Region } from '../grow/hist/bufferSource.ts';
 
 export const CTL = { seq: 0, command: 1, pending: 2, failed: 3, messages: 4, ready: 5, barrierCount: 6, barrierGeneration: 7, nextTask: 8 } as const;
 export const CTL_LENGTH = 9;
@@ -16,9 +17,11 @@ export interface WorkerInit {
   readonly port: MessagePort;
   readonly share: number;
   readonly threads: number;
-  readonly lanes: readonly SharedArrayBuffer[];
-  readonly indexLanes: readonly SharedArrayBuffer[];
-  readonly goLeft: SharedArrayBuffer;
+  /** The training memory when the WebAssembly kernels run (the regions below are in it), else null. */
+  readonly memory: WebAssembly.Memory | null;
+  readonly lanes: readonly Region[];
+  readonly indexLanes: readonly Region[];
+  readonly goLeft: Region;
   readonly shape: RecordShape;
   readonly layout: SlotLayout;
   readonly job: SharedArrayBuffer;
@@ -33,7 +36,7 @@ export type WorkerMessage =
   | { readonly type: 'job'; readonly buffer: SharedArrayBuffer }
   | { readonly type: 'luts'; readonly buffer: SharedArrayBuffer }
   | { readonly type: 'entries'; readonly buffer: SharedArrayBuffer }
-  | { readonly type: 'histChunk'; readonly buffer: SharedArrayBuffer }
+  | { readonly type: 'histChunk'; readonly region: Region }
   /** A float32 array shared for row-parallel steps (margins, labels, weights, gradient pairs). */
   | { readonly type: 'array'; readonly id: number; readonly buffer: SharedArrayBuffer }
   | { readonly type: 'objective'; readonly name: string; readonly numClass: number; readonly scalePosWeight: number };

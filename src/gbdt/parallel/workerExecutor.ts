@@ -12,7 +12,7 @@ import type { Objective } from '../objective/index.ts';
 import type { TrainParams } from '../trainParams.ts';
 import { SerialExecutor } from '../grow/hist/growExecutor.ts';
 import { allColumns, rootBlockCount, shareColumns } from '../grow/hist/histogram.ts';
-import { TempLane } from '../grow/hist/rowPartitioner.ts';
+import { regionOf } from '../grow/hist/bufferSource.ts';
 import { awaitChange } from './awaitChange.ts';
 import { BUILD_FIELDS, chunkOf, Command, LEAF_FIELDS, makeBarrier, MARK_FIELDS, markRecord, runShare, SCATTER_FIELDS, scatterRecord, SPLIT_ENTRIES, SPLIT_FIELDS, SPLIT_FIRST, SPLIT_MID, type KernelContext } from './growKernels.ts';
 import { ENTRY_FIELDS, readEntry, writeEntry } from '../grow/hist/expandEntry.ts';
@@ -30,6 +30,7 @@ export function createWorkerExecutor(
   state: GrowState,
   threads: number,
   params: Pick<TrainParams, 'numClass' | 'scalePosWeight'>,
+  memory?: WebAssembly.Memory,
 ): { executor: GrowExecutor; onNewHistogramChunk: (chunk: Float64Array) => void } {
   const pm = state.pm;
   const part = state.part;
@@ -52,9 +53,10 @@ export function createWorkerExecutor(
   const init: Omit<WorkerInit, 'port' | 'share'> = {
     ctl: ctl.buffer as SharedArrayBuffer,
     threads,
-    lanes: part.lanes.map((l) => l.words.buffer as SharedArrayBuffer),
-    indexLanes: part.indexLanes.map((l) => l.buffer as SharedArrayBuffer),
-    goLeft: part.goLeft.buffer as SharedArrayBuffer,
+    memory: memory ?? null,
+    lanes: part.lanes.map((l) => regionOf(l.words)),
+    indexLanes: part.indexLanes.map(regionOf),
+    goLeft: regionOf(part.goLeft),
     shape: part.shape,
     layout: slotLayout,
     job: job.buffer as SharedArrayBuffer,
@@ -86,7 +88,8 @@ export function createWorkerExecutor(
     layout: slotLayout,
     columns,
     allColumns: allColumns(slotLayout),
-    temp: new TempLane(part.shape, pm.bytesPerBin),
+    temp: part.tempLane(),
+    kernels: part.kernels,
     barrier: makeBarrier(ctl, threads, CTL.barrierCount, CTL.barrierGeneration, CTL.failed),
     claim: () => Atomics.add(ctl, CTL.nextTask, 1),
     arrays: () => arrays,
@@ -338,7 +341,7 @@ export function createWorkerExecutor(
   return {
     executor,
     onNewHistogramChunk: (chunk) => {
-      send({ type: 'histChunk', buffer: chunk.buffer as SharedArrayBuffer });
+      send({ type: 'histChunk', region: regionOf(chunk) });
     },
   };
 }

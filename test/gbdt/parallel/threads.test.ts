@@ -55,3 +55,19 @@ test('more rows than one root block (ROOT_BLOCK_ROWS): identical for 1, 2 and 3 
   assert.equal(models[1], models[0]);
   assert.equal(models[2], models[0]);
 });
+
+test('the JavaScript and the WebAssembly kernels grow the same model, on 1 and 2 threads (SEALED_GBDT_KERNELS)', () => {
+  const { x, y } = data(25_000);
+  const params = { objective: 'binary:logistic', max_depth: 7, eta: 0.3, num_boost_round: 4, min_child_weight: 2, max_bin: 64 };
+  const before = process.env.SEALED_GBDT_KERNELS;
+  try {
+    const models = (['js', 'wasm'] as const).flatMap((kernels) => {
+      process.env.SEALED_GBDT_KERNELS = kernels;
+      return [1, 2].map((nthread) => train(x, y, { ...params, nthread }).toXgboostJson());
+    });
+    for (const m of models.slice(1)) assert.equal(m, models[0]);
+  } finally {
+    if (before === undefined) delete process.env.SEALED_GBDT_KERNELS;
+    else process.env.SEALED_GBDT_KERNELS = before;
+  }
+});

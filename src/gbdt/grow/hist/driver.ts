@@ -19,7 +19,11 @@ import { ExpandQueue } from './expandQueue.ts';
 import { SerialExecutor, type GrowExecutor, type GrowState, type LeafTask, type PartitionTask } from './growExecutor.ts';
 import type { Objective } from '../../objective/index.ts';
 import { HistogramStore } from './histogram.ts';
-import { RowPartitioner } from './rowPartitioner.ts';
+import { recordShape, RowPartitioner } from './rowPartitioner.ts';
+import { heapSource, type BufferSource } from './bufferSource.ts';
+import type { RowKernels } from './rowKernels.ts';
+import { wasmKernels, wasmKernelsSupported } from './wasmKernels.ts';
+import { TrainingMemory } from '../../wasm/trainingMemory.ts';
 import { calcGain, calcWeight, gainParams, type GainParams } from './splitGain.ts';
 import { createWorkerExecutor, resolveThreads } from '../../parallel/workerExecutor.ts';
 
@@ -31,6 +35,23 @@ const f32 = Math.fround;
  */
 export interface FeatureSelector {
   featuresFor(depth: number): Int32Array | undefined;
+}
+
+/**
+ * The WebAssembly kernels over a training memory when the runtime has them and the buffers
+ * fit in 4 GiB (three record lanes, scratch records per thread, histograms), else the
+ * JavaScript ones over heap buffers. SEALED_GBDT_KERNELS=js or =wasm forces one (the tests
+ * train with both and compare; the trees are the same).
+ */
+function chooseKernels(pm: PackedMatrix, threads: number): { source: BufferSource; kernels?: RowKernels; memory?: WebAssembly.Memory } {
+  const which = process.env.SEALED_GBDT_KERNELS;
+  const shape = recordShape(pm);
+  const recordBytes = pm.nRows * shape.words * 4;
+  const estimate = (3 + threads) * recordBytes + 9 * pm.nRows + (64 << 20);
+  const wasm = which === 'wasm' || (which === 'auto' && TrainingMemory.fits(estimate) && wasmKernelsSupported());
+  if (!wasm) return { source: heapSource(threads > 1) };
+  const tm = new TrainingMemory();
+  return { source: tm, kernels: wasmKernels(tm.memory, shape, pm), memory: tm.memory };
 }
 
 /** Below this many rows worker threads cost more than they save. */
@@ -54,12 +75,13 @@ export class HistTreeGrower {
     const threads = bm.nRows >= MIN_ROWS_FOR_THREADS ? resolveThreads(params.nthread) : 1;
     const shared = threads > 1;
     this.pm = packMatrix(bm, { shared });
-    this.partitioner = new RowPartitioner(this.pm, shared);
+    const { source, kernels, memory } = chooseKernels(this.pm, threads);
+    this.partitioner = new RowPartitioner(this.pm, { source, kernels });
     this.gp = gainParams(params);
     let widest = 0;
     for (let c = 0; c < this.pm.nCols; c++) widest = Math.max(widest, this.pm.colSlots[c]);
     this.lut = new Uint8Array(widest);
-    this.hists = new HistogramStore(this.pm.totalSlots, shared);
+    this.hists = new HistogramStore(this.pm.totalSlots, source);
     const state: GrowState = {
       pm: this.pm,
       part: this.partitioner,
@@ -67,7 +89,7 @@ export class HistTreeGrower {
       space: { pm: this.pm, cuts: bm.cuts, nBins: bm.nBins },
       gain: this.gp,
     };
-    const parallel = shared ? createWorkerExecutor(state, threads, params) : undefined;
+    const parallel = shared ? createWorkerExecutor(state, threads, params, memory) : undefined;
     // Chunks allocated from now on must reach the workers too.
     this.hists.onNewChunk = parallel?.onNewHistogramChunk;
     this.exec = parallel?.executor ?? new SerialExecutor(state);

@@ -6,11 +6,11 @@
 import type { PackedMatrix } from '../../data/packedMatrix.ts';
 import type { ExpandEntry } from './expandEntry.ts';
 import { evaluateSplits, type SplitSpace } from './evaluateSplits.ts';
-import { addHistogram, allColumns, buildHistogramColumns, ROOT_BLOCK_ROWS, rootBlockCount, subtractHistogram, type HistogramStore } from './histogram.ts';
+import { allColumns, ROOT_BLOCK_ROWS, rootBlockCount, type HistogramStore } from './histogram.ts';
 import type { RowPartitioner } from './rowPartitioner.ts';
 import type { GainParams } from './splitGain.ts';
 import type { Objective } from '../../objective/index.ts';
-import { loadGradients, TempLane } from './rowPartitioner.ts';
+import { loadGradients, type TempLane } from './rowPartitioner.ts';
 import { addLeafRows } from './leafValues.ts';
 
 export interface PartitionTask {
@@ -85,7 +85,7 @@ export class SerialExecutor implements GrowExecutor {
 
   constructor(private readonly s: GrowState) {
     this.cols = allColumns(s.pm);
-    this.temp = new TempLane(s.part.shape, s.pm.bytesPerBin);
+    this.temp = s.part.tempLane();
   }
 
   shared(a: Float32Array): Float32Array {
@@ -97,7 +97,7 @@ export class SerialExecutor implements GrowExecutor {
   }
 
   startTree(gpair: Float32Array, rootHist: number): void {
-    const { pm, part, hists } = this.s;
+    const { part, hists } = this.s;
     const lane = part.lanes[0];
     const n = part.nRows;
     const blocks = rootBlockCount(n);
@@ -109,8 +109,8 @@ export class SerialExecutor implements GrowExecutor {
       const e = Math.min(n, b + ROOT_BLOCK_ROWS);
       loadGradients(lane, part.shape, gpair, b, e);
       const to = hists.ref(k === 0 ? rootHist : scratch);
-      buildHistogramColumns(hists.chunks[to.chunk], to.base, lane, part.shape, pm, this.cols, b, e);
-      if (k > 0) addHistogram(hists.chunks[root.chunk], root.base, hists.chunks[to.chunk], to.base, 0, hists.length);
+      part.kernels.buildHistogram(hists.chunks[to.chunk], to.base, lane, this.cols, b, e, null);
+      if (k > 0) part.kernels.addHistogram(hists.chunks[root.chunk], root.base, hists.chunks[to.chunk], to.base, 0, hists.length);
     }
     if (scratch >= 0) hists.release(scratch);
     part.reset(gpair, false);
@@ -135,13 +135,11 @@ export class SerialExecutor implements GrowExecutor {
   }
 
   private build(t: BuildTask): void {
-    const { pm, part, hists } = this.s;
+    const { part, hists } = this.s;
     const r = hists.ref(t.hist);
-    buildHistogramColumns(
-      hists.chunks[r.chunk], r.base, part.lane(t.nid), part.shape, pm, this.cols, part.begin(t.nid), part.end(t.nid), part.positions(t.nid),
-    );
+    part.kernels.buildHistogram(hists.chunks[r.chunk], r.base, part.lane(t.nid), this.cols, part.begin(t.nid), part.end(t.nid), part.positions(t.nid));
     const p = hists.ref(t.subtractFrom);
-    subtractHistogram(hists.chunks[p.chunk], p.base, hists.chunks[r.chunk], r.base, 0, hists.length);
+    part.kernels.subtractHistogram(hists.chunks[p.chunk], p.base, hists.chunks[r.chunk], r.base, 0, hists.length);
   }
 
   evaluate(tasks: readonly EvaluateTask[]): void {

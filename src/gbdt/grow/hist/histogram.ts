@@ -8,6 +8,7 @@
 // row order by exactly one thread, whatever the thread count — the sums, and so the trees,
 // do not depend on it.
 
+import type { BufferSource } from './bufferSource.ts';
 import { RECORD_HEADER, type Lane, type RecordShape } from './rowPartitioner.ts';
 
 /** Where a histogram's columns live: the packed matrix's slot layout. */
@@ -185,7 +186,7 @@ export class HistogramStore {
 
   constructor(
     totalSlots: number,
-    private readonly shared: boolean,
+    private readonly source: BufferSource,
   ) {
     this.length = totalSlots * 2;
   }
@@ -194,8 +195,9 @@ export class HistogramStore {
     const id = this.free.pop();
     if (id !== undefined) return id;
     if (this.count === this.chunks.length * HISTS_PER_CHUNK) {
-      const bytes = this.length * HISTS_PER_CHUNK * 8;
-      const chunk = new Float64Array(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+      const doubles = this.length * HISTS_PER_CHUNK;
+      const r = this.source.alloc(doubles * 8);
+      const chunk = new Float64Array(r.buffer, r.byteOffset, doubles);
       this.chunks.push(chunk);
       this.onNewChunk?.(chunk);
     }

@@ -22,6 +22,8 @@
 // counting left rows per chunk, then scattering each chunk to offsets from the counts, gives
 // the same stable partition as one pass.
 import type { PackedMatrix } from '../../data/packedMatrix.ts';
+import { heapSource, type BufferSource, type Region } from './bufferSource.ts';
+import { jsKernels, type RowKernels } from './rowKernels.ts';
 
 /** Words before a record's bins: grad, hess, row. */
 export const RECORD_HEADER = 3;
@@ -76,12 +78,14 @@ const COPY_AS_FLOAT64 = (() => {
   return back.every((w, i) => w === words[i]);
 })();
 
-export function makeLane(buffer: ArrayBuffer | SharedArrayBuffer, bytesPerBin: 1 | 2): Lane {
+/** A lane over a region (8-byte aligned). */
+export function makeLane(region: Region, bytesPerBin: 1 | 2): Lane {
+  const { buffer, byteOffset: at, byteLength: bytes } = region;
   return {
-    words: new Uint32Array(buffer),
-    f64: new Float64Array(buffer, 0, Math.floor(buffer.byteLength / 8)),
-    f32: new Float32Array(buffer),
-    bins: bytesPerBin === 1 ? new Uint8Array(buffer) : new Uint16Array(buffer),
+    words: new Uint32Array(buffer, at, bytes >> 2),
+    f64: new Float64Array(buffer, at, bytes >> 3),
+    f32: new Float32Array(buffer, at, bytes >> 2),
+    bins: bytesPerBin === 1 ? new Uint8Array(buffer, at, bytes) : new Uint16Array(buffer, at, bytes >> 1),
   };
 }
 
@@ -278,15 +282,28 @@ export class TempLane {
   private lane: Lane | undefined;
   private records = 0;
 
-  constructor(private readonly shape: RecordShape, private readonly bytesPerBin: 1 | 2) {}
+  constructor(
+    private readonly shape: RecordShape,
+    private readonly bytesPerBin: 1 | 2,
+    private readonly source: BufferSource = heapSource(false),
+  ) {}
 
   for(records: number): Lane {
     if (!this.lane || this.records < records + 1) {
       this.records = Math.max(records + 1, Math.ceil(this.records * 1.5));
-      this.lane = makeLane(new ArrayBuffer(this.records * this.shape.words * 4), this.bytesPerBin);
+      this.lane = makeLane(this.source.alloc(this.records * this.shape.words * 4), this.bytesPerBin);
     }
     return this.lane;
   }
+}
+
+export interface RowPartitionerOptions {
+  /** Where the lanes are allocated (default: the heap, not shared). */
+  readonly source?: BufferSource;
+  /** Kernels that can work on buffers from `source` (default: JavaScript). */
+  readonly kernels?: RowKernels;
+  /** See INDEX_MODE_ROWS (0: always move records). */
+  readonly indexModeRows?: number;
 }
 
 export class RowPartitioner {
@@ -302,18 +319,22 @@ export class RowPartitioner {
   private laneOf = new Uint8Array(64);
   private recOf = new Uint8Array(64);
 
-  /** `indexModeRows`: see INDEX_MODE_ROWS (0: always move records). */
-  constructor(
-    pm: PackedMatrix,
-    shared = false,
-    private readonly indexModeRows = INDEX_MODE_ROWS,
-  ) {
+  /** The loops that mark and move rows (and build histograms), for this thread. */
+  readonly kernels: RowKernels;
+  private readonly indexModeRows: number;
+  private readonly source: BufferSource;
+  private readonly bytesPerBin: 1 | 2;
+
+  constructor(pm: PackedMatrix, options: RowPartitionerOptions = {}) {
     const n = pm.nRows;
     this.nRows = n;
     this.shape = recordShape(pm);
+    this.bytesPerBin = pm.bytesPerBin;
+    this.indexModeRows = options.indexModeRows ?? INDEX_MODE_ROWS;
+    this.kernels = options.kernels ?? jsKernels(this.shape, pm);
+    const source = (this.source = options.source ?? heapSource(false));
     const R = this.shape.words;
-    const alloc = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-    const lanes = [0, 1, 2].map(() => makeLane(alloc(n * R * 4), pm.bytesPerBin));
+    const lanes = [0, 1, 2].map(() => makeLane(source.alloc(n * R * 4), pm.bytesPerBin));
     this.lanes = [lanes[0], lanes[1], lanes[2]];
     const root = lanes[0].words;
     const W = pm.wordsPerRow;
@@ -321,9 +342,19 @@ export class RowPartitioner {
       root[i * R + ROW_WORD] = i;
       for (let w = 0; w < W; w++) root[i * R + RECORD_HEADER + w] = pm.words[i * W + w];
     }
-    this.indexLanes = [new Uint32Array(alloc(n * 4)), new Uint32Array(alloc(n * 4))];
-    this.goLeft = new Uint8Array(alloc(n));
+    const positions = () => {
+      const r = source.alloc(n * 4);
+      return new Uint32Array(r.buffer, r.byteOffset, n);
+    };
+    this.indexLanes = [positions(), positions()];
+    const g = source.alloc(n);
+    this.goLeft = new Uint8Array(g.buffer, g.byteOffset, n);
     this.setRange(0, 0, n, 0, 0);
+  }
+
+  /** Scratch records for splitForBuild on this thread, from the lanes' source. */
+  tempLane(): TempLane {
+    return new TempLane(this.shape, this.bytesPerBin, this.source);
   }
 
   /**
@@ -410,7 +441,7 @@ export class RowPartitioner {
   scatterChunk(nid: number, b: number, e: number, leftAt: number, rightAt: number): void {
     const to = this.childLane(nid);
     if (to < FIRST_INDEX_LANE) {
-      scatterRows(this.lanes[this.laneOf[nid]], this.lanes[to], this.shape, this.goLeft, b, e, leftAt, rightAt);
+      this.kernels.scatterRows(this.lanes[this.laneOf[nid]], this.lanes[to], this.goLeft, b, e, leftAt, rightAt);
     } else {
       scatterPositions(this.positions(nid), this.indexLanes[to - FIRST_INDEX_LANE], this.goLeft, b, e, leftAt, rightAt);
     }
@@ -423,7 +454,7 @@ export class RowPartitioner {
   split(nid: number, leftNid: number, rightNid: number, col: number, lut: Uint8Array): void {
     const b = this.begins[nid];
     const e = this.ends[nid];
-    const nLeft = markLeft(this.lane(nid), this.shape, col, lut, this.goLeft, b, e, this.positions(nid));
+    const nLeft = this.kernels.markLeft(this.lane(nid), col, lut, this.goLeft, b, e, this.positions(nid));
     this.scatterChunk(nid, b, e, b, b + nLeft);
     this.setChildren(nid, leftNid, rightNid, b + nLeft);
   }
@@ -442,7 +473,7 @@ export class RowPartitioner {
     const b = this.begins[nid];
     const e = this.ends[nid];
     const built = builtNid === leftNid ? 1 : 0;
-    const n = splitBuiltLast(this.lanes[this.laneOf[nid]], this.lanes[to], temp.for(e - b), this.shape, col, lut, built, b, e);
+    const n = this.kernels.splitBuiltLast(this.lanes[this.laneOf[nid]], this.lanes[to], temp.for(e - b), col, lut, built, b, e);
     const other = built ? rightNid : leftNid;
     this.setChildren(nid, other, builtNid, e - n);
   }

@@ -20,7 +20,7 @@ export function problem(
 ): Problem {
   const bm = binMatrix(denseMatrix(Float64Array.from(data), nRows, nCols), options.maxBin ?? 256);
   const pm = packMatrix(bm, { bundle: options.bundle });
-  const part = new RowPartitioner(pm, false, options.indexModeRows);
+  const part = new RowPartitioner(pm, { indexModeRows: options.indexModeRows });
   part.reset(gpair);
   return { bm, pm, part };
 }

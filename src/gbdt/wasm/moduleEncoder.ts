@@ -1,0 +1,237 @@
+// A minimal WebAssembly binary encoder: enough to emit the training kernels (wasmKernels.ts)
+// specialised for one record shape and slot layout at run time, as the JavaScript kernels are
+// (histogram.ts byteKernel), without a build step or a compiler dependency. Only the
+// instructions the kernels use are here; every function imports one shared memory "k"."m".
+
+export const I32 = 0x7f;
+export const I64 = 0x7e;
+export const F64 = 0x7c;
+export const V128 = 0x7b;
+export type ValType = typeof I32 | typeof I64 | typeof F64 | typeof V128;
+
+function uleb(out: number[], v: number): void {
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+}
+
+function sleb(out: number[], v: number): void {
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+/** A function body: instructions appended in order (stack machine, as in the text format's flat form). */
+export class Code {
+  readonly bytes: number[] = [];
+
+  private op(...b: number[]): this {
+    this.bytes.push(...b);
+    return this;
+  }
+
+  private mem(opcode: number, align: number, offset: number): this {
+    this.bytes.push(opcode);
+    uleb(this.bytes, align);
+    uleb(this.bytes, offset);
+    return this;
+  }
+
+  private simd(opcode: number): this {
+    this.bytes.push(0xfd);
+    uleb(this.bytes, opcode);
+    return this;
+  }
+
+  private simdMem(opcode: number, align: number, offset: number): this {
+    this.simd(opcode);
+    uleb(this.bytes, align);
+    uleb(this.bytes, offset);
+    return this;
+  }
+
+  get(i: number): this {
+    this.bytes.push(0x20);
+    uleb(this.bytes, i);
+    return this;
+  }
+  set(i: number): this {
+    this.bytes.push(0x21);
+    uleb(this.bytes, i);
+    return this;
+  }
+  tee(i: number): this {
+    this.bytes.push(0x22);
+    uleb(this.bytes, i);
+    return this;
+  }
+  i32(v: number): this {
+    this.bytes.push(0x41);
+    sleb(this.bytes, v | 0);
+    return this;
+  }
+
+  /** block/loop without results; br depth counts enclosing blocks from 0. */
+  block(): this {
+    return this.op(0x02, 0x40);
+  }
+  loop(): this {
+    return this.op(0x03, 0x40);
+  }
+  end(): this {
+    return this.op(0x0b);
+  }
+  br(depth: number): this {
+    return this.op(0x0c, depth);
+  }
+  brIf(depth: number): this {
+    return this.op(0x0d, depth);
+  }
+  select(): this {
+    return this.op(0x1b);
+  }
+
+  // Memory access: offset is the constant added to the address operand.
+  load8(offset = 0): this {
+    return this.mem(0x2d, 0, offset);
+  }
+  load16(offset = 0): this {
+    return this.mem(0x2f, 1, offset);
+  }
+  load32(offset = 0): this {
+    return this.mem(0x28, 2, offset);
+  }
+  store32(offset = 0): this {
+    return this.mem(0x36, 2, offset);
+  }
+  store8(offset = 0): this {
+    return this.mem(0x3a, 0, offset);
+  }
+  load64(offset = 0): this {
+    return this.mem(0x29, 3, offset);
+  }
+  store64(offset = 0): this {
+    return this.mem(0x37, 3, offset);
+  }
+  loadV128(offset = 0): this {
+    return this.simdMem(0x00, 4, offset);
+  }
+  storeV128(offset = 0): this {
+    return this.simdMem(0x0b, 4, offset);
+  }
+  /** v128.load64_zero: 8 bytes into the low lane. */
+  loadV64(offset = 0): this {
+    return this.simdMem(0x5d, 3, offset);
+  }
+  memoryCopy(): this {
+    return this.op(0xfc, 10, 0, 0);
+  }
+
+  add(): this {
+    return this.op(0x6a);
+  }
+  sub(): this {
+    return this.op(0x6b);
+  }
+  mul(): this {
+    return this.op(0x6c);
+  }
+  and(): this {
+    return this.op(0x71);
+  }
+  xor(): this {
+    return this.op(0x73);
+  }
+  shl(): this {
+    return this.op(0x74);
+  }
+  geU(): this {
+    return this.op(0x4f);
+  }
+  f64x2Add(): this {
+    return this.simd(0xf0);
+  }
+  f64x2Sub(): this {
+    return this.simd(0xf1);
+  }
+  /** The two low float32 lanes as two float64 lanes (exact). */
+  f64x2PromoteLow(): this {
+    return this.simd(0x5f);
+  }
+}
+
+export interface FunctionDef {
+  readonly name: string;
+  readonly params: readonly ValType[];
+  readonly results: readonly ValType[];
+  /** Locals after the parameters. */
+  readonly locals: readonly ValType[];
+  readonly code: Code;
+}
+
+function section(out: number[], id: number, body: number[]): void {
+  out.push(id);
+  uleb(out, body.length);
+  out.push(...body);
+}
+
+function name(out: number[], s: string): void {
+  const b = new TextEncoder().encode(s);
+  uleb(out, b.length);
+  out.push(...b);
+}
+
+/** A module importing a shared memory of up to `maxPages` 64 KiB pages as "k"."m", exporting `functions`. */
+export function encodeModule(functions: readonly FunctionDef[], maxPages: number): Uint8Array {
+  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const types: number[] = [];
+  uleb(types, functions.length);
+  for (const f of functions) {
+    types.push(0x60);
+    uleb(types, f.params.length);
+    types.push(...f.params);
+    uleb(types, f.results.length);
+    types.push(...f.results);
+  }
+  section(out, 1, types);
+  const imports: number[] = [1];
+  name(imports, 'k');
+  name(imports, 'm');
+  imports.push(0x02, 0x03);
+  uleb(imports, 0);
+  uleb(imports, maxPages);
+  section(out, 2, imports);
+  const funcs: number[] = [];
+  uleb(funcs, functions.length);
+  functions.forEach((_, i) => uleb(funcs, i));
+  section(out, 3, funcs);
+  const exports: number[] = [];
+  uleb(exports, functions.length);
+  functions.forEach((f, i) => {
+    name(exports, f.name);
+    exports.push(0x00);
+    uleb(exports, i);
+  });
+  section(out, 7, exports);
+  const code: number[] = [];
+  uleb(code, functions.length);
+  for (const f of functions) {
+    const body: number[] = [];
+    uleb(body, f.locals.length);
+    for (const t of f.locals) body.push(1, t);
+    body.push(...f.code.bytes, 0x0b);
+    uleb(code, body.length);
+    code.push(...body);
+  }
+  section(out, 10, code);
+  return Uint8Array.from(out);
+}
