@@ -88,6 +88,7 @@ export const messages = {
   // --- gbdt -------------------------------------------------------------------------------
   'gbdt.unknownParam': msg((a: { name: string; suggestion?: string }) => `unknown training parameter '${a.name}'${a.suggestion !== undefined ? `; did you mean '${a.suggestion}'?` : ''}`),
   'gbdt.duplicateParam': msg((a: { name: string; alias: string }) => `training parameter '${a.name}' given twice (also as '${a.alias}')`),
+  'gbdt.badKernels': msg((a: { value: string }) => `environment variable SEALED_GBDT_KERNELS must be auto, js or wasm, got '${a.value}'`),
   'gbdt.badParam': msg((a: { name: string; value: string; expected: string }) => `training parameter '${a.name}' must be ${a.expected}, got ${a.value}`),
   'gbdt.workerFailed': msg((a: { reason: string }) => `training worker thread failed: ${a.reason}`),
   'gbdt.badMatrix': msg((a: { reason: string }) => `invalid feature matrix: ${a.reason}`),

@@ -19,11 +19,8 @@ import { ExpandQueue } from './expandQueue.ts';
 import { SerialExecutor, type GrowExecutor, type GrowState, type LeafTask, type PartitionTask } from './growExecutor.ts';
 import type { Objective } from '../../objective/index.ts';
 import { HistogramStore } from './histogram.ts';
-import { recordShape, RowPartitioner } from './rowPartitioner.ts';
-import { heapSource, type BufferSource } from './bufferSource.ts';
-import type { RowKernels } from './rowKernels.ts';
-import { wasmKernels, wasmKernelsSupported } from './wasmKernels.ts';
-import { TrainingMemory } from '../../wasm/trainingMemory.ts';
+import { RowPartitioner } from './rowPartitioner.ts';
+import { chooseKernels } from './kernelChoice.ts';
 import { calcGain, calcWeight, gainParams, type GainParams } from './splitGain.ts';
 import { createWorkerExecutor, resolveThreads } from '../../parallel/workerExecutor.ts';
 
@@ -35,23 +32,6 @@ const f32 = Math.fround;
  */
 export interface FeatureSelector {
   featuresFor(depth: number): Int32Array | undefined;
-}
-
-/**
- * The WebAssembly kernels over a training memory when the runtime has them and the buffers
- * fit in 4 GiB (three record lanes, scratch records per thread, histograms), else the
- * JavaScript ones over heap buffers. SEALED_GBDT_KERNELS=js or =wasm forces one (the tests
- * train with both and compare; the trees are the same).
- */
-function chooseKernels(pm: PackedMatrix, threads: number): { source: BufferSource; kernels?: RowKernels; memory?: WebAssembly.Memory } {
-  const which = process.env.SEALED_GBDT_KERNELS;
-  const shape = recordShape(pm);
-  const recordBytes = pm.nRows * shape.words * 4;
-  const estimate = (3 + threads) * recordBytes + 9 * pm.nRows + (64 << 20);
-  const wasm = which === 'wasm' || (which === 'auto' && TrainingMemory.fits(estimate) && wasmKernelsSupported());
-  if (!wasm) return { source: heapSource(threads > 1) };
-  const tm = new TrainingMemory();
-  return { source: tm, kernels: wasmKernels(tm.memory, shape, pm), memory: tm.memory };
 }
 
 /** Below this many rows worker threads cost more than they save. */
