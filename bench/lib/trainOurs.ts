@@ -4,8 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { train } from '../../src/gbdt/index.ts';
 import { rocAucScore } from '../../src/ml/index.ts';
+import { writeFileAtomicSync } from '../../src/core/index.ts';
 
-const [xTrain, yTrain, xTest, yTest, cols, threads, paramsJson, rounds] = process.argv.slice(2);
+// An optional last argument saves the model there (XGBoost JSON, written atomically).
+const [xTrain, yTrain, xTest, yTest, cols, threads, paramsJson, rounds, saveTo] = process.argv.slice(2);
 const f64 = (p: string) => {
   const b = readFileSync(p);
   // A view when aligned (large reads are), so peak memory is not inflated by a copy.
@@ -22,4 +24,5 @@ const booster = train({ data: f64(xTrain), nRows: y.length, nCols }, y, {
 const seconds = (performance.now() - started) / 1000;
 const yt = f64(yTest);
 const p = booster.predict({ data: f64(xTest), nRows: yt.length, nCols });
+if (saveTo) writeFileAtomicSync(saveTo, booster.toXgboostJson());
 console.log(JSON.stringify({ seconds, auc: rocAucScore(yt, p), trees: booster.model.trees.length }));

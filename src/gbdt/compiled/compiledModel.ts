@@ -14,6 +14,10 @@ import { createObjective, type Objective } from '../objective/index.ts';
 import { modelObjective } from '../predict/predict.ts';
 import { flattenModel, type FlatForest } from './flatForest.ts';
 import { predictFlatMargins } from './predictFlat.ts';
+import { WasmForest } from './wasmForest.ts';
+import { ScorePool } from './scorePool.ts';
+import { wasmKernelsSupported } from '../grow/hist/wasmKernels.ts';
+import { resolveThreads } from '../parallel/workerExecutor.ts';
 
 export const COMPILED_FORMAT = 'sealed-compiled-gbdt';
 export const COMPILED_VERSION = 1;
@@ -33,13 +37,20 @@ interface Header {
 export interface CompiledPredictOptions {
   /** Raw margins instead of transformed predictions (probabilities for binary:logistic). */
   readonly outputMargin?: boolean;
+  /** Scoring threads (default 1; 0 or less: every core). */
+  readonly nthread?: number;
 }
+
+/** Below this many rows a second thread costs more than it saves. */
+const MIN_ROWS_PER_THREAD = 4096;
 
 export class CompiledModel {
   readonly format = COMPILED_FORMAT;
   readonly version = COMPILED_VERSION;
 
   private readonly objective: Objective;
+  private wasm: WasmForest | undefined;
+  private pool: ScorePool | undefined;
 
   constructor(readonly forest: FlatForest) {
     this.objective = createObjective(forest.objective);
@@ -59,8 +70,30 @@ export class CompiledModel {
     if (m.nCols !== this.forest.numFeature) {
       throw new ModelError('gbdt.featureCount', { expected: this.forest.numFeature, got: m.nCols });
     }
-    const out = Float64Array.from(predictFlatMargins(this.forest, m.data, m.nRows, m.nCols));
+    const out = Float64Array.from(this.margins(m, options.nthread ?? 1));
     return options.outputMargin ? out : this.objective.predTransform(out);
+  }
+
+  /**
+   * Float32 margins: the WebAssembly loop (wasmForest.ts) on up to `nthread` threads, or the
+   * JavaScript traversal where WebAssembly is missing — the same numbers either way.
+   */
+  private margins(m: DenseMatrix, nthread: number): Float32Array {
+    if (!wasmKernelsSupported()) return predictFlatMargins(this.forest, m.data, m.nRows, m.nCols);
+    this.wasm ??= new WasmForest(this.forest);
+    const threads = Math.max(1, Math.min(resolveThreads(nthread), Math.floor(m.nRows / MIN_ROWS_PER_THREAD)));
+    if (threads === 1) return this.wasm.predictMargins(m.data, m.nRows);
+    if (this.pool?.threads !== threads) {
+      this.pool?.dispose();
+      this.pool = new ScorePool(this.wasm, threads);
+    }
+    return this.wasm.predictMargins(m.data, m.nRows, this.pool.score);
+  }
+
+  /** Stops scoring threads (they do not keep the process alive meanwhile). */
+  dispose(): void {
+    this.pool?.dispose();
+    this.pool = undefined;
   }
 
   serialize(): Buffer {

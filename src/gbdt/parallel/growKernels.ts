@@ -7,7 +7,7 @@ import { ROOT_BLOCK_ROWS, slotEnd, type SlotLayout } from '../grow/hist/histogra
 import { FIRST_INDEX_LANE, loadGradients, scatterPositions, type Lane, type RecordShape, type TempLane } from '../grow/hist/rowPartitioner.ts';
 import type { RowKernels } from '../grow/hist/rowKernels.ts';
 import type { Objective } from '../objective/index.ts';
-import { awaitChange } from './awaitChange.ts';
+import { awaitChange } from './awaitChange.mjs';
 import { addLeafRows } from '../grow/hist/leafValues.ts';
 import { ENTRY_FIELDS, newExpandEntry, readEntry, writeEntry } from '../grow/hist/expandEntry.ts';
 import { evaluateSplits, type SplitSpace } from '../grow/hist/evaluateSplits.ts';

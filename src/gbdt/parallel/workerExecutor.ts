@@ -13,7 +13,7 @@ import type { TrainParams } from '../trainParams.ts';
 import { SerialExecutor } from '../grow/hist/growExecutor.ts';
 import { allColumns, rootBlockCount, shareColumns } from '../grow/hist/histogram.ts';
 import { regionOf } from '../grow/hist/bufferSource.ts';
-import { awaitChange } from './awaitChange.ts';
+import { awaitChange } from './awaitChange.mjs';
 import { BUILD_FIELDS, chunkOf, Command, LEAF_FIELDS, makeBarrier, MARK_FIELDS, markRecord, runShare, SCATTER_FIELDS, scatterRecord, SPLIT_ENTRIES, SPLIT_FIELDS, SPLIT_FIRST, SPLIT_MID, type KernelContext } from './growKernels.ts';
 import { ENTRY_FIELDS, readEntry, writeEntry } from '../grow/hist/expandEntry.ts';
 import type { SplitSpace } from '../grow/hist/evaluateSplits.ts';

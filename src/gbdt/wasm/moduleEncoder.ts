@@ -6,8 +6,9 @@
 export const I32 = 0x7f;
 export const I64 = 0x7e;
 export const F64 = 0x7c;
+export const F32 = 0x7d;
 export const V128 = 0x7b;
-export type ValType = typeof I32 | typeof I64 | typeof F64 | typeof V128;
+export type ValType = typeof I32 | typeof I64 | typeof F32 | typeof F64 | typeof V128;
 
 function uleb(out: number[], v: number): void {
   do {
@@ -122,6 +123,12 @@ export class Code {
   store64(offset = 0): this {
     return this.mem(0x37, 3, offset);
   }
+  loadF32(offset = 0): this {
+    return this.mem(0x2a, 2, offset);
+  }
+  storeF32(offset = 0): this {
+    return this.mem(0x38, 2, offset);
+  }
   loadV128(offset = 0): this {
     return this.simdMem(0x00, 4, offset);
   }
@@ -148,6 +155,9 @@ export class Code {
   and(): this {
     return this.op(0x71);
   }
+  or(): this {
+    return this.op(0x72);
+  }
   xor(): this {
     return this.op(0x73);
   }
@@ -156,6 +166,22 @@ export class Code {
   }
   geU(): this {
     return this.op(0x4f);
+  }
+  eqz(): this {
+    return this.op(0x45);
+  }
+  /** f32.lt and f32.ge: 0 when either operand is NaN. */
+  f32Ne(): this {
+    return this.op(0x5c);
+  }
+  f32Lt(): this {
+    return this.op(0x5d);
+  }
+  f32Ge(): this {
+    return this.op(0x60);
+  }
+  f32Add(): this {
+    return this.op(0x92);
   }
   f64x2Add(): this {
     return this.simd(0xf0);

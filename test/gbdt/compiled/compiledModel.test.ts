@@ -4,6 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileModel, fromXgboostJson, loadCompiledModel, predict, type DenseMatrix, type GbdtModel } from '../../../src/gbdt/index.ts';
 import { fixtureModelText, loadFixtures, maxAbsDiff } from '../fixtureData.ts';
+import { predictFlatMargins } from '../../../src/gbdt/compiled/predictFlat.ts';
+import { BATCH_ROWS } from '../../../src/gbdt/compiled/wasmForest.ts';
+import { modelObjective } from '../../../src/gbdt/predict/predict.ts';
+import { RandomState } from '../../../src/core/index.ts';
+
+function toMargins(margins: Float32Array, outputMargin: boolean, model: GbdtModel): Float64Array {
+  const out = Float64Array.from(margins);
+  return outputMargin ? out : modelObjective(model).predTransform(out);
+}
 
 const fixtures = loadFixtures();
 
@@ -15,6 +24,7 @@ interface Predictor {
 const predictors: Predictor[] = [
   { name: 'traversal', make: (model) => (m, outputMargin) => predict(model, m, { outputMargin }) },
   { name: 'compiled', make: (model) => { const c = compileModel(model); return (m, outputMargin) => c.predict(m, { outputMargin }); } },
+  { name: 'compiled, JavaScript loop', make: (model) => { const c = compileModel(model); return (m, outputMargin) => toMargins(predictFlatMargins(c.forest, m.data, m.nRows, m.nCols), outputMargin, model); } },
   { name: 'compiled, saved and loaded', make: (model) => { const c = loadCompiledModel(compileModel(model).serialize()); return (m, outputMargin) => c.predict(m, { outputMargin }); } },
 ];
 
@@ -58,4 +68,20 @@ test('a corrupt or foreign compiled file is refused with a clear error', () => {
   badChild.writeInt32LE(0, childStart);
   cases.push([badChild, /node 0 has child 0 outside its tree/]);
   for (const [bytes, pattern] of cases) assert.throws(() => loadCompiledModel(bytes, 'm.sealedgbm'), (e: Error) => /^m\.sealedgbm is not a valid compiled model: /.test(e.message) && pattern.test(e.message));
+});
+
+test('compiled scoring on 1, 2 and 3 threads, over more rows than one batch and with missing values, equals the traversal bit for bit', () => {
+  const model = fromXgboostJson(fixtureModelText('binary_depthwise'));
+  const rs = new RandomState(4);
+  const nRows = BATCH_ROWS + 4321;
+  const nCols = model.numFeature;
+  const data = Float64Array.from({ length: nRows * nCols }, (_, i) => (rs.randomSample() < 0.1 ? NaN : fixtures.x.data[i % fixtures.x.data.length] + rs.standardNormal()));
+  const m: DenseMatrix = { data, nRows, nCols };
+  const reference = predict(model, m, { outputMargin: true });
+  const c = compileModel(model);
+  try {
+    for (const nthread of [1, 2, 3]) assert.deepEqual(c.predict(m, { outputMargin: true, nthread }), reference, `${nthread} threads`);
+  } finally {
+    c.dispose();
+  }
 });

@@ -1,5 +1,5 @@
 // Where the training buffers (row lanes, positions, histograms, scratch records) are allocated:
-// on the JavaScript heap, or inside one WebAssembly memory (wasm/trainingMemory.ts) so that the
+// on the JavaScript heap, or inside one WebAssembly memory (wasm/kernelMemory.ts) so that the
 // WebAssembly kernels can address them. Everything takes a Region, never a whole buffer, so a
 // view may start anywhere in its buffer.
 

@@ -1,7 +1,7 @@
 // Which kernels grow the trees, and so where the training buffers live.
 import { UsageError } from '../../../core/index.ts';
 import type { PackedMatrix } from '../../data/packedMatrix.ts';
-import { TrainingMemory } from '../../wasm/trainingMemory.ts';
+import { KernelMemory } from '../../wasm/kernelMemory.ts';
 import { heapSource, type BufferSource } from './bufferSource.ts';
 import { jsKernels, type RowKernels } from './rowKernels.ts';
 import { recordShape } from './rowPartitioner.ts';
@@ -28,8 +28,8 @@ export function chooseKernels(pm: PackedMatrix, threads: number): KernelChoice {
   const shape = recordShape(pm);
   const recordBytes = pm.nRows * shape.words * 4;
   const estimate = (3 + threads) * recordBytes + 9 * pm.nRows + (64 << 20);
-  const wasm = which === 'wasm' || (which === 'auto' && TrainingMemory.fits(estimate) && wasmKernelsSupported());
+  const wasm = which === 'wasm' || (which === 'auto' && KernelMemory.fits(estimate) && wasmKernelsSupported());
   if (!wasm) return { source: heapSource(threads > 1), kernels: jsKernels(shape, pm) };
-  const tm = new TrainingMemory();
+  const tm = new KernelMemory();
   return { source: tm, kernels: wasmKernels(tm.memory, shape, pm), memory: tm.memory };
 }

@@ -1,6 +1,6 @@
 // RowKernels in WebAssembly, generated for one record shape and slot layout (like the
 // JavaScript histogram loop, histogram.ts byteKernel) and run on views of one shared
-// WebAssembly memory (wasm/trainingMemory.ts). Why: V8 checks bounds on every typed-array
+// WebAssembly memory (wasm/kernelMemory.ts). Why: V8 checks bounds on every typed-array
 // access and adds a (grad, hess) pair as two loads, two adds and two stores; here a slot's
 // pair is one 128-bit load, one f64x2 add and one store, a record moves as one 16- and one
 // 8-byte copy, and memory accesses need no checks (measured on 750,000 loan-default records:
@@ -9,7 +9,7 @@
 // Every sum is the JavaScript kernels' sum: the same float64 additions in the same order
 // (f64x2.add adds each lane as a scalar add would), so trees do not depend on which ran.
 import { Code, encodeModule, I32, V128, type FunctionDef, type ValType } from '../../wasm/moduleEncoder.ts';
-import { MAX_PAGES, TrainingMemory } from '../../wasm/trainingMemory.ts';
+import { MAX_PAGES, KernelMemory } from '../../wasm/kernelMemory.ts';
 import { slotEnd, type SlotLayout } from './histogram.ts';
 import { markLeft, RECORD_HEADER, type Lane, type RecordShape } from './rowPartitioner.ts';
 import type { RowKernels } from './rowKernels.ts';
@@ -183,7 +183,7 @@ function instantiate<T>(bytes: Uint8Array, memory: WebAssembly.Memory): T {
 /**
  * This thread's kernels over `memory`. Every Lane, histogram slab, goLeft and positions array
  * given to them must be a view of that memory (the training buffers come from a
- * TrainingMemory); split tables (luts) may live anywhere: they are copied in first.
+ * KernelMemory); split tables (luts) may live anywhere: they are copied in first.
  */
 export function wasmKernels(memory: WebAssembly.Memory, shape: RecordShape, layout: SlotLayout): RowKernels {
   const RB = shape.words * 4;
@@ -198,7 +198,7 @@ export function wasmKernels(memory: WebAssembly.Memory, shape: RecordShape, layo
   };
   let widest = 0;
   for (let c = 0; c < layout.nCols; c++) widest = Math.max(widest, slotEnd(layout, c) - layout.colSlotOffset[c]);
-  const lutRegion = new TrainingMemory(memory).alloc(widest);
+  const lutRegion = new KernelMemory(memory).alloc(widest);
   const lutScratch = new Uint8Array(lutRegion.buffer, lutRegion.byteOffset, widest);
   const lutAt = (lut: Uint8Array) => {
     lutScratch.set(lut.length > widest ? lut.subarray(0, widest) : lut);

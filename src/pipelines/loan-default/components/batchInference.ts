@@ -31,7 +31,9 @@ export const batchInference = defineComponent({
     if (x.nRows !== y.length) {
       throw new DataError('loanDefault.rowMismatch', { x: ctx.inputs.x_test.path, xRows: x.nRows, y: ctx.inputs.y_test.path, yRows: y.length });
     }
-    const probability = model.predict(x);
+    // Every core: rows are scored independently, so the result does not depend on it.
+    const probability = model.predict(x, { nthread: 0 });
+    model.dispose();
     const threshold = ctx.parameters.threshold;
     const predicted = new Float64Array(probability.length);
     for (let i = 0; i < predicted.length; i++) predicted[i] = probability[i] > threshold ? 1 : 0;

@@ -11,7 +11,7 @@ import { jsKernels, type RowKernels } from '../../../../src/gbdt/grow/hist/rowKe
 import { RowPartitioner, recordShape, type Lane } from '../../../../src/gbdt/grow/hist/rowPartitioner.ts';
 import { wasmKernels, wasmKernelsSupported } from '../../../../src/gbdt/grow/hist/wasmKernels.ts';
 import { denseMatrix } from '../../../../src/gbdt/index.ts';
-import { TrainingMemory } from '../../../../src/gbdt/wasm/trainingMemory.ts';
+import { KernelMemory } from '../../../../src/gbdt/wasm/kernelMemory.ts';
 
 const N = 5000;
 
@@ -40,7 +40,7 @@ if (wasmKernelsSupported()) {
   impls.push({
     name: 'webassembly',
     make: (pm) => {
-      const tm = new TrainingMemory();
+      const tm = new KernelMemory();
       return { source: tm, kernels: wasmKernels(tm.memory, recordShape(pm), pm) };
     },
   });

@@ -8,7 +8,7 @@ const PAGE = 65536;
 /** wasm32 addresses 4 GiB. */
 export const MAX_PAGES = 65536;
 
-export class TrainingMemory implements BufferSource {
+export class KernelMemory implements BufferSource {
   readonly shared = true;
   readonly memory: WebAssembly.Memory;
 
