@@ -2,7 +2,7 @@
 export { train, trainAsync, Booster, type TrainOptions, type EvalSet, type EvalResult, type EvalsResult } from './booster.ts';
 export { denseMatrix, type DenseMatrix } from './denseMatrix.ts';
 export type { GbdtModel } from './model.ts';
-export { predict, type PredictOptions } from './predict/predict.ts';
+export { predict, modelObjective, type PredictOptions } from './predict/predict.ts';
 export { toXgboostJson, fromXgboostJson, XGBOOST_JSON_VERSION } from './io/xgboostJson.ts';
 export { parseModel, serializeModel, modelFormatFromPath, toXgboostUbj, fromXgboostUbj, type ModelFormat } from './io/index.ts';
 export { featureImportance, IMPORTANCE_TYPES, type ImportanceType } from './importance/index.ts';

@@ -1,10 +1,10 @@
 // `sealed gbdt train | predict | importance` end to end, in-process, on small generated CSVs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { featureImportance, parseModel, predict, type GbdtModel } from '../../src/gbdt/index.ts';
+import { compileModel, featureImportance, parseModel, predict, type GbdtModel } from '../../src/gbdt/index.ts';
 import { listTree, tempDir } from '../pipeline/helpers/tempDir.ts';
 import { Capture, runCli } from './helpers.ts';
 
@@ -128,6 +128,25 @@ test('UBJSON models: written by extension, read by content, same predictions as 
   writeFileSync(join(cwd, 'renamed.json'), readFileSync(join(cwd, 'm.ubj')));
   const imp = await runCli(['gbdt', 'importance', '--model', 'renamed.json', '--json'], { cwd });
   assert.equal(imp.code, 0, imp.stderr);
+});
+
+test('predict takes a compiled model (.sealedgbm) too, on any thread count, with the same lines as its JSON model', async () => {
+  const cwd = tempDir();
+  const d = binaryData(9000, 1, 5);
+  write(cwd, { 'X.csv': csv(d.rows), 'y.csv': lines(d.labels), 'params.json': '{"max_depth": 4, "eta": 0.3, "num_boost_round": 8}' });
+  assert.equal((await runCli(['gbdt', 'train', '--data', 'X.csv', '--label', 'y.csv', '--params', 'params.json', '--out', 'm.json'], { cwd })).code, 0);
+  writeFileSync(join(cwd, 'm.sealedgbm'), compileModel(loadModel(cwd, 'm.json')).serialize());
+  const expected = Array.from(predict(loadModel(cwd, 'm.json'), matrix(d.rows)), String);
+  for (const [model, threads] of [['m.json', '1'], ['m.sealedgbm', '1'], ['m.sealedgbm', '2']]) {
+    const r = await runCli(['gbdt', 'predict', '--model', model, '--data', 'X.csv', '--out', 'p.csv', '--threads', threads], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readPredictions(cwd, 'p.csv').map((row) => row[0]), expected, `${model}, ${threads} threads`);
+  }
+  writeFileSync(join(cwd, 'bad.sealedgbm'), compileModel(loadModel(cwd, 'm.json')).serialize().subarray(0, 200));
+  const bad = await runCli(['gbdt', 'predict', '--model', 'bad.sealedgbm', '--data', 'X.csv', '--out', 'q.csv'], { cwd });
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /bad\.sealedgbm is not a valid compiled model: /);
+  assert.ok(!existsSync(join(cwd, 'q.csv')));
 });
 
 test('multi-class softprob: one comma-separated probability per class on each line', async () => {

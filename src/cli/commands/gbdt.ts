@@ -29,11 +29,11 @@ export function registerGbdtCommands(program: Command, io: CliIo, signal: AbortS
   gbdt
     .command('predict')
     .description('write one prediction line per row (one value per class for multi:softprob)')
-    .requiredOption('--model <model.json|model.ubj>', 'XGBoost JSON or UBJSON model')
+    .requiredOption('--model <model.json|model.ubj|model.sealedgbm>', 'XGBoost JSON or UBJSON model, or a compiled one (compile-model)')
     .requiredOption('--data <X.csv>', 'feature matrix')
     .requiredOption('--out <pred.csv>', 'predictions to write')
     .option('--output-margin', 'raw margins instead of transformed predictions')
-    .option('--threads <n>', 'worker threads', threads)
+    .option('--threads <n>', 'scoring threads (default: number of cores)', threads)
     .action(async (options) => setExit(await gbdtPredictCommand(options, io)));
 
   gbdt

@@ -1,11 +1,13 @@
-// `sealed gbdt predict`: scores a feature CSV with an XGBoost JSON or UBJSON model. One line per
-// row: the prediction (probability, value, or raw margin with --output-margin), or for
-// multi-class softprob one comma-separated value per class. Numbers are written in their
-// shortest round-trip form (JS String(number)), the file atomically.
+// `sealed gbdt predict`: scores a feature CSV with an XGBoost JSON or UBJSON model, or a
+// compiled one (compile-model's .sealedgbm, told apart by content). One line per row: the
+// prediction (probability, value, or raw margin with --output-margin), or for multi-class
+// softprob one comma-separated value per class. Single-output models are scored in their
+// compiled form on --threads threads (default: every core; same numbers as the traversal).
+// Numbers are written in their shortest round-trip form (JS String(number)), the file atomically.
 import { resolve } from 'node:path';
 import { DataError } from '../../core/index.ts';
 import { writeMatrixCsv } from '../../data/index.ts';
-import { parseModel, predict } from '../../gbdt/index.ts';
+import { compileModel, isCompiledModel, loadCompiledModel, modelObjective, parseModel, predict, type CompiledModel, type DenseMatrix } from '../../gbdt/index.ts';
 import type { CliIo } from '../io.ts';
 import { readBytes, readFeatureMatrix, type InputFile } from './gbdtFiles.ts';
 
@@ -14,20 +16,45 @@ export interface GbdtPredictOptions {
   data: string;
   out: string;
   outputMargin?: boolean;
-  /** Accepted for symmetry with train; prediction runs on the main thread for now. */
+  /** Scoring threads (default: every core). */
   threads?: number;
 }
 
 export async function gbdtPredictCommand(options: GbdtPredictOptions, io: CliIo): Promise<number> {
   const file = (name: string): InputFile => ({ name, path: resolve(io.cwd, name) });
-  const model = parseModel(await readBytes(file(options.model)), options.model);
+  const scorer = modelScorer(await readBytes(file(options.model)), options);
   const x = await readFeatureMatrix(file(options.data));
-  if (x.nCols !== model.numFeature) {
-    throw new DataError('gbdt.featureCount', { expected: model.numFeature, got: x.nCols }, { location: { file: options.data } });
+  if (x.nCols !== scorer.numFeature) {
+    throw new DataError('gbdt.featureCount', { expected: scorer.numFeature, got: x.nCols }, { location: { file: options.data } });
   }
-  const out = predict(model, x, { outputMargin: options.outputMargin ?? false });
+  let out: Float64Array;
+  try {
+    out = scorer.score(x);
+  } finally {
+    scorer.dispose();
+  }
   const perRow = x.nRows > 0 ? out.length / x.nRows : 1;
   await writeMatrixCsv(out, x.nRows, perRow, resolve(io.cwd, options.out));
   io.stderr.write(`wrote ${options.out} (${x.nRows} row${x.nRows === 1 ? '' : 's'}${perRow > 1 ? ` x ${perRow} classes` : ''})\n`);
   return 0;
+}
+
+interface Scorer {
+  readonly numFeature: number;
+  score(x: DenseMatrix): Float64Array;
+  dispose(): void;
+}
+
+function modelScorer(bytes: Uint8Array, options: GbdtPredictOptions): Scorer {
+  const outputMargin = options.outputMargin ?? false;
+  const fromCompiled = (c: CompiledModel): Scorer => ({
+    numFeature: c.forest.numFeature,
+    score: (x) => c.predict(x, { outputMargin, nthread: options.threads ?? 0 }),
+    dispose: () => c.dispose(),
+  });
+  if (isCompiledModel(bytes)) return fromCompiled(loadCompiledModel(bytes, options.model));
+  const model = parseModel(bytes, options.model);
+  if (modelObjective(model).numGroup === 1) return fromCompiled(compileModel(model));
+  // Multi-class models have no compiled form yet: the traversal scores them.
+  return { numFeature: model.numFeature, score: (x) => predict(model, x, { outputMargin }), dispose: () => {} };
 }

@@ -132,6 +132,11 @@ export function compileModel(model: GbdtModel): CompiledModel {
   return new CompiledModel(flattenModel(model, objective.baseMargin(model.baseScore)));
 }
 
+/** Whether bytes start like a `.sealedgbm` file (to tell it from XGBoost JSON/UBJSON by content). */
+export function isCompiledModel(bytes: Uint8Array): boolean {
+  return bytes.length >= MAGIC.length && Buffer.from(bytes.buffer, bytes.byteOffset, MAGIC.length).equals(MAGIC);
+}
+
 /** Loads a `.sealedgbm` file's bytes; `file` only labels error messages. */
 export function loadCompiledModel(bytes: Uint8Array, file = 'compiled model'): CompiledModel {
   const bad = (reason: string) => new ModelError('gbdt.compiledInvalid', { file, reason });

@@ -1,2 +1,2 @@
-export { compileModel, loadCompiledModel, CompiledModel, COMPILED_FORMAT, COMPILED_VERSION, type CompiledPredictOptions } from './compiledModel.ts';
+export { compileModel, isCompiledModel, loadCompiledModel, CompiledModel, COMPILED_FORMAT, COMPILED_VERSION, type CompiledPredictOptions } from './compiledModel.ts';
 export { flattenModel, type FlatForest } from './flatForest.ts';
