@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { compileModel, featureImportance, parseModel, predict, type GbdtModel } from '../../src/gbdt/index.ts';
+import { compileModel, featureImportance, parseModel, predict, predictContributions, type GbdtModel } from '../../src/gbdt/index.ts';
 import { listTree, tempDir } from '../pipeline/helpers/tempDir.ts';
 import { Capture, runCli } from './helpers.ts';
 
@@ -147,6 +147,26 @@ test('predict takes a compiled model (.sealedgbm) too, on any thread count, with
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /bad\.sealedgbm is not a valid compiled model: /);
   assert.ok(!existsSync(join(cwd, 'q.csv')));
+});
+
+test('--contribs writes TreeSHAP contributions, features then bias, summing to the margin; not from a compiled model', async () => {
+  const cwd = tempDir();
+  const d = binaryData(200, 3, 6);
+  write(cwd, { 'X.csv': csv(d.rows), 'y.csv': lines(d.labels), 'params.json': '{"max_depth": 3, "eta": 0.3, "num_boost_round": 5}' });
+  assert.equal((await runCli(['gbdt', 'train', '--data', 'X.csv', '--label', 'y.csv', '--params', 'params.json', '--out', 'm.json'], { cwd })).code, 0);
+  const r = await runCli(['gbdt', 'predict', '--model', 'm.json', '--data', 'X.csv', '--out', 'c.csv', '--contribs'], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, 'wrote c.csv (200 rows x 4 contributions)\n');
+  const model = loadModel(cwd, 'm.json');
+  const written = readPredictions(cwd, 'c.csv');
+  assert.deepEqual(written.flat(), Array.from(predictContributions(model, matrix(d.rows)), String));
+  const margins = predict(model, matrix(d.rows), { outputMargin: true });
+  written.forEach((row, i) => assert.ok(Math.abs(row.reduce((a, v) => a + Number(v), 0) - margins[i]) < 1e-5));
+  writeFileSync(join(cwd, 'm.sealedgbm'), compileModel(model).serialize());
+  const compiled = await runCli(['gbdt', 'predict', '--model', 'm.sealedgbm', '--data', 'X.csv', '--out', 'c2.csv', '--contribs'], { cwd });
+  assert.equal(compiled.code, 2);
+  assert.match(compiled.stderr, /m\.sealedgbm is a compiled model, which keeps no node covers: --contribs needs the XGBoost JSON or UBJSON model/);
+  assert.ok(!existsSync(join(cwd, 'c2.csv')));
 });
 
 test('multi-class softprob: one comma-separated probability per class on each line', async () => {

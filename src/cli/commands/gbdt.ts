@@ -33,6 +33,7 @@ export function registerGbdtCommands(program: Command, io: CliIo, signal: AbortS
     .requiredOption('--data <X.csv>', 'feature matrix')
     .requiredOption('--out <pred.csv>', 'predictions to write')
     .option('--output-margin', 'raw margins instead of transformed predictions')
+    .option('--contribs', 'TreeSHAP contributions instead: each feature, then the bias (per class for multi-class)')
     .option('--threads <n>', 'scoring threads (default: number of cores)', threads)
     .action(async (options) => setExit(await gbdtPredictCommand(options, io)));
 

@@ -1,13 +1,14 @@
 // `sealed gbdt predict`: scores a feature CSV with an XGBoost JSON or UBJSON model, or a
 // compiled one (compile-model's .sealedgbm, told apart by content). One line per row: the
 // prediction (probability, value, or raw margin with --output-margin), or for multi-class
-// softprob one comma-separated value per class. Single-output models are scored in their
+// softprob one comma-separated value per class; with --contribs the TreeSHAP contributions
+// (XGBoost pred_contribs: each feature's, then the bias; per class for multi-class models). Single-output models are scored in their
 // compiled form on --threads threads (default: every core; same numbers as the traversal).
 // Numbers are written in their shortest round-trip form (JS String(number)), the file atomically.
 import { resolve } from 'node:path';
-import { DataError } from '../../core/index.ts';
+import { DataError, UsageError } from '../../core/index.ts';
 import { writeMatrixCsv } from '../../data/index.ts';
-import { compileModel, isCompiledModel, loadCompiledModel, modelObjective, parseModel, predict, type CompiledModel, type DenseMatrix } from '../../gbdt/index.ts';
+import { compileModel, isCompiledModel, loadCompiledModel, modelObjective, parseModel, predict, predictContributions, type CompiledModel, type DenseMatrix } from '../../gbdt/index.ts';
 import type { CliIo } from '../io.ts';
 import { readBytes, readFeatureMatrix, type InputFile } from './gbdtFiles.ts';
 
@@ -16,6 +17,8 @@ export interface GbdtPredictOptions {
   data: string;
   out: string;
   outputMargin?: boolean;
+  /** TreeSHAP contributions (features, then bias) instead of predictions. */
+  contribs?: boolean;
   /** Scoring threads (default: every core). */
   threads?: number;
 }
@@ -35,7 +38,8 @@ export async function gbdtPredictCommand(options: GbdtPredictOptions, io: CliIo)
   }
   const perRow = x.nRows > 0 ? out.length / x.nRows : 1;
   await writeMatrixCsv(out, x.nRows, perRow, resolve(io.cwd, options.out));
-  io.stderr.write(`wrote ${options.out} (${x.nRows} row${x.nRows === 1 ? '' : 's'}${perRow > 1 ? ` x ${perRow} classes` : ''})\n`);
+  const per = options.contribs ? ` x ${perRow} contributions` : perRow > 1 ? ` x ${perRow} classes` : '';
+  io.stderr.write(`wrote ${options.out} (${x.nRows} row${x.nRows === 1 ? '' : 's'}${per})\n`);
   return 0;
 }
 
@@ -47,6 +51,12 @@ interface Scorer {
 
 function modelScorer(bytes: Uint8Array, options: GbdtPredictOptions): Scorer {
   const outputMargin = options.outputMargin ?? false;
+  if (options.contribs) {
+    // TreeSHAP weighs paths by the training cover of each node, which the compiled form drops.
+    if (isCompiledModel(bytes)) throw new UsageError('cli.contribsNeedModel', { file: options.model });
+    const model = parseModel(bytes, options.model);
+    return { numFeature: model.numFeature, score: (x) => predictContributions(model, x), dispose: () => {} };
+  }
   const fromCompiled = (c: CompiledModel): Scorer => ({
     numFeature: c.forest.numFeature,
     score: (x) => c.predict(x, { outputMargin, nthread: options.threads ?? 0 }),

@@ -18,6 +18,8 @@ export interface FormatFixture {
   numClass: number;
   margin: number[];
   prediction: number[];
+  /** XGBoost pred_contribs, flattened (rows x groups x (features + 1)). */
+  contribs: number[];
   ranges: RangeExpectation[];
   importance: Record<ImportanceType, Record<string, number>>;
 }

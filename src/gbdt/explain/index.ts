@@ -1,0 +1,1 @@
+export { predictContributions } from './treeShap.ts';
