@@ -2,9 +2,9 @@
 // (reference split and preprocessing) scored with the reference model (500 trees, depth 10,
 // trained once by our engine and cached; Python XGBoost loads the same JSON file). Ours
 // compiled (compile-model's form), ours uncompiled (tree-by-tree traversal, one thread) and
-// Python XGBoost 1.7 (Debian python3-xgboost, skipped with a message when absent), alternating
-// runs of fresh processes, at each thread count; prints median seconds, rows/s and ratios.
-// onnxruntime-node joins once ONNX export exists (inference-engine issue).
+// Python XGBoost 1.7 (Debian python3-xgboost, skipped with a message when absent) and
+// onnxruntime-node running our ONNX export, alternating runs of fresh processes, at each thread
+// count; prints median seconds, rows/s and ratios.
 //
 //   npm run bench:predict -- [--runs 3] [--data-size 1000000] [--threads 1,2]
 import { join } from 'node:path';
@@ -30,7 +30,6 @@ console.log('the reference model (500 rounds, depth 10; trained once and cached)
 const model = ensureReferenceModel(files);
 const haveXgboost = pythonHas('xgboost', 'sklearn', 'numpy');
 if (!haveXgboost) console.log('XGBoost side skipped: /usr/bin/python3 with xgboost and sklearn not found (apt-get install python3-xgboost python3-sklearn).');
-console.log('onnxruntime-node side skipped: ONNX export is not built yet.');
 console.log(`scoring ${files.nTest} x ${files.nCols} (${files.source} data), ${args.runs} alternating runs per thread count`);
 
 const run = async (command: string, argv: string[]) => {
@@ -52,9 +51,15 @@ const xgboost = (threads: number): Contestant => ({
     ]),
 });
 
+const onnx = (threads: number): Contestant => ({
+  name: `onnxruntime-node, ${threads} thread${threads > 1 ? 's' : ''}`,
+  run: () => run(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench/lib/predictOnnx.ts'), model, files.xTest, files.yTest, String(files.nCols), String(threads)]),
+});
+
 const rows: string[][] = [];
 for (const threads of threadCounts) {
-  const contestants = [ours('compiled', threads), ...(threads === threadCounts[0] ? [ours('traversal', 1)] : []), ...(haveXgboost ? [xgboost(threads)] : [])];
+  // XGBoost last: the ratios are against it.
+  const contestants = [ours('compiled', threads), ...(threads === threadCounts[0] ? [ours('traversal', 1)] : []), onnx(threads), ...(haveXgboost ? [xgboost(threads)] : [])];
   const samples = await runAlternating(contestants, args.runs, console.log);
   const med = (c: Contestant, key: string) => median(metric(samples.get(c.name) ?? [], key));
   const peer = haveXgboost ? med(contestants[contestants.length - 1], 'seconds') : NaN;

@@ -10,6 +10,7 @@ import { reportError } from './reportError.ts';
 import { runCommand } from './commands/run.ts';
 import { componentCommand } from './commands/component.ts';
 import { registerGbdtCommands } from './commands/gbdt.ts';
+import { exportOnnxCommand } from './commands/exportOnnx.ts';
 
 export type { MainDeps } from './io.ts';
 
@@ -61,6 +62,13 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .action(async (name: string | undefined, tokens: string[]) => setExit(await componentCommand(name, tokens, io, catalog, signal)));
 
   registerGbdtCommands(program, io, signal, setExit);
+
+  program
+    .command('export-onnx')
+    .description('write a model as ONNX (ai.onnx.ml TreeEnsembleClassifier/Regressor; input "input": float [N, features])')
+    .requiredOption('--model <model.json|model.ubj>', 'XGBoost JSON or UBJSON model')
+    .requiredOption('--out <model.onnx>', 'ONNX file to write')
+    .action(async (options) => setExit(await exportOnnxCommand(options, io)));
 
   return program;
 }

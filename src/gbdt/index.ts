@@ -7,6 +7,7 @@ export { toXgboostJson, fromXgboostJson, XGBOOST_JSON_VERSION } from './io/xgboo
 export { parseModel, serializeModel, modelFormatFromPath, toXgboostUbj, fromXgboostUbj, type ModelFormat } from './io/index.ts';
 export { featureImportance, IMPORTANCE_TYPES, type ImportanceType } from './importance/index.ts';
 export { predictContributions } from './explain/index.ts';
+export { toOnnx } from './onnx/index.ts';
 export { parseTrainParams, knownParamNames, type TrainParams, type TrainParamsInput, type ObjectiveName, type GrowPolicy } from './trainParams.ts';
 export { createMetric, supportedMetrics, type Metric } from './metric/index.ts';
 export { RegTree } from './tree/regTree.ts';

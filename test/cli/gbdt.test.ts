@@ -348,3 +348,25 @@ test('a cancelled training writes nothing', async () => {
   assert.match(stderr.text, /sealed: interrupted; nothing was written\n$/);
   assert.deepEqual(listTree(cwd), ['X.csv', 'p.json', 'y.csv']);
 });
+
+test('export-onnx writes an ONNX model that onnxruntime scores like our predict; a bad model file writes nothing', async () => {
+  const cwd = tempDir();
+  const d = binaryData(300, 2, 5);
+  write(cwd, { 'X.csv': csv(d.rows), 'y.csv': lines(d.labels), 'params.json': '{"max_depth": 3, "eta": 0.3, "num_boost_round": 6}' });
+  assert.equal((await runCli(['gbdt', 'train', '--data', 'X.csv', '--label', 'y.csv', '--params', 'params.json', '--out', 'm.json'], { cwd })).code, 0);
+  const r = await runCli(['export-onnx', '--model', 'm.json', '--out', 'm.onnx'], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, 'wrote m.onnx (6 trees, input "input": float [N, 3])\n');
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(join(cwd, 'm.onnx'));
+  const x = matrix(d.rows);
+  const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(x.data), [x.nRows, x.nCols]) });
+  const p = out.probabilities.data as Float32Array;
+  const expected = predict(loadModel(cwd, 'm.json'), x);
+  for (let i = 0; i < x.nRows; i++) assert.ok(Math.abs(p[2 * i + 1] - expected[i]) <= 1e-5);
+  write(cwd, { 'bad.json': '{"learner": 3}' });
+  const bad = await runCli(['export-onnx', '--model', 'bad.json', '--out', 'bad.onnx'], { cwd });
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stderr, "sealed: bad.json, field 'learner': invalid XGBoost JSON model: expected an object, got 3\n");
+  assert.ok(!existsSync(join(cwd, 'bad.onnx')));
+});
