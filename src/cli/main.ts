@@ -11,6 +11,7 @@ import { runCommand } from './commands/run.ts';
 import { componentCommand } from './commands/component.ts';
 import { registerGbdtCommands } from './commands/gbdt.ts';
 import { exportOnnxCommand } from './commands/exportOnnx.ts';
+import { serveCommand } from './commands/serve.ts';
 
 export type { MainDeps } from './io.ts';
 
@@ -62,6 +63,16 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .action(async (name: string | undefined, tokens: string[]) => setExit(await componentCommand(name, tokens, io, catalog, signal)));
 
   registerGbdtCommands(program, io, signal, setExit);
+
+  program
+    .command('serve')
+    .description('HTTP JSON scoring service: POST /v1/score (raw applicant records), GET /healthz')
+    .option('--run-dir <dir>', "a finished run's folder (its train-model and preprocess-features artifacts)")
+    .option('--model <path>', 'model (XGBoost JSON/UBJSON, or compiled: no reasons then)')
+    .option('--preprocessor <path>', "preprocess-features' preprocessor.json")
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--port <n>', 'port (default 8080; 0: any free port)', (v) => parseInteger('--port', v, { min: 0 }))
+    .action(async (options) => setExit(await serveCommand(options, io, signal)));
 
   program
     .command('export-onnx')

@@ -164,6 +164,7 @@ export const messages = {
   'cli.badNumber': msg((a: { what: string; text: string; expected: string }) => `${a.what} '${a.text}' must be ${a.expected}`),
   'cli.rowCount': msg((a: { file: string; count: number; what: string; data: string; rows: number }) => `${a.file} has ${a.count} ${a.what} but ${a.data} has ${a.rows} rows`),
   'cli.badJson': msg((a: { reason: string }) => `invalid JSON: ${a.reason}`),
+  'cli.serveInputs': msg(() => 'serve needs either --run-dir DIR or both --model and --preprocessor'),
   'cli.contribsNeedModel': msg((a: { file: string }) => `${a.file} is a compiled model, which keeps no node covers: --contribs needs the XGBoost JSON or UBJSON model`),
   'cli.badParamsFile': msg((a: { reason: string }) => `training parameters ${a.reason}`),
   'cli.badLabel': msg((a: { value: string; objective: string; expected: string }) => `label ${a.value} is invalid for ${a.objective}: labels must be ${a.expected}`),
