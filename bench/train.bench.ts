@@ -14,17 +14,10 @@ import { fmtMiB, fmtRatio, fmtSeconds, printTable } from './lib/report.ts';
 import { PYTHON, pythonHas } from './lib/spawnJson.ts';
 import { median } from './lib/stats.ts';
 import { ensureTrainData } from './lib/trainData.ts';
+import { REFERENCE_PARAMS } from './lib/referenceModel.ts';
 
 /** The reference kit's training parameters (bench/reference/loan_default_reference.py). */
-const REFERENCE_PARAMS = {
-  objective: 'binary:logistic',
-  tree_method: 'hist',
-  max_depth: 10,
-  min_child_weight: 6,
-  eta: 0.02,
-  max_bin: 256,
-  eval_metric: 'logloss',
-};
+const TRAIN_PARAMS = { ...REFERENCE_PARAMS, eval_metric: 'logloss' };
 
 const args = parseBenchArgs(process.argv.slice(2), 3);
 const dataSize = Number(args.flags.get('data-size') ?? 1_000_000);
@@ -36,7 +29,7 @@ if (threadCounts.some((t) => !Number.isInteger(t) || t < 1)) throw new Error('--
 
 console.log(`preparing the training matrix (${dataSize} rows before the 75/25 split; cached in bench/.cache) ...`);
 const files = await ensureTrainData(dataSize);
-const params = JSON.stringify(REFERENCE_PARAMS);
+const params = JSON.stringify(TRAIN_PARAMS);
 const haveXgboost = pythonHas('xgboost', 'sklearn', 'numpy');
 if (!haveXgboost) console.log('XGBoost side skipped: /usr/bin/python3 with xgboost and sklearn not found (apt-get install python3-xgboost python3-sklearn).');
 console.log(

@@ -2,18 +2,16 @@
 // a session with `threads` intra-op threads, scores the float64 test rows (converted to float32,
 // included in the time, as the other contestants' conversion is), prints one JSON line.
 import { readFileSync } from 'node:fs';
+import { readFloat64File } from './float64File.ts';
 import * as ort from 'onnxruntime-node';
 import { parseModel, toOnnx } from '../../src/gbdt/index.ts';
 import { rocAucScore } from '../../src/ml/index.ts';
 
 const [modelPath, xTest, yTest, cols, threads] = process.argv.slice(2);
-const f64 = (p: string) => {
-  const b = readFileSync(p);
-  return b.byteOffset % 8 === 0 ? new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8) : new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-};
+
 const nCols = Number(cols);
-const x = f64(xTest);
-const y = f64(yTest);
+const x = readFloat64File(xTest);
+const y = readFloat64File(yTest);
 const loadStart = performance.now();
 const session = await ort.InferenceSession.create(toOnnx(parseModel(readFileSync(modelPath), 'json')), {
   intraOpNumThreads: Number(threads),

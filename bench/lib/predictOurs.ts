@@ -4,17 +4,15 @@
 //   mode compiled: compile-model's form (WebAssembly on `threads` threads);
 //   mode traversal: the canonical model's tree-by-tree traversal (one thread).
 import { readFileSync } from 'node:fs';
+import { readFloat64File } from './float64File.ts';
 import { compileModel, parseModel, predict } from '../../src/gbdt/index.ts';
 import { rocAucScore } from '../../src/ml/index.ts';
 
 const [modelPath, xTest, yTest, cols, threads, mode] = process.argv.slice(2);
-const f64 = (p: string) => {
-  const b = readFileSync(p);
-  return b.byteOffset % 8 === 0 ? new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8) : new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-};
+
 const nCols = Number(cols);
-const x = f64(xTest);
-const y = f64(yTest);
+const x = readFloat64File(xTest);
+const y = readFloat64File(yTest);
 const m = { data: x, nRows: y.length, nCols };
 const loadStart = performance.now();
 const model = parseModel(readFileSync(modelPath), 'json');

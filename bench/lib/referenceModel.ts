@@ -10,6 +10,7 @@ import type { TrainDataFiles } from './trainData.ts';
 
 const VERSION = 1;
 
+/** The reference kit's training parameters (bench/reference/loan_default_reference.py). */
 export const REFERENCE_PARAMS = {
   objective: 'binary:logistic',
   tree_method: 'hist',
