@@ -6,7 +6,7 @@
 //   x_*_processed no header, dense float matrix
 import { open } from 'node:fs/promises';
 import { DataError, IoError, type DenseMatrix } from '../../core/index.ts';
-import { numericColumn, readCsvFile, Table, tableToMatrix, writeCsv, writeMatrixCsv, type Schema } from '../../data/index.ts';
+import { numericColumn, readCsvBatches, readCsvFile, Table, tableToMatrix, writeCsv, writeMatrixCsv, type Schema } from '../../data/index.ts';
 import { creditRiskSchema, FEATURE_COLUMNS, LABEL_COLUMN } from './schema.ts';
 
 /** Column added by augmentation: the index of the source row each row was made from. */
@@ -58,6 +58,22 @@ export async function readMatrix(path: string): Promise<DenseMatrix> {
     if (c.kind !== 'numeric') throw new DataError('loanDefault.matrixNotNumeric', { path, column: names.indexOf(c.name) + 1 });
   }
   return { data: tableToMatrix(t), nRows: t.numRows, nCols: names.length };
+}
+
+/**
+ * The same matrix as readMatrix, in batches of at most batchRows rows, so a consumer that
+ * scores rows holds one batch of features at a time whatever the file's size.
+ */
+export async function* readMatrixBatches(path: string, batchRows = 65536): AsyncGenerator<DenseMatrix> {
+  const first = await readFirstLine(path);
+  if (first === '') throw new DataError('loanDefault.emptyMatrix', { path });
+  const names = matrixNames(first.split(',').length);
+  for await (const t of readCsvBatches(path, { header: false, columnNames: names }, batchRows)) {
+    for (const c of t.columns) {
+      if (c.kind !== 'numeric') throw new DataError('loanDefault.matrixNotNumeric', { path, column: names.indexOf(c.name) + 1 });
+    }
+    yield { data: tableToMatrix(t), nRows: t.numRows, nCols: names.length };
+  }
 }
 
 export function writeMatrix(m: DenseMatrix, path: string): Promise<void> {

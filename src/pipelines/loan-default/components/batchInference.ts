@@ -5,7 +5,7 @@ import { DataError, writeFileAtomic } from '../../../core/index.ts';
 import { loadCompiledModel } from '../../../gbdt/index.ts';
 import { accuracyScore, classificationReport, formatClassificationReportCsv, rocAucScore } from '../../../ml/index.ts';
 import { artifactInput, artifactOutput, defineComponent, doubleParam } from '../../../pipeline/index.ts';
-import { readLabels, readMatrix } from '../datasetFiles.ts';
+import { readLabels, readMatrixBatches } from '../datasetFiles.ts';
 import { writePredictions } from '../predictionFile.ts';
 
 export const TARGET_NAMES = ['Non-Default', 'Default'];
@@ -26,14 +26,28 @@ export const batchInference = defineComponent({
   },
   run: async (ctx) => {
     const model = loadCompiledModel(await readFile(ctx.inputs.compiled_model.path), ctx.inputs.compiled_model.path);
-    const x = await readMatrix(ctx.inputs.x_test.path);
     const y = await readLabels(ctx.inputs.y_test.path);
-    if (x.nRows !== y.length) {
-      throw new DataError('loanDefault.rowMismatch', { x: ctx.inputs.x_test.path, xRows: x.nRows, y: ctx.inputs.y_test.path, yRows: y.length });
+    // Streamed: one batch of features in memory at a time, scored on every core (rows are
+    // independent, so the result does not depend on the batch size or the thread count).
+    const parts: Float64Array[] = [];
+    let xRows = 0;
+    try {
+      for await (const batch of readMatrixBatches(ctx.inputs.x_test.path)) {
+        parts.push(model.predict(batch, { nthread: 0 }));
+        xRows += batch.nRows;
+      }
+    } finally {
+      model.dispose();
     }
-    // Every core: rows are scored independently, so the result does not depend on it.
-    const probability = model.predict(x, { nthread: 0 });
-    model.dispose();
+    if (xRows !== y.length) {
+      throw new DataError('loanDefault.rowMismatch', { x: ctx.inputs.x_test.path, xRows, y: ctx.inputs.y_test.path, yRows: y.length });
+    }
+    const probability = new Float64Array(xRows);
+    let at = 0;
+    for (const p of parts) {
+      probability.set(p, at);
+      at += p.length;
+    }
     const threshold = ctx.parameters.threshold;
     const predicted = new Float64Array(probability.length);
     for (let i = 0; i < predicted.length; i++) predicted[i] = probability[i] > threshold ? 1 : 0;
