@@ -2,13 +2,14 @@
 // compiled one (compile-model's .sealedgbm, told apart by content). One line per row: the
 // prediction (probability, value, or raw margin with --output-margin), or for multi-class
 // softprob one comma-separated value per class; with --contribs the TreeSHAP contributions
-// (XGBoost pred_contribs: each feature's, then the bias; per class for multi-class models). Single-output models are scored in their
-// compiled form on --threads threads (default: every core; same numbers as the traversal).
-// Numbers are written in their shortest round-trip form (JS String(number)), the file atomically.
+// (XGBoost pred_contribs: each feature's, then the bias; per class for multi-class models).
+// Models are scored in their compiled form on --threads threads (default: every core; the
+// same numbers as the tree-by-tree traversal). Numbers are written in their shortest
+// round-trip form (JS String(number)), the file atomically.
 import { resolve } from 'node:path';
 import { DataError, UsageError } from '../../core/index.ts';
 import { writeMatrixCsv } from '../../data/index.ts';
-import { compileModel, isCompiledModel, loadCompiledModel, modelObjective, parseModel, predict, predictContributions, type CompiledModel, type DenseMatrix } from '../../gbdt/index.ts';
+import { compileModel, isCompiledModel, loadCompiledModel, parseModel, predictContributions, type CompiledModel, type DenseMatrix } from '../../gbdt/index.ts';
 import type { CliIo } from '../io.ts';
 import { readBytes, readFeatureMatrix, type InputFile } from './gbdtFiles.ts';
 
@@ -63,8 +64,5 @@ function modelScorer(bytes: Uint8Array, options: GbdtPredictOptions): Scorer {
     dispose: () => c.dispose(),
   });
   if (isCompiledModel(bytes)) return fromCompiled(loadCompiledModel(bytes, options.model));
-  const model = parseModel(bytes, options.model);
-  if (modelObjective(model).numGroup === 1) return fromCompiled(compileModel(model));
-  // Multi-class models have no compiled form yet: the traversal scores them.
-  return { numFeature: model.numFeature, score: (x) => predict(model, x, { outputMargin }), dispose: () => {} };
+  return fromCompiled(compileModel(parseModel(bytes, options.model)));
 }

@@ -3,8 +3,11 @@
 // disk (`.sealedgbm`):
 //
 //   magic "SEALGBM\n" | u32 header length | header JSON (utf-8) | zero padding to 4 bytes |
-//   treeStart i32[numTrees+1] | feature i32[numNodes] | child i32[numNodes] |
-//   value f32[numNodes] | defaultLeft u8[numNodes]          (all little-endian)
+//   treeStart i32[numTrees+1] | treeGroup i32[numTrees] | feature i32[numNodes] |
+//   child i32[numNodes] | value f32[numNodes] | defaultLeft u8[numNodes]   (all little-endian)
+//
+// Version 2 added numGroup (header) and treeGroup (multi-class models); version 1 files
+// (single-output, no treeGroup) still load.
 //
 // Typed arrays are viewed straight out of the file buffer, so loading is a copy, not a parse.
 import { ModelError } from '../../core/index.ts';
@@ -20,7 +23,7 @@ import { wasmKernelsSupported } from '../grow/hist/wasmKernels.ts';
 import { resolveThreads } from '../parallel/workerExecutor.ts';
 
 export const COMPILED_FORMAT = 'sealed-compiled-gbdt';
-export const COMPILED_VERSION = 1;
+export const COMPILED_VERSION = 2;
 const MAGIC = Buffer.from('SEALGBM\n', 'latin1');
 
 interface Header {
@@ -30,6 +33,8 @@ interface Header {
   numFeature: number;
   featureNames: string[];
   baseMargin: number;
+  /** Absent in version 1 (then 1). */
+  numGroup?: number;
   numTrees: number;
   numNodes: number;
 }
@@ -53,8 +58,7 @@ export class CompiledModel {
   private pool: ScorePool | undefined;
 
   constructor(readonly forest: FlatForest) {
-    this.objective = createObjective(forest.objective);
-    if (this.objective.numGroup !== 1) throw new ModelError('gbdt.modelUnsupported', { what: 'multi-class models in the compiled form' });
+    this.objective = createObjective(forest.objective, { numClass: forest.numGroup > 1 ? forest.numGroup : 0, scalePosWeight: 1 });
   }
 
   get numNodes(): number {
@@ -105,12 +109,13 @@ export class CompiledModel {
       numFeature: f.numFeature,
       featureNames: [...f.featureNames],
       baseMargin: f.baseMargin,
+      numGroup: f.numGroup,
       numTrees: this.numTrees,
       numNodes: this.numNodes,
     };
     const json = Buffer.from(JSON.stringify(header), 'utf8');
     const headerEnd = align4(MAGIC.length + 4 + json.length);
-    const parts = [f.treeStart, f.feature, f.child, f.value, f.defaultLeft];
+    const parts = [f.treeStart, f.treeGroup, f.feature, f.child, f.value, f.defaultLeft];
     const size = headerEnd + parts.reduce((s, a) => s + a.byteLength, 0);
     const buf = Buffer.alloc(size);
     MAGIC.copy(buf, 0);
@@ -128,7 +133,6 @@ export class CompiledModel {
 /** Compiles a canonical model (loaded from any supported format) into the flat form. */
 export function compileModel(model: GbdtModel): CompiledModel {
   const objective = modelObjective(model);
-  if (objective.numGroup !== 1) throw new ModelError('gbdt.modelUnsupported', { what: 'multi-class models in the compiled form' });
   return new CompiledModel(flattenModel(model, objective.baseMargin(model.baseScore)));
 }
 
@@ -151,16 +155,18 @@ export function loadCompiledModel(bytes: Uint8Array, file = 'compiled model'): C
     throw bad('header is not valid JSON');
   }
   if (h.format !== COMPILED_FORMAT) throw bad(`format '${String(h.format)}' is not ${COMPILED_FORMAT}`);
-  if (h.version !== COMPILED_VERSION) throw bad(`version ${String(h.version)} is not supported (expected ${COMPILED_VERSION})`);
-  const counts = [h.numTrees, h.numNodes, h.numFeature];
-  if (!counts.every((n) => Number.isSafeInteger(n) && n >= 0) || !Array.isArray(h.featureNames) || typeof h.baseMargin !== 'number') {
+  if (h.version !== COMPILED_VERSION && h.version !== 1) throw bad(`version ${String(h.version)} is not supported (expected 1 or ${COMPILED_VERSION})`);
+  const numGroup = h.version === 1 ? 1 : (h.numGroup ?? NaN);
+  const counts = [h.numTrees, h.numNodes, h.numFeature, numGroup];
+  if (!counts.every((c) => Number.isSafeInteger(c) && c >= 0) || !Array.isArray(h.featureNames) || typeof h.baseMargin !== 'number') {
     throw bad('header fields are missing or invalid');
   }
   // Copy into a fresh aligned buffer: the arrays are then plain views of it.
   const start = align4(MAGIC.length + 4 + headerLength);
   const body = new Uint8Array(buf.subarray(start)).buffer;
   const n = h.numNodes;
-  const expected = 4 * (h.numTrees + 1) + 4 * n + 4 * n + 4 * n + n;
+  const groupWords = h.version === 1 ? 0 : h.numTrees;
+  const expected = 4 * (h.numTrees + 1) + 4 * groupWords + 4 * n + 4 * n + 4 * n + n;
   if (body.byteLength !== expected) throw bad(`body has ${body.byteLength} bytes, expected ${expected}`);
   let at = 0;
   const take = <T>(make: (b: ArrayBuffer, o: number, l: number) => T, len: number, width: number): T => {
@@ -173,7 +179,9 @@ export function loadCompiledModel(bytes: Uint8Array, file = 'compiled model'): C
     featureNames: h.featureNames,
     objective: h.objective,
     baseMargin: h.baseMargin,
+    numGroup,
     treeStart: take((b, o, l) => new Int32Array(b, o, l), h.numTrees + 1, 4),
+    treeGroup: h.version === 1 ? new Int32Array(h.numTrees) : take((b, o, l) => new Int32Array(b, o, l), h.numTrees, 4),
     feature: take((b, o, l) => new Int32Array(b, o, l), n, 4),
     child: take((b, o, l) => new Int32Array(b, o, l), n, 4),
     value: take((b, o, l) => new Float32Array(b, o, l), n, 4),
@@ -186,6 +194,8 @@ export function loadCompiledModel(bytes: Uint8Array, file = 'compiled model'): C
 /** Every child index must stay inside its own tree and point forward, so traversal terminates. */
 function checkForest(f: FlatForest, bad: (reason: string) => ModelError): void {
   const numTrees = f.treeStart.length - 1;
+  if (!(f.numGroup >= 1)) throw bad('numGroup must be at least 1');
+  for (let t = 0; t < numTrees; t++) if (!(f.treeGroup[t] >= 0 && f.treeGroup[t] < f.numGroup)) throw bad(`tree ${t} adds to group ${f.treeGroup[t]} of ${f.numGroup}`);
   if (f.treeStart[0] !== 0 || f.treeStart[numTrees] !== f.feature.length) throw bad('tree offsets do not cover the nodes');
   for (let t = 0; t < numTrees; t++) {
     const lo = f.treeStart[t];

@@ -2,7 +2,7 @@
 // shared arrays with the two children of a split stored next to each other, so traversal is
 // `node = child[node] + (x < value ? 0 : 1)` over a few contiguous typed arrays instead of
 // chasing per-tree objects. Leaves have feature -1 and hold their value in `value`.
-import type { GbdtModel } from '../model.ts';
+import { numGroup, type GbdtModel } from '../model.ts';
 
 export interface FlatForest {
   readonly numFeature: number;
@@ -10,6 +10,10 @@ export interface FlatForest {
   readonly objective: string;
   /** Margin every prediction starts from (float32), already in margin space. */
   readonly baseMargin: number;
+  /** Outputs per row: 1, or the number of classes (XGBoost num_class). */
+  readonly numGroup: number;
+  /** The output group (class) each tree adds to. */
+  readonly treeGroup: Int32Array;
   /** treeStart[t] is the root of tree t; treeStart[numTrees] = number of nodes. */
   readonly treeStart: Int32Array;
   readonly feature: Int32Array;
@@ -50,15 +54,19 @@ export function flattenModel(model: GbdtModel, baseMargin: number): FlatForest {
     next = base + queue.length;
   });
   treeStart[model.trees.length] = next;
+  // Pruned nodes (XGBoost's exact method deletes some) are unreachable and were not copied.
+  const used = <T extends Int32Array | Float32Array | Uint8Array>(a: T): T => (next === total ? a : (a.slice(0, next) as T));
   return {
     numFeature: model.numFeature,
     featureNames: model.featureNames,
     objective: model.objective,
     baseMargin,
+    numGroup: numGroup(model),
+    treeGroup: Int32Array.from(model.treeInfo),
     treeStart,
-    feature,
-    child,
-    value,
-    defaultLeft,
+    feature: used(feature),
+    child: used(child),
+    value: used(value),
+    defaultLeft: used(defaultLeft),
   };
 }

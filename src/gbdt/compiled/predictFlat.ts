@@ -6,16 +6,19 @@ import type { FlatForest } from './flatForest.ts';
 
 const BLOCK_ROWS = 64;
 
+/** Margins n x numGroup (row-major), each group's trees added in model order. */
 export function predictFlatMargins(f: FlatForest, data: Float64Array, nRows: number, nCols: number): Float32Array {
-  const margins = new Float32Array(nRows).fill(f.baseMargin);
+  const G = f.numGroup;
+  const margins = new Float32Array(nRows * G).fill(f.baseMargin);
   const block = new Float32Array(BLOCK_ROWS * nCols);
-  const { treeStart, feature, child, value, defaultLeft } = f;
+  const { treeStart, treeGroup, feature, child, value, defaultLeft } = f;
   const numTrees = treeStart.length - 1;
   for (let r0 = 0; r0 < nRows; r0 += BLOCK_ROWS) {
     const rows = Math.min(BLOCK_ROWS, nRows - r0);
     block.set(data.subarray(r0 * nCols, (r0 + rows) * nCols));
     for (let t = 0; t < numTrees; t++) {
       const root = treeStart[t];
+      const g = treeGroup[t];
       for (let r = 0; r < rows; r++) {
         const base = r * nCols;
         let nid = root;
@@ -26,7 +29,7 @@ export function predictFlatMargins(f: FlatForest, data: Float64Array, nRows: num
           nid = child[nid] + (x < value[nid] ? 0 : x >= value[nid] ? 1 : 1 - defaultLeft[nid]);
           fi = feature[nid];
         }
-        margins[r0 + r] += value[nid];
+        margins[(r0 + r) * G + g] += value[nid];
       }
     }
   }

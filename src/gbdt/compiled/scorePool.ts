@@ -36,14 +36,16 @@ export class ScorePool {
     }
   }
 
-  /** Scores n converted rows (WasmForest.predictMargins' batch) on every thread. */
-  readonly score = (rowsAt: number, marginsAt: number, n: number): void => {
+  /** Scores n converted rows with the trees of chunks [c0, c1) (WasmForest.predictMargins) on every thread. */
+  readonly score = (rowsAt: number, marginsAt: number, n: number, c0: number, c1: number): void => {
     const ctl = this.ctl;
     // The previous job is done (every chunk scored), so no thread reads these any more.
     const seq = Atomics.load(ctl, SCORE_CTL.seq) + 1;
     Atomics.store(ctl, SCORE_CTL.rowsAt, rowsAt);
     Atomics.store(ctl, SCORE_CTL.marginsAt, marginsAt);
     Atomics.store(ctl, SCORE_CTL.rows, n);
+    Atomics.store(ctl, SCORE_CTL.chunkFrom, c0);
+    Atomics.store(ctl, SCORE_CTL.chunkTo, c1);
     Atomics.store(ctl, SCORE_CTL.done, 0);
     Atomics.store(ctl, SCORE_CTL.next, firstClaim(seq));
     Atomics.store(ctl, SCORE_CTL.seq, seq);

@@ -111,21 +111,39 @@ export interface ForestLayout {
   readonly numTrees: number;
   /** Bytes per row of the float32 input (features, then the NaN column). */
   readonly stride: number;
-  /** Tree groups (first tree of each, then numTrees): see scoreRows. */
-  readonly groups: Int32Array;
+  /** Boundaries of tree chunks in the tree table (chunk k: entries chunks[k] .. chunks[k+1]); see scoreRows. */
+  readonly chunks: Int32Array;
+  /** Output group g's trees are chunks groupChunks[g] .. groupChunks[g+1] (the table is sorted by group). */
+  readonly groupChunks: Int32Array;
 }
 
-/** Node bytes per tree group: the group stays in a core's L2 cache while every row block passes. */
-const GROUP_BYTES = 256 << 10;
+/** Node bytes per tree chunk: a chunk stays in a core's L2 cache while every row block passes. */
+const CHUNK_BYTES = 256 << 10;
 
-function treeGroups(f: FlatForest): Int32Array {
+/** The tree table's order (trees by output group, in model order within one) and its chunks. */
+function treeChunks(f: FlatForest): { order: Int32Array; chunks: Int32Array; groupChunks: Int32Array } {
   const numTrees = f.treeStart.length - 1;
-  const starts = [0];
-  for (let t = 1; t < numTrees; t++) {
-    if ((f.treeStart[t + 1] - f.treeStart[starts[starts.length - 1]]) * NODE_BYTES > GROUP_BYTES) starts.push(t);
+  const order = Int32Array.from({ length: numTrees }, (_, t) => t).sort((a, b) => f.treeGroup[a] - f.treeGroup[b] || a - b);
+  const chunks = [0];
+  let bytes = 0;
+  for (let i = 0; i < numTrees; i++) {
+    const t = order[i];
+    const size = (f.treeStart[t + 1] - f.treeStart[t]) * NODE_BYTES;
+    // A chunk holds one group's trees only, and about CHUNK_BYTES of nodes.
+    if (i > 0 && (f.treeGroup[t] !== f.treeGroup[order[i - 1]] || bytes + size > CHUNK_BYTES)) {
+      chunks.push(i);
+      bytes = 0;
+    }
+    bytes += size;
   }
-  starts.push(numTrees);
-  return Int32Array.from(starts);
+  chunks.push(numTrees);
+  // Group g: from the first chunk whose trees are of group g or later.
+  const groupChunks = new Int32Array(f.numGroup + 1);
+  for (let g = 0, k = 0; g <= f.numGroup; g++) {
+    while (k < chunks.length - 1 && f.treeGroup[order[chunks[k]]] < g) k++;
+    groupChunks[g] = k;
+  }
+  return { order, chunks: Int32Array.from(chunks), groupChunks };
 }
 
 /** Depth of every tree of a breadth-first flat forest (levels below the root). */
@@ -177,19 +195,22 @@ export class WasmForest {
     const trees = this.mem.alloc(numTrees * 8);
     const table = new Int32Array(trees.buffer, trees.byteOffset, numTrees * 2);
     const depths = treeDepths(f);
-    for (let t = 0; t < numTrees; t++) {
-      table[2 * t] = nodes.byteOffset + NODE_BYTES * f.treeStart[t];
-      table[2 * t + 1] = depths[t];
-    }
-    this.layout = { nodesAt: nodes.byteOffset, treesAt: trees.byteOffset, numTrees, stride: 4 * (nCols + 1), groups: treeGroups(f) };
+    const { order, chunks, groupChunks } = treeChunks(f);
+    order.forEach((t, i) => {
+      table[2 * i] = nodes.byteOffset + NODE_BYTES * f.treeStart[t];
+      table[2 * i + 1] = depths[t];
+    });
+    this.layout = { nodesAt: nodes.byteOffset, treesAt: trees.byteOffset, numTrees, stride: 4 * (nCols + 1), chunks, groupChunks };
   }
 
   /**
-   * Margins of the rows of a row-major float64 matrix (float32, base margin included);
-   * `score` scores a converted batch (default: this thread alone; ScorePool shares it).
+   * Margins (n x numGroup, row-major, float32, base margin included) of the rows of a
+   * row-major float64 matrix; `score` scores a converted batch with some trees' chunks
+   * (default: this thread alone; ScorePool shares it).
    */
-  predictMargins(data: Float64Array, nRows: number, score?: (rowsAt: number, marginsAt: number, n: number) => void): Float32Array {
-    const out = new Float32Array(nRows);
+  predictMargins(data: Float64Array, nRows: number, score?: (rowsAt: number, marginsAt: number, n: number, c0: number, c1: number) => void): Float32Array {
+    const G = this.forest.numGroup;
+    const out = new Float32Array(nRows * G);
     const nCols = this.forest.numFeature;
     const width = nCols + 1;
     const { rows, margins, nidsAt } = this.buffers();
@@ -201,10 +222,14 @@ export class WasmForest {
         const to = r * width;
         for (let c = 0; c < nCols; c++) rows[to + c] = data[from + c];
       }
-      margins.fill(base, 0, b);
-      if (score) score(rows.byteOffset, margins.byteOffset, b);
-      else scoreRows(this.loop, this.layout, rows.byteOffset, margins.byteOffset, nidsAt, 0, b);
-      out.set(margins.subarray(0, b), r0);
+      const gc = this.layout.groupChunks;
+      for (let g = 0; g < G; g++) {
+        margins.fill(base, 0, b);
+        if (score) score(rows.byteOffset, margins.byteOffset, b, gc[g], gc[g + 1]);
+        else scoreRows(this.loop, this.layout, rows.byteOffset, margins.byteOffset, nidsAt, 0, b, gc[g], gc[g + 1]);
+        if (G === 1) out.set(margins.subarray(0, b), r0);
+        else for (let r = 0; r < b; r++) out[(r0 + r) * G + g] = margins[r];
+      }
     }
     return out;
   }

@@ -64,7 +64,7 @@ test('a corrupt or foreign compiled file is refused with a clear error', () => {
   const bodyStart = (8 + 4 + headerLen + 3) & ~3;
   const numTrees = JSON.parse(badChild.toString('utf8', 12, 12 + headerLen)).numTrees as number;
   const numNodes = JSON.parse(badChild.toString('utf8', 12, 12 + headerLen)).numNodes as number;
-  const childStart = bodyStart + 4 * (numTrees + 1) + 4 * numNodes;
+  const childStart = bodyStart + 4 * (numTrees + 1) + 4 * numTrees + 4 * numNodes;
   badChild.writeInt32LE(0, childStart);
   cases.push([badChild, /node 0 has child 0 outside its tree/]);
   for (const [bytes, pattern] of cases) assert.throws(() => loadCompiledModel(bytes, 'm.sealedgbm'), (e: Error) => /^m\.sealedgbm is not a valid compiled model: /.test(e.message) && pattern.test(e.message));
@@ -84,4 +84,47 @@ test('compiled scoring on 1, 2 and 3 threads, over more rows than one batch and 
   } finally {
     c.dispose();
   }
+});
+
+test('every model kind XGBoost writes (multi-class too) compiles and scores as the traversal and XGBoost do, on 1 and 2 threads', async () => {
+  const { loadFormatFixtures, fixtureModelBytes } = await import('../io/formatFixtures.ts');
+  const { parseModel } = await import('../../../src/gbdt/index.ts');
+  const f = loadFormatFixtures();
+  // Repeat the fixture rows so that two threads have work (at least 4096 rows each).
+  const reps = 200;
+  const big: DenseMatrix = { data: new Float64Array(f.x.data.length * reps), nRows: f.x.nRows * reps, nCols: f.x.nCols };
+  for (let k = 0; k < reps; k++) big.data.set(f.x.data, k * f.x.data.length);
+  for (const [name, expected] of Object.entries(f.models)) {
+    const model = parseModel(fixtureModelBytes(name, 'json'), `${name}.json`);
+    const c = loadCompiledModel(compileModel(model).serialize());
+    try {
+      const got = c.predict(f.x);
+      assert.deepEqual(got, predict(model, f.x), name);
+      assert.ok(maxAbsDiff(got, expected.prediction) <= 1e-6, name);
+      assert.deepEqual(c.predict(big, { outputMargin: true, nthread: 2 }), predict(model, big, { outputMargin: true }), `${name}, 2 threads`);
+    } finally {
+      c.dispose();
+    }
+  }
+});
+
+test('a version-1 compiled file (before multi-class) still loads and scores the same', () => {
+  const model = fromXgboostJson(fixtureModelText('binary_depthwise'));
+  const v2 = compileModel(model).serialize();
+  const headerLen = v2.readUInt32LE(8);
+  const header = JSON.parse(v2.toString('utf8', 12, 12 + headerLen));
+  const bodyStart = (12 + headerLen + 3) & ~3;
+  const numTrees = header.numTrees as number;
+  delete header.numGroup;
+  header.version = 1;
+  const json = Buffer.from(JSON.stringify(header));
+  const head = Buffer.alloc((12 + json.length + 3) & ~3);
+  v2.copy(head, 0, 0, 8);
+  head.writeUInt32LE(json.length, 8);
+  json.copy(head, 12);
+  const treeStart = v2.subarray(bodyStart, bodyStart + 4 * (numTrees + 1));
+  const rest = v2.subarray(bodyStart + 4 * (numTrees + 1) + 4 * numTrees);
+  const v1 = loadCompiledModel(Buffer.concat([head, treeStart, rest]));
+  assert.equal(v1.forest.numGroup, 1);
+  assert.deepEqual(v1.predict(fixtures.x), predict(model, fixtures.x));
 });
