@@ -8,8 +8,8 @@ import { Worker } from 'node:worker_threads';
 import { PipelineError } from '../../core/index.ts';
 import { awaitChange } from '../parallel/awaitChange.mjs';
 import { KernelMemory } from '../wasm/kernelMemory.ts';
-import { claimAndScore, firstClaim, SCORE_CTL, SCORE_CTL_LENGTH } from './scoreShare.mjs';
-import { BLOCK_ROWS, forestModule, instantiateForestLoop, type BlockExports, type WasmForest } from './wasmForest.ts';
+import { BLOCK_ROWS, claimAndScore, firstClaim, SCORE_CTL, SCORE_CTL_LENGTH } from './scoreShare.mjs';
+import { forestModule, instantiateForestLoop, type BlockExports, type WasmForest } from './wasmForest.ts';
 import type { ScoreWorkerInit } from './scoreProtocol.ts';
 
 export class ScorePool {

@@ -17,7 +17,6 @@ import { MAX_PAGES, KernelMemory } from '../wasm/kernelMemory.ts';
 import type { FlatForest } from './flatForest.ts';
 import { BLOCK_ROWS, scoreRows } from './scoreShare.mjs';
 
-export { BLOCK_ROWS, scoreRows } from './scoreShare.mjs';
 const NODE_BYTES = 16;
 
 function blockFunction(): FunctionDef {
