@@ -1,9 +1,11 @@
 // bench:serve's client: measures the service at URL from its own process (see serve.bench.ts)
 // and prints one JSON line {p50, p99 (ms), requestsPerSecond, recordsPerSecond}.
+//   tsx serveClient.ts URL BODIES REQUESTS CONCURRENCY [latency]
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 
-const [url, bodiesFile, requestsText, concurrencyText] = process.argv.slice(2);
+// MODE 'latency' stops after the sequential latency measure.
+const [url, bodiesFile, requestsText, concurrencyText, mode] = process.argv.slice(2);
 const { bodies, batch } = JSON.parse(readFileSync(bodiesFile, 'utf8')) as { bodies: string[]; batch: string };
 const requests = Number(requestsText);
 const concurrency = Number(concurrencyText);
@@ -34,6 +36,10 @@ for (let i = 0; i < 200; i++) await send(bodies[i % bodies.length]);
 const lat: number[] = [];
 for (let i = 0; i < requests; i++) lat.push(await send(bodies[i % bodies.length]));
 lat.sort((a, b) => a - b);
+if (mode === 'latency') {
+  console.log(JSON.stringify({ p50: pct(lat, 0.5), p99: pct(lat, 0.99) }));
+  process.exit(0);
+}
 
 let next = 0;
 const t0 = performance.now();

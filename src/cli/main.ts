@@ -48,6 +48,7 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .option('--split <kind>', 'train/test split: random or grouped')
     .option('--run-dir <dir>', 'folder for this run (default runs/<run id>)')
     .option('--threads <n>', 'worker threads (default: number of cores)', (v) => parseInteger('--threads', v, { min: 1 }))
+    .option('--explain', 'add the top 3 reasons (TreeSHAP, raw applicant fields) to every prediction')
     .option('--init-model <path>', 'XGBoost JSON or UBJSON model that training continues (pipeline input init_model)')
     .option('--json', 'end stdout with one JSON line {"runDir","state","metrics"}')
     .action(async (options) => setExit(await runCommand(options, io, catalog, signal)));

@@ -11,6 +11,7 @@ export interface RunOptions {
   dataSize?: number;
   seed?: number;
   split?: string;
+  explain?: boolean;
   /** Always set (defaults to the number of cores). */
   threads: number;
 }
@@ -30,6 +31,7 @@ const OPTION_PARAMETERS: readonly [keyof RunOptions, string, string][] = [
   ['seed', 'seed', '--seed'],
   ['split', 'split', '--split'],
   ['threads', 'threads', '--threads'],
+  ['explain', 'explain', '--explain'],
 ];
 
 /**

@@ -90,7 +90,7 @@ export const messages = {
   'gbdt.duplicateParam': msg((a: { name: string; alias: string }) => `training parameter '${a.name}' given twice (also as '${a.alias}')`),
   'gbdt.badKernels': msg((a: { value: string }) => `environment variable SEALED_GBDT_KERNELS must be auto, js or wasm, got '${a.value}'`),
   'gbdt.badParam': msg((a: { name: string; value: string; expected: string }) => `training parameter '${a.name}' must be ${a.expected}, got ${a.value}`),
-  'gbdt.workerFailed': msg((a: { reason: string }) => `training worker thread failed: ${a.reason}`),
+  'gbdt.workerFailed': msg((a: { reason: string }) => `worker thread failed: ${a.reason}`),
   'gbdt.badMatrix': msg((a: { reason: string }) => `invalid feature matrix: ${a.reason}`),
   'gbdt.badFeatureValue': msg((a: { row: number; column: number; value: string }) => `feature value ${a.value} at row ${a.row}, column ${a.column} is not finite (use NaN for missing)`),
   'gbdt.labelCount': msg((a: { labels: number; rows: number }) => `got ${a.labels} labels for ${a.rows} matrix rows`),
@@ -145,6 +145,7 @@ export const messages = {
   // (loan-default entries go here)
   'loanDefault.emptyMatrix': msg((a: { path: string }) => `feature matrix file is empty: ${a.path}`),
   'loanDefault.matrixNotNumeric': msg((a: { path: string; column: number }) => `feature matrix ${a.path} has non-numeric values in column ${a.column}`),
+  'loanDefault.explainInputs': msg(() => `explain=true needs batch-inference's 'model' (the trained model) and 'preprocessor' inputs`),
   'loanDefault.rowMismatch': msg((a: { x: string; xRows: number; y: string; yRows: number }) => `${a.x} has ${a.xRows} rows but ${a.y} has ${a.yRows} labels`),
   'synthetic.badOption': msg((a: { option: string; value: string }) => `synthetic data ${a.option} must be a non-negative integer, got ${a.value}`),
   'roc.badCurve': msg((a: { problem: string }) => `cannot plot the ROC curve: ${a.problem}`),

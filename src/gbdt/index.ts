@@ -6,7 +6,7 @@ export { predict, modelObjective, type PredictOptions } from './predict/predict.
 export { toXgboostJson, fromXgboostJson, XGBOOST_JSON_VERSION } from './io/xgboostJson.ts';
 export { parseModel, serializeModel, modelFormatFromPath, toXgboostUbj, fromXgboostUbj, type ModelFormat } from './io/index.ts';
 export { featureImportance, IMPORTANCE_TYPES, type ImportanceType } from './importance/index.ts';
-export { predictContributions } from './explain/index.ts';
+export { predictContributions, shapTables, contributionsOf, ContributionsPool, type ShapTables } from './explain/index.ts';
 export { toOnnx } from './onnx/index.ts';
 export { parseTrainParams, knownParamNames, type TrainParams, type TrainParamsInput, type ObjectiveName, type GrowPolicy } from './trainParams.ts';
 export { createMetric, supportedMetrics, type Metric } from './metric/index.ts';

@@ -5,11 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { categoricalFromStrings, numericColumn, Table } from '../data/index.ts';
-import { compileModel, isCompiledModel, loadCompiledModel, parseModel, predictContributions, type CompiledModel, type GbdtModel } from '../gbdt/index.ts';
+import { compileModel, contributionsOf, isCompiledModel, loadCompiledModel, parseModel, shapTables, type CompiledModel, type GbdtModel, type ShapTables } from '../gbdt/index.ts';
 import { FittedColumnTransformer } from '../ml/index.ts';
-import { CREDIT_RISK_CATEGORIES, FEATURE_COLUMNS } from '../pipelines/loan-default/index.ts';
+import { CREDIT_RISK_CATEGORIES, FEATURE_COLUMNS, rawFieldOf, topReasons, type Reason } from '../pipelines/loan-default/index.ts';
 import type { ApplicantRecord } from './applicantRecords.ts';
-import { rawFieldOf, topReasons, type Reason } from './reasons.ts';
 
 export interface ScoredApplicant {
   readonly probability: number;
@@ -33,14 +32,17 @@ const categorical = new Set(Object.keys(CREDIT_RISK_CATEGORIES));
 
 export class LoanScorer {
   private readonly fieldOf: string[];
+  /** TreeSHAP's tables, built once (they are the model's leaf paths). */
+  private readonly shap: ShapTables | undefined;
 
   constructor(
     private readonly preprocessor: FittedColumnTransformer,
     private readonly compiled: CompiledModel,
-    private readonly model: GbdtModel | undefined,
+    model: GbdtModel | undefined,
     readonly threshold = 0.5,
   ) {
     this.fieldOf = rawFieldOf(preprocessor.featureNames);
+    this.shap = model ? shapTables(model) : undefined;
   }
 
   static async load(files: ScorerFiles): Promise<LoanScorer> {
@@ -53,7 +55,7 @@ export class LoanScorer {
 
   /** Whether reasons can be given (a trained model, not only a compiled one, was loaded). */
   get explains(): boolean {
-    return this.model !== undefined;
+    return this.shap !== undefined;
   }
 
   score(records: readonly ApplicantRecord[], explain = false): ScoredApplicant[] {
@@ -66,7 +68,7 @@ export class LoanScorer {
     );
     const x = this.preprocessor.transform(table);
     const p = this.compiled.predict(x, { nthread: 1 });
-    const contribs = explain && this.model ? predictContributions(this.model, x) : undefined;
+    const contribs = explain && this.shap ? contributionsOf(this.shap, x.data, x.nCols, x.nRows) : undefined;
     const width = x.nCols + 1;
     return Array.from(p, (probability, i) => ({
       probability,

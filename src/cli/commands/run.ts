@@ -41,6 +41,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo, catalog:
     ...(options.dataSize !== undefined ? { dataSize: options.dataSize } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.split !== undefined ? { split: options.split } : {}),
+    ...(options.explain !== undefined ? { explain: options.explain } : {}),
   });
   // Ranges and enums of run parameters are checked here, before any task starts.
   const parameters = validateParameters(`pipeline '${pipeline.name}'`, pipeline.parameters, given);

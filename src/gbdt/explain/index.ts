@@ -1,1 +1,2 @@
-export { predictContributions } from './treeShap.ts';
+export { predictContributions, shapTables, contributionsOf, type ShapTables } from './treeShap.ts';
+export { ContributionsPool } from './contributionsPool.ts';

@@ -80,7 +80,7 @@ export function writeMatrix(m: DenseMatrix, path: string): Promise<void> {
   return writeMatrixCsv(m.data, m.nRows, m.nCols, path);
 }
 
-async function readHeader(path: string): Promise<string[]> {
+export async function readHeader(path: string): Promise<string[]> {
   return (await readFirstLine(path)).replace(/^\uFEFF/, '').split(',').map((s) => s.trim().replace(/^"|"$/g, ''));
 }
 

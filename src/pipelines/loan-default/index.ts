@@ -12,3 +12,4 @@ export { LOAN_DEFAULT_PREPROCESSOR } from './preprocessorSpec.ts';
 export { CREDIT_RISK_AUGMENT_SPEC } from './augmentSpec.ts';
 export { generateSyntheticCreditRisk, DEFAULT_SYNTHETIC_ROWS } from './syntheticData.ts';
 export { renderRocPlot } from './rocPlot.ts';
+export { rawFieldOf, topReasons, type Reason } from './reasons.ts';

@@ -21,6 +21,7 @@ export const loanDefaultPipeline = definePipeline({
     seed: loadData.parameters.seed,
     split: createTrainTestSet.parameters.split,
     threads: trainModel.parameters.nthread,
+    explain: batchInference.parameters.explain,
   },
   // An optional model to continue training from (`sealed run --init-model m.json|m.ubj`):
   // a run input artifact, so the local runner copies it into the run (inputs/init_model.*).
@@ -40,7 +41,14 @@ export const loanDefaultPipeline = definePipeline({
     });
     const compiled = p.task(compileModel, { inputs: { model: model.outputs.model } });
     const scored = p.task(batchInference, {
-      inputs: { x_test: pre.outputs.x_test_processed, y_test: split.outputs.y_test_data, compiled_model: compiled.outputs.compiled_model },
+      inputs: {
+        x_test: pre.outputs.x_test_processed,
+        y_test: split.outputs.y_test_data,
+        compiled_model: compiled.outputs.compiled_model,
+        model: model.outputs.model,
+        preprocessor: pre.outputs.preprocessor,
+      },
+      params: { explain: params.explain },
     });
     p.task(plotRocCurve, { inputs: { prediction_data: scored.outputs.prediction_data } });
   },

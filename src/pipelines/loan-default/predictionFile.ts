@@ -1,5 +1,13 @@
-// The `prediction_data` artifact: CSV `ground_truth,probability_score`, one row per test row.
-import { numericColumn, readCsvFile, Table, writeCsv, type Schema } from '../../data/index.ts';
+// The `prediction_data` artifact: CSV `ground_truth,probability_score`, one row per test row;
+// explained runs add `reason_1..reason_3` (raw applicant fields, strongest first, empty when
+// fewer fields pushed the score up).
+import { categoricalFromStrings, MISSING_CODE, numericColumn, readCsvFile, Table, writeCsv, type Schema } from '../../data/index.ts';
+import { readHeader } from './datasetFiles.ts';
+import { FEATURE_COLUMNS } from './schema.ts';
+
+export const REASON_COUNT = 3;
+
+const reasonNames = Array.from({ length: REASON_COUNT }, (_, k) => `reason_${k + 1}`);
 
 const schema: Schema = {
   columns: [
@@ -7,17 +15,31 @@ const schema: Schema = {
     { name: 'probability_score', type: 'number', nullable: false },
   ],
 };
+const explainedSchema: Schema = {
+  columns: [...schema.columns, ...reasonNames.map((name) => ({ name, type: 'category' as const, nullable: true, categories: [...FEATURE_COLUMNS] }))],
+};
 
 export interface Predictions {
   groundTruth: Float64Array;
   probability: Float64Array;
+  /** reasons[k][row]: the row's (k+1)-th reason. */
+  reasons?: readonly (readonly (string | null)[])[];
 }
 
 export function writePredictions(p: Predictions, path: string): Promise<void> {
-  return writeCsv(new Table([numericColumn('ground_truth', p.groundTruth), numericColumn('probability_score', p.probability)]), path);
+  const reasons = (p.reasons ?? []).map((values, k) => categoricalFromStrings(`reason_${k + 1}`, values));
+  return writeCsv(new Table([numericColumn('ground_truth', p.groundTruth), numericColumn('probability_score', p.probability), ...reasons]), path);
 }
 
 export async function readPredictions(path: string): Promise<Predictions> {
-  const t = await readCsvFile(path, { schema });
-  return { groundTruth: t.numeric('ground_truth').values, probability: t.numeric('probability_score').values };
+  const explained = (await readHeader(path)).includes(reasonNames[0]);
+  const t = await readCsvFile(path, { schema: explained ? explainedSchema : schema });
+  const p: Predictions = { groundTruth: t.numeric('ground_truth').values, probability: t.numeric('probability_score').values };
+  if (explained) {
+    p.reasons = reasonNames.map((name) => {
+      const { codes, dictionary } = t.categorical(name);
+      return Array.from(codes, (c) => (c === MISSING_CODE ? null : dictionary[c]));
+    });
+  }
+  return p;
 }

@@ -21,7 +21,7 @@ test('seven tasks named as the reference steps, wired by artifact flow', () => {
   assert.deepEqual(Object.keys(tasks).sort(), [
     'batch-inference', 'compile-model', 'create-train-test-set', 'load-data', 'plot-roc-curve', 'preprocess-features', 'train-model',
   ]);
-  assert.deepEqual(tasks['batch-inference'].dependentTasks?.sort(), ['compile-model', 'create-train-test-set', 'preprocess-features']);
+  assert.deepEqual(tasks['batch-inference'].dependentTasks?.sort(), ['compile-model', 'create-train-test-set', 'preprocess-features', 'train-model']);
   assert.deepEqual(tasks['train-model'].inputs?.artifacts?.y_train, { taskOutputArtifact: { producerTask: 'create-train-test-set', outputArtifactKey: 'y_train_data' } });
-  assert.deepEqual(Object.keys(spec.root.inputDefinitions?.parameters ?? {}).sort(), ['data_size', 'data_url', 'seed', 'split', 'threads']);
+  assert.deepEqual(Object.keys(spec.root.inputDefinitions?.parameters ?? {}).sort(), ['data_size', 'data_url', 'explain', 'seed', 'split', 'threads']);
 });

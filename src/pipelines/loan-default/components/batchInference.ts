@@ -1,12 +1,17 @@
 // Step 6 — score the test set with the compiled model; write the predictions, scikit-learn's
-// classification report (CSV, same layout) and the AUC / accuracy metrics.
+// classification report (CSV, same layout) and the AUC / accuracy metrics. With explain=true
+// every prediction also gets its top reasons: TreeSHAP on the trained model (the compiled form
+// keeps no covers), the preprocessed columns summed back to the raw applicant fields named by
+// the fitted preprocessor.
 import { readFile } from 'node:fs/promises';
-import { DataError, writeFileAtomic } from '../../../core/index.ts';
-import { loadCompiledModel } from '../../../gbdt/index.ts';
-import { accuracyScore, classificationReport, formatClassificationReportCsv, rocAucScore } from '../../../ml/index.ts';
-import { artifactInput, artifactOutput, defineComponent, doubleParam } from '../../../pipeline/index.ts';
+import { availableParallelism } from 'node:os';
+import { DataError, ModelError, UsageError, writeFileAtomic } from '../../../core/index.ts';
+import { ContributionsPool, loadCompiledModel, parseModel } from '../../../gbdt/index.ts';
+import { accuracyScore, classificationReport, FittedColumnTransformer, formatClassificationReportCsv, rocAucScore } from '../../../ml/index.ts';
+import { artifactInput, artifactOutput, booleanParam, defineComponent, doubleParam } from '../../../pipeline/index.ts';
 import { readLabels, readMatrixBatches } from '../datasetFiles.ts';
-import { writePredictions } from '../predictionFile.ts';
+import { REASON_COUNT, writePredictions } from '../predictionFile.ts';
+import { rawFieldOf, topReasons } from '../reasons.ts';
 
 export const TARGET_NAMES = ['Non-Default', 'Default'];
 
@@ -17,8 +22,13 @@ export const batchInference = defineComponent({
     x_test: artifactInput('system.Dataset'),
     y_test: artifactInput('system.Dataset'),
     compiled_model: artifactInput('system.Model'),
+    model: artifactInput('system.Model', { optional: true, description: 'the trained model (XGBoost JSON/UBJSON), for explain' }),
+    preprocessor: artifactInput('system.Artifact', { optional: true, description: 'the fitted preprocessor (column names), for explain' }),
   },
-  parameters: { threshold: doubleParam(0.5, { min: 0, max: 1 }) },
+  parameters: {
+    threshold: doubleParam(0.5, { min: 0, max: 1 }),
+    explain: booleanParam(false, { description: 'add the top 3 reasons (raw applicant fields, by TreeSHAP) to every prediction' }),
+  },
   outputs: {
     prediction_data: artifactOutput('system.Dataset', { extension: '.csv' }),
     report: artifactOutput('system.Dataset', { extension: '.csv' }),
@@ -29,15 +39,27 @@ export const batchInference = defineComponent({
     const y = await readLabels(ctx.inputs.y_test.path);
     // Streamed: one batch of features in memory at a time, scored on every core (rows are
     // independent, so the result does not depend on the batch size or the thread count).
+    const explainer = ctx.parameters.explain ? await loadExplainer(ctx.inputs.model?.path, ctx.inputs.preprocessor?.path) : undefined;
     const parts: Float64Array[] = [];
+    const reasons: (string | null)[][] = Array.from({ length: REASON_COUNT }, () => []);
     let xRows = 0;
     try {
       for await (const batch of readMatrixBatches(ctx.inputs.x_test.path)) {
         parts.push(model.predict(batch, { nthread: 0 }));
+        if (explainer) {
+          const contribs = await explainer.pool.contributions(batch);
+          const width = batch.nCols + 1;
+          for (let r = 0; r < batch.nRows; r++) {
+            const top = topReasons(contribs.subarray(r * width, r * width + batch.nCols), explainer.fieldOf, REASON_COUNT);
+            for (let k = 0; k < REASON_COUNT; k++) reasons[k].push(top[k]?.field ?? null);
+          }
+          ctx.progress({ current: xRows + batch.nRows, total: y.length, label: 'explained row' });
+        }
         xRows += batch.nRows;
       }
     } finally {
       model.dispose();
+      explainer?.pool.dispose();
     }
     if (xRows !== y.length) {
       throw new DataError('loanDefault.rowMismatch', { x: ctx.inputs.x_test.path, xRows, y: ctx.inputs.y_test.path, yRows: y.length });
@@ -57,9 +79,25 @@ export const batchInference = defineComponent({
     const metrics = { AUC: rocAucScore(y, probability), Accuracy: accuracyScore(y, predicted) * 100 };
     ctx.log(`AUC ${metrics.AUC}, accuracy ${metrics.Accuracy}% on ${y.length} rows (threshold ${threshold})`);
 
-    await writePredictions({ groundTruth: y, probability }, ctx.outputs.prediction_data.path);
+    await writePredictions({ groundTruth: y, probability, ...(explainer ? { reasons } : {}) }, ctx.outputs.prediction_data.path);
     await writeFileAtomic(ctx.outputs.report.path, formatClassificationReportCsv(report));
     await writeFileAtomic(ctx.outputs.metrics.path, JSON.stringify(metrics) + '\n');
     ctx.outputs.metrics.setMetadata(metrics);
   },
 });
+
+interface Explainer {
+  readonly pool: ContributionsPool;
+  /** Raw applicant field of each preprocessed column. */
+  readonly fieldOf: string[];
+}
+
+async function loadExplainer(modelPath: string | undefined, preprocessorPath: string | undefined): Promise<Explainer> {
+  if (modelPath === undefined || preprocessorPath === undefined) throw new UsageError('loanDefault.explainInputs', {});
+  const model = parseModel(await readFile(modelPath), modelPath);
+  const fitted = FittedColumnTransformer.fromJSON(JSON.parse(await readFile(preprocessorPath, 'utf8')));
+  if (fitted.featureNames.length !== model.numFeature) {
+    throw new ModelError('gbdt.featureCount', { expected: model.numFeature, got: fitted.featureNames.length }, { location: { file: preprocessorPath } });
+  }
+  return { pool: new ContributionsPool(model, availableParallelism()), fieldOf: rawFieldOf(fitted.featureNames) };
+}

@@ -2,7 +2,7 @@
 // one contribution per preprocessed column; the columns that came from one raw field (its
 // one-hot block, or its transformed value) are added back together, and the fields with the
 // largest positive sums are the reasons.
-import { FEATURE_COLUMNS } from '../pipelines/loan-default/index.ts';
+import { FEATURE_COLUMNS } from './schema.ts';
 
 export interface Reason {
   readonly field: string;
