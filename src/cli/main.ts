@@ -10,8 +10,10 @@ import { reportError } from './reportError.ts';
 import { runCommand } from './commands/run.ts';
 import { componentCommand } from './commands/component.ts';
 import { registerGbdtCommands } from './commands/gbdt.ts';
+import { registerKfpCommands } from './commands/kfp.ts';
 import { exportOnnxCommand } from './commands/exportOnnx.ts';
 import { serveCommand } from './commands/serve.ts';
+import { compileCommand } from './commands/compile.ts';
 
 export type { MainDeps } from './io.ts';
 
@@ -36,6 +38,9 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
   const program = new Command('sealed')
     .description('Secure, accelerated ML pipelines: run locally, compile to Kubeflow Pipelines v2.')
     .version(packageVersion(), '-V, --version')
+    // Program options count only before the command name, so a command may have its own
+    // --version (`sealed submit --version NAME` names a pipeline version).
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s), outputError: () => {} });
 
@@ -53,6 +58,31 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .option('--json', 'end stdout with one JSON line {"runDir","state","metrics"}')
     .action(async (options) => setExit(await runCommand(options, io, catalog, signal)));
 
+  const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+  program
+    .command('compile')
+    .description('compile the pipeline to a Kubeflow Pipelines v2 YAML file (IR + Kubernetes platform config)')
+    .requiredOption('--output <pipeline.yaml>', 'file to write')
+    .option('--pipeline <name>', 'pipeline to compile (default: loan-default)')
+    .option('--image <ref>', 'container image of every task (default sealed-pipelines:0.1.0)')
+    .option('--display-name <text>', 'pipelineInfo.displayName')
+    .option('--node-selector <key=value|none>', 'pod node selector, repeatable (loan-default: intelvm=sgx); none removes it', collect)
+    .option('--toleration <key=value:Effect>', 'pod toleration (key:Effect for operator Exists), repeatable', collect)
+    .option('--epc <quantity>', 'SGX enclave page cache per task (sgx.intel.com/epc), e.g. 64Mi')
+    .option('--cpu-request <quantity>', 'CPU request, e.g. 500m')
+    .option('--cpu-limit <quantity>', 'CPU limit, e.g. 2')
+    .option('--memory-request <quantity>', 'memory request, e.g. 2Gi')
+    .option('--memory-limit <quantity>', 'memory limit, e.g. 4Gi')
+    .option('--pod-label <key=value>', 'pod label, repeatable', collect)
+    .option('--pod-annotation <key=value>', 'pod annotation, repeatable', collect)
+    .option('--secret-env <secret:key=ENV>', 'a Kubernetes secret key as an environment variable, repeatable', collect)
+    .option('--image-pull-secret <name>', 'image pull secret, repeatable', collect)
+    .option('--deadline <seconds>', 'pod activeDeadlineSeconds')
+    .option('--retries <n>', 'retries of a failed task')
+    .option('--no-cache', 'turn KFP execution caching off for every task')
+    .option('--deploy-config <file>', 'per-task options, JSON or YAML: {"all": {...}, "tasks": {"train-model": {...}}}')
+    .action(async (options) => setExit(await compileCommand(options, io, catalog)));
+
   program
     .command('component')
     .description('run one component: sealed component <component> --<key>=<path-or-value> ...')
@@ -64,6 +94,7 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .action(async (name: string | undefined, tokens: string[]) => setExit(await componentCommand(name, tokens, io, catalog, signal)));
 
   registerGbdtCommands(program, io, signal, setExit);
+  registerKfpCommands(program, io, signal, setExit);
 
   program
     .command('serve')

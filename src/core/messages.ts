@@ -128,6 +128,9 @@ export const messages = {
   'pipeline.unknownInput': msg((a: { task: string; input: string; known: readonly string[] }) => `task '${a.task}' has no input '${a.input}' (inputs: ${a.known.join(', ') || 'none'})`),
   'pipeline.paramWireType': msg((a: { task: string; param: string; expected: string; source: string; got: string }) => `parameter '${a.param}' of task '${a.task}' is ${a.expected} but ${a.source} is ${a.got}`),
   'pipeline.cycle': msg((a: { tasks: readonly string[] }) => `tasks depend on each other in a cycle: ${a.tasks.join(' -> ')}`),
+  'pipeline.badDeployOption': msg((a: { where: string; field: string; reason: string }) => `${a.where}: ${a.field}: ${a.reason}`),
+  'pipeline.deployConflict': msg((a: { component: string; tasks: readonly string[] }) => `tasks ${a.tasks.map((t) => `'${t}'`).join(' and ')} run component '${a.component}' (one executor) but are given different deploy options`),
+  'pipeline.irInvalid': msg((a: { document: string; path: string; reason: string }) => `compiled ${a.document} fails the IR schema at ${a.path || '/'}: ${a.reason}`),
   'pipeline.badSpec': msg((a: { reason: string }) => `invalid pipeline spec: ${a.reason}`),
   'pipeline.badExecutorInput': msg((a: { component: string; reason: string }) => `invalid executor input for component '${a.component}': ${a.reason}`),
   'pipeline.outputNotWritten': msg((a: { component: string; output: string; path: string }) => `component '${a.component}' finished without writing its output '${a.output}' (${a.path})`),
@@ -140,6 +143,28 @@ export const messages = {
   'pipeline.badStoreKey': msg((a: { key: string }) => `invalid artifact key '${a.key}': must be a relative path without '..'`),
   'pipeline.inputUnknown': msg((a: { owner: string; input: string; known: readonly string[] }) => `${a.owner} has no input artifact '${a.input}' (inputs: ${a.known.join(', ') || 'none'})`),
   'pipeline.inputMissing': msg((a: { owner: string; input: string }) => `input artifact '${a.input}' of ${a.owner} is required`),
+
+  // --- pipeline / kfp client ----------------------------------------------------------------
+  // Never put a token or cookie value into these: name where a credential came from, not what it is.
+  'kfp.badHost': msg((a: { host: string; reason: string }) => `KFP host '${a.host}' is invalid: ${a.reason}`),
+  'kfp.unreachable': msg((a: { host: string; reason: string }) => `cannot reach KFP at ${a.host}: ${a.reason}`),
+  'kfp.tlsUntrusted': msg((a: { host: string; reason: string }) => `cannot reach KFP at ${a.host}: TLS certificate not trusted (${a.reason}); give the CA that signed it with --ca-file PEM`),
+  'kfp.authRefused': msg((a: { host: string; status: number; sent: string; text: string }) => `KFP at ${a.host} refused the ${a.sent} (HTTP ${a.status}: ${a.text}); give a bearer token with KFP_TOKEN or --token-file, or a session cookie name=value with KFP_COOKIE or --cookie-file`),
+  'kfp.httpStatus': msg((a: { host: string; action: string; status: number; text: string }) => `KFP at ${a.host}: ${a.action} failed with HTTP ${a.status}: ${a.text}`),
+  'kfp.badResponse': msg((a: { host: string; action: string; reason: string }) => `KFP at ${a.host}: unexpected answer to ${a.action}: ${a.reason}`),
+  'kfp.noRun': msg((a: { runId: string }) => `no run ${a.runId}`),
+  'kfp.noExperiment': msg((a: { name: string; namespace?: string }) => `no experiment '${a.name}'${a.namespace !== undefined ? ` in namespace '${a.namespace}'` : ''}`),
+  'kfp.ambiguousName': msg((a: { what: string; name: string; count: number }) => `${a.count} ${a.what}s are named '${a.name}'; the name must be unique`),
+  'kfp.runNotSucceeded': msg((a: { runId: string; state: string; reason?: string }) => `run ${a.runId} ended ${a.state}${a.reason !== undefined ? `: ${a.reason}` : ''}`),
+  'kfp.badPipelineFile': msg((a: { path: string; reason: string }) => `${a.path} is not a compiled KFP pipeline: ${a.reason}`),
+  'kfp.badParamAssignment': msg((a: { text: string }) => `--param '${a.text}' must be key=value`),
+  'kfp.duplicateParam': msg((a: { name: string }) => `--param ${a.name} is given more than once`),
+  'kfp.unknownParam': msg((a: { pipeline: string; name: string; suggestion?: string; known: readonly string[] }) => `pipeline '${a.pipeline}' has no parameter '${a.name}'${a.suggestion !== undefined ? `; did you mean '${a.suggestion}'?` : ` (parameters: ${a.known.join(', ') || 'none'})`}`),
+  'kfp.paramType': msg((a: { name: string; value: string; expected: string }) => `--param ${a.name}=${a.value}: expected ${a.expected}`),
+  'kfp.paramMissing': msg((a: { pipeline: string; name: string; type: string }) => `pipeline '${a.pipeline}' needs --param ${a.name}=<${a.type}> (it has no default)`),
+  'kfp.badCredential': msg((a: { source: string; expected: string }) => `${a.source} must hold ${a.expected}`),
+  'kfp.twoCredentials': msg((a: { token: string; cookie: string }) => `give a bearer token or a session cookie, not both (token from ${a.token}, cookie from ${a.cookie})`),
+  'kfp.badCaFile': msg((a: { path: string; reason: string }) => `--ca-file ${a.path} is not a PEM CA certificate: ${a.reason}`),
 
   // --- loan-default -----------------------------------------------------------------------
   // (loan-default entries go here)
@@ -165,6 +190,8 @@ export const messages = {
   'cli.badNumber': msg((a: { what: string; text: string; expected: string }) => `${a.what} '${a.text}' must be ${a.expected}`),
   'cli.rowCount': msg((a: { file: string; count: number; what: string; data: string; rows: number }) => `${a.file} has ${a.count} ${a.what} but ${a.data} has ${a.rows} rows`),
   'cli.badJson': msg((a: { reason: string }) => `invalid JSON: ${a.reason}`),
+  'cli.badDeployFlag': msg((a: { option: string; reason: string }) => `option ${a.option}: ${a.reason}`),
+  'cli.unknownPipeline': msg((a: { name: string; known: readonly string[] }) => `unknown pipeline '${a.name}' (pipelines: ${a.known.join(', ')})`),
   'cli.serveInputs': msg(() => 'serve needs either --run-dir DIR or both --model and --preprocessor'),
   'cli.contribsNeedModel': msg((a: { file: string }) => `${a.file} is a compiled model, which keeps no node covers: --contribs needs the XGBoost JSON or UBJSON model`),
   'cli.badParamsFile': msg((a: { reason: string }) => `training parameters ${a.reason}`),

@@ -74,7 +74,7 @@
 // the ExecutorInput JSON KFP substitutes for `{{$}}`.
 export * from './dsl/index.ts';
 export type * from './ir/types.ts';
-export { ARTIFACT_TYPES, PARAMETER_TYPES, isArtifactTypeName, type ArtifactTypeName, type ParameterType } from './ir/index.ts';
+export { ARTIFACT_TYPES, PARAMETER_TYPES, isArtifactTypeName, validatePipelineIr, type ArtifactTypeName, type ParameterType } from './ir/index.ts';
 export * from './compiler/index.ts';
 export * from './executor/index.ts';
 export * from './store/index.ts';

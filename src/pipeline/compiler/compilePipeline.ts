@@ -9,17 +9,18 @@
 // Every executor runs the same entry point with the component name and `{{$}}` (the
 // ExecutorInput JSON); the local runner reads the component name back from these args, so a
 // local run and a KFP run call components the same way.
-import type { ArtifactTypeName, ExecutorSpec, PipelineSpec } from '../ir/index.ts';
-import type { AnyComponent, ParamSpec, PipelineDefinition } from '../dsl/index.ts';
+import type { ArtifactTypeName, ExecutorSpec, PipelineSpec, PlatformSpec } from '../ir/index.ts';
+import type { AnyComponent, CheckedDeployOptions, ParamSpec, PipelineDefinition } from '../dsl/index.ts';
 import { checkGraph } from './checkGraph.ts';
 import { artifactSpec, buildComponentSpec, componentKey, executorKey, mapValues, parameterSpec } from './componentSpec.ts';
+import { executorDeploy, platformSpec, resolveTaskDeploy, resourceSpec, type DeployLayers } from './deployment.ts';
 import { buildTaskSpec } from './taskSpec.ts';
 
 export const SDK_VERSION = 'sealed-0.1.0';
 export const DEFAULT_IMAGE = 'sealed-pipelines:0.1.0';
 export const DEFAULT_EXECUTOR_COMMAND: readonly string[] = ['node', '/app/bin/sealed-executor'];
 
-export interface CompileOptions {
+export interface CompileOptions extends DeployLayers {
   /** Container image of every executor. */
   image?: string;
   /** Executor command; args `--component <name> --executor-input {{$}}` are appended by the compiler. */
@@ -28,13 +29,21 @@ export interface CompileOptions {
   displayName?: string;
 }
 
+/** The pipeline IR (first YAML document). */
 export function compilePipeline(def: PipelineDefinition, options: CompileOptions = {}): PipelineSpec {
+  return compilePipelineDocuments(def, options).spec;
+}
+
+/** The pipeline IR and, when any task has Kubernetes options, the platform config (second document). */
+export function compilePipelineDocuments(def: PipelineDefinition, options: CompileOptions = {}): { spec: PipelineSpec; platform?: PlatformSpec } {
   const tasks = checkGraph(def);
+  const perTask = resolveTaskDeploy(def, options);
+  const perComponent = executorDeploy(def, perTask);
   const components: PipelineSpec['components'] = {};
   const executors: Record<string, ExecutorSpec> = {};
   for (const component of uniqueComponents(tasks.map((t) => t.component))) {
     components[componentKey(component.name)] = buildComponentSpec(component);
-    executors[executorKey(component.name)] = executorSpec(component.name, options);
+    executors[executorKey(component.name)] = executorSpec(component.name, options, perComponent.get(component.name) ?? {});
   }
   const spec: PipelineSpec = {
     pipelineInfo: {
@@ -46,24 +55,27 @@ export function compilePipeline(def: PipelineDefinition, options: CompileOptions
     sdkVersion: options.sdkVersion ?? SDK_VERSION,
     deploymentSpec: { executors },
     components,
-    root: { dag: { tasks: Object.fromEntries(tasks.map((t) => [t.name, buildTaskSpec(t)])) } },
+    root: { dag: { tasks: Object.fromEntries(tasks.map((t) => [t.name, buildTaskSpec(t, perTask.get(t.name) ?? {})])) } },
   };
   const runParams = mapValues(def.parameters as Record<string, ParamSpec>, parameterSpec);
   const runArtifacts = mapValues((def.inputs ?? {}) as Record<string, { type: ArtifactTypeName; optional: boolean }>, (s) => artifactSpec(s.type, s.optional));
   if (runParams || runArtifacts) spec.root.inputDefinitions = { ...(runArtifacts ? { artifacts: runArtifacts } : {}), ...(runParams ? { parameters: runParams } : {}) };
-  return spec;
+  const platform = platformSpec(perComponent);
+  return platform ? { spec, platform } : { spec };
 }
 
 export function executorArgs(componentName: string): string[] {
   return ['--component', componentName, '--executor-input', '{{$}}'];
 }
 
-function executorSpec(componentName: string, options: CompileOptions): ExecutorSpec {
+function executorSpec(componentName: string, options: CompileOptions, deploy: CheckedDeployOptions): ExecutorSpec {
+  const resources = resourceSpec(deploy);
   return {
     container: {
       image: options.image ?? DEFAULT_IMAGE,
       command: [...(options.command ?? DEFAULT_EXECUTOR_COMMAND)],
       args: executorArgs(componentName),
+      ...(resources ? { resources } : {}),
     },
   };
 }

@@ -1,3 +1,13 @@
-// Compiler: pipeline definition -> KFP v2 PipelineSpec (an object; YAML emission comes later).
-export { compilePipeline, executorArgs, SDK_VERSION, DEFAULT_IMAGE, DEFAULT_EXECUTOR_COMMAND, type CompileOptions } from './compilePipeline.ts';
+// Compiler: pipeline definition -> KFP v2 PipelineSpec (+ Kubernetes platform config) and the YAML file KFP takes.
+export {
+  compilePipeline,
+  compilePipelineDocuments,
+  executorArgs,
+  SDK_VERSION,
+  DEFAULT_IMAGE,
+  DEFAULT_EXECUTOR_COMMAND,
+  type CompileOptions,
+} from './compilePipeline.ts';
+export { toPipelineYaml, type PipelineDocuments } from './pipelineYaml.ts';
+export { SGX_EPC_RESOURCE, type DeployLayers } from './deployment.ts';
 export { topologicalOrder } from '../graph/topologicalOrder.ts';

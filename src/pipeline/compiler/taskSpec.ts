@@ -2,11 +2,12 @@
 // componentInputParameter / runtimeValue.constant, artifact bindings taskOutputArtifact
 // (another task's output) or componentInputArtifact (a run input artifact).
 import type { ParameterValue, PipelineTaskSpec, TaskInputArtifactSpec, TaskInputParameterSpec } from '../ir/index.ts';
-import { isOutputRef, isPipelineInputRef, isPipelineParamRef, type TaskDefinition } from '../dsl/index.ts';
+import { isOutputRef, isPipelineInputRef, isPipelineParamRef, type CheckedDeployOptions, type TaskDefinition } from '../dsl/index.ts';
 import { componentKey } from './componentSpec.ts';
 import { dependenciesOf } from './checkGraph.ts';
+import { retryPolicy } from './deployment.ts';
 
-export function buildTaskSpec(task: TaskDefinition): PipelineTaskSpec {
+export function buildTaskSpec(task: TaskDefinition, deploy: CheckedDeployOptions = {}): PipelineTaskSpec {
   const parameters: Record<string, TaskInputParameterSpec> = {};
   for (const [key, value] of Object.entries(task.params)) {
     if (value === undefined) continue;
@@ -26,6 +27,9 @@ export function buildTaskSpec(task: TaskDefinition): PipelineTaskSpec {
   const hasParams = Object.keys(parameters).length > 0;
   const hasArtifacts = Object.keys(artifacts).length > 0;
   if (hasParams || hasArtifacts) spec.inputs = { ...(hasArtifacts ? { artifacts } : {}), ...(hasParams ? { parameters } : {}) };
-  spec.cachingOptions = task.caching ? { enableCache: true } : {};
+  // Deploy options may turn caching off (or on) for a run; the definition's choice is the default.
+  spec.cachingOptions = (deploy.caching ?? task.caching) ? { enableCache: true } : {};
+  const retry = retryPolicy(deploy);
+  if (retry) spec.retryPolicy = retry;
   return spec;
 }

@@ -32,3 +32,13 @@ export type {
   PipelineInputRefs,
 } from './pipeline.ts';
 export { isOutputRef, isPipelineInputRef, isPipelineParamRef, type OutputRef, type PipelineInputRef, type PipelineParamRef } from './references.ts';
+export {
+  checkDeployOptions,
+  checkDeployConfig,
+  mergeDeployOptions,
+  deployOptionsSchema,
+  deployConfigSchema,
+  type DeployOptions,
+  type CheckedDeployOptions,
+  type DeployConfig,
+} from './deployOptions.ts';

@@ -4,6 +4,7 @@ import { PipelineError } from '../../core/index.ts';
 import type { ArtifactTypeName } from '../ir/index.ts';
 import type { ArtifactInputSpecs, ArtifactOutputSpecs } from './artifacts.ts';
 import { checkParamSpec, type AnyComponent, type ComponentDefinition } from './component.ts';
+import { checkDeployOptions, type CheckedDeployOptions, type DeployOptions } from './deployOptions.ts';
 import { checkDnsName, checkKey } from './names.ts';
 import type { ParamSpecs, ParamValueOf } from './params.ts';
 import type { OutputRef, PipelineInputRef, PipelineParamRef } from './references.ts';
@@ -90,6 +91,8 @@ export interface PipelineConfig<PP extends ParamSpecs, PI extends ArtifactInputS
     inputs: PipelineInputRefs<PI>,
   ) => void;
   summary?: SummarySource;
+  /** How every task is deployed on Kubernetes unless the compile options say otherwise. */
+  deploy?: DeployOptions;
 }
 
 export interface PipelineDefinition<PP extends ParamSpecs = ParamSpecs, PI extends ArtifactInputSpecs = ArtifactInputSpecs> {
@@ -101,6 +104,7 @@ export interface PipelineDefinition<PP extends ParamSpecs = ParamSpecs, PI exten
   readonly inputs?: PI;
   readonly tasks: readonly TaskDefinition[];
   readonly summary?: SummarySource;
+  readonly deploy?: CheckedDeployOptions;
 }
 
 export function definePipeline<PP extends ParamSpecs = Record<never, never>, PI extends ArtifactInputSpecs = Record<never, never>>(
@@ -146,6 +150,7 @@ export function definePipeline<PP extends ParamSpecs = Record<never, never>, PI 
   };
   config.build(builder, refs as { [K in keyof PP]: PipelineParamRef<ParamValueOf<PP[K]>> }, inputRefs as PipelineInputRefs<PI>);
   if (config.summary) checkSummary(owner, config.summary, tasks);
+  const deploy = config.deploy ? checkDeployOptions(`deploy options of ${owner}`, config.deploy) : undefined;
   return Object.freeze({
     kind: 'pipeline',
     name,
@@ -154,6 +159,7 @@ export function definePipeline<PP extends ParamSpecs = Record<never, never>, PI 
     ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
     tasks: Object.freeze(tasks),
     ...(config.summary ? { summary: { ...config.summary } } : {}),
+    ...(deploy ? { deploy } : {}),
   });
 }
 

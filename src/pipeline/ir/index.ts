@@ -10,3 +10,4 @@ export {
   describeValue,
   type ParameterType,
 } from './parameterTypes.ts';
+export { validatePipelineIr } from './validateIr.ts';

@@ -44,11 +44,22 @@ export interface ComponentSpec {
   outputDefinitions?: OutputsSpec;
 }
 
+/** Kubernetes quantities as strings ("500m", "4Gi"); one extended resource through `accelerator`. */
+export interface ResourceSpec {
+  resourceCpuLimit?: string;
+  resourceMemoryLimit?: string;
+  resourceCpuRequest?: string;
+  resourceMemoryRequest?: string;
+  /** `resourceType` is used verbatim as the limit name, e.g. sgx.intel.com/epc. */
+  accelerator?: { resourceType: string; resourceCount: string };
+}
+
 export interface ContainerSpec {
   image: string;
   command: string[];
   args?: string[];
   env?: { name: string; value: string }[];
+  resources?: ResourceSpec;
 }
 
 /** `deploymentSpec.executors.exec-<name>`. */
@@ -76,6 +87,15 @@ export interface PipelineTaskSpec {
   };
   /** `{enableCache: true}` or `{}` (caching off). */
   cachingOptions?: { enableCache?: boolean };
+  retryPolicy?: RetryPolicySpec;
+}
+
+/** Durations as protobuf JSON strings ("0s", "3600s"). */
+export interface RetryPolicySpec {
+  maxRetryCount: number;
+  backoffDuration: string;
+  backoffFactor: number;
+  backoffMaxDuration: string;
 }
 
 export interface PipelineSpec {
@@ -90,4 +110,28 @@ export interface PipelineSpec {
     inputDefinitions?: InputsSpec;
   };
   defaultPipelineRoot?: string;
+}
+
+/** The second YAML document: KFP's Kubernetes platform config, per executor. */
+export interface PlatformSpec {
+  platforms: { kubernetes: { deploymentSpec: { executors: Record<string, KubernetesExecutorConfig> } } };
+}
+
+export interface TolerationSpec {
+  key?: string;
+  operator: 'Equal' | 'Exists';
+  value?: string;
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  /** int64 as a string. */
+  tolerationSeconds?: string;
+}
+
+export interface KubernetesExecutorConfig {
+  nodeSelector?: { labels: Record<string, string> };
+  tolerations?: TolerationSpec[];
+  podMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  secretAsEnv?: { secretName: string; keyToEnv: { secretKey: string; envVar: string }[]; optional?: boolean }[];
+  imagePullSecret?: { secretName: string }[];
+  /** int64 as a string. */
+  activeDeadlineSeconds?: string;
 }

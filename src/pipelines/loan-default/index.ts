@@ -5,7 +5,7 @@ export { createTrainTestSet } from './components/createTrainTestSet.ts';
 export { preprocessFeatures } from './components/preprocessFeatures.ts';
 export { trainModel } from './components/trainModel.ts';
 export { compileModel } from './components/compileModel.ts';
-export { batchInference, TARGET_NAMES } from './components/batchInference.ts';
+export { batchInference } from './components/batchInference.ts';
 export { plotRocCurve } from './components/plotRocCurve.ts';
 export * from './schema.ts';
 export { LOAN_DEFAULT_PREPROCESSOR } from './preprocessorSpec.ts';

@@ -27,6 +27,9 @@ export const loanDefaultPipeline = definePipeline({
   // a run input artifact, so the local runner copies it into the run (inputs/init_model.*).
   inputs: { init_model: trainModel.inputs.init_model },
   summary: { task: 'batch-inference', output: 'metrics' },
+  // As in the reference: every pod runs on the SGX node pool (AKS label intelvm=sgx).
+  // `sealed compile --node-selector key=value|none` replaces it.
+  deploy: { nodeSelector: { intelvm: 'sgx' } },
   build: (p, params, inputs) => {
     const load = p.task(loadData, { params: { data_url: params.data_url, data_size: params.data_size, seed: params.seed } });
     const split = p.task(createTrainTestSet, {

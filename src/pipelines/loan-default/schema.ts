@@ -83,3 +83,6 @@ export const creditRiskReferenceSchema: Schema = {
     { name: 'cb_person_cred_hist_length', type: 'integer', nullable: false },
   ],
 };
+
+/** Display names of the label's classes 0 and 1 (classification report, confusion matrix). */
+export const TARGET_NAMES = ['Non-Default', 'Default'];

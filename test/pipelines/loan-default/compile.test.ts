@@ -1,16 +1,18 @@
-// The loan-default pipeline's compiled IR, pinned by a golden file (UPDATE_GOLDEN=1 rewrites
-// it): the IR is what both the local runner and Kubeflow execute, so any change shows here.
+// The loan-default pipeline's compiled YAML (IR + Kubernetes platform config), pinned by a
+// golden file (UPDATE_GOLDEN=1 rewrites it): the IR is what both the local runner and Kubeflow
+// execute, so any change shows here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { compilePipeline } from '../../../src/pipeline/index.ts';
+import { parseAllDocuments } from 'yaml';
+import { compilePipeline, compilePipelineDocuments, toPipelineYaml, validatePipelineIr } from '../../../src/pipeline/index.ts';
 import { loanDefaultPipeline } from '../../../src/pipelines/loan-default/index.ts';
 
-const goldenPath = fileURLToPath(new URL('./golden/loan-default.ir.json', import.meta.url));
+const goldenPath = fileURLToPath(new URL('./golden/loan-default.pipeline.yaml', import.meta.url));
 
-test('the loan-default pipeline compiles to the golden IR', () => {
-  const actual = JSON.stringify(compilePipeline(loanDefaultPipeline), null, 2) + '\n';
+test('the loan-default pipeline compiles to the golden YAML', () => {
+  const actual = toPipelineYaml(compilePipelineDocuments(loanDefaultPipeline));
   if (process.env.UPDATE_GOLDEN === '1') writeFileSync(goldenPath, actual);
   assert.equal(actual, readFileSync(goldenPath, 'utf8'));
 });
@@ -24,4 +26,21 @@ test('seven tasks named as the reference steps, wired by artifact flow', () => {
   assert.deepEqual(tasks['batch-inference'].dependentTasks?.sort(), ['compile-model', 'create-train-test-set', 'preprocess-features', 'train-model']);
   assert.deepEqual(tasks['train-model'].inputs?.artifacts?.y_train, { taskOutputArtifact: { producerTask: 'create-train-test-set', outputArtifactKey: 'y_train_data' } });
   assert.deepEqual(Object.keys(spec.root.inputDefinitions?.parameters ?? {}).sort(), ['data_size', 'data_url', 'explain', 'seed', 'split', 'threads']);
+});
+
+test('every task is pinned to the SGX node pool, every parameter is typed, and the file passes the IR schema', () => {
+  const text = readFileSync(goldenPath, 'utf8');
+  const [spec, platform, ...rest] = parseAllDocuments(text).map((d) => d.toJS() as unknown);
+  assert.equal(rest.length, 0);
+  validatePipelineIr(spec, platform);
+  const executors = (platform as { platforms: { kubernetes: { deploymentSpec: { executors: Record<string, { nodeSelector: unknown }> } } } }).platforms.kubernetes.deploymentSpec.executors;
+  const compiled = compilePipeline(loanDefaultPipeline);
+  assert.equal(Object.keys(executors).length, 7);
+  for (const task of Object.values(compiled.root.dag.tasks)) {
+    const exec = compiled.components[task.componentRef.name].executorLabel;
+    assert.deepEqual(executors[exec].nodeSelector, { labels: { intelvm: 'sgx' } }, task.taskInfo.name);
+  }
+  const typed = (params: Record<string, { parameterType: string }> | undefined) => Object.values(params ?? {}).every((p) => /^(STRING|NUMBER_INTEGER|NUMBER_DOUBLE|BOOLEAN)$/.test(p.parameterType));
+  assert.ok(typed(compiled.root.inputDefinitions?.parameters));
+  for (const c of Object.values(compiled.components)) assert.ok(typed(c.inputDefinitions?.parameters));
 });

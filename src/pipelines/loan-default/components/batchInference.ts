@@ -12,8 +12,7 @@ import { artifactInput, artifactOutput, booleanParam, defineComponent, doublePar
 import { readLabels, readMatrixBatches } from '../datasetFiles.ts';
 import { REASON_COUNT, writePredictions } from '../predictionFile.ts';
 import { rawFieldOf, topReasons } from '../reasons.ts';
-
-export const TARGET_NAMES = ['Non-Default', 'Default'];
+import { TARGET_NAMES } from '../schema.ts';
 
 export const batchInference = defineComponent({
   name: 'batch-inference',

@@ -1,15 +1,18 @@
 // Step 7 — the ROC curve exactly as scikit-learn's roc_curve (drop_intermediate on), as a KFP
-// ClassificationMetrics artifact (which the Kubeflow UI draws) and as a self-contained page.
+// ClassificationMetrics artifact (which the Kubeflow UI draws, with the confusion matrix at the
+// decision threshold) and as a self-contained page.
 import { writeFileAtomic } from '../../../core/index.ts';
-import { rocAucScore, rocCurve } from '../../../ml/index.ts';
-import { artifactInput, artifactOutput, defineComponent } from '../../../pipeline/index.ts';
+import { confusionMatrix, rocAucScore, rocCurve } from '../../../ml/index.ts';
+import { artifactInput, artifactOutput, defineComponent, doubleParam } from '../../../pipeline/index.ts';
 import { readPredictions } from '../predictionFile.ts';
 import { renderRocPlot } from '../rocPlot.ts';
+import { TARGET_NAMES } from '../schema.ts';
 
 export const plotRocCurve = defineComponent({
   name: 'plot-roc-curve',
   description: 'ROC curve of the test predictions: KFP ClassificationMetrics and an HTML page with the SVG and PNG plot',
   inputs: { prediction_data: artifactInput('system.Dataset') },
+  parameters: { threshold: doubleParam(0.5, { min: 0, max: 1 }) },
   outputs: {
     roc_curve: artifactOutput('system.ClassificationMetrics', { extension: '.json' }),
     roc_plot: artifactOutput('system.HTML', { extension: '.html' }),
@@ -24,8 +27,12 @@ export const plotRocCurve = defineComponent({
       falsePositiveRate: fpr,
       recall: curve.tpr[i],
     }));
-    await writeFileAtomic(ctx.outputs.roc_curve.path, JSON.stringify({ confidenceMetrics }) + '\n');
-    ctx.outputs.roc_curve.setMetadata({ confidenceMetrics });
+    // KFP's confusion matrix: rows are true classes, columns predicted ones, in annotationSpecs order.
+    const predicted = probability.map((p) => (p > ctx.parameters.threshold ? 1 : 0));
+    const cm = confusionMatrix(groundTruth, predicted, { labels: [0, 1] });
+    const confusion = { annotationSpecs: TARGET_NAMES.map((displayName) => ({ displayName })), rows: cm.matrix.map((row) => ({ row: [...row] })) };
+    await writeFileAtomic(ctx.outputs.roc_curve.path, JSON.stringify({ confidenceMetrics, confusionMatrix: confusion }) + '\n');
+    ctx.outputs.roc_curve.setMetadata({ confidenceMetrics, confusionMatrix: confusion });
     const plot = await renderRocPlot({ fpr: curve.fpr, tpr: curve.tpr, thresholds: curve.thresholds, auc });
     await writeFileAtomic(ctx.outputs.roc_plot.path, plot.html);
     ctx.outputs.roc_plot.setMetadata({ display_name: 'ROC curve' });

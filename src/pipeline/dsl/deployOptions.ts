@@ -1,0 +1,103 @@
+// How a pipeline's tasks are deployed on Kubernetes: the container resources and retry/caching
+// policy (first YAML document) and the pod placement, metadata and secrets (KFP's Kubernetes
+// platform config, second document). Options come in layers — the pipeline's defaults (the
+// loan-default pipeline pins every pod to SGX nodes), then options for all tasks, then options
+// for one task — and a later layer replaces a field of an earlier one as a whole (a new node
+// selector replaces the default one; `nodeSelector: null` removes it).
+import { z } from 'zod';
+import { PipelineError } from '../../core/index.ts';
+
+// Kubernetes syntax (apimachinery validation): a quantity, a label key (optional DNS-subdomain
+// prefix + name), a label value, a DNS-1123 subdomain (secret names), an environment name.
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function isQualifiedName(key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  return LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
+}
+
+const quantity = z.string().regex(QUANTITY, 'must be a Kubernetes quantity such as 500m, 2, 512Mi or 4Gi');
+const labelKey = z.string().refine(isQualifiedName, 'must be a Kubernetes label key (name or prefix/name; letters, digits, - _ .)');
+const secretName = z.string().max(253).regex(DNS_SUBDOMAIN, 'must be a Kubernetes object name (lowercase letters, digits, - and .)');
+
+const toleration = z.strictObject({
+  key: labelKey.optional(),
+  operator: z.enum(['Equal', 'Exists']).default('Equal'),
+  value: z.string().regex(LABEL_VALUE, 'must be a Kubernetes label value').optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+  tolerationSeconds: z.number().int().min(0).optional(),
+});
+
+export const deployOptionsSchema = z.strictObject({
+  /** Pod node selector; null removes one set by an earlier layer. */
+  nodeSelector: z.record(labelKey, z.string().regex(LABEL_VALUE, 'must be a Kubernetes label value')).nullable().optional(),
+  tolerations: z.array(toleration).optional(),
+  podLabels: z.record(labelKey, z.string().regex(LABEL_VALUE, 'must be a Kubernetes label value')).optional(),
+  podAnnotations: z.record(labelKey, z.string()).optional(),
+  /** Kubernetes secrets exposed as environment variables: secretKey -> envVar. */
+  secretsAsEnv: z
+    .array(z.strictObject({ secretName, keys: z.record(z.string().min(1), z.string().regex(ENV_NAME, 'must be an environment variable name')), optional: z.boolean().optional() }))
+    .optional(),
+  imagePullSecrets: z.array(secretName).optional(),
+  activeDeadlineSeconds: z.number().int().positive().optional(),
+  cpuRequest: quantity.optional(),
+  cpuLimit: quantity.optional(),
+  memoryRequest: quantity.optional(),
+  memoryLimit: quantity.optional(),
+  /** SGX enclave page cache (sgx.intel.com/epc), e.g. "64Mi": places the pod on an SGX node. */
+  epc: quantity.optional(),
+  /** Retries of a failed task (KFP retryPolicy.maxRetryCount). */
+  retries: z.number().int().min(0).max(100).optional(),
+  /** KFP execution caching. */
+  caching: z.boolean().optional(),
+});
+
+export type DeployOptions = z.input<typeof deployOptionsSchema>;
+export type CheckedDeployOptions = z.output<typeof deployOptionsSchema>;
+
+/** A deploy-options file: options for all tasks and per task. */
+export const deployConfigSchema = z.strictObject({
+  all: deployOptionsSchema.optional(),
+  tasks: z.record(z.string(), deployOptionsSchema).optional(),
+});
+export type DeployConfig = z.input<typeof deployConfigSchema>;
+
+/** Checks one layer of options; errors name `where` (e.g. "task 'train-model'") and the field. */
+export function checkDeployOptions(where: string, options: unknown): CheckedDeployOptions {
+  const r = deployOptionsSchema.safeParse(options);
+  if (!r.success) throw deployError(where, r.error);
+  return r.data;
+}
+
+export function checkDeployConfig(where: string, config: unknown): { all: CheckedDeployOptions; tasks: Record<string, CheckedDeployOptions> } {
+  const r = deployConfigSchema.safeParse(config);
+  if (!r.success) throw deployError(where, r.error);
+  return { all: r.data.all ?? {}, tasks: r.data.tasks ?? {} };
+}
+
+/** Later layers replace fields of earlier ones. */
+export function mergeDeployOptions(...layers: readonly (CheckedDeployOptions | undefined)[]): CheckedDeployOptions {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer ?? {})) if (v !== undefined) out[k] = v;
+  }
+  return out as CheckedDeployOptions;
+}
+
+function deployError(where: string, error: z.ZodError): PipelineError<'pipeline.badDeployOption'> {
+  const issue = error.issues[0];
+  const field = issue.path.map(String).join('.') || '(options)';
+  const reason =
+    issue.code === 'unrecognized_keys'
+      ? `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`
+      : issue.code === 'invalid_key'
+        ? `key '${String(issue.path.at(-1))}' ${issue.issues[0]?.message ?? 'is invalid'}`
+        : issue.message;
+  return new PipelineError('pipeline.badDeployOption', { where, field, reason });
+}

@@ -1,0 +1,98 @@
+// Reads a compiled pipeline (the YAML `sealed compile` writes) before anything is sent: the first
+// YAML document is the PipelineSpec, an optional second one the Kubernetes platform config. Only
+// what the client needs is checked and read (name, run parameters, tasks); the bytes are uploaded
+// unchanged, because KFP parses them itself, strictly.
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { z } from 'zod';
+import { IoError, PipelineError } from '../../core/errors.ts';
+import { validatePipelineIr } from '../ir/index.ts';
+import type { PipelineUpload } from './kfpClient.ts';
+
+/** KFP's ParameterType names (pipeline_spec.proto). */
+export const RUNTIME_PARAMETER_TYPES = ['STRING', 'NUMBER_INTEGER', 'NUMBER_DOUBLE', 'BOOLEAN', 'LIST', 'STRUCT'] as const;
+export type RuntimeParameterType = (typeof RUNTIME_PARAMETER_TYPES)[number];
+
+const rootParameterSchema = z.object({
+  parameterType: z.enum(RUNTIME_PARAMETER_TYPES),
+  defaultValue: z.unknown().optional(),
+  isOptional: z.boolean().optional(),
+});
+export type RootParameter = z.infer<typeof rootParameterSchema>;
+
+const pipelineSpecSchema = z.object({
+  pipelineInfo: z.object({ name: z.string().min(1), description: z.string().optional() }),
+  schemaVersion: z.string().min(1),
+  root: z.object({
+    inputDefinitions: z.object({ parameters: z.record(z.string(), rootParameterSchema).optional() }).optional(),
+    dag: z.object({ tasks: z.record(z.string(), z.unknown()).optional() }).optional(),
+  }),
+});
+
+export interface CompiledPipeline {
+  /** `pipelineInfo.name`. */
+  name: string;
+  description?: string;
+  /** `root.inputDefinitions.parameters`: the run parameters. */
+  parameters: Record<string, RootParameter>;
+  /** Names of the tasks of the root DAG. */
+  tasks: string[];
+  upload: PipelineUpload;
+}
+
+/** `shown` is how messages name the file. */
+export async function readCompiledPipeline(path: string, shown: string): Promise<CompiledPipeline> {
+  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') throw new IoError('io.notFound', { path: shown }, { cause: e });
+    throw new IoError('io.readFailed', { path: shown, reason: e.message }, { cause: e });
+  });
+  const spec = parseSpec(bytes.toString('utf8'), shown);
+  return {
+    name: spec.pipelineInfo.name,
+    description: spec.pipelineInfo.description,
+    parameters: spec.root.inputDefinitions?.parameters ?? {},
+    tasks: Object.keys(spec.root.dag?.tasks ?? {}),
+    // KFP picks its parser by the file name: it must end in .yaml.
+    upload: { fileName: `${basename(path).replace(/\.(ya?ml|json)$/i, '')}.yaml`, bytes },
+  };
+}
+
+function parseSpec(text: string, shown: string): z.infer<typeof pipelineSpecSchema> {
+  const bad = (reason: string): PipelineError => new PipelineError('kfp.badPipelineFile', { path: shown, reason });
+  const docs = parseAllDocuments(text);
+  for (const doc of docs) {
+    const error = doc.errors[0];
+    if (error) {
+      const at = error.linePos?.[0];
+      // The yaml package ends its first line with its own " at line L, column C:"; ours says where.
+      const what = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      throw bad(`invalid YAML${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${what}`);
+    }
+  }
+  const values = docs.map((d) => d.toJS() as unknown);
+  if (values.length === 0 || values[0] == null) throw bad('the file holds no YAML document');
+  if (values.length > 2) throw bad(`it has ${values.length} YAML documents; expected the PipelineSpec and at most a platform config`);
+  if (!isMapping(values[0])) throw bad('the first YAML document is not a mapping');
+  if (values.length === 2 && !(isMapping(values[1]) && 'platforms' in values[1])) throw bad('the second YAML document is not a platform config (it has no platforms key)');
+  const parsed = pipelineSpecSchema.safeParse(values[0]);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw bad(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  // Our own files get the full IR check before upload (KFP's answer to one stray field is an
+  // unhelpful "pipeline spec is invalid"). Files from other compilers may use IR fields we never
+  // emit, so only the basic shape above is checked for them.
+  if (typeof values[0].sdkVersion === 'string' && values[0].sdkVersion.startsWith('sealed-')) {
+    try {
+      validatePipelineIr(values[0], values[1]);
+    } catch (e) {
+      throw bad((e as Error).message);
+    }
+  }
+  return parsed.data;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

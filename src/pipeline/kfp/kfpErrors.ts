@@ -1,0 +1,110 @@
+// Turns what can go wrong talking to KFP into one-line typed errors: the network (refused, DNS,
+// timeouts, TLS) and HTTP error answers (credentials refused, not found, anything else with the
+// server's own text). Server text is scrubbed of the credentials we sent, in case a proxy
+// echoes a header back.
+import { IoError, PipelineError, type SealedError } from '../../core/errors.ts';
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+  EPIPE: 'connection closed',
+  UND_ERR_SOCKET: 'connection closed',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'TLS handshake failed: is the server plain http?',
+};
+
+const TLS_REASONS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in the chain',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'unable to verify the certificate',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'unknown issuer',
+  UNABLE_TO_GET_ISSUER_CERT: 'unknown issuer',
+  CERT_HAS_EXPIRED: 'certificate has expired',
+  CERT_NOT_YET_VALID: 'certificate is not yet valid',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'certificate is for another host name',
+};
+
+export interface Timeouts {
+  connectTimeoutMs: number;
+  timeoutMs: number;
+}
+
+/** A request that never got an HTTP answer. */
+export function transportError(e: unknown, host: string, timeouts: Timeouts): SealedError {
+  const err = e as { name?: string; code?: string; message?: string };
+  const code = err.code ?? '';
+  if (TLS_REASONS[code] !== undefined) return new IoError('kfp.tlsUntrusted', { host, reason: TLS_REASONS[code] }, { cause: e });
+  let reason = NETWORK_REASONS[code];
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') reason = `no connection within ${timeouts.connectTimeoutMs} ms`;
+  if (err.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') reason = `no answer within ${timeouts.timeoutMs} ms`;
+  return new IoError('kfp.unreachable', { host, reason: reason ?? (err.message || code || 'network error') }, { cause: e });
+}
+
+export interface FailedAnswer {
+  status: number;
+  statusText: string;
+  body: string;
+  host: string;
+  action: string;
+  /** What credentials were sent, as describeCredentials says it. */
+  sent: string;
+  secrets: readonly string[];
+  /** The Location header of a redirect. */
+  location?: string;
+  /** The error for a 404, when the caller knows what was missing (e.g. "no run <id>"). */
+  notFound?: () => SealedError;
+}
+
+/** An HTTP answer outside 2xx. */
+export function statusError(answer: FailedAnswer): SealedError {
+  const { status, host } = answer;
+  if (status >= 300 && status < 400) return redirectError(answer);
+  const text = serverText(answer.body, answer.statusText, answer.secrets);
+  if (status === 401 || status === 403) return new IoError('kfp.authRefused', { host, status, sent: answer.sent, text });
+  if (status === 404 && answer.notFound) return answer.notFound();
+  const args = { host, action: answer.action, status, text };
+  // 4xx: KFP refused what we sent (spec, parameters, names); 5xx: the server or a proxy failed.
+  return status >= 400 && status < 500 ? new PipelineError('kfp.httpStatus', args) : new IoError('kfp.httpStatus', args);
+}
+
+// API calls are never redirected by KFP itself: a redirect comes from the ingress, either to the
+// login page (no valid session) or to another address (wrong --host).
+const LOGIN_PAGE = /oauth2|dex|login|auth/i;
+
+function redirectError(answer: FailedAnswer): SealedError {
+  const { status, host } = answer;
+  let target = answer.location ?? '';
+  try {
+    const url = new URL(target, host);
+    target = `${url.origin}${url.pathname}`;
+  } catch {
+    target = 'an invalid Location';
+  }
+  if (LOGIN_PAGE.test(target)) return new IoError('kfp.authRefused', { host, status, sent: answer.sent, text: `redirected to the login page ${target}` });
+  return new IoError('kfp.httpStatus', { host, action: answer.action, status, text: `redirected to ${target}; give that address as the host` });
+}
+
+const MAX_TEXT = 400;
+
+/**
+ * The message in an error body on one line: grpc-gateway answers `{error, code, message}`, the
+ * upload endpoints `{error_message, error_details}`, proxies plain text or HTML.
+ */
+export function serverText(body: string, statusText: string, secrets: readonly string[]): string {
+  let text = body.trim();
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    const field = [json.error, json.message, json.error_message].find((v) => typeof v === 'string' && v.trim() !== '');
+    if (typeof field === 'string') text = field;
+  } catch {
+    // not JSON: keep the text
+  }
+  for (const secret of secrets) if (secret !== '') text = text.split(secret).join('***');
+  text = text.replace(/\s+/g, ' ').trim();
+  if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT)}…`;
+  return text || statusText || 'no message';
+}
