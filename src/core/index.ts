@@ -7,3 +7,4 @@ export * from './fs/index.ts';
 export type { DenseMatrix } from './denseMatrix.ts';
 export { redactUrl, redactValue, redactParameters } from './redact.ts';
 export { nearestName, editDistance } from './nearestName.ts';
+export { networkReason } from './networkReason.ts';

@@ -10,6 +10,7 @@ import https from 'node:https';
 import { DataError, IoError, UsageError, isSealedError, type SealedError } from '../../core/errors.ts';
 import { withAtomicFile } from '../../core/fs/atomicWrite.ts';
 import { redactUrl } from '../../core/redact.ts';
+import { networkReason } from '../../core/networkReason.ts';
 
 export interface DownloadLimits {
   timeoutMs: number;
@@ -120,16 +121,7 @@ function openResponse(url: URL, limits: DownloadLimits, deadline: number): Promi
 
 function unreachable(url: string, e: Error): SealedError {
   const code = (e as NodeJS.ErrnoException).code;
-  const reasons: Record<string, string> = {
-    ECONNREFUSED: 'connection refused',
-    ENOTFOUND: 'host not found',
-    EAI_AGAIN: 'host name lookup failed',
-    ECONNRESET: 'connection reset',
-    EHOSTUNREACH: 'host unreachable',
-    ENETUNREACH: 'network unreachable',
-    ETIMEDOUT: 'connection timed out',
-  };
-  const reason = (code !== undefined && reasons[code]) || e.message || code || 'network error';
+  const reason = networkReason(code) || e.message || code || 'network error';
   return new IoError('source.unreachable', { url, reason }, { cause: e });
 }
 

@@ -4,6 +4,7 @@
 // that takes one; versions and runs inherit theirs from the pipeline and the experiment.
 import { Blob } from 'node:buffer';
 import { FormData } from 'undici';
+import type { z } from 'zod';
 import { PipelineError } from '../../core/errors.ts';
 import {
   emptySchema,
@@ -112,21 +113,7 @@ export class KfpClient {
 
   /** The pipeline with this display name in the namespace, if there is one. */
   async findPipeline(name: string, signal?: AbortSignal): Promise<KfpPipeline | undefined> {
-    const found = await this.collect(
-      (pageToken) =>
-        this.transport.call(
-          {
-            method: 'GET',
-            path: 'pipelines',
-            query: { namespace: this.namespace, filter: displayNameFilter(name), page_token: pageToken, page_size: 100 },
-            schema: listPipelinesSchema,
-            action: `looking up pipeline '${name}'`,
-          },
-          signal,
-        ),
-      (page) => page.pipelines.filter((p) => p.display_name === name),
-    );
-    return unique('pipeline', name, found);
+    return this.findByDisplayName('pipeline', name, 'pipelines', listPipelinesSchema, (page) => page.pipelines, signal);
   }
 
   async listPipelineVersions(pipelineId: string, page: Page = {}, signal?: AbortSignal): Promise<{ versions: KfpPipelineVersion[]; nextPageToken?: string }> {
@@ -145,21 +132,7 @@ export class KfpClient {
 
   /** The experiment with this display name in the namespace, if there is one. */
   async findExperiment(name: string, signal?: AbortSignal): Promise<KfpExperiment | undefined> {
-    const found = await this.collect(
-      (pageToken) =>
-        this.transport.call(
-          {
-            method: 'GET',
-            path: 'experiments',
-            query: { namespace: this.namespace, filter: displayNameFilter(name), page_token: pageToken, page_size: 100 },
-            schema: listExperimentsSchema,
-            action: `looking up experiment '${name}'`,
-          },
-          signal,
-        ),
-      (page) => page.experiments.filter((e) => e.display_name === name),
-    );
-    return unique('experiment', name, found);
+    return this.findByDisplayName('experiment', name, 'experiments', listExperimentsSchema, (page) => page.experiments, signal);
   }
 
   createExperiment(name: string, signal?: AbortSignal): Promise<KfpExperiment> {
@@ -254,6 +227,23 @@ export class KfpClient {
   }
 
   /** Items of every page `fetch` returns that `pick` keeps. */
+  /** The one item of a list named `name` (KFP filters by name; the match is checked here too). */
+  private async findByDisplayName<P extends { next_page_token?: string }, I extends { display_name?: string }>(
+    what: string,
+    name: string,
+    path: string,
+    schema: z.ZodType<P>,
+    items: (page: P) => I[],
+    signal?: AbortSignal,
+  ): Promise<I | undefined> {
+    const query = (pageToken: string | undefined) => ({ namespace: this.namespace, filter: displayNameFilter(name), page_token: pageToken, page_size: 100 });
+    const found = await this.collect(
+      (pageToken) => this.transport.call({ method: 'GET', path, query: query(pageToken), schema, action: `looking up ${what} '${name}'` }, signal),
+      (page) => items(page).filter((x) => x.display_name === name),
+    );
+    return unique(what, name, found);
+  }
+
   private async collect<P extends { next_page_token?: string }, I>(fetch: (pageToken: string | undefined) => Promise<P>, pick: (page: P) => I[]): Promise<I[]> {
     const items: I[] = [];
     const seen = new Set<string>();

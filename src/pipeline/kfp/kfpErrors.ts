@@ -3,19 +3,7 @@
 // server's own text). Server text is scrubbed of the credentials we sent, in case a proxy
 // echoes a header back.
 import { IoError, PipelineError, type SealedError } from '../../core/errors.ts';
-
-const NETWORK_REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-  EPIPE: 'connection closed',
-  UND_ERR_SOCKET: 'connection closed',
-  ERR_SSL_WRONG_VERSION_NUMBER: 'TLS handshake failed: is the server plain http?',
-};
+import { networkReason } from '../../core/networkReason.ts';
 
 const TLS_REASONS: Record<string, string> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
@@ -38,7 +26,7 @@ export function transportError(e: unknown, host: string, timeouts: Timeouts): Se
   const err = e as { name?: string; code?: string; message?: string };
   const code = err.code ?? '';
   if (TLS_REASONS[code] !== undefined) return new IoError('kfp.tlsUntrusted', { host, reason: TLS_REASONS[code] }, { cause: e });
-  let reason = NETWORK_REASONS[code];
+  let reason = networkReason(code);
   if (code === 'UND_ERR_CONNECT_TIMEOUT') reason = `no connection within ${timeouts.connectTimeoutMs} ms`;
   if (err.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') reason = `no answer within ${timeouts.timeoutMs} ms`;
   return new IoError('kfp.unreachable', { host, reason: reason ?? (err.message || code || 'network error') }, { cause: e });
