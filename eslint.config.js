@@ -14,4 +14,13 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // The dashboard's browser app (React, .tsx). Its own tsconfig (no Node types) keeps Node
+    // APIs out of the browser code.
+    files: ['src/dashboard/web/**/*.{ts,tsx}'],
+    languageOptions: {
+      parserOptions: { ecmaFeatures: { jsx: true } },
+      globals: { ...globals.browser },
+    },
+  },
 );

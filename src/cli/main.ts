@@ -13,6 +13,7 @@ import { registerGbdtCommands } from './commands/gbdt.ts';
 import { registerKfpCommands } from './commands/kfp.ts';
 import { exportOnnxCommand } from './commands/exportOnnx.ts';
 import { serveCommand } from './commands/serve.ts';
+import { uiCommand } from './commands/ui.ts';
 import { compileCommand } from './commands/compile.ts';
 
 export type { MainDeps } from './io.ts';
@@ -105,6 +106,20 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--port <n>', 'port (default 8080; 0: any free port)', (v) => parseInteger('--port', v, { min: 0 }))
     .action(async (options) => setExit(await serveCommand(options, io, signal)));
+
+  program
+    .command('ui')
+    .description('dashboard: browse runs and their artifacts, start runs (HTTPS, login; first start sets the password)')
+    .option('--runs <dir>', 'runs folder (default runs)')
+    .option('--port <n>', 'port (default 8443; 0: any free port)', (v) => parseInteger('--port', v, { min: 0 }))
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--state-dir <dir>', 'password hash and TLS certificate (default .sealed-ui)')
+    .option('--cert <pem>', 'TLS certificate instead of the self-signed one (with --key)')
+    .option('--key <pem>', 'private key of --cert')
+    .option('--insecure-http', 'serve plain HTTP (no Secure cookie): trusted loopback only')
+    .option('--password-file <path>', 'first start: read the password from this file (or set SEALED_UI_PASSWORD)')
+    .option('--idle-timeout <seconds>', 'end sessions idle this long (default 1800)', (v) => parseInteger('--idle-timeout', v, { min: 1 }))
+    .action(async (options) => setExit(await uiCommand(options, io, catalog, signal)));
 
   program
     .command('export-onnx')

@@ -3,5 +3,6 @@ export { parseCsv, readCsvFile, readCsvBatches } from './readCsv.ts';
 export type { CsvReadOptions } from './readOptions.ts';
 export { DEFAULT_NA_VALUES } from './naValues.ts';
 export { parseNumberBytes, parseNumberText } from './parseNumber.ts';
+export { splitRecord, type SplitRecord } from './splitRecord.ts';
 export { writeMatrixCsv, type MatrixCsvOptions } from './writeMatrixCsv.ts';
 export { writeCsv, formatCsv, csvChunks, quoteField, type CsvWriteOptions, type CsvFormatter } from './writeCsv.ts';

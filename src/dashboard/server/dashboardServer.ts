@@ -1,0 +1,109 @@
+// The dashboard's HTTP(S) server: the JSON API of src/dashboard/api/contract.ts and the browser
+// app. Layout of a request:
+//
+//   onRequest: security headers (all responses)
+//   /api/login                      throttle -> bcrypt -> session cookie
+//   /api/* (others)                 no-store -> session guard (401) -> CSRF on POST (403) -> route
+//   /, /assets/*, other page paths  the Vite build (SPA fallback), or 503 without one
+//   errors                          {error} with the status of errorReplies.ts
+//
+// createDashboardServer builds it from files already in place (the password file must exist);
+// startDashboard (startDashboard.ts) prepares those files and listens.
+import { join, resolve } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { formatMessage, UsageError } from '../../core/index.ts';
+import type { PipelineEntry } from '../../cli/pipelineCatalog.ts';
+import { API_LIMITS } from '../api/contract.ts';
+import { registerArtifactRoutes } from './artifactRoutes.ts';
+import { registerLogin, registerSessionRoutes, sessionGuard, type AuthContext } from './authRoutes.ts';
+import { errorReply } from './errorReplies.ts';
+import { FileCache } from './fileCache.ts';
+import { DEFAULT_LOGIN_ATTEMPTS, DEFAULT_LOGIN_WINDOW_MS, LoginThrottle } from './loginThrottle.ts';
+import { PASSWORD_FILE, readPasswordFile } from './passwordFile.ts';
+import { pipelineInfo } from './pipelineInfo.ts';
+import { RunIndex } from './runIndex.ts';
+import { RunLauncher } from './runLauncher.ts';
+import { registerRunRoutes } from './runRoutes.ts';
+import { addSecurityHeaders } from './securityHeaders.ts';
+import type { TlsCredentials } from './selfSignedCertificate.ts';
+import { sessionCookie } from './sessionCookie.ts';
+import { DEFAULT_ABSOLUTE_MS, DEFAULT_IDLE_MS, SessionStore } from './sessionStore.ts';
+import { DEFAULT_STATIC_DIR, registerStaticApp } from './staticApp.ts';
+
+/** Each failed login waits this long on top of bcrypt's own time: a brake for scripted guessing. */
+export const DEFAULT_LOGIN_FAILURE_DELAY_MS = 1000;
+
+export interface DashboardServerOptions {
+  /** The runs folder: every `<runsDir>/<id>/run.json` is a run; runs started here go there too. */
+  runsDir: string;
+  /** Holds the password file (and, for startDashboard, the TLS certificate and key). */
+  stateDir: string;
+  /** The pipeline runs are started with, e.g. `await loanDefaultCatalog()`. */
+  pipeline: PipelineEntry;
+  /** Certificate and key to serve HTTPS with; absent in tests that only inject requests. */
+  tls?: TlsCredentials;
+  /** Plain HTTP: no HSTS, cookie without Secure and without the __Host- prefix. */
+  insecureHttp?: boolean;
+  /** The Vite build of the app (default dist/dashboard). */
+  staticDir?: string;
+  /** Milliseconds since the epoch; tests move it to expire sessions. */
+  now?: () => number;
+  sessionIdleMs?: number;
+  sessionAbsoluteMs?: number;
+  loginAttempts?: number;
+  loginWindowMs?: number;
+  loginFailureDelayMs?: number;
+  /** Server-side failures (500s, background runs); never given secrets. Default: stderr. */
+  onError?: (error: unknown) => void;
+}
+
+export async function createDashboardServer(options: DashboardServerOptions): Promise<FastifyInstance> {
+  const now = options.now ?? Date.now;
+  const onError = options.onError ?? ((e: unknown) => process.stderr.write(`dashboard: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`));
+  const runsDir = resolve(options.runsDir);
+  const passwordPath = join(options.stateDir, PASSWORD_FILE);
+  const account = await readPasswordFile(passwordPath, (m) => onError(m));
+  if (!account) throw new UsageError('dashboard.noPassword', { path: passwordPath });
+  const https = !options.insecureHttp;
+
+  const common = { bodyLimit: API_LIMITS.bodyBytes, logger: false, return503OnClosing: true } as const;
+  // The HTTPS instance has the same API; its type differs only in the raw server type.
+  const app = (options.tls ? Fastify({ ...common, https: { key: options.tls.key, cert: options.tls.cert } }) : Fastify(common)) as unknown as FastifyInstance;
+  // JSON bodies only: a form or text/plain post (what a cross-site page can send without CORS) is 415.
+  app.removeContentTypeParser(['text/plain']);
+  app.setErrorHandler(errorReply(onError));
+  addSecurityHeaders(app, https);
+  await app.register(fastifyCookie);
+
+  const auth: AuthContext = {
+    account,
+    sessions: new SessionStore({ idleMs: options.sessionIdleMs ?? DEFAULT_IDLE_MS, absoluteMs: options.sessionAbsoluteMs ?? DEFAULT_ABSOLUTE_MS }, now),
+    throttle: new LoginThrottle(options.loginAttempts ?? DEFAULT_LOGIN_ATTEMPTS, options.loginWindowMs ?? DEFAULT_LOGIN_WINDOW_MS, now),
+    cookie: sessionCookie(https),
+    failureDelayMs: options.loginFailureDelayMs ?? DEFAULT_LOGIN_FAILURE_DELAY_MS,
+  };
+  const runs = new RunIndex(runsDir);
+  const launcher = new RunLauncher(runsDir, options.pipeline, now, onError);
+  app.addHook('onClose', async () => launcher.close());
+
+  await app.register(
+    async (api) => {
+      // Answers hold run data and session tokens: never stored by the browser or a proxy.
+      api.addHook('onRequest', async (_req, reply) => void reply.header('cache-control', 'no-store'));
+      registerLogin(api, auth);
+      await api.register(async (guarded) => {
+        guarded.addHook('onRequest', sessionGuard(auth));
+        registerSessionRoutes(guarded, auth);
+        registerRunRoutes(guarded, { runs, launcher, pipeline: pipelineInfo(options.pipeline.pipeline), confusion: new FileCache() });
+        registerArtifactRoutes(guarded, { runs, rowCounts: new FileCache() });
+      });
+    },
+    { prefix: '/api' },
+  );
+
+  await registerStaticApp(app, resolve(options.staticDir ?? DEFAULT_STATIC_DIR), (req, reply) =>
+    reply.code(404).send({ error: formatMessage('dashboard.noRoute', { method: req.method, url: req.url.split('?')[0].slice(0, 200) }) }),
+  );
+  return app;
+}

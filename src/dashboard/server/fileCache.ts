@@ -1,0 +1,23 @@
+// Results computed from a whole file (a CSV's row count, the confusion buckets of the
+// predictions), kept per file version: keyed by real path, valid while mtime and size stay
+// the same. Concurrent requests share one computation; a failed one is not kept.
+const CACHED_FILES = 256;
+
+export class FileCache<T> {
+  readonly #entries = new Map<string, { stamp: string; value: Promise<T> }>();
+
+  get(path: string, version: { mtimeMs: number; size: number }, compute: () => Promise<T>): Promise<T> {
+    const stamp = `${version.mtimeMs}:${version.size}`;
+    const cached = this.#entries.get(path);
+    if (cached?.stamp === stamp) return cached.value;
+    const value = compute();
+    value.catch(() => {
+      if (this.#entries.get(path)?.value === value) this.#entries.delete(path);
+    });
+    // Re-inserted at the end, so the first key is always the least recently computed.
+    this.#entries.delete(path);
+    this.#entries.set(path, { stamp, value });
+    if (this.#entries.size > CACHED_FILES) this.#entries.delete(this.#entries.keys().next().value as string);
+    return value;
+  }
+}

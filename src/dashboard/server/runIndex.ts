@@ -1,0 +1,72 @@
+// The runs folder as the API sees it. Each run's parsed run.json is cached under a stamp of its
+// mtime, size and inode (the runner replaces run.json by rename, so every rewrite is a new
+// inode), so listing 200 runs costs 200 stats and re-reads only the runs that changed.
+// Folders without a valid run.json are not runs and are left out.
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import type { RunSummary } from '../api/contract.ts';
+import { ApiError } from './apiError.ts';
+import { listRunFolders, readRunFile, runFolder } from './runFiles.ts';
+import { summariseRun } from './runSummary.ts';
+import { runManifestSchema, type StoredManifest } from './storedRun.ts';
+
+export const MANIFEST_FILE = 'run.json';
+/** run.json keeps large metadata in side files, so a bigger one is not a run.json. */
+const MANIFEST_LIMIT = 16 * 1024 * 1024;
+
+export interface IndexedRun {
+  /** The folder name. */
+  id: string;
+  /** Real path of the run folder. */
+  dir: string;
+  manifest: StoredManifest;
+  summary: RunSummary;
+}
+
+export class RunIndex {
+  readonly #cache = new Map<string, { stamp: string; run: IndexedRun | undefined }>();
+
+  constructor(private readonly runsDir: string) {}
+
+  /** Newest first. */
+  async list(): Promise<RunSummary[]> {
+    const names = await listRunFolders(this.runsDir);
+    if (names.length === 0) return [];
+    const root = await fsp.realpath(this.runsDir);
+    const runs = await Promise.all(names.map((id) => this.#load(id, join(root, id))));
+    const present = new Set(names);
+    for (const id of this.#cache.keys()) if (!present.has(id)) this.#cache.delete(id);
+    return runs
+      .filter((r): r is IndexedRun => r !== undefined)
+      .map((r) => r.summary)
+      .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1));
+  }
+
+  /** 404 for anything that is not a run folder with a valid run.json. */
+  async get(id: string): Promise<IndexedRun> {
+    const run = await this.#load(id, await runFolder(this.runsDir, id));
+    if (!run) throw new ApiError(404, 'dashboard.unknownRun', { run: id });
+    return run;
+  }
+
+  async #load(id: string, dir: string): Promise<IndexedRun | undefined> {
+    const stat = await fsp.stat(join(dir, MANIFEST_FILE)).catch(() => undefined);
+    if (!stat?.isFile()) return undefined;
+    const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+    const cached = this.#cache.get(id);
+    if (cached?.stamp === stamp) return cached.run;
+    const run = await this.#read(id, dir);
+    this.#cache.set(id, { stamp, run });
+    return run;
+  }
+
+  async #read(id: string, dir: string): Promise<IndexedRun | undefined> {
+    try {
+      const manifest = runManifestSchema.parse(JSON.parse(await readRunFile(dir, id, MANIFEST_FILE, MANIFEST_LIMIT)));
+      return { id, dir, manifest, summary: summariseRun(id, manifest) };
+    } catch {
+      // Unreadable, not JSON, not a run.json, or a symlink out of the folder: not a run.
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// The run routes of the API (all behind the session guard):
+//   GET  /api/runs                      RunSummary[] (newest first)
+//   POST /api/runs                      StartRunRequest -> 202 {id}
+//   GET  /api/runs/:id                  RunDetail
+//   GET  /api/runs/:id/tasks/:task/log  the log, text/plain, last MiB ('' when none yet)
+//   GET  /api/runs/:id/metrics          RunMetrics
+//   GET  /api/pipeline                  PipelineInfo
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ConfusionSource, PipelineInfo } from '../api/contract.ts';
+import { ApiError } from './apiError.ts';
+import type { FileCache } from './fileCache.ts';
+import { openRunFile, readRunFile, runFileExists } from './runFiles.ts';
+import { runDetail } from './runDetail.ts';
+import type { IndexedRun, RunIndex } from './runIndex.ts';
+import type { RunLauncher } from './runLauncher.ts';
+import { logFileOf, taskOf } from './runLookup.ts';
+import { runMetrics } from './runMetrics.ts';
+import { parseBody } from './requestInput.ts';
+import { pipelineGraphSchema, type PipelineGraph } from './storedRun.ts';
+import { readLogTail } from './taskLog.ts';
+
+export interface RunRoutesContext {
+  runs: RunIndex;
+  launcher: RunLauncher;
+  pipeline: PipelineInfo;
+  confusion: FileCache<ConfusionSource>;
+}
+
+const SPEC_FILE = 'pipeline.json';
+const SPEC_LIMIT = 16 * 1024 * 1024;
+
+const startRunBody = z.strictObject({ parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional() });
+
+type RunParams = { Params: { id: string } };
+type TaskParams = { Params: { id: string; task: string } };
+
+export function registerRunRoutes(api: FastifyInstance, ctx: RunRoutesContext): void {
+  api.get('/runs', async () => ({ runs: await ctx.runs.list() }));
+
+  api.post('/runs', async (req, reply) => {
+    const { parameters } = parseBody(startRunBody, req.body);
+    const id = await ctx.launcher.start(parameters ?? {});
+    return reply.code(202).send({ id });
+  });
+
+  api.get<RunParams>('/runs/:id', async (req) => {
+    const run = await ctx.runs.get(req.params.id);
+    const withLog = new Set<string>();
+    for (const [name, task] of Object.entries(run.manifest.tasks)) {
+      const log = logFileOf(name, task);
+      if (log !== undefined && (task.log !== undefined || (await runFileExists(run.dir, run.id, log)))) withLog.add(name);
+    }
+    return runDetail(run, await readGraph(run), (name) => withLog.has(name));
+  });
+
+  api.get<TaskParams>('/runs/:id/tasks/:task/log', async (req, reply) => {
+    const run = await ctx.runs.get(req.params.id);
+    const log = logFileOf(req.params.task, taskOf(run, req.params.task));
+    void reply.type('text/plain; charset=utf-8');
+    if (log === undefined) return '';
+    const file = await openRunFile(run.dir, run.id, log).catch((e: unknown) => {
+      // A running task that has not logged yet has no file.
+      if (e instanceof ApiError && e.code === 'dashboard.notAFile') return undefined;
+      throw e;
+    });
+    if (!file) return '';
+    try {
+      return await readLogTail(file);
+    } finally {
+      await file.handle.close();
+    }
+  });
+
+  api.get<RunParams>('/runs/:id/metrics', async (req) => runMetrics(await ctx.runs.get(req.params.id), ctx.confusion));
+
+  api.get('/pipeline', async () => ctx.pipeline);
+}
+
+/** The task graph from the run's pipeline.json; undefined when it is missing or not a compiled pipeline. */
+async function readGraph(run: IndexedRun): Promise<PipelineGraph | undefined> {
+  try {
+    const parsed = pipelineGraphSchema.safeParse(JSON.parse(await readRunFile(run.dir, run.id, SPEC_FILE, SPEC_LIMIT)));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

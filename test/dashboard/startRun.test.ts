@@ -1,0 +1,129 @@
+// Starting runs from the dashboard: 202 with the id as soon as run.json exists, the run then
+// finishing in the background; one run at a time (409); parameters checked by the pipeline's
+// own validation and the API limits, every bad request refused before a run folder appears.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { writeFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import type { RunDetail, RunSummary } from '../../src/dashboard/api/contract.ts';
+import { pipelineEntry } from '../../src/cli/pipelineCatalog.ts';
+import { artifactOutput, defineComponent, definePipeline } from '../../src/pipeline/index.ts';
+import { get, loggedIn, post, testServer, type Client } from './helpers.ts';
+
+/** Polls the run until it has ended. */
+async function finished(app: FastifyInstance, client: Client, id: string): Promise<RunDetail> {
+  for (let i = 0; i < 400; i++) {
+    const detail = (await get(app, client, `/api/runs/${id}`)).json<RunDetail>();
+    if (detail.summary.state !== 'running') return detail;
+    await sleep(10);
+  }
+  throw new Error(`run ${id} did not finish`);
+}
+
+/** A one-task pipeline whose task waits until the test opens the gate (or the run is cancelled). */
+function gatedPipeline(): { entry: ReturnType<typeof pipelineEntry>; open: () => void } {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const wait = defineComponent({
+    name: 'wait-for-gate',
+    outputs: { done: artifactOutput('system.Artifact', { extension: '.txt' }) },
+    run: async (ctx) => {
+      ctx.log('waiting');
+      await new Promise<void>((resolve, reject) => {
+        void gate.then(resolve);
+        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
+      });
+      await writeFile(ctx.outputs.done.path, 'opened\n');
+    },
+  });
+  const pipeline = definePipeline({ name: 'gated', build: (p) => void p.task(wait) });
+  return { entry: pipelineEntry(pipeline, [wait]), open };
+}
+
+test('POST /api/runs answers 202 {id} once run.json exists; the run shows up in the list and finishes', async () => {
+  const { app, runsDir, errors } = await testServer();
+  const client = await loggedIn(app);
+  const res = await post(app, client, '/api/runs', { parameters: { count: 5, mode: 'mean' } });
+  assert.equal(res.statusCode, 202, res.body);
+  const { id } = res.json<{ id: string }>();
+  assert.match(id, /^\d{8}-\d{6}-[0-9a-f]{6}$/);
+  assert.ok(existsSync(join(runsDir, id, 'run.json')), 'run.json is there when the answer comes');
+  const { runs } = (await get(app, client, '/api/runs')).json<{ runs: RunSummary[] }>();
+  assert.deepEqual(
+    runs.map((r) => r.id),
+    [id],
+  );
+  assert.deepEqual(runs[0].parameters, { count: 5, mode: 'mean', fail_fit: false });
+  const detail = await finished(app, client, id);
+  assert.equal(detail.summary.state, 'succeeded');
+  assert.ok(detail.tasks.every((t) => t.state === 'succeeded'));
+  const failing = await post(app, client, '/api/runs', { parameters: { fail_fit: true } });
+  assert.equal(failing.statusCode, 202, 'a run that will fail still starts');
+  assert.equal((await finished(app, client, failing.json().id)).summary.state, 'failed');
+  assert.deepEqual(errors, [], 'a failed task is the run\'s result, not a server error');
+  assert.equal((await post(app, client, '/api/runs', {})).statusCode, 202, 'accepted as soon as run.json shows the last run ended; parameters may be left out');
+});
+
+test('one run from the dashboard at a time: 409 while it runs, accepted again once it has ended', async () => {
+  const gated = gatedPipeline();
+  const { app, runsDir } = await testServer({ pipeline: gated.entry });
+  const client = await loggedIn(app);
+  const first = await post(app, client, '/api/runs', { parameters: {} });
+  assert.equal(first.statusCode, 202);
+  const { id } = first.json<{ id: string }>();
+  const busy = await post(app, client, '/api/runs', { parameters: {} });
+  assert.equal(busy.statusCode, 409);
+  assert.deepEqual(busy.json(), { error: `run '${id}', started from the dashboard, is still running; start another when it has finished` });
+  assert.equal((await get(app, client, `/api/runs/${id}`)).json<RunDetail>().tasks[0].state, 'running');
+  const log = await get(app, client, `/api/runs/${id}/tasks/wait-for-gate/log`);
+  assert.equal(log.body, 'waiting\n', 'the log of a running task is readable');
+  gated.open();
+  assert.equal((await finished(app, client, id)).summary.state, 'succeeded');
+  assert.equal((await post(app, client, '/api/runs', { parameters: {} })).statusCode, 202);
+  assert.equal(readdirSync(runsDir).length, 2);
+});
+
+test('closing the server cancels the run it started, which records its end', async () => {
+  const gated = gatedPipeline();
+  const { app, runsDir } = await testServer({ pipeline: gated.entry });
+  const client = await loggedIn(app);
+  const { id } = (await post(app, client, '/api/runs', { parameters: {} })).json<{ id: string }>();
+  await app.close();
+  const manifest = JSON.parse(readFileSync(join(runsDir, id, 'run.json'), 'utf8'));
+  assert.equal(manifest.state, 'failed');
+  assert.equal(manifest.error, "task 'wait-for-gate' failed: run cancelled");
+});
+
+test('bad start requests are refused before any run folder is made', async () => {
+  const { app, runsDir } = await testServer();
+  const client = await loggedIn(app);
+  const cases: [unknown, number, RegExp | string][] = [
+    [{ parameters: { nope: 1 } }, 400, "pipeline 'toy-pipeline' has no parameter 'nope' (known: count, mode, fail_fit)"],
+    [{ parameters: { count: '5' } }, 400, "parameter 'count' of pipeline 'toy-pipeline' must be an integer, got '5'"],
+    [{ parameters: { count: 2.5 } }, 400, /parameter 'count' of pipeline 'toy-pipeline' must be an integer/],
+    [{ parameters: { count: 0 } }, 400, "parameter 'count' of pipeline 'toy-pipeline' must be >= 1, got 0"],
+    [{ parameters: { mode: 'median' } }, 400, /parameter 'mode' of pipeline 'toy-pipeline' must be one of sum, mean/],
+    [{ parameters: { fail_fit: 'yes' } }, 400, /parameter 'fail_fit' of pipeline 'toy-pipeline' must be/],
+    [{ parameters: { mode: 'x'.repeat(2049) } }, 400, "parameter 'mode' is longer than 2048 characters"],
+    [{ parameters: { count: null } }, 400, /^request body field 'parameters.count': /],
+    [{ parameters: [1, 2] }, 400, /^request body field 'parameters': /],
+    [{ parameters: {}, runDir: '/etc' }, 400, /^request body/],
+    [{ parameters: { mode: 'x'.repeat(70_000) } }, 413, 'request body is larger than 65536 bytes'],
+  ];
+  for (const [body, status, error] of cases) {
+    const res = await post(app, client, '/api/runs', body);
+    assert.equal(res.statusCode, status, JSON.stringify(body).slice(0, 80));
+    if (typeof error === 'string') assert.equal(res.json().error, error);
+    else assert.match(res.json().error, error);
+  }
+  for (const raw of ['{"parameters": ', '{"parameters": {"__proto__": {"count": 1}}}', '{"parameters": {"constructor": {"prototype": {"x": 1}}}}']) {
+    const res = await app.inject({ method: 'POST', url: '/api/runs', payload: raw, headers: { cookie: client.cookie, 'x-csrf-token': client.csrf, 'content-type': 'application/json' } });
+    assert.equal(res.statusCode, 400, raw);
+  }
+  assert.equal((await post(app, client, '/api/runs', { parameters: {} }, null)).statusCode, 403, 'no CSRF token');
+  assert.equal((await post(app, undefined, '/api/runs', { parameters: {} }, client.csrf)).statusCode, 401, 'no session');
+  assert.ok(!existsSync(runsDir) || readdirSync(runsDir).length === 0, 'no run folder was made');
+});
