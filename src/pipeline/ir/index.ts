@@ -4,6 +4,8 @@ export type * from './types.ts';
 export { ARTIFACT_TYPES, ARTIFACT_SCHEMA_VERSION, isArtifactTypeName, artifactTypesCompatible, type ArtifactTypeName } from './artifactTypes.ts';
 export {
   PARAMETER_TYPES,
+  KFP_PARAMETER_TYPES,
+  type KfpParameterType,
   matchesParameterType,
   parameterTypesCompatible,
   describeParameterType,

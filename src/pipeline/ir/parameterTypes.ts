@@ -2,7 +2,12 @@
 // DSL (component boundary), the compiler (constants) and the local runner (run parameters).
 import type { ParameterValue } from './types.ts';
 
-export const PARAMETER_TYPES = ['STRING', 'NUMBER_INTEGER', 'NUMBER_DOUBLE', 'BOOLEAN'] as const;
+/** Every parameter type of KFP's IR (pipeline_spec.proto): files from other compilers may use any. */
+export const KFP_PARAMETER_TYPES = ['STRING', 'NUMBER_INTEGER', 'NUMBER_DOUBLE', 'BOOLEAN', 'LIST', 'STRUCT'] as const;
+export type KfpParameterType = (typeof KFP_PARAMETER_TYPES)[number];
+
+/** The ones our DSL declares and the compiler emits. */
+export const PARAMETER_TYPES = ['STRING', 'NUMBER_INTEGER', 'NUMBER_DOUBLE', 'BOOLEAN'] as const satisfies readonly KfpParameterType[];
 export type ParameterType = (typeof PARAMETER_TYPES)[number];
 
 const DESCRIPTIONS: Record<ParameterType, string> = {

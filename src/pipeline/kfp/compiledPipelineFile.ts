@@ -7,15 +7,14 @@ import { basename } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { IoError, PipelineError } from '../../core/errors.ts';
-import { validatePipelineIr } from '../ir/index.ts';
+import { KFP_PARAMETER_TYPES, validatePipelineIr, type KfpParameterType } from '../ir/index.ts';
 import type { PipelineUpload } from './kfpClient.ts';
 
-/** KFP's ParameterType names (pipeline_spec.proto). */
-export const RUNTIME_PARAMETER_TYPES = ['STRING', 'NUMBER_INTEGER', 'NUMBER_DOUBLE', 'BOOLEAN', 'LIST', 'STRUCT'] as const;
-export type RuntimeParameterType = (typeof RUNTIME_PARAMETER_TYPES)[number];
+/** A run parameter's declared type: any of KFP's, since the file may come from another compiler. */
+export type RuntimeParameterType = KfpParameterType;
 
 const rootParameterSchema = z.object({
-  parameterType: z.enum(RUNTIME_PARAMETER_TYPES),
+  parameterType: z.enum(KFP_PARAMETER_TYPES),
   defaultValue: z.unknown().optional(),
   isOptional: z.boolean().optional(),
 });
