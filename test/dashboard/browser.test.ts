@@ -91,6 +91,7 @@ test('log in, open a finished run: graph, ROC with threshold readout, confusion 
 
   const roc = page.getByTestId('roc-curve');
   await roc.waitFor();
+  await roc.scrollIntoViewIfNeeded();
   const box = (await roc.boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
   assert.match((await page.getByTestId('roc-hover-readout').textContent()) ?? '', /threshold/i);
