@@ -19,7 +19,7 @@ function fakeBuild(): string {
 
 test('/ and unknown page paths answer index.html; assets are cached for a year, index.html is revalidated', async () => {
   const { app } = await testServer({ staticDir: fakeBuild() });
-  for (const url of ['/', '/runs', '/runs/20261129-080000-abcdef/tasks/train-model']) {
+  for (const url of ['/', '/runs', '/runs/20261129-080000-abcdef/tasks/train-model', '/runs/model-v1.2', '/compare/a.1,b.2']) {
     const page = await get(app, undefined, url);
     assert.equal(page.statusCode, 200, url);
     assert.match(page.headers['content-type'] as string, /^text\/html/);

@@ -1,7 +1,8 @@
 // The browser app: the Vite build in `dir` (default the package's dist/dashboard). index.html answers `/` and
 // every unknown page path (the app routes in the browser), always revalidated; the hashed files
 // under assets/ are cached for a year. A missing file with an extension is a plain 404, not the
-// app. Without a build, pages answer 503 with the command that makes one.
+// app — except under the app's own routes, whose last segment is a run id that may hold a dot
+// (`sealed run --run-dir runs/v1.2`). Without a build, pages answer 503 with the command that makes one.
 import { existsSync } from 'node:fs';
 import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,8 @@ import { formatMessage } from '../../core/index.ts';
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../../dist/dashboard', import.meta.url));
 const LONG_CACHE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
+/** Paths the browser app routes itself (see src/dashboard/web/src/lib/router.ts). */
+const APP_ROUTES = ['/runs/', '/compare/'];
 
 export async function registerStaticApp(app: FastifyInstance, dir: string, notFound: (req: FastifyRequest, reply: FastifyReply) => unknown): Promise<void> {
   const built = existsSync(join(dir, 'index.html'));
@@ -33,7 +36,8 @@ export async function registerStaticApp(app: FastifyInstance, dir: string, notFo
   app.get('/', page);
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0];
-    const isPage = (req.method === 'GET' || req.method === 'HEAD') && !path.startsWith('/api/') && path !== '/api' && extname(path) === '';
+    const appRoute = APP_ROUTES.some((prefix) => path.startsWith(prefix));
+    const isPage = (req.method === 'GET' || req.method === 'HEAD') && !path.startsWith('/api/') && path !== '/api' && (extname(path) === '' || appRoute);
     return isPage ? page(req, reply) : notFound(req, reply);
   });
 }
