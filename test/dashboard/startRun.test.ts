@@ -23,6 +23,16 @@ async function finished(app: FastifyInstance, client: Client, id: string): Promi
   throw new Error(`run ${id} did not finish`);
 }
 
+/** The run's first task once it has started (202 answers as soon as run.json exists, maybe before). */
+async function started(app: FastifyInstance, client: Client, id: string): Promise<RunDetail['tasks'][number]> {
+  for (let i = 0; i < 400; i++) {
+    const task = (await get(app, client, `/api/runs/${id}`)).json<RunDetail>().tasks[0];
+    if (task.state !== 'pending') return task;
+    await sleep(10);
+  }
+  throw new Error(`run ${id} did not start`);
+}
+
 /** A one-task pipeline whose task waits until the test opens the gate (or the run is cancelled). */
 function gatedPipeline(): { entry: ReturnType<typeof pipelineEntry>; open: () => void } {
   let open!: () => void;
@@ -77,9 +87,11 @@ test('one run from the dashboard at a time: 409 while it runs, accepted again on
   const busy = await post(app, client, '/api/runs', { parameters: {} });
   assert.equal(busy.statusCode, 409);
   assert.deepEqual(busy.json(), { error: `run '${id}', started from the dashboard, is still running; start another when it has finished` });
-  assert.equal((await get(app, client, `/api/runs/${id}`)).json<RunDetail>().tasks[0].state, 'running');
-  const log = await get(app, client, `/api/runs/${id}/tasks/wait-for-gate/log`);
-  assert.equal(log.body, 'waiting\n', 'the log of a running task is readable');
+  assert.equal((await started(app, client, id)).state, 'running');
+  // The task logs as its first step; the line reaches log.txt a moment after the task starts.
+  let log = '';
+  for (let i = 0; i < 400 && log === ''; i++, await sleep(10)) log = (await get(app, client, `/api/runs/${id}/tasks/wait-for-gate/log`)).body;
+  assert.equal(log, 'waiting\n', 'the log of a running task is readable');
   gated.open();
   assert.equal((await finished(app, client, id)).summary.state, 'succeeded');
   assert.equal((await post(app, client, '/api/runs', { parameters: {} })).statusCode, 202);
