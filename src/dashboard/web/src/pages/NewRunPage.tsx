@@ -9,6 +9,7 @@ import { navigate, paths, useLocation } from '../lib/router.ts';
 import { usePolling } from '../lib/usePolling.ts';
 import { Link } from '../components/Link.tsx';
 import { ParameterField } from '../components/ParameterField.tsx';
+import { LoadError } from '../components/LoadError.tsx';
 
 export function NewRunPage() {
   const { search } = useLocation();
@@ -29,12 +30,7 @@ export function NewRunPage() {
       </p>
       <h1 className="page-title">New run</h1>
       {loaded.error !== undefined && (
-        <p className="notice notice--error" role="alert">
-          Could not load the pipeline: {errorText(loaded.error)}{' '}
-          <button type="button" className="button button--small" onClick={loaded.reload}>
-            Retry
-          </button>
-        </p>
+        <LoadError message={`Could not load the pipeline: ${errorText(loaded.error)}`} onRetry={loaded.reload} />
       )}
       {!loaded.data && loaded.error === undefined && <p className="muted">Loading the pipeline…</p>}
       {loaded.data && <NewRunForm key={from ?? ''} pipeline={loaded.data.pipeline} source={loaded.data.source} />}

@@ -10,6 +10,7 @@ import { MetricsPanel } from '../components/MetricsPanel.tsx';
 import { PipelineGraph } from '../components/PipelineGraph.tsx';
 import { RunHeader } from '../components/RunHeader.tsx';
 import { TaskPanel } from '../components/TaskPanel.tsx';
+import { LoadError } from '../components/LoadError.tsx';
 
 const LIVE_MS = 1000;
 /** A run just started may not be listed for a moment: keep asking this many times on 404. */
@@ -48,12 +49,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
         {run.error === undefined || (notFound && run.scheduled) ? (
           <p className="muted">{run.error === undefined ? 'Loading run…' : 'Waiting for the run to appear…'}</p>
         ) : (
-          <div className="notice notice--error" role="alert">
-            {notFound ? `Run ${runId} was not found.` : `Could not load the run: ${errorText(run.error)}`}{' '}
-            <button type="button" className="button button--small" onClick={run.reload}>
-              Retry
-            </button>
-          </div>
+          <LoadError message={notFound ? `Run ${runId} was not found.` : `Could not load the run: ${errorText(run.error)}`} onRetry={run.reload} />
         )}
       </section>
     );

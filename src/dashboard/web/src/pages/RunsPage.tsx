@@ -6,6 +6,7 @@ import { filterRuns, sortRuns, type RunSortKey, type SortDirection } from '../li
 import { useNow } from '../lib/useNow.ts';
 import { usePolling } from '../lib/usePolling.ts';
 import { RunsTable } from '../components/RunsTable.tsx';
+import { LoadError } from '../components/LoadError.tsx';
 
 const REFRESH_MS = 2000;
 const FIRST_DIRECTION: Record<RunSortKey, SortDirection> = {
@@ -118,12 +119,7 @@ export function RunsPage() {
       </div>
 
       {runs.error !== undefined && (
-        <p className="notice notice--error" role="alert">
-          Could not load the runs: {errorText(runs.error)}{' '}
-          <button type="button" className="button button--small" onClick={runs.reload}>
-            Retry
-          </button>
-        </p>
+        <LoadError message={`Could not load the runs: ${errorText(runs.error)}`} onRetry={runs.reload} />
       )}
       {!all && runs.loading && <p className="muted">Loading runs…</p>}
       {all && (
