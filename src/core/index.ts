@@ -8,3 +8,4 @@ export type { DenseMatrix } from './denseMatrix.ts';
 export { redactUrl, redactValue, redactParameters } from './redact.ts';
 export { nearestName, editDistance } from './nearestName.ts';
 export { networkReason } from './networkReason.ts';
+export { printable } from './terminalText.ts';

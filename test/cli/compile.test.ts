@@ -1,6 +1,7 @@
 // `sealed compile`: writes the KFP YAML (the same text as the golden file by default), applies
-// deploy flags and a per-task deploy config, and refuses bad input with one line naming the
-// option or field — exit 2 for usage errors — without writing anything.
+// deploy flags and a per-task deploy config for the target KFP release (--kfp-version), and
+// refuses bad input with one line naming the option or field — exit 2 for usage errors — without
+// writing anything.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,16 +12,17 @@ import { tempDir } from '../pipeline/helpers/tempDir.ts';
 import { runCli } from './helpers.ts';
 
 const golden = readFileSync(new URL('../pipelines/loan-default/golden/loan-default.pipeline.yaml', import.meta.url), 'utf8');
+const IMAGE = ['--image', 'sealed-pipelines:0.1.0'];
 const compile = (cwd: string, args: string[]) => runCli(['compile', ...args], { catalog: loanDefaultCatalog, cwd });
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const docs = (path: string) => parseAllDocuments(readFileSync(path, 'utf8')).map((d) => d.toJS() as Json);
 
 test('compile writes the golden YAML by default', async () => {
   const cwd = tempDir();
-  const r = await compile(cwd, ['--output', 'pipeline.yaml']);
+  const r = await compile(cwd, ['--output', 'pipeline.yaml', ...IMAGE]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(readFileSync(join(cwd, 'pipeline.yaml'), 'utf8'), golden);
-  assert.match(r.stderr, /compiled pipeline 'loan-default' \(7 tasks, with Kubernetes platform config\) to pipeline\.yaml/);
+  assert.match(r.stderr, /compiled pipeline 'loan-default' \(7 tasks, with Kubernetes platform config\) for Kubeflow Pipelines 2\.0\.5 and later to pipeline\.yaml/);
 });
 
 test('deploy flags reach every task, and the per-task config goes over them', async () => {
@@ -31,7 +33,7 @@ test('deploy flags reach every task, and the per-task config goes over them', as
     '--node-selector', 'agentpool=intelsgx', '--node-selector', 'intelvm=sgx', '--toleration', 'sgx=true:NoSchedule', '--toleration', 'spot:NoExecute',
     '--epc', '64Mi', '--cpu-request', '500m', '--memory-limit', '4Gi', '--pod-label', 'team=risk', '--pod-annotation', 'owner=risk team',
     '--secret-env', 'minio:accesskey=AWS_ACCESS_KEY_ID', '--secret-env', 'minio:secretkey=AWS_SECRET_ACCESS_KEY', '--image-pull-secret', 'acr',
-    '--deadline', '7200', '--retries', '2', '--no-cache', '--deploy-config', 'deploy.yaml',
+    '--deadline', '7200', '--retries', '2', '--no-cache', '--deploy-config', 'deploy.yaml', '--kfp-version', '2.5',
   ]);
   assert.equal(r.code, 0, r.stderr);
   const [spec, platform] = docs(join(cwd, 'p.yaml'));
@@ -40,9 +42,10 @@ test('deploy flags reach every task, and the per-task config goes over them', as
   assert.equal(load.image, 'myacr.azurecr.io/sealed:1.2');
   assert.deepEqual(load.command, ['node', '/app/bin/sealed-executor']);
   assert.deepEqual(load.args, ['--component', 'load-data', '--executor-input', '{{$}}']);
-  assert.deepEqual(load.resources, { resourceMemoryLimit: '4Gi', resourceCpuRequest: '500m', accelerator: { resourceType: 'sgx.intel.com/epc', resourceCount: '64Mi' } });
+  const epc = { type: 'sgx.intel.com/epc', count: '67108864', resourceType: 'sgx.intel.com/epc', resourceCount: '64Mi' };
+  assert.deepEqual(load.resources, { memoryLimit: 4.294967296, cpuRequest: 0.5, resourceMemoryLimit: '4Gi', resourceCpuRequest: '500m', accelerator: epc });
   assert.deepEqual(spec.deploymentSpec.executors['exec-train-model'].container.resources, {
-    resourceMemoryLimit: '8Gi', resourceCpuRequest: '2', accelerator: { resourceType: 'sgx.intel.com/epc', resourceCount: '64Mi' },
+    memoryLimit: 8.589934592, cpuRequest: 2, resourceMemoryLimit: '8Gi', resourceCpuRequest: '2', accelerator: epc,
   });
   assert.equal(spec.root.dag.tasks['load-data'].retryPolicy.maxRetryCount, 2);
   assert.equal(spec.root.dag.tasks['train-model'].retryPolicy, undefined);
@@ -60,7 +63,7 @@ test('deploy flags reach every task, and the per-task config goes over them', as
 
 test('--node-selector none removes the SGX pinning (no platform document left)', async () => {
   const cwd = tempDir();
-  const r = await compile(cwd, ['--output', 'p.yaml', '--node-selector', 'none']);
+  const r = await compile(cwd, ['--output', 'p.yaml', ...IMAGE, '--node-selector', 'none']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(docs(join(cwd, 'p.yaml')).length, 1);
 });
@@ -80,10 +83,29 @@ test('bad input: one line naming the option or field, nothing written', async ()
     [['--deadline', '0'], 2, /option --deadline must be a positive integer/],
     [['--retries', 'many'], 2, /option --retries must be a non-negative integer/],
     [['--deploy-config', 'missing.json'], 1, /file not found: .*missing\.json/],
+    // Quantities Kubernetes would refuse when it creates the pod.
+    [['--epc', '100m'], 2, /option --epc: must be a whole number of bytes, such as 64Mi/],
+    [['--epc', '0'], 2, /option --epc: must be more than 0/],
+    [['--memory-limit', '500m'], 2, /option --memory-limit: must be a whole number of bytes/],
+    [['--cpu-request', '500m', '--cpu-limit', '250m'], 1, /cpuRequest: 500m is more than cpuLimit 250m/],
+    [['--memory-request', '2Gi', '--memory-limit', '2G'], 1, /memoryRequest: 2Gi is more than memoryLimit 2G/],
+    [['--cpu-limit', '9'.repeat(80)], 2, /option --cpu-limit: must be a Kubernetes quantity/],
+    // Options the target release cannot honour are refused, naming the release that can.
+    [['--toleration', 'sgx=true:NoSchedule'], 1, /'tolerations' of task '[a-z-]+' needs Kubeflow Pipelines 2\.1 or later; this file is compiled for 2\.0\.5/],
+    [['--pod-label', 'team=risk'], 1, /'podLabels' .* needs Kubeflow Pipelines 2\.1 or later/],
+    [['--deadline', '60', '--kfp-version', '2.0'], 1, /'activeDeadlineSeconds' .* needs Kubeflow Pipelines 2\.1 or later; this file is compiled for 2\.0\.0/],
+    [['--retries', '2', '--kfp-version', '2.4.1'], 1, /'retries' .* needs Kubeflow Pipelines 2\.5 or later; this file is compiled for 2\.4\.1/],
+    [['--kfp-version', '1.8.5'], 1, /KFP version '1\.8\.5': only Kubeflow Pipelines 2\.x runs v2 pipelines/],
+    [['--kfp-version', 'latest'], 1, /KFP version 'latest': must be a KFP release such as 2\.0\.5/],
+    // Run input artifacts come from object storage the launcher can read.
+    [['--input-artifact', 'init_model=/home/me/model.json'], 1, /input artifact init_model: URI '\/home\/me\/model\.json' must be minio:\/\/, s3:\/\/ or gs:\/\//],
+    [['--input-artifact', 'init_model=minio://bucket/m.json\nx'], 1, /holds control characters/],
+    [['--input-artifact', 'model=minio://bucket/m.json'], 1, /pipeline 'loan-default' has no input artifact 'model' \(input artifacts: init_model\)/],
+    [['--input-artifact', 'init_model'], 2, /option --input-artifact must be name=URI/],
   ];
   for (const [args, code, re] of cases) {
     const cwd = tempDir();
-    const r = await compile(cwd, ['--output', 'p.yaml', ...args]);
+    const r = await compile(cwd, ['--output', 'p.yaml', ...IMAGE, ...args]);
     assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, re, args.join(' '));
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -102,9 +124,24 @@ test('bad deploy config files name the file and the field', async () => {
   for (const [text, re] of cases) {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'deploy.json'), text);
-    const r = await compile(cwd, ['--output', 'p.yaml', '--deploy-config', 'deploy.json']);
+    const r = await compile(cwd, ['--output', 'p.yaml', ...IMAGE, '--deploy-config', 'deploy.json']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, re, text);
+    assert.ok(!existsSync(join(cwd, 'p.yaml')));
+  }
+});
+
+test('a cluster pulls images from a registry: compile without --image, or with a malformed one, is refused', async () => {
+  for (const [args, re] of [
+    [[], /sealed compile needs --image: Kubeflow pulls each task's image from a registry/],
+    [['--image', 'My Registry/x'], /option --image must be an image reference/],
+    [['--image', 'a\u001b[31m/x'], /option --image must be an image reference/],
+  ] as const) {
+    const cwd = tempDir();
+    const r = await compile(cwd, ['--output', 'p.yaml', ...args]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, re);
+    assert.ok(!r.stderr.includes('\u001b'), 'control characters are not echoed');
     assert.ok(!existsSync(join(cwd, 'p.yaml')));
   }
 });

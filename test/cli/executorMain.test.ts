@@ -22,7 +22,7 @@ test('the executor entry runs the args the compiler emits, with {{$}} substitute
     inputs: { parameterValues: { count: 2, start: 7 } },
     outputs: { artifacts: { numbers: { artifacts: [{ name: 'numbers', type: { schemaTitle: 'system.Dataset', schemaVersion: '0.0.1' }, uri: join(dir, 'n') }] } }, outputFile },
   });
-  const args = compilePipeline(toyPipeline).deploymentSpec.executors['exec-make-numbers'].container.args!.map((a) => (a === '{{$}}' ? executorInput : a));
+  const args = compilePipeline(toyPipeline).deploymentSpec.executors['exec-make-numbers'].container!.args!.map((a) => (a === '{{$}}' ? executorInput : a));
   const r = await run(args);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(readFileSync(join(dir, 'n'), 'utf8'), '7\n8\n');

@@ -51,7 +51,7 @@ test('the executor runs a task from a clean `npm ci --omit=dev` of the files the
       outputFile,
     },
   };
-  const container = compilePipeline(loanDefaultPipeline).deploymentSpec.executors['exec-load-data'].container;
+  const container = compilePipeline(loanDefaultPipeline).deploymentSpec.executors['exec-load-data'].container!;
   const argv = [...container.command.slice(1), ...container.args!].map((a) => (a === '{{$}}' ? JSON.stringify(executorInput) : a.replace(/^\/app\//, `${app}/`)));
   const { stdout } = await run(process.execPath, argv, { cwd: work, env: { PATH: process.env.PATH ?? '' } });
   const output = JSON.parse(readFileSync(outputFile, 'utf8')) as { artifacts: Record<string, { artifacts: { metadata: Record<string, unknown> }[] }> };

@@ -24,7 +24,8 @@ test('compiled IR has KFP shape: components, executors, DAG wiring, run paramete
     command: ['node', '/x/exec'],
     args: ['--component', 'fit-model', '--executor-input', '{{$}}'],
   });
-  assert.deepEqual(spec.components['comp-make-numbers'].inputDefinitions?.parameters?.count, { parameterType: 'NUMBER_INTEGER', defaultValue: 5, isOptional: true });
+  // The range rides in the description, where `sealed submit` reads it (ir/parameterConstraints.ts).
+  assert.deepEqual(spec.components['comp-make-numbers'].inputDefinitions?.parameters?.count, { parameterType: 'NUMBER_INTEGER', defaultValue: 5, isOptional: true, description: '[range: >= 1, <= 1000]' });
   assert.deepEqual(spec.components['comp-evaluate'].inputDefinitions?.artifacts?.notes, {
     artifactType: { schemaTitle: 'system.Markdown', schemaVersion: '0.0.1' },
     isOptional: true,

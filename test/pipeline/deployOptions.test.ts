@@ -26,14 +26,19 @@ const everything: DeployOptions = {
   caching: false,
 };
 
-test('every deploy option is emitted in its KFP field', () => {
-  const { spec, platform } = compilePipelineDocuments(toyPipeline, { deploy: everything });
-  assert.deepEqual(spec.deploymentSpec.executors['exec-fit-model'].container.resources, {
+test('every deploy option is emitted in its KFP field (for KFP 2.16, which has them all)', () => {
+  const { spec, platform } = compilePipelineDocuments(toyPipeline, { deploy: everything, kfpVersion: '2.16' });
+  // Numbers and strings side by side, as the KFP SDK writes them (sdk/python/kfp/compiler/pipeline_spec_builder.py@HEAD).
+  assert.deepEqual(spec.deploymentSpec.executors['exec-fit-model'].container!.resources, {
+    cpuLimit: 2,
+    memoryLimit: 4.294967296,
+    cpuRequest: 0.5,
+    memoryRequest: 2.147483648,
     resourceCpuLimit: '2',
     resourceMemoryLimit: '4Gi',
     resourceCpuRequest: '500m',
     resourceMemoryRequest: '2Gi',
-    accelerator: { resourceType: 'sgx.intel.com/epc', resourceCount: '64Mi' },
+    accelerator: { type: 'sgx.intel.com/epc', count: '67108864', resourceType: 'sgx.intel.com/epc', resourceCount: '64Mi' },
   });
   const task = spec.root.dag.tasks['fit-model'];
   assert.deepEqual(task.retryPolicy, { maxRetryCount: 3, backoffDuration: '0s', backoffFactor: 2, backoffMaxDuration: '3600s' });
@@ -61,7 +66,7 @@ test('every deploy option is emitted in its KFP field', () => {
 test('without deploy options there is no platform document, no resources and no retry policy', () => {
   const docs = compilePipelineDocuments(toyPipeline);
   assert.equal(docs.platform, undefined);
-  assert.equal(docs.spec.deploymentSpec.executors['exec-fit-model'].container.resources, undefined);
+  assert.equal(docs.spec.deploymentSpec.executors['exec-fit-model'].container!.resources, undefined);
   assert.equal(docs.spec.root.dag.tasks['fit-model'].retryPolicy, undefined);
   assert.deepEqual(docs.spec.root.dag.tasks['fit-model'].cachingOptions, { enableCache: true });
   const yamlDocs = parseAllDocuments(toPipelineYaml(docs));
@@ -70,7 +75,7 @@ test('without deploy options there is no platform document, no resources and no 
 });
 
 test('the YAML file is the spec then the platform config, and reads back to the same objects', () => {
-  const docs = compilePipelineDocuments(toyPipeline, { deploy: everything });
+  const docs = compilePipelineDocuments(toyPipeline, { deploy: everything, kfpVersion: '2.16' });
   const text = toPipelineYaml(docs);
   const [a, b, ...rest] = parseAllDocuments(text).map((d) => d.toJS() as unknown);
   assert.equal(rest.length, 0);
@@ -94,12 +99,13 @@ test('layers: the pipeline default, then all tasks, then one task; a field is re
   const { spec, platform } = compilePipelineDocuments(layered, {
     deploy: { podLabels: { b: 'all' }, memoryLimit: '1Gi' },
     taskDeploy: { 'fit-model': { nodeSelector: null, cpuRequest: '4', retries: 1 } },
+    kfpVersion: '2.5',
   });
   const k8s = platform?.platforms.kubernetes.deploymentSpec.executors ?? {};
   assert.deepEqual(k8s['exec-make-numbers'], { nodeSelector: { labels: { intelvm: 'sgx' } }, podMetadata: { labels: { b: 'all' } } });
   assert.deepEqual(k8s['exec-fit-model'], { podMetadata: { labels: { b: 'all' } } });
-  assert.deepEqual(spec.deploymentSpec.executors['exec-make-numbers'].container.resources, { resourceMemoryLimit: '1Gi', resourceCpuRequest: '1' });
-  assert.deepEqual(spec.deploymentSpec.executors['exec-fit-model'].container.resources, { resourceMemoryLimit: '1Gi', resourceCpuRequest: '4' });
+  assert.deepEqual(spec.deploymentSpec.executors['exec-make-numbers'].container!.resources, { memoryLimit: 1.073741824, cpuRequest: 1, resourceMemoryLimit: '1Gi', resourceCpuRequest: '1' });
+  assert.deepEqual(spec.deploymentSpec.executors['exec-fit-model'].container!.resources, { memoryLimit: 1.073741824, cpuRequest: 4, resourceMemoryLimit: '1Gi', resourceCpuRequest: '4' });
   assert.equal(spec.root.dag.tasks['fit-model'].retryPolicy?.maxRetryCount, 1);
   assert.equal(spec.root.dag.tasks['make-numbers'].retryPolicy, undefined);
 });

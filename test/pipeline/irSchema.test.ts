@@ -10,6 +10,9 @@ import { toyPipeline } from './fixtures/toyComponents.ts';
 
 const full = compilePipelineDocuments(loanDefaultPipeline, {
   deploy: { epc: '64Mi', retries: 2, cpuRequest: '1', memoryLimit: '4Gi', tolerations: [{ key: 'sgx', operator: 'Exists' }], activeDeadlineSeconds: 600, imagePullSecrets: ['acr'] },
+  kfpVersion: '2.16',
+  inputArtifacts: 'importer',
+  importUris: { init_model: 'minio://mlpipeline/models/m.json' },
 });
 
 test('compiled pipelines pass the IR check', () => {
@@ -26,7 +29,11 @@ const mutations: [string, (spec: Json, platform: Json) => void, RegExp][] = [
   ['misspelt parameter type', (s) => (s.root.inputDefinitions.parameters.seed.parameterType = 'INTEGER'), /at \/root\/inputDefinitions\/parameters\/seed\/parameterType: must be equal to one of the allowed values: STRING, NUMBER_INTEGER/],
   ['unknown artifact type', (s) => (s.components['comp-train-model'].outputDefinitions.artifacts.model.artifactType.schemaTitle = 'system.Modle'), /outputDefinitions\/artifacts\/model\/artifactType\/schemaTitle/],
   ['empty command', (s) => (s.deploymentSpec.executors['exec-train-model'].container.command = []), /exec-train-model\/container\/command/],
-  ['old integer accelerator count', (s) => (s.deploymentSpec.executors['exec-train-model'].container.resources.accelerator.count = 1), /accelerator: unknown field 'count'/],
+  // int64 is a JSON string in protobuf JSON; the SDK writes count: '1' (pipeline_with_k8s_only_methods.yaml@HEAD).
+  ['accelerator count as a JSON number', (s) => (s.deploymentSpec.executors['exec-train-model'].container.resources.accelerator.count = 1), /accelerator\/count: must be string/],
+  ['legacy CPU as a string', (s) => (s.deploymentSpec.executors['exec-train-model'].container.resources.cpuRequest = '1'), /cpuRequest: must be number/],
+  ['unknown importer field', (s) => (s.deploymentSpec.executors['exec-import-init-model'].importer.downloadToWorkspace = true), /importer: unknown field 'downloadToWorkspace'/],
+  ['executor with a container and an importer', (s) => (s.deploymentSpec.executors['exec-import-init-model'].container = { image: 'x', command: ['y'] }), /exec-import-init-model: must match exactly one schema/],
   ['quantity that is not one', (s) => (s.deploymentSpec.executors['exec-train-model'].container.resources.resourceCpuRequest = 'one'), /resourceCpuRequest/],
   ['retry duration without unit', (s) => (s.root.dag.tasks['train-model'].retryPolicy.backoffDuration = '10'), /retryPolicy\/backoffDuration/],
   ['executor label without executor', (s) => (s.components['comp-train-model'].executorLabel = 'exec-nope'), /at \/components\/comp-train-model\/executorLabel: no executor 'exec-nope'/],

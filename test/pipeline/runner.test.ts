@@ -156,7 +156,7 @@ test('runPipeline refuses bad run parameters, a used run directory and specs it 
   await assert.rejects(runPipeline(spec, registry, { runDir: join(dir, 'used') }), usage(/run directory already holds a run .*used\/run.json/));
 
   const noArgs = structuredClone(spec);
-  noArgs.deploymentSpec.executors['exec-evaluate'].container.args = ['{{$}}'];
+  noArgs.deploymentSpec.executors['exec-evaluate'].container!.args = ['{{$}}'];
   await assert.rejects(runPipeline(noArgs, registry, { runDir: join(dir, 'b') }), (e: unknown) => e instanceof PipelineError && /executor 'exec-evaluate' has no '--component <name>' argument/.test(e.message));
   await assert.rejects(runPipeline(spec, new ComponentRegistry([]), { runDir: join(dir, 'c') }), /unknown component 'make-numbers'/);
   const cyclic = structuredClone(spec);

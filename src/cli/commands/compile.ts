@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { IoError, PipelineError, UsageError, writeFileAtomic } from '../../core/index.ts';
-import { checkDeployConfig, compilePipelineDocuments, mergeDeployOptions, toPipelineYaml } from '../../pipeline/index.ts';
+import { IoError, PipelineError, UsageError, printable, writeFileAtomic } from '../../core/index.ts';
+import { checkDeployConfig, compilePipelineDocuments, DEFAULT_KFP_VERSION, mergeDeployOptions, toPipelineYaml } from '../../pipeline/index.ts';
 import { checkedDeployFlags, type DeployFlags } from '../deployFlags.ts';
 import type { CliIo } from '../io.ts';
 import type { PipelineCatalog } from '../pipelineCatalog.ts';
@@ -17,26 +17,65 @@ export interface CompileCommandOptions extends DeployFlags {
   image?: string;
   displayName?: string;
   deployConfig?: string;
+  kfpVersion?: string;
+  /** `name=URI`, repeatable: run input artifacts imported from object storage. */
+  inputArtifact?: string[];
 }
+
+// A container image reference as Kubernetes pulls it: [registry[:port]/]path[:tag][@digest].
+// Kubeflow pulls every task's image from a registry, so there is no useful default.
+const IMAGE_REF = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:(?::[0-9]{1,5})?\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const MAX_IMAGE_LENGTH = 512;
 
 export async function compileCommand(options: CompileCommandOptions, io: CliIo, catalog: PipelineCatalog): Promise<number> {
   const { pipeline } = await catalog();
   if (options.pipeline !== undefined && options.pipeline !== pipeline.name) {
     throw new UsageError('cli.unknownPipeline', { name: options.pipeline, known: [pipeline.name] });
   }
+  const image = checkImage(options.image);
   const flags = checkedDeployFlags(options);
+  const importUris = parseInputArtifacts(options.inputArtifact ?? []);
   const config = options.deployConfig !== undefined ? await readDeployConfig(resolve(io.cwd, options.deployConfig)) : { all: {}, tasks: {} };
   const docs = compilePipelineDocuments(pipeline, {
-    ...(options.image !== undefined ? { image: options.image } : {}),
+    image,
     ...(options.displayName !== undefined ? { displayName: options.displayName } : {}),
+    ...(options.kfpVersion !== undefined ? { kfpVersion: options.kfpVersion } : {}),
     deploy: mergeDeployOptions(flags, config.all),
     taskDeploy: config.tasks,
+    inputArtifacts: 'importer',
+    importUris,
   });
   const out = resolve(io.cwd, options.output);
   await writeFileAtomic(out, toPipelineYaml(docs));
   const tasks = Object.keys(docs.spec.root.dag.tasks).length;
-  io.stderr.write(`compiled pipeline '${pipeline.name}' (${tasks} tasks${docs.platform ? ', with Kubernetes platform config' : ''}) to ${options.output}\n`);
+  const version = options.kfpVersion ?? DEFAULT_KFP_VERSION;
+  io.stderr.write(`compiled pipeline '${pipeline.name}' (${tasks} tasks${docs.platform ? ', with Kubernetes platform config' : ''}) for Kubeflow Pipelines ${version} and later to ${options.output}\n`);
   return 0;
+}
+
+function checkImage(image: string | undefined): string {
+  if (image === undefined) throw new UsageError('cli.imageRequired', {});
+  if (image.length > MAX_IMAGE_LENGTH || !IMAGE_REF.test(image)) {
+    throw new UsageError('cli.badValue', { option: '--image', value: quoted(image), expected: 'an image reference such as myacr.azurecr.io/sealed-pipelines:0.1.0' });
+  }
+  return image;
+}
+
+function parseInputArtifacts(texts: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const text of texts) {
+    const at = text.indexOf('=');
+    if (at <= 0) throw new UsageError('cli.badValue', { option: '--input-artifact', value: quoted(text), expected: 'name=URI (e.g. init_model=minio://mlpipeline/models/model.json)' });
+    const name = text.slice(0, at);
+    if (Object.hasOwn(out, name)) throw new UsageError('cli.badValue', { option: '--input-artifact', value: quoted(text), expected: `each name once ('${name}' is given twice)` });
+    out[name] = text.slice(at + 1);
+  }
+  return out;
+}
+
+/** A bounded excerpt of user input with control characters escaped, safe to print in a message. */
+function quoted(text: string): string {
+  return printable(text.slice(0, 80));
 }
 
 async function readDeployConfig(path: string): Promise<ReturnType<typeof checkDeployConfig>> {

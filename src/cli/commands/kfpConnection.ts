@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { IoError, UsageError } from '../../core/index.ts';
-import { bearerToken, KfpClient, loadCaFile, sessionCookie, type KfpCredentials } from '../../pipeline/kfp/index.ts';
+import { bearerToken, KfpClient, loadCaFile, resolveNamespace, sessionCookie, type KfpCredentials } from '../../pipeline/kfp/index.ts';
 import type { CliIo } from '../io.ts';
 
 export interface KfpConnectionFlags {
@@ -18,9 +18,10 @@ export interface KfpConnectionFlags {
   insecureSkipTlsVerify?: boolean;
 }
 
-export function addConnectionOptions(command: Command, { namespace }: { namespace: boolean }): Command {
+/** Every KFP command takes the connection options and --namespace. */
+export function addConnectionOptions(command: Command): Command {
   command.option('--host <url>', 'KFP API base URL, e.g. https://kubeflow.example.com/pipeline or http://127.0.0.1:8888 (default: env KFP_HOST)');
-  if (namespace) command.option('--namespace <ns>', 'Kubeflow profile namespace (multi-user Kubeflow)');
+  command.option('--namespace <ns>', 'Kubeflow profile namespace (multi-user Kubeflow; default: env KFP_NAMESPACE, else the KFP SDK context ~/.config/kfp/context.json)');
   return command
     .option('--token-file <path>', 'file holding a bearer token (default: env KFP_TOKEN)')
     .option('--cookie-file <path>', 'file holding the session cookie as name=value (default: env KFP_COOKIE)')
@@ -35,7 +36,8 @@ export async function connectKfp(flags: KfpConnectionFlags, io: CliIo, command: 
   if (flags.caFile !== undefined && flags.insecureSkipTlsVerify) throw new UsageError('cli.usage', { reason: '--ca-file and --insecure-skip-tls-verify exclude each other' });
   const credentials = await readCredentials(flags, io);
   const caPem = flags.caFile !== undefined ? await loadCaFile(resolve(io.cwd, flags.caFile), flags.caFile) : undefined;
-  const client = new KfpClient({ host, credentials, caPem, insecureSkipTlsVerify: flags.insecureSkipTlsVerify, namespace: flags.namespace });
+  const { namespace } = await resolveNamespace(flags.namespace, io.env);
+  const client = new KfpClient({ host, credentials, caPem, insecureSkipTlsVerify: flags.insecureSkipTlsVerify, namespace });
   if (flags.insecureSkipTlsVerify && client.host.startsWith('https:')) io.stderr.write(`warning: not verifying the TLS certificate of ${client.host}\n`);
   return client;
 }

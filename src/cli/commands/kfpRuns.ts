@@ -1,7 +1,16 @@
 // `sealed runs list | get | watch | terminate`: runs on a KFP cluster. Results go to stdout (one
 // JSON line with --json), watch progress to stderr.
-import { PipelineError } from '../../core/index.ts';
-import { runDetailLines, runListLine, watchRun, type KfpClient, type KfpRun, type WatchRunResult } from '../../pipeline/kfp/index.ts';
+import { PipelineError, printable } from '../../core/index.ts';
+import {
+  requireNamespaceIfMultiUser,
+  runDetailLines,
+  runListLine,
+  runTaskNames,
+  watchRun,
+  type KfpClient,
+  type KfpRun,
+  type WatchRunResult,
+} from '../../pipeline/kfp/index.ts';
 import type { CliIo } from '../io.ts';
 import { connectKfp, type KfpConnectionFlags } from './kfpConnection.ts';
 
@@ -17,7 +26,8 @@ export interface RunsListFlags extends KfpConnectionFlags {
 export async function runsListCommand(flags: RunsListFlags, io: CliIo, signal: AbortSignal): Promise<number> {
   return withClient(flags, io, 'sealed runs list', async (client) => {
     let experimentId: string | undefined;
-    if (flags.experiment !== undefined) {
+    if (flags.experiment === undefined) await requireNamespaceIfMultiUser(client, 'sealed runs list', signal);
+    else {
       const experiment = await client.findExperiment(flags.experiment, signal);
       if (!experiment) throw new PipelineError('kfp.noExperiment', { name: flags.experiment, namespace: client.namespace });
       experimentId = experiment.experiment_id;
@@ -40,14 +50,15 @@ export async function runsListCommand(flags: RunsListFlags, io: CliIo, signal: A
 export async function runsGetCommand(runId: string, flags: KfpConnectionFlags & { json?: boolean }, io: CliIo, signal: AbortSignal): Promise<number> {
   return withClient(flags, io, 'sealed runs get', async (client) => {
     const run = await client.getRun(runId, signal);
-    io.stdout.write(flags.json ? JSON.stringify(run) + '\n' : runDetailLines(run).join('\n') + '\n');
+    io.stdout.write(flags.json ? JSON.stringify(run) + '\n' : runDetailLines(run, await runTaskNames(client, run, signal)).join('\n') + '\n');
     return 0;
   });
 }
 
 export async function runsWatchCommand(runId: string, flags: KfpConnectionFlags & { pollInterval?: number }, io: CliIo, signal: AbortSignal): Promise<number> {
   return withClient(flags, io, 'sealed runs watch', async (client) => {
-    const result = await watchRun(client, runId, { intervalMs: flags.pollInterval, signal, report: (line) => io.stderr.write(line + '\n') });
+    const taskNames = await runTaskNames(client, await client.getRun(runId, signal), signal);
+    const result = await watchRun(client, runId, { intervalMs: flags.pollInterval, signal, taskNames, report: (line) => io.stderr.write(line + '\n') });
     return watchExitCode(result, runId, io);
   });
 }
@@ -68,7 +79,7 @@ export function watchExitCode(result: WatchRunResult, runId: string, io: CliIo):
   }
   const state = result.run?.state ?? 'PENDING';
   if (state === 'SUCCEEDED') return 0;
-  const reason = result.run?.error?.message?.replace(/\s+/g, ' ').trim();
+  const reason = printable(result.run?.error?.message?.replace(/\s+/g, ' ').trim() ?? '');
   throw new PipelineError('kfp.runNotSucceeded', { runId, state, reason: reason || undefined });
 }
 

@@ -3,9 +3,21 @@
 // attaches platform config and resources to an executor, and the compiler emits one executor
 // per component, so tasks that share a component must share their deploy options.
 import { PipelineError } from '../../core/index.ts';
-import { checkDeployOptions, mergeDeployOptions, type CheckedDeployOptions, type DeployOptions, type PipelineDefinition } from '../dsl/index.ts';
+import {
+  checkDeployOptions,
+  checkResourceBounds,
+  legacyCpu,
+  legacyMemoryGb,
+  mergeDeployOptions,
+  parseQuantity,
+  quantityToInteger,
+  type CheckedDeployOptions,
+  type DeployOptions,
+  type PipelineDefinition,
+} from '../dsl/index.ts';
 import type { KubernetesExecutorConfig, PlatformSpec, ResourceSpec, RetryPolicySpec } from '../ir/index.ts';
 import { executorKey } from './componentSpec.ts';
+import { firstVersionWith, type KfpBackendProfile, type KfpTarget, type PlatformField } from './kfpVersions.ts';
 
 export const SGX_EPC_RESOURCE = 'sgx.intel.com/epc';
 
@@ -28,9 +40,42 @@ export function resolveTaskDeploy(def: PipelineDefinition, layers: DeployLayers)
   const out = new Map<string, CheckedDeployOptions>();
   for (const t of def.tasks) {
     const own = layers.taskDeploy?.[t.name];
-    out.set(t.name, mergeDeployOptions(def.deploy, all, own ? checkDeployOptions(`deploy options of task '${t.name}'`, own) : undefined));
+    const merged = mergeDeployOptions(def.deploy, all, own ? checkDeployOptions(`deploy options of task '${t.name}'`, own) : undefined);
+    checkResourceBounds(`deploy options of task '${t.name}'`, merged);
+    out.set(t.name, merged);
   }
   return out;
+}
+
+// Each deploy option that lands in the platform config, and the config field it needs.
+const PLATFORM_FIELD_OF: Readonly<Partial<Record<keyof CheckedDeployOptions, PlatformField>>> = {
+  nodeSelector: 'nodeSelector',
+  tolerations: 'tolerations',
+  podLabels: 'podMetadata',
+  podAnnotations: 'podMetadata',
+  secretsAsEnv: 'secretAsEnv',
+  imagePullSecrets: 'imagePullSecret',
+  activeDeadlineSeconds: 'activeDeadlineSeconds',
+};
+
+/**
+ * Refuses, per task, an option the target release would reject at upload or silently ignore, naming
+ * the first release that honours it: a pod that lands without its toleration or deadline is worse
+ * than a compile error.
+ */
+export function checkTargetSupports(perTask: Map<string, CheckedDeployOptions>, target: KfpTarget): void {
+  const refuse = (task: string, option: string, needs: (p: KfpBackendProfile) => boolean): never => {
+    throw new PipelineError('pipeline.kfpVersionUnsupported', { task, option, version: target.version, needs: firstVersionWith(needs) ?? 'a newer release' });
+  };
+  for (const [task, o] of perTask) {
+    for (const [option, field] of Object.entries(PLATFORM_FIELD_OF) as [keyof CheckedDeployOptions, PlatformField][]) {
+      const v = o[option];
+      const used = v !== undefined && v !== null && (typeof v !== 'object' || Object.keys(v).length > 0);
+      if (used && !target.profile.platformFields.has(field)) refuse(task, option, (p) => p.platformFields.has(field));
+    }
+    if (o.secretsAsEnv?.some((s) => s.optional !== undefined) && !target.profile.optionalSecrets) refuse(task, 'secretsAsEnv.optional', (p) => p.optionalSecrets);
+    if ((o.retries ?? 0) > 0 && !target.profile.retries) refuse(task, 'retries', (p) => p.retries);
+  }
 }
 
 /** One set of options per component; tasks of one component must agree. */
@@ -50,14 +95,31 @@ export function executorDeploy(def: PipelineDefinition, perTask: Map<string, Che
   return out;
 }
 
-export function resourceSpec(o: CheckedDeployOptions): ResourceSpec | undefined {
+/**
+ * Container resources as the KFP Python SDK writes them (sdk/python/kfp/compiler/pipeline_spec_builder.py@HEAD,
+ * _build_container_spec): the deprecated numbers, which every 2.x driver reads, and — for releases
+ * whose protos have them — the quantity strings, which 2.4+ drivers prefer. Both describe one value.
+ */
+export function resourceSpec(o: CheckedDeployOptions, profile: KfpBackendProfile): ResourceSpec | undefined {
+  const q = (text: string) => parseQuantity(text)!;
   const r: ResourceSpec = {
-    ...(o.cpuLimit !== undefined ? { resourceCpuLimit: o.cpuLimit } : {}),
-    ...(o.memoryLimit !== undefined ? { resourceMemoryLimit: o.memoryLimit } : {}),
-    ...(o.cpuRequest !== undefined ? { resourceCpuRequest: o.cpuRequest } : {}),
-    ...(o.memoryRequest !== undefined ? { resourceMemoryRequest: o.memoryRequest } : {}),
-    ...(o.epc !== undefined ? { accelerator: { resourceType: SGX_EPC_RESOURCE, resourceCount: o.epc } } : {}),
+    ...(o.cpuLimit !== undefined ? { cpuLimit: legacyCpu(q(o.cpuLimit)) } : {}),
+    ...(o.memoryLimit !== undefined ? { memoryLimit: legacyMemoryGb(q(o.memoryLimit)) } : {}),
+    ...(o.cpuRequest !== undefined ? { cpuRequest: legacyCpu(q(o.cpuRequest)) } : {}),
+    ...(o.memoryRequest !== undefined ? { memoryRequest: legacyMemoryGb(q(o.memoryRequest)) } : {}),
   };
+  if (profile.resourceStrings) {
+    if (o.cpuLimit !== undefined) r.resourceCpuLimit = o.cpuLimit;
+    if (o.memoryLimit !== undefined) r.resourceMemoryLimit = o.memoryLimit;
+    if (o.cpuRequest !== undefined) r.resourceCpuRequest = o.cpuRequest;
+    if (o.memoryRequest !== undefined) r.resourceMemoryRequest = o.memoryRequest;
+  }
+  if (o.epc !== undefined) {
+    // The legacy count is an int64 (a JSON string) that drivers before 2.4 parse as a plain quantity:
+    // the EPC size in bytes, 64Mi -> "67108864" (driver.go@2.3.0: ParseQuantity(fmt.Sprintf("%v", count))).
+    r.accelerator = { type: SGX_EPC_RESOURCE, count: String(quantityToInteger(q(o.epc))) };
+    if (profile.resourceStrings) Object.assign(r.accelerator, { resourceType: SGX_EPC_RESOURCE, resourceCount: o.epc });
+  }
   return Object.keys(r).length > 0 ? r : undefined;
 }
 

@@ -6,10 +6,10 @@
 // selector replaces the default one; `nodeSelector: null` removes it).
 import { z } from 'zod';
 import { PipelineError } from '../../core/index.ts';
+import { compareQuantities, isWholeQuantity, isZeroQuantity, parseQuantity } from './quantity.ts';
 
 // Kubernetes syntax (apimachinery validation): a quantity, a label key (optional DNS-subdomain
 // prefix + name), a label value, a DNS-1123 subdomain (secret names), an environment name.
-const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
@@ -22,7 +22,25 @@ function isQualifiedName(key: string): boolean {
   return LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
 }
 
-const quantity = z.string().regex(QUANTITY, 'must be a Kubernetes quantity such as 500m, 2, 512Mi or 4Gi');
+// A quantity of one kind: CPU cores (more than 0), or bytes of memory or SGX EPC (a whole number
+// more than 0: "500m" is half a byte, a classic slip for 500Mi, and extended resources such as
+// sgx.intel.com/epc take whole numbers only — Kubernetes refuses the pod otherwise).
+function quantityProblem(text: string, kind: 'cpu' | 'bytes' | 'epc'): string | undefined {
+  const q = parseQuantity(text);
+  if (!q) return 'must be a Kubernetes quantity such as 500m, 2, 512Mi or 4Gi';
+  if (isZeroQuantity(q)) return 'must be more than 0';
+  if (kind !== 'cpu' && !isWholeQuantity(q)) {
+    return kind === 'epc'
+      ? 'must be a whole number of bytes, such as 64Mi (sgx.intel.com/epc is an extended resource)'
+      : 'must be a whole number of bytes, such as 512Mi or 4Gi (m means thousandths)';
+  }
+  return undefined;
+}
+const quantity = (kind: 'cpu' | 'bytes' | 'epc') =>
+  z.string().superRefine((text, ctx) => {
+    const problem = quantityProblem(text, kind);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const labelKey = z.string().refine(isQualifiedName, 'must be a Kubernetes label key (name or prefix/name; letters, digits, - _ .)');
 const secretName = z.string().max(253).regex(DNS_SUBDOMAIN, 'must be a Kubernetes object name (lowercase letters, digits, - and .)');
 
@@ -46,12 +64,12 @@ export const deployOptionsSchema = z.strictObject({
     .optional(),
   imagePullSecrets: z.array(secretName).optional(),
   activeDeadlineSeconds: z.number().int().positive().optional(),
-  cpuRequest: quantity.optional(),
-  cpuLimit: quantity.optional(),
-  memoryRequest: quantity.optional(),
-  memoryLimit: quantity.optional(),
+  cpuRequest: quantity('cpu').optional(),
+  cpuLimit: quantity('cpu').optional(),
+  memoryRequest: quantity('bytes').optional(),
+  memoryLimit: quantity('bytes').optional(),
   /** SGX enclave page cache (sgx.intel.com/epc), e.g. "64Mi": places the pod on an SGX node. */
-  epc: quantity.optional(),
+  epc: quantity('epc').optional(),
   /** Retries of a failed task (KFP retryPolicy.maxRetryCount). */
   retries: z.number().int().min(0).max(100).optional(),
   /** KFP execution caching. */
@@ -88,6 +106,20 @@ export function mergeDeployOptions(...layers: readonly (CheckedDeployOptions | u
     for (const [k, v] of Object.entries(layer ?? {})) if (v !== undefined) out[k] = v;
   }
   return out as CheckedDeployOptions;
+}
+
+/**
+ * Checks what only the merged options show: a request above its limit, which Kubernetes refuses
+ * when it creates the pod (core/v1 validation: "must be less than or equal to cpu limit").
+ */
+export function checkResourceBounds(where: string, o: CheckedDeployOptions): void {
+  for (const [request, limit] of [['cpuRequest', 'cpuLimit'], ['memoryRequest', 'memoryLimit']] as const) {
+    const r = o[request];
+    const l = o[limit];
+    if (r !== undefined && l !== undefined && compareQuantities(parseQuantity(r)!, parseQuantity(l)!) > 0) {
+      throw new PipelineError('pipeline.badDeployOption', { where, field: request, reason: `${r} is more than ${limit} ${l} (a request must not exceed its limit)` });
+    }
+  }
 }
 
 function deployError(where: string, error: z.ZodError): PipelineError<'pipeline.badDeployOption'> {

@@ -35,6 +35,7 @@ export { isOutputRef, isPipelineInputRef, isPipelineParamRef, type OutputRef, ty
 export {
   checkDeployOptions,
   checkDeployConfig,
+  checkResourceBounds,
   mergeDeployOptions,
   deployOptionsSchema,
   deployConfigSchema,
@@ -42,3 +43,4 @@ export {
   type CheckedDeployOptions,
   type DeployConfig,
 } from './deployOptions.ts';
+export { parseQuantity, compareQuantities, isWholeQuantity, quantityToInteger, legacyCpu, legacyMemoryGb, type Quantity } from './quantity.ts';

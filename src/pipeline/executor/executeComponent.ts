@@ -3,7 +3,18 @@
 //   parse ExecutorInput -> validate parameters (defaults, type, range, enum) and artifacts
 //   -> map URIs to paths -> run -> check outputs exist, collect metadata -> ExecutorOutput
 //   (also written to outputs.outputFile when KFP asks for it).
-import { mkdir, stat } from 'node:fs/promises';
+// As the real KFP launcher drives it (kubeflow/pipelines backend/src/v2/driver/driver.go provisionOutputs,
+// component/launcher_v2.go; the SDK's sdk/python/kfp/dsl/executor.py for what a component does):
+// - output artifacts we do not declare (`executor-logs`, added by the driver from KFP 2.5.0) are ignored:
+//   nothing is written for them and they are left out of the ExecutorOutput (the launcher owns that file);
+// - an input artifact without type.schemaTitle ({"instanceSchema": ""} from MLMD, or no type) takes
+//   the declared type (executor.py create_artifact_instance: fallback to the annotation's class);
+// - an empty artifact list is "not given" (executor.py: `if list_of_artifact_proto_structs`);
+// - an input artifact we do not declare is refused (executor.py: `self.func.__annotations__[name]` raises);
+// - output parameters KFP provisions are not ours unless declared (we declare none): ignored;
+// - URIs with `..` segments, control characters or an unknown scheme, and an outputFile that is
+//   not a plain file path (special file, directory, `..`), are refused before the component runs.
+import { lstat, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PipelineError, UsageError, writeFileAtomic } from '../../core/index.ts';
 import type { ArtifactTypeName, JsonValue } from '../ir/index.ts';
@@ -28,6 +39,8 @@ export async function executeComponent(component: AnyComponent, executorInput: u
   const parameters = validateParameters(owner, component.parameters, input.inputs?.parameterValues ?? {});
   const inputs = resolveInputs(component, input);
   const outputStates = resolveOutputs(component, input);
+  const outputFile = input.outputs?.outputFile;
+  if (outputFile) await checkOutputFile(component.name, outputFile);
   for (const s of outputStates.values()) await mkdir(dirname(s.path), { recursive: true });
   const outputs = Object.fromEntries([...outputStates].map(([k, s]) => [k, buildOutputArtifact(component.name, s)])) as Record<string, OutputArtifact>;
   const signal = options.signal ?? new AbortController().signal;
@@ -51,7 +64,6 @@ export async function executeComponent(component: AnyComponent, executorInput: u
     parameterValues: {},
     artifacts: Object.fromEntries([...outputStates].map(([k, s]) => [k, { artifacts: [{ name: s.name, metadata: { ...s.metadata } }] }])),
   };
-  const outputFile = input.outputs?.outputFile;
   if (outputFile) await writeFileAtomic(outputFile, JSON.stringify(result));
   return result;
 }
@@ -63,6 +75,7 @@ function resolveInputs(component: AnyComponent, input: ExecutorInput): Record<st
   const out: Record<string, InputArtifact | undefined> = {};
   for (const [key, spec] of Object.entries(declared)) {
     const a = given[key]?.artifacts[0];
+    if (a) checkUri(component.name, `inputs.artifacts.${key}`, a.uri);
     if (!a) {
       if (!spec.optional) throw new UsageError('pipeline.badExecutorInput', { component: component.name, reason: `required input artifact '${key}' is missing` });
       out[key] = undefined;
@@ -70,7 +83,7 @@ function resolveInputs(component: AnyComponent, input: ExecutorInput): Record<st
     }
     checkType(component.name, `inputs.artifacts.${key}`, a.type?.schemaTitle, spec.type);
     out[key] = Object.freeze({
-      name: a.name ?? key,
+      name: a.name || key,
       type: spec.type,
       uri: a.uri,
       path: uriToPath(a.uri),
@@ -83,13 +96,14 @@ function resolveInputs(component: AnyComponent, input: ExecutorInput): Record<st
 function resolveOutputs(component: AnyComponent, input: ExecutorInput): Map<string, OutputState> {
   const given = input.outputs?.artifacts ?? {};
   const declared = component.outputs as Record<string, { type: ArtifactTypeName }>;
-  rejectUnknown(component.name, 'outputs.artifacts', given, declared);
+  // Undeclared outputs (the driver's `executor-logs`) are the launcher's business: not touched, not reported.
   const out = new Map<string, OutputState>();
   for (const [key, spec] of Object.entries(declared)) {
     const a = given[key]?.artifacts[0];
     if (!a) throw new UsageError('pipeline.badExecutorInput', { component: component.name, reason: `output artifact '${key}' has no uri` });
+    checkUri(component.name, `outputs.artifacts.${key}`, a.uri);
     checkType(component.name, `outputs.artifacts.${key}`, a.type?.schemaTitle, spec.type);
-    out.set(key, { key, name: a.name ?? key, type: spec.type, uri: a.uri, path: uriToPath(a.uri), metadata: {} });
+    out.set(key, { key, name: a.name || key, type: spec.type, uri: a.uri, path: uriToPath(a.uri), metadata: {} });
   }
   return out;
 }
@@ -107,4 +121,28 @@ function checkType(component: string, field: string, given: string | undefined, 
   if (given !== undefined && given !== declared && declared !== 'system.Artifact') {
     throw new UsageError('pipeline.badExecutorInput', { component, reason: `${field} is ${given}, expected ${declared}` });
   }
+}
+
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+const MAPPED_SCHEMES = new Set(['minio', 's3', 'gs']);
+
+function bad(component: string, reason: string): never {
+  throw new UsageError('pipeline.badExecutorInput', { component, reason });
+}
+
+/** minio://, s3://, gs:// or a plain path; no control characters, no `..` segment (which would leave the mount). */
+function checkUri(component: string, field: string, uri: string): void {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(uri)) bad(component, `${field}.uri has a control character`);
+  const scheme = SCHEME.exec(uri)?.[1];
+  if (scheme && !MAPPED_SCHEMES.has(scheme)) bad(component, `${field}.uri has the unsupported scheme '${scheme}://' (minio://, s3://, gs:// or a path)`);
+  if (uri.split(/[\\/]/).includes('..')) bad(component, `${field}.uri has a '..' segment`);
+}
+
+/** The executor output file must be a path to a regular file (or nothing yet), never a device, FIFO, socket or folder. */
+async function checkOutputFile(component: string, path: string): Promise<void> {
+  checkUri(component, 'outputs.outputFile', path);
+  if (SCHEME.test(path)) bad(component, 'outputs.outputFile must be a local path');
+  const existing = await lstat(path).catch(() => undefined);
+  if (existing && !existing.isFile()) bad(component, `outputs.outputFile '${path}' exists and is not a regular file`);
 }

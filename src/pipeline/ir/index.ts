@@ -13,3 +13,4 @@ export {
   type ParameterType,
 } from './parameterTypes.ts';
 export { validatePipelineIr } from './validateIr.ts';
+export { describeWithConstraint, constraintOf, constraintProblem, type ParameterConstraint } from './parameterConstraints.ts';

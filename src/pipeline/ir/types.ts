@@ -1,6 +1,7 @@
 // The subset of Kubeflow Pipelines v2 PipelineSpec (schemaVersion 2.1.0) that we emit and the
 // local runner executes. Field names and nesting follow KFP's protobuf JSON exactly, because the
-// KFP API server rejects any unknown field; add a field here only if KFP 2.5 already has it.
+// KFP API server rejects any unknown field; which release has which field is decided by
+// compiler/kfpVersions.ts, and the compiler writes a field only for releases that parse it.
 import type { ArtifactTypeName } from './artifactTypes.ts';
 import type { ParameterType } from './parameterTypes.ts';
 
@@ -19,6 +20,8 @@ export interface ParameterSpec {
   defaultValue?: ParameterValue;
   isOptional?: boolean;
   description?: string;
+  /** The only values allowed (KFP 2.16+ checks them at run creation and in the driver). */
+  literals?: ParameterValue[];
 }
 
 export interface ArtifactSpec {
@@ -44,14 +47,24 @@ export interface ComponentSpec {
   outputDefinitions?: OutputsSpec;
 }
 
-/** Kubernetes quantities as strings ("500m", "4Gi"); one extended resource through `accelerator`. */
+/**
+ * Kubernetes quantities as strings ("500m", "4Gi"), and the same as the deprecated numbers that
+ * backends before 2.4 read (cores; memory in decimal GB); one extended resource through `accelerator`.
+ */
 export interface ResourceSpec {
+  cpuLimit?: number;
+  memoryLimit?: number;
+  cpuRequest?: number;
+  memoryRequest?: number;
   resourceCpuLimit?: string;
   resourceMemoryLimit?: string;
   resourceCpuRequest?: string;
   resourceMemoryRequest?: string;
-  /** `resourceType` is used verbatim as the limit name, e.g. sgx.intel.com/epc. */
-  accelerator?: { resourceType: string; resourceCount: string };
+  /**
+   * The type is used verbatim as the limit name, e.g. sgx.intel.com/epc. `type` + `count` (an int64,
+   * so a JSON string) for backends before 2.4; `resourceType` + `resourceCount` (a quantity) after.
+   */
+  accelerator?: { type?: string; count?: string; resourceType?: string; resourceCount?: string };
 }
 
 export interface ContainerSpec {
@@ -62,10 +75,16 @@ export interface ContainerSpec {
   resources?: ResourceSpec;
 }
 
-/** `deploymentSpec.executors.exec-<name>`. */
-export interface ExecutorSpec {
-  container: ContainerSpec;
+/** An importer (KFP `dsl.importer`): no container runs; the artifact at the URI becomes the task's output `artifact`. */
+export interface ImporterSpec {
+  artifactUri: { constant: string } | { runtimeParameter: string };
+  typeSchema: ArtifactTypeSchema;
+  metadata?: Record<string, JsonValue>;
+  reimport?: boolean;
 }
+
+/** `deploymentSpec.executors.exec-<name>`. */
+export type ExecutorSpec = { container: ContainerSpec; importer?: never } | { importer: ImporterSpec; container?: never };
 
 export type TaskInputParameterSpec =
   | { componentInputParameter: string }

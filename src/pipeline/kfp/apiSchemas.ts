@@ -9,6 +9,8 @@ const status = z.object({ code: z.number().optional(), message: z.string().optio
 export const pipelineSchema = z.object({
   pipeline_id: z.string().min(1),
   display_name: z.string().optional(),
+  description: z.string().optional(),
+  created_at: z.string().optional(),
   namespace: z.string().optional(),
 });
 export type KfpPipeline = z.infer<typeof pipelineSchema>;
@@ -22,7 +24,11 @@ export const pipelineVersionSchema = z.object({
   pipeline_id: z.string().min(1),
   pipeline_version_id: z.string().min(1),
   display_name: z.string().optional(),
+  description: z.string().optional(),
   created_at: z.string().optional(),
+  // A google.protobuf.Struct: the PipelineSpec, or {pipeline_spec, platform_spec} when the file
+  // had a platform config (backend/src/apiserver/server/api_util.go, YamlStringToPipelineSpecStruct).
+  pipeline_spec: z.record(z.string(), z.unknown()).optional(),
 });
 export type KfpPipelineVersion = z.infer<typeof pipelineVersionSchema>;
 
@@ -34,7 +40,10 @@ export const listPipelineVersionsSchema = z.object({
 export const experimentSchema = z.object({
   experiment_id: z.string().min(1),
   display_name: z.string().optional(),
+  description: z.string().optional(),
+  created_at: z.string().optional(),
   namespace: z.string().optional(),
+  storage_state: z.string().optional(),
 });
 export type KfpExperiment = z.infer<typeof experimentSchema>;
 
@@ -58,6 +67,10 @@ export const taskDetailSchema = z.object({
   start_time: z.string().optional(),
   end_time: z.string().optional(),
   error: status.optional(),
+  // api_converter.go (toApiPipelineTaskDetail): the Argo node's children, by node id (pod name).
+  child_tasks: z.array(z.object({ task_id: z.string().optional(), pod_name: z.string().optional() })).optional(),
+  parent_task_id: z.string().optional(),
+  pod_name: z.string().optional(),
 });
 export type KfpTaskDetail = z.infer<typeof taskDetailSchema>;
 
@@ -65,6 +78,9 @@ export const runSchema = z.object({
   run_id: z.string().min(1),
   display_name: z.string().optional(),
   experiment_id: z.string().optional(),
+  storage_state: z.string().optional(),
+  recurring_run_id: z.string().optional(),
+  pipeline_spec: z.record(z.string(), z.unknown()).optional(),
   state: z.string().optional(),
   created_at: z.string().optional(),
   scheduled_at: z.string().optional(),
@@ -83,3 +99,40 @@ export const listRunsSchema = z.object({
 
 /** google.protobuf.Empty. */
 export const emptySchema = z.object({});
+
+/** GET /apis/v2beta1/healthz (backend/src/apiserver/main.go: commit_sha, tag_name, multi_user). */
+export const healthzSchema = z.object({ multi_user: z.boolean().optional(), tag_name: z.string().optional() });
+
+/** backend/api/v2beta1/recurring_run.proto, RecurringRun. int64 fields arrive as JSON strings. */
+export const recurringRunSchema = z.object({
+  recurring_run_id: z.string().min(1),
+  display_name: z.string().optional(),
+  max_concurrency: z.union([z.string(), z.number()]).optional(),
+  trigger: z
+    .object({
+      cron_schedule: z.object({ cron: z.string().optional(), start_time: z.string().optional(), end_time: z.string().optional() }).optional(),
+      periodic_schedule: z.object({ interval_second: z.union([z.string(), z.number()]).optional() }).optional(),
+    })
+    .optional(),
+  mode: z.string().optional(),
+  status: z.string().optional(),
+  namespace: z.string().optional(),
+  experiment_id: z.string().optional(),
+  created_at: z.string().optional(),
+  pipeline_version_reference: z.object({ pipeline_id: z.string().optional(), pipeline_version_id: z.string().optional() }).optional(),
+  error: status.optional(),
+});
+export type KfpRecurringRun = z.infer<typeof recurringRunSchema>;
+
+// The proto field itself is named `recurringRuns` (recurring_run.proto, ListRecurringRunsResponse),
+// so that is the JSON key grpc-gateway writes.
+export const listRecurringRunsSchema = z.object({
+  recurringRuns: z.array(recurringRunSchema).default([]),
+  next_page_token: z.string().optional(),
+});
+
+/** ReadArtifactResponse: `bytes data` as base64 (run.proto@2.0.5; run_artifact_server.go at HEAD writes the same). */
+export const artifactDataSchema = z.object({ data: z.string().default('') });
+
+/** v1beta1 RunDetail: the Argo workflow as a JSON string, which lists each node's output artifacts. */
+export const runDetailV1Schema = z.object({ pipeline_runtime: z.object({ workflow_manifest: z.string().optional() }).optional() });

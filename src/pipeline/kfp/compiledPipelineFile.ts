@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
-import { IoError, PipelineError } from '../../core/errors.ts';
+import { DataError, IoError, PipelineError } from '../../core/errors.ts';
 import { KFP_PARAMETER_TYPES, validatePipelineIr, type KfpParameterType } from '../ir/index.ts';
 import type { PipelineUpload } from './kfpClient.ts';
 
@@ -17,6 +17,9 @@ const rootParameterSchema = z.object({
   parameterType: z.enum(KFP_PARAMETER_TYPES),
   defaultValue: z.unknown().optional(),
   isOptional: z.boolean().optional(),
+  // Constraints the client checks before a run (ir/parameterConstraints.ts; `literals` is KFP 2.16+'s own).
+  description: z.string().optional(),
+  literals: z.array(z.unknown()).optional(),
 });
 export type RootParameter = z.infer<typeof rootParameterSchema>;
 
@@ -94,4 +97,25 @@ function parseSpec(text: string, shown: string): z.infer<typeof pipelineSpecSche
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A pipeline_spec Struct from the API: the PipelineSpec, or {pipeline_spec, platform_spec} (api_util.go, YamlStringToPipelineSpecStruct). */
+function unwrapSpec(struct: Record<string, unknown>): unknown {
+  return isMapping(struct.pipeline_spec) ? struct.pipeline_spec : struct;
+}
+
+/** The root DAG's task names of a pipeline_spec Struct; undefined when it does not parse. */
+export function specTaskNames(struct: Record<string, unknown>): string[] | undefined {
+  const parsed = pipelineSpecSchema.safeParse(unwrapSpec(struct));
+  return parsed.success ? Object.keys(parsed.data.root.dag?.tasks ?? {}) : undefined;
+}
+
+/** Name and run parameters of a version's pipeline_spec, to check --param values against it. */
+export function specParameters(struct: Record<string, unknown>): { name: string; parameters: Record<string, RootParameter> } {
+  const parsed = pipelineSpecSchema.safeParse(unwrapSpec(struct));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DataError('kfp.badResponse', { host: 'the server', action: 'reading the pipeline version', reason: `pipeline_spec ${issue.path.join('.')}: ${issue.message}` });
+  }
+  return { name: parsed.data.pipelineInfo.name, parameters: parsed.data.root.inputDefinitions?.parameters ?? {} };
 }

@@ -22,4 +22,14 @@ export { readCompiledPipeline, type CompiledPipeline, type RootParameter, type R
 export { parseRuntimeParameters, type RuntimeValue } from './runtimeParameters.ts';
 export { submitPipeline, type SubmitOptions, type Submitted } from './submitPipeline.ts';
 export { watchRun, type WatchRunOptions, type WatchRunResult } from './watchRun.ts';
-export { runDetailLines, runListLine } from './formatRun.ts';
+export { runDetailLines, runListLine, formatTime } from './formatRun.ts';
+export { submitVersion, requireNamespaceIfMultiUser } from './submitPipeline.ts';
+export { resolveNamespace, contextFilePath, type NamespaceChoice } from './namespace.ts';
+export { ownTasks, runTaskNames } from './pipelineTasks.ts';
+export { specParameters, specTaskNames } from './compiledPipelineFile.ts';
+export { listPipelines, getPipeline, listVersions, listExperiments } from './kfpCatalog.ts';
+export { createRecurringRun, listRecurringRuns, changeRecurringRun, checkSchedule, type NewRecurringRun } from './kfpRecurringRuns.ts';
+export { checkCron } from './cronSchedule.ts';
+export { changeRun, type RunAction } from './kfpRunActions.ts';
+export { listRunArtifacts, downloadArtifacts, type ArtifactRef } from './runArtifacts.ts';
+export type { KfpRecurringRun } from './apiSchemas.ts';

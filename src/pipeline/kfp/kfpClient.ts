@@ -5,10 +5,11 @@
 import { Blob } from 'node:buffer';
 import { FormData } from 'undici';
 import type { z } from 'zod';
-import { PipelineError } from '../../core/errors.ts';
+import { DataError, PipelineError } from '../../core/errors.ts';
 import {
   emptySchema,
   experimentSchema,
+  healthzSchema,
   listExperimentsSchema,
   listPipelinesSchema,
   listPipelineVersionsSchema,
@@ -22,7 +23,7 @@ import {
   type KfpRun,
 } from './apiSchemas.ts';
 import { runPageUrl } from './kfpHost.ts';
-import { KfpTransport, type KfpConnectionOptions } from './kfpTransport.ts';
+import { KfpTransport, type ApiCall, type KfpConnectionOptions, type RawAnswer, type RawRequest } from './kfpTransport.ts';
 
 export interface KfpClientOptions extends KfpConnectionOptions {
   /** Kubernetes namespace (profile) of the user in multi-user Kubeflow. */
@@ -61,6 +62,9 @@ export interface NewRun {
 // Enough for every realistic account; a server that keeps answering with a next page token
 // beyond this is not followed further.
 const MAX_PAGES = 100;
+// The API server's tokens are base64 of a small JSON object (backend/src/apiserver/list/list.go,
+// token.marshal); a much longer one is not sent back in a URL.
+const MAX_PAGE_TOKEN = 2048;
 
 export class KfpClient {
   readonly namespace: string | undefined;
@@ -68,7 +72,69 @@ export class KfpClient {
 
   constructor(options: KfpClientOptions) {
     this.transport = new KfpTransport(options);
+    this.transport.namespace = options.namespace;
     this.namespace = options.namespace;
+  }
+
+  /** One API call, for the resource modules (kfpCatalog.ts, kfpRecurringRuns.ts, kfpRunActions.ts). */
+  call<T>(call: ApiCall<T>, signal?: AbortSignal): Promise<T> {
+    return this.transport.call(call, signal);
+  }
+
+  /** A request outside the REST API, its body left to stream (runArtifacts.ts: MLMD and artifact downloads). */
+  open(request: RawRequest, signal?: AbortSignal): Promise<RawAnswer> {
+    return this.transport.open(request, signal);
+  }
+
+  /** The KFP host as the user gave it (base URL with any ingress prefix). */
+  get hostBase(): string {
+    return this.transport.host.base;
+  }
+
+  /**
+   * Whether the server runs in multi-user mode: GET /apis/v2beta1/healthz answers `multi_user`
+   * (backend/src/apiserver/main.go), which is how the KFP SDK decides it (sdk/python/kfp/client/
+   * client.py, Client.__init__). Undefined when the answer says nothing (a proxy in the way).
+   */
+  async isMultiUser(signal?: AbortSignal): Promise<boolean | undefined> {
+    const answer = await this.transport.call({ method: 'GET', path: 'healthz', schema: healthzSchema, action: 'reading healthz' }, signal);
+    return answer.multi_user;
+  }
+
+  /** A version with its pipeline_spec. */
+  getPipelineVersion(pipelineId: string, versionId: string, signal?: AbortSignal): Promise<KfpPipelineVersion> {
+    return this.transport.call(
+      {
+        method: 'GET',
+        path: `pipelines/${encodeURIComponent(pipelineId)}/versions/${encodeURIComponent(versionId)}`,
+        schema: pipelineVersionSchema,
+        action: `reading version ${versionId} of pipeline ${pipelineId}`,
+        rbac: { verb: 'get', resource: 'pipelines' },
+      },
+      signal,
+    );
+  }
+
+  /** Deletes one version (pipeline.proto DeletePipelineVersion). */
+  async deletePipelineVersion(pipelineId: string, versionId: string, signal?: AbortSignal): Promise<void> {
+    await this.transport.call(
+      {
+        method: 'DELETE',
+        path: `pipelines/${encodeURIComponent(pipelineId)}/versions/${encodeURIComponent(versionId)}`,
+        schema: emptySchema,
+        action: `deleting version ${versionId} of pipeline ${pipelineId}`,
+        rbac: { verb: 'delete', resource: 'pipelines' },
+      },
+      signal,
+    );
+  }
+
+  /** Deletes a pipeline that has no versions left (resource_manager.go DeletePipeline refuses one that has, before 2.4's cascade). */
+  async deletePipeline(pipelineId: string, signal?: AbortSignal): Promise<void> {
+    await this.transport.call(
+      { method: 'DELETE', path: `pipelines/${encodeURIComponent(pipelineId)}`, schema: emptySchema, action: `deleting pipeline ${pipelineId}`, rbac: { verb: 'delete', resource: 'pipelines' } },
+      signal,
+    );
   }
 
   /** The API base URL as given, safe to print. */
@@ -91,6 +157,7 @@ export class KfpClient {
         form: uploadForm(upload),
         schema: pipelineSchema,
         action: `uploading pipeline '${name}'`,
+        rbac: { verb: 'create', resource: 'pipelines' },
       },
       signal,
     );
@@ -106,6 +173,7 @@ export class KfpClient {
         form: uploadForm(upload),
         schema: pipelineVersionSchema,
         action: `uploading version '${name}' of pipeline ${pipelineId}`,
+        rbac: { verb: 'create', resource: 'pipelines' },
       },
       signal,
     );
@@ -143,6 +211,7 @@ export class KfpClient {
         json: { display_name: name, ...(this.namespace !== undefined ? { namespace: this.namespace } : {}) },
         schema: experimentSchema,
         action: `creating experiment '${name}'`,
+        rbac: { verb: 'create', resource: 'experiments' },
       },
       signal,
     );
@@ -169,6 +238,7 @@ export class KfpClient {
         },
         schema: runSchema,
         action: `creating run '${run.displayName}'`,
+        rbac: { verb: 'create', resource: 'runs' },
       },
       signal,
     );
@@ -181,6 +251,7 @@ export class KfpClient {
         path: `runs/${encodeURIComponent(runId)}`,
         schema: runSchema,
         action: `reading run ${runId}`,
+        rbac: { verb: 'get', resource: 'runs' },
         notFound: () => new PipelineError('kfp.noRun', { runId }),
       },
       signal,
@@ -202,6 +273,7 @@ export class KfpClient {
         },
         schema: listRunsSchema,
         action: 'listing runs',
+        rbac: { verb: 'list', resource: 'runs' },
       },
       signal,
     );
@@ -216,6 +288,7 @@ export class KfpClient {
         path: `runs/${encodeURIComponent(runId)}:terminate`,
         schema: emptySchema,
         action: `terminating run ${runId}`,
+        rbac: { verb: 'terminate', resource: 'runs' },
         notFound: () => new PipelineError('kfp.noRun', { runId }),
       },
       signal,
@@ -226,7 +299,6 @@ export class KfpClient {
     await this.transport.close();
   }
 
-  /** Items of every page `fetch` returns that `pick` keeps. */
   /** The one item of a list named `name` (KFP filters by name; the match is checked here too). */
   private async findByDisplayName<P extends { next_page_token?: string }, I extends { display_name?: string }>(
     what: string,
@@ -244,15 +316,22 @@ export class KfpClient {
     return unique(what, name, found);
   }
 
-  private async collect<P extends { next_page_token?: string }, I>(fetch: (pageToken: string | undefined) => Promise<P>, pick: (page: P) => I[]): Promise<I[]> {
+  /**
+   * Items of every page, following next_page_token: at most MAX_PAGES pages or `limit` items; a
+   * token seen before ends the walk (a server going round in circles), an oversized one is refused.
+   */
+  async collect<P extends { next_page_token?: string }, I>(fetch: (pageToken: string | undefined) => Promise<P>, pick: (page: P) => I[], limit = Infinity): Promise<I[]> {
     const items: I[] = [];
     const seen = new Set<string>();
     let token: string | undefined;
-    for (let i = 0; i < MAX_PAGES; i++) {
+    for (let i = 0; ; i++) {
+      if (i === MAX_PAGES) throw new DataError('kfp.badResponse', { host: this.host, action: 'listing', reason: `still a next_page_token after ${MAX_PAGES} pages; stopped` });
       const page = await fetch(token);
       items.push(...pick(page));
+      if (items.length >= limit) return items.slice(0, limit);
       token = page.next_page_token || undefined;
       if (token === undefined || seen.has(token)) break;
+      if (token.length > MAX_PAGE_TOKEN) throw new DataError('kfp.badResponse', { host: this.host, action: 'listing', reason: `next_page_token of ${token.length} characters` });
       seen.add(token);
     }
     return items;

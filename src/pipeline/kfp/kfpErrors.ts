@@ -4,6 +4,7 @@
 // echoes a header back.
 import { IoError, PipelineError, type SealedError } from '../../core/errors.ts';
 import { networkReason } from '../../core/networkReason.ts';
+import { printable } from '../../core/terminalText.ts';
 
 const TLS_REASONS: Record<string, string> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
@@ -45,6 +46,10 @@ export interface FailedAnswer {
   location?: string;
   /** The error for a 404, when the caller knows what was missing (e.g. "no run <id>"). */
   notFound?: () => SealedError;
+  /** The RBAC verb and resource of the call, named in a 403 message when the server does not. */
+  rbac?: { verb: string; resource: string };
+  /** The namespace of the call, when known. */
+  namespace?: string;
 }
 
 /** An HTTP answer outside 2xx. */
@@ -52,11 +57,35 @@ export function statusError(answer: FailedAnswer): SealedError {
   const { status, host } = answer;
   if (status >= 300 && status < 400) return redirectError(answer);
   const text = serverText(answer.body, answer.statusText, answer.secrets);
-  if (status === 401 || status === 403) return new IoError('kfp.authRefused', { host, status, sent: answer.sent, text });
+  // backend/src/apiserver/resource/resource_manager.go (IsAuthorized): no identity from any
+  // authenticator is Unauthenticated (HTTP 401); a known user whom the SubjectAccessReview
+  // denies is PermissionDenied (HTTP 403). Only the first is a credentials problem.
+  if (status === 401) return new IoError('kfp.authRefused', { host, status, sent: answer.sent, text });
+  if (status === 403) return forbidden(answer, text);
   if (status === 404 && answer.notFound) return answer.notFound();
   const args = { host, action: answer.action, status, text };
   // 4xx: KFP refused what we sent (spec, parameters, names); 5xx: the server or a proxy failed.
   return status >= 400 && status < 500 ? new PipelineError('kfp.httpStatus', args) : new IoError('kfp.httpStatus', args);
+}
+
+// Istio's own 403 body: the mesh refused the request before KFP saw an identity (a token
+// without the pipelines.kubeflow.org audience, or no kubeflow-userid header).
+const MESH_DENIED = /^RBAC: access denied$/;
+// PermissionDenied text names the request as Go prints authorizationv1.ResourceAttributes.
+const RESOURCE_ATTRIBUTES = /ResourceAttributes\{([^}]*)\}/;
+
+function forbidden(answer: FailedAnswer, text: string): SealedError {
+  const { host, sent } = answer;
+  if (MESH_DENIED.test(text)) return new IoError('kfp.authRefused', { host, status: 403, sent, text: `${text}; the Kubeflow ingress did not accept the identity` });
+  const fields = new Map<string, string>();
+  for (const part of RESOURCE_ATTRIBUTES.exec(text)?.[1]?.split(',') ?? []) {
+    const colon = part.indexOf(':');
+    if (colon > 0) fields.set(part.slice(0, colon).trim(), part.slice(colon + 1).trim());
+  }
+  const verb = fields.get('Verb') || answer.rbac?.verb || 'this request';
+  const resource = fields.get('Resource') || answer.rbac?.resource || 'this resource';
+  const namespace = fields.get('Namespace') || answer.namespace;
+  return new IoError('kfp.forbidden', { host, sent, verb, resource, namespace, text });
 }
 
 // API calls are never redirected by KFP itself: a redirect comes from the ingress, either to the
@@ -92,7 +121,7 @@ export function serverText(body: string, statusText: string, secrets: readonly s
     // not JSON: keep the text
   }
   for (const secret of secrets) if (secret !== '') text = text.split(secret).join('***');
-  text = text.replace(/\s+/g, ' ').trim();
+  text = printable(text.replace(/\s+/g, ' ').trim());
   if (text.length > MAX_TEXT) text = `${text.slice(0, MAX_TEXT)}…`;
   return text || statusText || 'no message';
 }

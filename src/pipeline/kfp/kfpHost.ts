@@ -29,12 +29,12 @@ export function parseKfpHost(host: string): KfpHost {
 
 export type QueryValue = string | number | undefined;
 
-/** `<base>/apis/v2beta1/<path>?<query>`; undefined query values are left out. */
-export function apiUrl(host: KfpHost, path: string, query: Record<string, QueryValue> = {}): string {
+/** `<base>/apis/<version>/<path>?<query>`; undefined query values are left out. */
+export function apiUrl(host: KfpHost, path: string, query: Record<string, QueryValue> = {}, version = 'v2beta1'): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
   const search = params.size > 0 ? `?${params.toString().replace(/\+/g, '%20')}` : '';
-  return `${host.base}/apis/v2beta1/${path}${search}`;
+  return `${host.base}/apis/${version}/${path}${search}`;
 }
 
 /** The run's page in the KFP UI, which is served under the same base path as the API. */

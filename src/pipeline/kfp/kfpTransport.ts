@@ -3,10 +3,10 @@
 // fails with a typed one-line error (kfpErrors.ts). A caller's AbortSignal cancels the request;
 // the AbortError is then passed through untouched so the caller can tell it from a failure.
 import { STATUS_CODES } from 'node:http';
-import type { Agent, FormData } from 'undici';
+import type { Agent, Dispatcher, FormData } from 'undici';
 import { request } from 'undici';
 import type { z } from 'zod';
-import { DataError, type SealedError } from '../../core/errors.ts';
+import { DataError, IoError, SealedError } from '../../core/errors.ts';
 import { credentialHeaders, describeCredentials, secretValues, type KfpCredentials } from './credentials.ts';
 import { createKfpAgent } from './kfpAgent.ts';
 import { statusError, transportError, type Timeouts } from './kfpErrors.ts';
@@ -27,9 +27,11 @@ export interface KfpConnectionOptions {
 }
 
 export interface ApiCall<T> {
-  method: 'GET' | 'POST';
-  /** Path under `/apis/v2beta1/`. */
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path under `/apis/<apiVersion>/`. */
   path: string;
+  /** Default v2beta1; v1beta1 only where v2beta1 has no equivalent. */
+  apiVersion?: 'v1beta1' | 'v2beta1';
   query?: Record<string, QueryValue>;
   json?: unknown;
   form?: FormData;
@@ -38,6 +40,38 @@ export interface ApiCall<T> {
   action: string;
   /** The error for a 404 answer, when it means something specific. */
   notFound?: () => SealedError;
+  /** What a 403 refused, for the message: the RBAC verb and resource, e.g. create / runs. */
+  rbac?: { verb: string; resource: string };
+  /** Largest answer accepted (default 16 MiB); a bigger one is cut off and refused. */
+  maxBytes?: number;
+}
+
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+/** A request `open` sends: an absolute URL, answered with a body to stream. */
+export interface RawRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+  /** What the request does, for messages. */
+  action: string;
+  /** The server as messages name it (default: the KFP host). */
+  shown?: string;
+  /** Deadline from connect to the last body byte (default: the transport's timeout). */
+  deadlineMs?: number;
+  notFound?: () => SealedError;
+  rbac?: { verb: string; resource: string };
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: AsyncIterable<Uint8Array> & { destroy(): unknown };
+  /** The typed error for something thrown while reading `body`. */
+  failure: (e: unknown) => unknown;
+  /** Credential values, to scrub from any server text shown. */
+  secrets: string[];
 }
 
 export class KfpTransport {
@@ -45,6 +79,8 @@ export class KfpTransport {
   private readonly agent: Agent;
   private readonly credentials: KfpCredentials | undefined;
   private readonly timeouts: Timeouts;
+  /** The namespace calls are made in, for the 403 message when the server does not name it. */
+  namespace: string | undefined;
 
   constructor(options: KfpConnectionOptions) {
     this.host = parseKfpHost(options.host);
@@ -67,7 +103,7 @@ export class KfpTransport {
     let text: string;
     let location: string | undefined;
     try {
-      const res = await request(apiUrl(this.host, call.path, call.query), {
+      const res = await request(apiUrl(this.host, call.path, call.query, call.apiVersion), {
         method: call.method,
         headers,
         body,
@@ -77,9 +113,10 @@ export class KfpTransport {
       status = res.statusCode;
       const loc = res.headers.location;
       location = Array.isArray(loc) ? loc[0] : loc;
-      text = await res.body.text();
+      text = await readCapped(res.body, call.maxBytes ?? DEFAULT_MAX_BYTES);
     } catch (e) {
       if (signal?.aborted) throw e;
+      if (e instanceof TooLarge) throw new DataError('kfp.badResponse', { host: this.host.shown, action: call.action, reason: `answer larger than ${e.limit} bytes` });
       throw transportError(e, this.host.shown, this.timeouts);
     }
     if (status < 200 || status > 299) {
@@ -93,9 +130,58 @@ export class KfpTransport {
         secrets: secretValues(this.credentials),
         location,
         notFound: call.notFound,
+        rbac: call.rbac,
+        namespace: this.namespace,
       });
     }
     return this.parse(call, text);
+  }
+
+  /**
+   * A request outside the REST API with the same agent, credentials and timeouts, its answer
+   * left unread for the caller to stream (the metadata store's gRPC-web route and the UI's
+   * artifact downloads, runArtifacts.ts). An answer outside 2xx fails as `call` fails; a
+   * failure while the caller reads the body is mapped with `failure`.
+   */
+  async open(req: RawRequest, signal?: AbortSignal): Promise<RawAnswer> {
+    const shown = req.shown ?? this.host.shown;
+    const deadline = AbortSignal.timeout(req.deadlineMs ?? this.timeouts.timeoutMs);
+    const headers: Record<string, string> = { 'user-agent': 'sealed-pipelines', ...req.headers, ...credentialHeaders(this.credentials) };
+    const failure = (e: unknown): unknown => {
+      if (signal?.aborted) return e;
+      if (e instanceof SealedError) return e;
+      if (deadline.aborted) return new IoError('kfp.unreachable', { host: shown, reason: `${req.action} took longer than ${req.deadlineMs ?? this.timeouts.timeoutMs} ms` }, { cause: e });
+      return transportError(e, shown, this.timeouts);
+    };
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(req.url, { method: req.method, headers, body: req.body, dispatcher: this.agent, signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
+    } catch (e) {
+      throw failure(e);
+    }
+    if (res.statusCode < 200 || res.statusCode > 299) {
+      let text = '';
+      try {
+        text = await readCapped(res.body, 64 * 1024);
+      } catch {
+        // an unreadable error body: the status says enough
+      }
+      const loc = res.headers.location;
+      throw statusError({
+        status: res.statusCode,
+        statusText: STATUS_CODES[res.statusCode] ?? '',
+        body: text,
+        host: shown,
+        action: req.action,
+        sent: describeCredentials(this.credentials),
+        secrets: secretValues(this.credentials),
+        location: Array.isArray(loc) ? loc[0] : loc,
+        notFound: req.notFound,
+        rbac: req.rbac,
+        namespace: this.namespace,
+      });
+    }
+    return { status: res.statusCode, headers: res.headers, body: res.body, failure, secrets: secretValues(this.credentials) };
   }
 
   private parse<T>(call: ApiCall<T>, text: string): T {
@@ -118,4 +204,26 @@ export class KfpTransport {
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+class TooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`more than ${limit} bytes`);
+  }
+}
+
+// A hostile or broken server can send an endless body; stop reading at the limit instead of
+// buffering all of it.
+async function readCapped(body: AsyncIterable<Uint8Array> & { destroy(): unknown }, limit: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > limit) {
+      body.destroy();
+      throw new TooLarge(limit);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,9 +1,12 @@
 // `--param key=value` strings to the run's `runtime_config.parameters`. KFP rejects a parameter it
 // does not know and a value whose JSON type differs from the declared one, so both are checked
 // here first, against the compiled pipeline's `root.inputDefinitions.parameters`, before any
-// request is sent.
+// request is sent — and so are the constraints the executor would enforce once the run is under
+// way: allowed values (KFP `literals`, and the description tag) and ranges (the description tag).
 import { UsageError } from '../../core/errors.ts';
 import { nearestName } from '../../core/nearestName.ts';
+import { printable } from '../../core/terminalText.ts';
+import { constraintOf, constraintProblem } from '../ir/index.ts';
 import type { RootParameter, RuntimeParameterType } from './compiledPipelineFile.ts';
 
 export type RuntimeValue = string | number | boolean | unknown[] | { [key: string]: unknown };
@@ -30,7 +33,9 @@ export function parseRuntimeParameters(pipeline: string, assignments: readonly s
     const raw = text.slice(eq + 1);
     if (!Object.hasOwn(declared, name)) throw new UsageError('kfp.unknownParam', { pipeline, name, suggestion: nearestName(name, known), known });
     if (Object.hasOwn(values, name)) throw new UsageError('kfp.duplicateParam', { name });
-    values[name] = convert(name, raw, declared[name].parameterType);
+    const value = convert(name, raw, declared[name].parameterType);
+    checkConstraints(name, raw, value, declared[name]);
+    values[name] = value;
   }
   for (const [name, spec] of Object.entries(declared)) {
     if (!Object.hasOwn(values, name) && spec.defaultValue === undefined && spec.isOptional !== true) {
@@ -71,6 +76,16 @@ function convert(name: string, raw: string, type: RuntimeParameterType): Runtime
   }
 }
 
+function checkConstraints(name: string, raw: string, value: RuntimeValue, spec: RootParameter): void {
+  const literals = spec.literals;
+  if (literals && literals.length > 0 && !literals.some((l) => l === value)) {
+    throw new UsageError('kfp.paramConstraint', { name, value: shorten(raw), reason: `must be one of ${literals.map(String).join(', ')}` });
+  }
+  const constraint = constraintOf(spec.description);
+  const problem = constraint ? constraintProblem(value, constraint) : undefined;
+  if (problem) throw new UsageError('kfp.paramConstraint', { name, value: shorten(raw), reason: problem });
+}
+
 function parseJson(raw: string): unknown {
   try {
     return JSON.parse(raw);
@@ -79,6 +94,7 @@ function parseJson(raw: string): unknown {
   }
 }
 
+/** A bounded excerpt of the value, control characters escaped, fit for a one-line message. */
 function shorten(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return printable(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }

@@ -1,7 +1,14 @@
 // Puts a compiled pipeline on KFP and starts a run of it: uploads the pipeline when none of that
 // name exists (KFP then makes its first version, named like the pipeline), else adds a version;
 // finds or creates the experiment; creates the run on exactly the version just uploaded.
-import { DataError } from '../../core/errors.ts';
+//
+// Multi-user Kubeflow accepts an upload without a namespace as a *shared* pipeline (no
+// authorization is checked for it: backend/src/apiserver/server/pipeline_upload_server.go,
+// canUploadVersionedPipeline returns early for an empty namespace), then refuses the experiment
+// ("An experiment cannot have an empty namespace in multi-user mode", experiment_server.go). So
+// the namespace is settled before the upload, and whatever this submit uploaded is deleted
+// again when a later step fails.
+import { DataError, PipelineError, SealedError, UsageError } from '../../core/errors.ts';
 import type { KfpExperiment, KfpPipeline, KfpPipelineVersion, KfpRun } from './apiSchemas.ts';
 import type { CompiledPipeline } from './compiledPipelineFile.ts';
 import type { KfpClient } from './kfpClient.ts';
@@ -19,14 +26,62 @@ export interface SubmitOptions {
 export interface Submitted {
   pipeline: KfpPipeline;
   pipelineCreated: boolean;
+  /** False when an existing version was run. */
+  uploaded: boolean;
   version: KfpPipelineVersion;
   experiment: KfpExperiment;
   experimentCreated: boolean;
   run: KfpRun;
 }
 
+/**
+ * Refuses, before anything is written, to act without a namespace on a multi-user server (the
+ * KFP SDK asks GET healthz the same question: sdk/python/kfp/client/client.py, Client.__init__).
+ */
+export async function requireNamespaceIfMultiUser(client: KfpClient, command: string, signal?: AbortSignal): Promise<void> {
+  if (client.namespace !== undefined) return;
+  let multiUser: boolean | undefined;
+  try {
+    multiUser = await client.isMultiUser(signal);
+  } catch (e) {
+    // A proxy that does not pass /healthz through: the API calls themselves will tell.
+    if (e instanceof PipelineError && e.code === 'kfp.httpStatus' && / 404: /.test(e.message)) return;
+    throw e;
+  }
+  if (multiUser === true) throw new UsageError('kfp.namespaceRequired', { host: client.host, command });
+}
+
 export async function submitPipeline(client: KfpClient, compiled: CompiledPipeline, options: SubmitOptions, signal?: AbortSignal): Promise<Submitted> {
+  await requireNamespaceIfMultiUser(client, 'sealed submit', signal);
   const { pipeline, version, pipelineCreated } = await uploadPipelineOrVersion(client, compiled, options, signal);
+  try {
+    return { pipeline, pipelineCreated, uploaded: true, version, ...(await startRun(client, pipeline, version, options, signal)) };
+  } catch (e) {
+    // After Ctrl-C the run may exist already; leave everything as it is.
+    if (signal?.aborted) throw e;
+    throw await undoUpload(client, e, pipeline, version, pipelineCreated);
+  }
+}
+
+/** A run of a version already on KFP: nothing is uploaded. */
+export async function submitVersion(
+  client: KfpClient,
+  pipeline: KfpPipeline,
+  version: KfpPipelineVersion,
+  options: Omit<SubmitOptions, 'pipelineName' | 'versionName'>,
+  signal?: AbortSignal,
+): Promise<Submitted> {
+  await requireNamespaceIfMultiUser(client, 'sealed submit', signal);
+  return { pipeline, pipelineCreated: false, uploaded: false, version, ...(await startRun(client, pipeline, version, options, signal)) };
+}
+
+async function startRun(
+  client: KfpClient,
+  pipeline: KfpPipeline,
+  version: KfpPipelineVersion,
+  options: Pick<SubmitOptions, 'experiment' | 'runName' | 'parameters'>,
+  signal: AbortSignal | undefined,
+): Promise<{ experiment: KfpExperiment; experimentCreated: boolean; run: KfpRun }> {
   const { experiment, created: experimentCreated } = await client.findOrCreateExperiment(options.experiment, signal);
   const run = await client.createRun(
     {
@@ -38,7 +93,27 @@ export async function submitPipeline(client: KfpClient, compiled: CompiledPipeli
     },
     signal,
   );
-  return { pipeline, pipelineCreated, version, experiment, experimentCreated, run };
+  return { experiment, experimentCreated, run };
+}
+
+/**
+ * Deletes the version this submit uploaded, and the pipeline when this submit created it
+ * (version first: before 2.4 a pipeline with versions cannot be deleted, resource_manager.go
+ * DeletePipeline). Returns the error to throw: the original one, saying what was removed or left.
+ */
+async function undoUpload(client: KfpClient, error: unknown, pipeline: KfpPipeline, version: KfpPipelineVersion, pipelineCreated: boolean): Promise<unknown> {
+  if (!(error instanceof SealedError)) return error;
+  const original = error;
+  const name = pipeline.display_name ?? pipeline.pipeline_id;
+  const what = pipelineCreated ? `pipeline '${name}' (${pipeline.pipeline_id})` : `version '${version.display_name ?? version.pipeline_version_id}' (${version.pipeline_version_id}) of pipeline '${name}'`;
+  const Kind = original.constructor as new (code: 'kfp.cleanedUp' | 'kfp.cleanupFailed', args: never, options: { cause: unknown }) => SealedError;
+  try {
+    await client.deletePipelineVersion(pipeline.pipeline_id, version.pipeline_version_id);
+    if (pipelineCreated) await client.deletePipeline(pipeline.pipeline_id);
+  } catch (cleanup) {
+    return new Kind('kfp.cleanupFailed', { reason: original.message, left: what, cleanup: (cleanup as Error).message } as never, { cause: original });
+  }
+  return new Kind('kfp.cleanedUp', { reason: original.message, removed: what } as never, { cause: original });
 }
 
 async function uploadPipelineOrVersion(

@@ -4,9 +4,10 @@
 // Aborting the signal stops watching only; the run keeps going on the cluster.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IoError } from '../../core/errors.ts';
-import { isTerminalState, type KfpRun } from './apiSchemas.ts';
+import { isTerminalState, type KfpRun, type KfpTaskDetail } from './apiSchemas.ts';
 import { progressLine, taskLine } from './formatRun.ts';
 import type { KfpClient } from './kfpClient.ts';
+import { ownTasks } from './pipelineTasks.ts';
 
 export interface WatchRunOptions {
   /** Time between two polls (default 5 s). */
@@ -16,6 +17,8 @@ export interface WatchRunOptions {
   report?: (line: string) => void;
   /** Tasks the pipeline has, when known, so the count is right before every task has started. */
   expectedTasks?: number;
+  /** The pipeline's task names (its spec's root DAG); only those task_details are counted. */
+  taskNames?: readonly string[];
   /** Failed polls in a row before giving up (default 3). */
   maxConsecutiveFailures?: number;
 }
@@ -44,12 +47,13 @@ export async function watchRun(client: Pick<KfpClient, 'getRun'>, runId: string,
       if (!(await pause(intervalMs, signal))) break;
       continue;
     }
-    const tasks = run.run_details?.task_details ?? [];
-    for (const task of tasks) {
-      const key = task.task_id || task.display_name || '';
-      const state = task.state ?? 'PENDING';
-      if (taskStates.get(key) !== state) report(taskLine(task));
-      taskStates.set(key, state);
+    // task_details also lists Argo's driver, DAG and executor nodes (pipelineTasks.ts).
+    const tasks = ownTasks(run.run_details?.task_details ?? [], options.taskNames);
+    const changed = tasks.filter((task) => taskStates.get(taskKey(task)) !== (task.state ?? 'PENDING'));
+    // The server lists tasks by Argo node id, not by time: report in the order things happened.
+    for (const task of changed.sort(byEvent)) {
+      report(taskLine(task));
+      taskStates.set(taskKey(task), task.state ?? 'PENDING');
     }
     const done = tasks.filter((t) => isTerminalState(t.state)).length;
     const line = progressLine(run, done, Math.max(options.expectedTasks ?? 0, tasks.length));
@@ -61,9 +65,20 @@ export async function watchRun(client: Pick<KfpClient, 'getRun'>, runId: string,
   return { run, stopped: true };
 }
 
+function taskKey(task: KfpTaskDetail): string {
+  return task.task_id || task.display_name || '';
+}
+
+/** By the time of the change (end for a finished task, start otherwise); an end before a start at the same second. */
+function byEvent(a: KfpTaskDetail, b: KfpTaskDetail): number {
+  const when = (t: KfpTaskDetail): string => (isTerminalState(t.state) ? t.end_time : t.start_time) ?? '';
+  const order = when(a).localeCompare(when(b));
+  return order !== 0 ? order : Number(isTerminalState(b.state)) - Number(isTerminalState(a.state));
+}
+
 /** Network trouble and 5xx answers may pass; refused credentials or a missing run will not. */
 function retryable(e: unknown): boolean {
-  return e instanceof IoError && e.code !== 'kfp.authRefused' && e.code !== 'kfp.tlsUntrusted';
+  return e instanceof IoError && e.code !== 'kfp.authRefused' && e.code !== 'kfp.forbidden' && e.code !== 'kfp.tlsUntrusted';
 }
 
 /** Waits `ms`; false when the signal ended the wait. */

@@ -22,7 +22,10 @@ export function planTasks(spec: PipelineSpec, registry: ComponentRegistry): Plan
     if (!/^[a-z][a-z0-9-]*$/.test(name)) throw bad(`task name '${name}' is not lowercase kebab-case`);
     const componentSpec = spec.components?.[task.componentRef?.name];
     if (!componentSpec) throw bad(`task '${name}' refers to unknown component '${task.componentRef?.name}'`);
-    const container = spec.deploymentSpec?.executors?.[componentSpec.executorLabel]?.container;
+    const executor = spec.deploymentSpec?.executors?.[componentSpec.executorLabel];
+    // Importers fetch from an object store on Kubeflow; locally a run input artifact does their job.
+    if (executor?.importer) throw bad(`task '${name}' is a Kubeflow importer (${componentSpec.executorLabel}); locally, give the artifact as a run input instead`);
+    const container = executor?.container;
     if (!container) throw bad(`component '${task.componentRef.name}' refers to unknown executor '${componentSpec.executorLabel}'`);
     const args = container.args ?? [];
     const at = args.indexOf('--component');

@@ -1,5 +1,5 @@
-// An in-process fake of the KFP REST API v2beta1, as /work/shared/docs/kfp-contract.md section 4
-// describes it, for the client and CLI tests. It listens on 127.0.0.1 (http or https), optionally
+// An in-process fake of the KFP REST API v2beta1 for the client and CLI tests, its shapes taken
+// from kubeflow/pipelines (each place names the file, path@tag, it follows). It listens on 127.0.0.1 (http or https), optionally
 // under the ingress prefix /pipeline, requires a bearer token or a session cookie like
 // multi-user Kubeflow, parses uploads strictly (an unknown top-level field rejects the file),
 // checks run parameters against the uploaded spec, and moves a run PENDING -> RUNNING ->
@@ -18,6 +18,15 @@ export interface FakeKfpOptions {
   /** Accepted session cookie as name=value. */
   cookie?: string;
   tls?: { cert: string; key: string };
+  /**
+   * Multi-user mode (backend/src/apiserver/common/config.go MULTIUSER): namespaces are kept and
+   * authorized; single-user mode drops them (resource_manager.go@HEAD, ReplaceNamespace).
+   */
+  multiUser?: boolean;
+  /** Who each credential value is and the namespaces the SubjectAccessReview allows ('*': all). */
+  identities?: Record<string, { user: string; namespaces: string[] }>;
+  /** Error bodies: grpc-gateway v1 (KFP 2.0.5-2.5: {error, code, message, details}) or v2 (HEAD: {code, message, details}); go.mod at each tag. */
+  gateway?: 'v1' | 'v2';
 }
 
 export interface RecordedRequest {
@@ -47,6 +56,7 @@ interface Param {
 }
 
 interface Version {
+  spec: Record<string, unknown>;
   pipeline_id: string;
   pipeline_version_id: string;
   display_name: string;
@@ -57,6 +67,11 @@ interface Version {
 
 interface Run {
   run_id: string;
+  storage_state: 'AVAILABLE' | 'ARCHIVED';
+  /** Argo workflow name (argocompiler/argo.go@HEAD: GenerateName = pipeline name + '-'). */
+  workflow: string;
+  /** Argo output artifacts of each task's executor pod, served by ReadArtifact. */
+  artifacts: { task: string; name: string; data: Buffer }[];
   display_name: string;
   experiment_id: string;
   namespace?: string;
@@ -75,6 +90,8 @@ interface Run {
 const API = '/apis/v2beta1';
 const SPEC_FIELDS = new Set(['pipelineInfo', 'schemaVersion', 'sdkVersion', 'deploymentSpec', 'components', 'root', 'defaultPipelineRoot']);
 const RUN_FIELDS = new Set(['display_name', 'description', 'experiment_id', 'pipeline_version_reference', 'runtime_config', 'service_account', 'pipeline_spec']);
+// backend/api/v2beta1/recurring_run.proto@HEAD, RecurringRun (input fields).
+const RECURRING_FIELDS = new Set(['display_name', 'description', 'pipeline_version_reference', 'runtime_config', 'service_account', 'max_concurrency', 'trigger', 'mode', 'no_catchup', 'namespace', 'experiment_id']);
 const EXPERIMENT_FIELDS = new Set(['display_name', 'description', 'namespace']);
 const NO_IDENTITY = 'Failed to authorize with API: Unauthenticated: Request header error: there is no user identity header.';
 
@@ -87,7 +104,7 @@ class HttpProblem extends Error {
   }
 }
 
-/** grpc-gateway's error body. */
+/** grpc-gateway's error body; `error` only from gateway v1 (runtime/errors.go of each). */
 const grpcError = (status: number, code: number, message: string): HttpProblem => new HttpProblem(status, { error: message, code, message, details: [] });
 /** The upload endpoints' error body. */
 const uploadError = (status: number, message: string): HttpProblem => new HttpProblem(status, { error_message: message, error_details: message });
@@ -96,8 +113,11 @@ export class FakeKfp {
   url = '';
   readonly requests: RecordedRequest[] = [];
   readonly pipelines: { pipeline_id: string; display_name: string; namespace?: string; created_at: string }[] = [];
+  readonly recurringRuns: Record<string, unknown>[] = [];
+  /** Pipelines and versions deleted, by id, in order. */
+  readonly deleted: string[] = [];
   readonly versions: Version[] = [];
-  readonly experiments: { experiment_id: string; display_name: string; namespace?: string }[] = [];
+  readonly experiments: { experiment_id: string; display_name: string; namespace?: string; created_at?: string; storage_state?: string }[] = [];
   readonly runs: Run[] = [];
   private readonly server: http.Server;
   private readonly injected: InjectedAnswer[] = [];
@@ -137,12 +157,15 @@ export class FakeKfp {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const prefix = `${this.options.prefix ?? ''}${API}`;
-    if (!url.pathname.startsWith(prefix + '/')) {
+    // v1beta1 is served beside v2beta1 (backend/src/apiserver/main.go@HEAD); recorded as /v1beta1/...
+    const v1 = `${this.options.prefix ?? ''}/apis/v1beta1/`;
+    if (!url.pathname.startsWith(prefix + '/') && !url.pathname.startsWith(v1)) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
       return;
     }
     const body = await readBody(req);
-    const record: RecordedRequest = { method: req.method ?? '', path: url.pathname.slice(prefix.length), query: Object.fromEntries(url.searchParams), headers: req.headers };
+    const path = url.pathname.startsWith(v1) ? `/v1beta1/${url.pathname.slice(v1.length)}` : url.pathname.slice(prefix.length);
+    const record: RecordedRequest = { method: req.method ?? '', path, query: Object.fromEntries(url.searchParams), headers: req.headers };
     this.requests.push(record);
     const injected = this.injected.findIndex((a) => a.method === record.method && a.path.test(record.path));
     if (injected >= 0) {
@@ -152,42 +175,96 @@ export class FakeKfp {
     }
     try {
       if (!this.authorized(req.headers)) throw grpcError(401, 16, NO_IDENTITY);
+      this.identity = this.identityOf(req.headers);
       const answer = await this.route(record, req.headers['content-type'] ?? '', body);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     } catch (e) {
       if (!(e instanceof HttpProblem)) throw e;
-      res.writeHead(e.status, { 'content-type': 'application/json' }).end(JSON.stringify(e.body));
+      const errorBody = this.options.gateway === 'v2' && typeof e.body === 'object' && e.body !== null && 'error' in e.body ? { ...(e.body as object), error: undefined } : e.body;
+      res.writeHead(e.status, { 'content-type': 'application/json' }).end(JSON.stringify(errorBody));
     }
+  }
+
+  private identity: { user: string; namespaces: string[] } = { user: 'user@example.com', namespaces: ['*'] };
+
+  private identityOf(headers: IncomingHttpHeaders): { user: string; namespaces: string[] } {
+    const ids = this.options.identities ?? {};
+    const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+    if (token !== undefined && ids[token]) return ids[token];
+    for (const c of (headers.cookie ?? '').split(/;\s*/)) if (ids[c]) return ids[c];
+    return { user: 'user@example.com', namespaces: ['*'] };
+  }
+
+  /** The namespace as the server keeps it: dropped in single-user mode (resource_manager.go@HEAD, ReplaceNamespace). */
+  private ns(namespace: string | undefined): string | undefined {
+    return this.options.multiUser ? namespace || undefined : undefined;
+  }
+
+  /**
+   * resource_manager.go@HEAD IsAuthorized: a SubjectAccessReview for the user; a denial is
+   * PermissionDenied (HTTP 403) with the request printed as authorizationv1.ResourceAttributes,
+   * wrapped by the server's own context (e.g. run_server.go@HEAD createRun, canAccessRun).
+   */
+  private authorize(namespace: string | undefined, verb: string, resource: string, context: string): void {
+    if (!this.options.multiUser || namespace === undefined) return;
+    const { user, namespaces } = this.identity;
+    if (namespaces.includes('*') || namespaces.includes(namespace)) return;
+    const attributes = `&ResourceAttributes{Namespace:${namespace},Verb:${verb},Group:pipelines.kubeflow.org,Version:v1beta1,Resource:${resource},Subresource:,Name:,}`;
+    throw grpcError(403, 7, `${context}: PermissionDenied: User '${user}' is not authorized with reason:  (request: ${attributes}): Unauthorized access`);
   }
 
   private authorized(headers: IncomingHttpHeaders): boolean {
     const { token, cookie } = this.options;
     if (token === undefined && cookie === undefined) return true;
     if (token !== undefined && headers.authorization === `Bearer ${token}`) return true;
+    const ids = this.options.identities ?? {};
+    if (Object.keys(ids).some((k) => headers.authorization === `Bearer ${k}` || (headers.cookie ?? '').split(/;\s*/).includes(k))) return true;
     return cookie !== undefined && (headers.cookie ?? '').split(/;\s*/).includes(cookie);
   }
 
   private async route(r: RecordedRequest, contentType: string, body: Buffer): Promise<unknown> {
     const route = `${r.method} ${r.path}`;
+    const id = (re: RegExp): string | undefined => {
+      const m = re.exec(r.path);
+      return m ? decodeURIComponent(m[1]) : undefined;
+    };
+    // backend/src/apiserver/main.go@HEAD: {commit_sha, tag_name, multi_user, pipeline_store}.
+    if (route === 'GET /healthz') return { commit_sha: 'unknown', tag_name: '2.5.0', multi_user: this.options.multiUser === true };
     if (route === 'POST /pipelines/upload') return this.uploadPipeline(r, await readUpload(r, contentType, body));
     if (route === 'POST /pipelines/upload_version') return this.uploadVersion(r, await readUpload(r, contentType, body));
     if (route === 'GET /pipelines') return this.listPipelines(r);
     const versions = /^\/pipelines\/([^/]+)\/versions$/.exec(r.path);
     if (r.method === 'GET' && versions) return this.listVersions(decodeURIComponent(versions[1]), r);
+    const version = /^\/pipelines\/([^/]+)\/versions\/([^/]+)$/.exec(r.path);
+    if (version) return this.version(r.method, decodeURIComponent(version[1]), decodeURIComponent(version[2]));
+    const pipeline = id(/^\/pipelines\/([^/]+)$/);
+    if (pipeline !== undefined) return this.pipeline(r.method, pipeline);
     if (route === 'GET /experiments') return this.listExperiments(r);
     if (route === 'POST /experiments') return this.createExperiment(r, body);
     if (route === 'POST /runs') return this.createRun(r, body);
     if (route === 'GET /runs') return this.listRuns(r);
-    const terminate = /^\/runs\/([^/]+):terminate$/.exec(r.path);
-    if (r.method === 'POST' && terminate) return this.terminate(decodeURIComponent(terminate[1]));
-    const run = /^\/runs\/([^/:]+)$/.exec(r.path);
-    if (r.method === 'GET' && run) return this.getRun(decodeURIComponent(run[1]));
+    const action = /^\/runs\/([^/:]+):(terminate|retry|archive)$/.exec(r.path);
+    if (r.method === 'POST' && action) return this.runAction(decodeURIComponent(action[1]), action[2]);
+    const artifact = /^\/runs\/([^/]+)\/nodes\/([^/]+)\/artifacts\/([^/]+):read$/.exec(r.path);
+    if (r.method === 'GET' && artifact) return this.readArtifact(...(artifact.slice(1, 4).map(decodeURIComponent) as [string, string, string]));
+    const v1Run = id(/^\/v1beta1\/runs\/([^/:]+)$/);
+    if (r.method === 'GET' && v1Run !== undefined) return this.getRunV1(v1Run);
+    const run = id(/^\/runs\/([^/:]+)$/);
+    if (r.method === 'GET' && run !== undefined) return this.getRun(run);
+    if (r.method === 'DELETE' && run !== undefined) return this.runAction(run, 'delete');
+    if (route === 'POST /recurringruns') return this.createRecurringRun(r, body);
+    if (route === 'GET /recurringruns') return this.listRecurringRuns(r);
+    const recurring = /^\/recurringruns\/([^/:]+)(?::(enable|disable))?$/.exec(r.path);
+    if (recurring && (r.method === 'DELETE' || (r.method === 'POST' && recurring[2]))) return this.changeRecurringRun(decodeURIComponent(recurring[1]), recurring[2] ?? 'delete');
     throw grpcError(404, 5, `Not Found: ${r.method} ${r.path}`);
   }
 
   private uploadPipeline(r: RecordedRequest, spec: ParsedSpec): unknown {
     const name = r.query.name || r.query.display_name;
-    const namespace = r.query.namespace || undefined;
+    const namespace = this.ns(r.query.namespace);
+    // pipeline_upload_server.go@HEAD canUploadVersionedPipeline: an empty namespace (a shared
+    // pipeline) is not authorized at all, even in multi-user mode.
+    this.authorize(namespace, 'create', 'pipelines', 'Failed to create a pipeline due to authorization error');
     if (this.pipelines.some((p) => p.display_name === name && p.namespace === namespace)) throw uploadError(409, 'Failed to create a pipeline and a pipeline version');
     const pipeline = { pipeline_id: randomUUID(), display_name: name, namespace, created_at: new Date().toISOString() };
     this.pipelines.push(pipeline);
@@ -197,7 +274,9 @@ export class FakeKfp {
 
   private uploadVersion(r: RecordedRequest, spec: ParsedSpec): unknown {
     const pipelineId = r.query.pipelineid;
-    if (!this.pipelines.some((p) => p.pipeline_id === pipelineId)) throw uploadError(400, 'Failed to create a pipeline version');
+    const parent = this.pipelines.find((p) => p.pipeline_id === pipelineId);
+    if (!parent) throw uploadError(400, 'Failed to create a pipeline version');
+    this.authorize(parent.namespace, 'create', 'pipelines', 'Failed to create a pipeline version due to authorization error');
     const name = r.query.name || r.query.display_name;
     if (this.versions.some((v) => v.pipeline_id === pipelineId && v.display_name === name)) throw uploadError(409, 'Failed to create a pipeline version');
     const version = this.addVersion(pipelineId, name, spec);
@@ -214,7 +293,8 @@ export class FakeKfp {
   }
 
   private listPipelines(r: RecordedRequest): unknown {
-    const namespace = r.query.namespace || undefined;
+    const namespace = this.ns(r.query.namespace);
+    this.authorize(namespace, 'list', 'pipelines', `Failed to list pipelines in namespace ${namespace}`);
     const wanted = displayNameFilter(r.query.filter);
     const matching = this.pipelines.filter((p) => p.namespace === namespace && (wanted === undefined || p.display_name === wanted));
     const { items, next } = page(matching, r.query);
@@ -230,7 +310,8 @@ export class FakeKfp {
   }
 
   private listExperiments(r: RecordedRequest): unknown {
-    const namespace = r.query.namespace || undefined;
+    const namespace = this.ns(r.query.namespace);
+    this.authorize(namespace, 'list', 'experiments', 'Failed to list experiments due to authorization error');
     const wanted = displayNameFilter(r.query.filter);
     const matching = this.experiments.filter((e) => e.namespace === namespace && (wanted === undefined || e.display_name === wanted));
     const { items, next } = page(matching, r.query);
@@ -240,10 +321,13 @@ export class FakeKfp {
   private createExperiment(r: RecordedRequest, body: Buffer): unknown {
     const json = strictJson(r, body, EXPERIMENT_FIELDS);
     if (typeof json.display_name !== 'string' || json.display_name === '') throw grpcError(400, 3, 'Invalid input error: Experiment name is empty. Please specify a valid experiment name');
-    const experiment = { experiment_id: randomUUID(), display_name: json.display_name, namespace: typeof json.namespace === 'string' ? json.namespace : undefined };
+    const experiment = { experiment_id: randomUUID(), display_name: json.display_name, namespace: this.ns(typeof json.namespace === 'string' ? json.namespace : undefined), created_at: new Date().toISOString(), storage_state: 'AVAILABLE' };
+    // experiment_server.go@HEAD canAccessExperiment.
+    if (this.options.multiUser && experiment.namespace === undefined) throw grpcError(400, 3, 'Failed to create an experiment due to authorization error: Invalid input error: An experiment cannot have an empty namespace in multi-user mode');
+    this.authorize(experiment.namespace, 'create', 'experiments', 'Failed to create an experiment due to authorization error');
     if (this.experiments.some((e) => e.display_name === experiment.display_name && e.namespace === experiment.namespace)) throw grpcError(409, 6, 'Already exist error: experiment name is taken');
     this.experiments.push(experiment);
-    return { ...experiment, created_at: new Date().toISOString(), storage_state: 'AVAILABLE' };
+    return experiment;
   }
 
   private createRun(r: RecordedRequest, body: Buffer): unknown {
@@ -253,14 +337,20 @@ export class FakeKfp {
     if (!version) throw grpcError(404, 5, 'Failed to create a run: pipeline version not found');
     const experiment = this.experiments.find((e) => e.experiment_id === json.experiment_id);
     if (!experiment) throw grpcError(400, 3, 'Failed to create a run: Invalid input error: experiment_id is required in multi-user mode');
+    // run_server.go@HEAD createRun -> canAccessRun.
+    this.authorize(experiment.namespace, 'create', 'runs', `Failed to create a run due to authorization error. Check if you have write permissions to namespace ${experiment.namespace}: Failed to access run . Check if you have access to namespace ${experiment.namespace}`);
     const config = (json.runtime_config ?? {}) as { parameters?: Record<string, unknown> };
     for (const [name, value] of Object.entries(config.parameters ?? {})) {
       const declared = version.parameters[name];
       if (!declared) throw grpcError(400, 3, `Failed to create a run: Invalid input error: Unrecognized input parameter: ${name}`);
       if (!matchesType(declared.parameterType, value)) throw grpcError(400, 3, `Failed to create a run: Invalid input error: input parameter ${name} requires type ${declared.parameterType}, got ${JSON.stringify(value)}`);
     }
+    const pipelineName = this.pipelines.find((p) => p.pipeline_id === version.pipeline_id)?.display_name ?? 'pipeline';
     const run: Run = {
       run_id: randomUUID(),
+      storage_state: 'AVAILABLE',
+      workflow: `${pipelineName}-${randomUUID().slice(0, 5)}`,
+      artifacts: [],
       display_name: String(json.display_name ?? ''),
       experiment_id: experiment.experiment_id,
       namespace: experiment.namespace,
@@ -278,9 +368,10 @@ export class FakeKfp {
   }
 
   private listRuns(r: RecordedRequest): unknown {
-    const namespace = r.query.namespace || undefined;
+    const namespace = this.ns(r.query.namespace);
     const experimentId = r.query.experiment_id || undefined;
-    if (namespace === undefined && experimentId === undefined) throw grpcError(400, 3, 'Invalid input error: ListRuns must filter by namespace or experiment in multi-user mode');
+    this.authorize(namespace ?? this.experiments.find((e) => e.experiment_id === experimentId)?.namespace, 'list', 'runs', 'Failed to list runs due to authorization error');
+    if (this.options.multiUser && namespace === undefined && experimentId === undefined) throw grpcError(400, 3, 'Invalid input error: ListRuns must filter by namespace or experiment in multi-user mode');
     let matching = this.runs.filter((run) => (experimentId === undefined || run.experiment_id === experimentId) && (namespace === undefined || run.namespace === namespace));
     if (r.query.sort_by === 'created_at desc') matching = [...matching].reverse();
     const { items, next } = page(matching, r.query);
@@ -289,14 +380,113 @@ export class FakeKfp {
 
   private getRun(id: string): unknown {
     const run = this.findRun(id);
+    this.authorize(run.namespace, 'get', 'runs', `Failed to authorize the request: Failed to access run ${id}. Check if you have access to namespace ${run.namespace}`);
     const view = this.view(run);
     run.polls++;
     return view;
   }
 
-  private terminate(id: string): unknown {
+  private pipeline(method: string, id: string): unknown {
+    const index = this.pipelines.findIndex((p) => p.pipeline_id === id);
+    if (index < 0) throw grpcError(404, 5, `Failed to get pipeline ${id}: ResourceNotFoundError: Pipeline ${id} not found`);
+    const pipeline = this.pipelines[index];
+    this.authorize(pipeline.namespace, method === 'DELETE' ? 'delete' : 'get', 'pipelines', `Failed to authorize with the pipeline ID ${id}`);
+    if (method === 'GET') return pipeline;
+    if (method !== 'DELETE') throw grpcError(405, 12, 'Method Not Allowed');
+    // resource_manager.go@2.0.5 DeletePipeline: refused while versions exist.
+    const left = this.versions.find((v) => v.pipeline_id === id);
+    if (left) throw grpcError(400, 3, `Failed to delete pipeline with id ${id} as it has existing pipeline versions (e.g. ${left.pipeline_version_id})`);
+    this.pipelines.splice(index, 1);
+    this.deleted.push(id);
+    return {};
+  }
+
+  /** GetPipelineVersion carries pipeline_spec as api_util.go@HEAD YamlStringToPipelineSpecStruct builds it. */
+  private version(method: string, pipelineId: string, versionId: string): unknown {
+    const index = this.versions.findIndex((v) => v.pipeline_id === pipelineId && v.pipeline_version_id === versionId);
+    if (index < 0) throw grpcError(404, 5, `Failed to get pipeline version ${versionId}: ResourceNotFoundError: PipelineVersion ${versionId} not found`);
+    const v = this.versions[index];
+    if (method === 'DELETE') {
+      this.versions.splice(index, 1);
+      this.deleted.push(versionId);
+      return {};
+    }
+    return { pipeline_id: v.pipeline_id, pipeline_version_id: v.pipeline_version_id, display_name: v.display_name, created_at: v.created_at, pipeline_spec: v.spec };
+  }
+
+  private runAction(id: string, action: string): unknown {
     const run = this.findRun(id);
-    run.terminatedAtPoll ??= run.polls;
+    this.authorize(run.namespace, action, 'runs', `Failed to ${action} a run due to authorization error`);
+    if (action === 'terminate') run.terminatedAtPoll ??= run.polls;
+    if (action === 'archive') run.storage_state = 'ARCHIVED';
+    if (action === 'delete') this.runs.splice(this.runs.indexOf(run), 1);
+    // run_server.go@HEAD RetryRun -> resource_manager.go RetryRun: only a failed or errored run.
+    if (action === 'retry') {
+      const state = (this.view(run) as { state: string }).state;
+      if (state !== 'FAILED') throw grpcError(400, 3, `Failed to retry a run: Failed to retry run ${id} as it does not have a failed or errored state`);
+      run.failAt = undefined;
+      run.polls = 0;
+    }
+    return {};
+  }
+
+  /** Argo output artifacts the next runs' executor pods declare (served by ReadArtifact). */
+  addArtifacts(runId: string, artifacts: { task: string; name: string; data: Buffer }[]): void {
+    this.findRun(runId).artifacts.push(...artifacts);
+  }
+
+  /**
+   * v1beta1 GetRun: the Argo workflow as JSON in pipeline_runtime.workflow_manifest
+   * (api_converter.go@HEAD toApiRunDetailV1), nodes shaped by argocompiler@HEAD.
+   */
+  private getRunV1(id: string): unknown {
+    const run = this.findRun(id);
+    const nodes: Record<string, unknown> = {};
+    for (const node of this.nodes(run)) {
+      const outputs = node.displayName === 'executor' ? run.artifacts.filter((a) => a.task === node.task) : [];
+      nodes[node.id] = { id: node.id, name: node.id, displayName: node.displayName, type: node.type, children: node.children, ...(outputs.length > 0 ? { outputs: { artifacts: outputs.map((a) => ({ name: a.name, s3: { key: `artifacts/${run.workflow}/${a.name}.tgz` } })) } } : {}) };
+    }
+    return { run: { id: run.run_id, name: run.display_name }, pipeline_runtime: { workflow_manifest: JSON.stringify({ metadata: { name: run.workflow }, status: { nodes } }) } };
+  }
+
+  /** ReadArtifact: {"data": base64} (run.proto@2.0.5 ReadArtifactResponse; run_artifact_server.go@HEAD). */
+  private readArtifact(runId: string, nodeId: string, name: string): unknown {
+    const run = this.findRun(runId);
+    this.authorize(run.namespace, 'readArtifact', 'runs', 'Failed to authorize the request');
+    const node = this.nodes(run).find((n) => n.id === nodeId);
+    const artifact = run.artifacts.find((a) => a.task === node?.task && a.name === name && node?.displayName === 'executor');
+    if (!artifact) throw grpcError(404, 5, `artifact not found: ResourceNotFoundError: artifact runs/${runId}/nodes/${nodeId}/artifacts/${name} not found`);
+    return { data: artifact.data.toString('base64') };
+  }
+
+  private createRecurringRun(r: RecordedRequest, body: Buffer): unknown {
+    const json = strictJson(r, body, RECURRING_FIELDS);
+    const experiment = this.experiments.find((e) => e.experiment_id === json.experiment_id);
+    // job_server.go@HEAD: "A recurring run cannot have an empty namespace in multi-user mode".
+    if (this.options.multiUser && !experiment?.namespace) throw grpcError(400, 3, 'Failed to create a recurring run: Invalid input error: A recurring run cannot have an empty namespace in multi-user mode');
+    this.authorize(experiment?.namespace, 'create', 'jobs', 'Failed to create a recurring run due to authorization error');
+    // api_converter.go@HEAD toModelJob: max concurrency 1..10 (an int64: a JSON string or number).
+    const max = Number(json.max_concurrency ?? 0);
+    if (!(max >= 1 && max <= 10)) throw grpcError(400, 3, `Invalid input error: Max concurrency of a recurring run must be at least 1 and at most 10. Received ${max}`);
+    const created = { ...json, recurring_run_id: randomUUID(), namespace: experiment?.namespace, max_concurrency: String(max), status: json.mode === 'DISABLE' ? 'DISABLED' : 'ENABLED', created_at: new Date().toISOString() };
+    this.recurringRuns.push(created);
+    return created;
+  }
+
+  private listRecurringRuns(r: RecordedRequest): unknown {
+    const namespace = this.ns(r.query.namespace);
+    const experimentId = r.query.experiment_id || undefined;
+    const matching = this.recurringRuns.filter((j) => (experimentId === undefined || j.experiment_id === experimentId) && (namespace === undefined || j.namespace === namespace));
+    const { items, next } = page(matching, r.query);
+    // The proto field is named recurringRuns (recurring_run.proto@HEAD ListRecurringRunsResponse).
+    return items.length > 0 ? { recurringRuns: items, total_size: matching.length, next_page_token: next } : {};
+  }
+
+  private changeRecurringRun(id: string, change: string): unknown {
+    const index = this.recurringRuns.findIndex((j) => j.recurring_run_id === id);
+    if (index < 0) throw grpcError(404, 5, `Failed to fetch a recurring run: ResourceNotFoundError: RecurringRun ${id} not found`);
+    if (change === 'delete') this.recurringRuns.splice(index, 1);
+    else Object.assign(this.recurringRuns[index], { mode: change === 'enable' ? 'ENABLE' : 'DISABLE', status: change === 'enable' ? 'ENABLED' : 'DISABLED' });
     return {};
   }
 
@@ -306,25 +496,26 @@ export class FakeKfp {
     return run;
   }
 
-  /** The run as the GET after `polls` earlier ones shows it: PENDING first, then each GET finishes one task and starts the next. */
-  private view(run: Run): unknown {
+  /** Task and run states after `polls` earlier GETs: PENDING first, then each GET finishes one task and starts the next. */
+  private progress(run: Run): { state: string; tasks: { name: string; state: string; start: string; end?: string }[] } {
     const clock = run.terminatedAtPoll ?? run.polls;
     const step = clock - 1; // index of the running task
     const failIndex = run.failAt ? run.tasks.indexOf(run.failAt.task) : -1;
-    const tasks: unknown[] = [];
+    const tasks: { name: string; state: string; start: string; end?: string }[] = [];
     let failed = false;
     for (const [i, name] of run.tasks.entries()) {
       if (clock === 0 || i > step) break;
       const time = run.times.get(name) ?? {};
-      time.start ??= new Date().toISOString();
+      time.start ??= seconds(new Date());
       let taskState = 'RUNNING';
       if (i === failIndex && i < step) taskState = 'FAILED';
       else if (i < step) taskState = 'SUCCEEDED';
-      else if (run.terminatedAtPoll !== undefined) taskState = 'CANCELED';
-      if (taskState !== 'RUNNING') time.end ??= new Date().toISOString();
+      // Argo marks the nodes of a terminated workflow Failed (model.RuntimeState ToV2: FAILED).
+      else if (run.terminatedAtPoll !== undefined) taskState = 'FAILED';
+      if (taskState !== 'RUNNING') time.end ??= seconds(new Date());
       run.times.set(name, time);
-      tasks.push({ run_id: run.run_id, task_id: `${run.run_id}-${name}`, display_name: name, create_time: time.start, start_time: time.start, end_time: time.end ?? '1970-01-01T00:00:00Z', state: taskState, ...(taskState === 'FAILED' ? { error: { code: 2, message: run.failAt?.message } } : {}) });
-      if (taskState === 'FAILED') {
+      tasks.push({ name, state: taskState, start: time.start, end: time.end });
+      if (taskState === 'FAILED' && run.terminatedAtPoll === undefined) {
         failed = true;
         break;
       }
@@ -333,13 +524,60 @@ export class FakeKfp {
     if (failed) state = 'FAILED';
     else if (clock > 0 && step >= run.tasks.length) state = 'SUCCEEDED';
     else if (run.terminatedAtPoll !== undefined) state = 'CANCELED';
+    return { state, tasks };
+  }
+
+  /**
+   * The Argo nodes of the run's workflow as backend/src/v2/compiler/argocompiler (dag.go,
+   * container.go @2.0.5 and @HEAD) lays them out: the workflow node (entrypoint DAG) with
+   * children `root-driver` and `root`; under `root`, per task a `<task>-driver` pod and a DAG
+   * node named like the task, whose child is the `executor` pod. Node ids are
+   * `<workflow>-<number>`, the workflow node's id is the workflow name.
+   */
+  private nodes(run: Run): { id: string; displayName: string; type: string; children: string[]; task?: string; state: string; start: string; end?: string }[] {
+    const { state, tasks } = this.progress(run);
+    if (tasks.length === 0 && state === 'PENDING') return [];
+    const nodeState = state === 'CANCELED' ? 'FAILED' : state;
+    const created = seconds(new Date(run.created_at));
+    const id = (key: string): string => `${run.workflow}-${nodeNumber(key)}`;
+    const done = nodeState === 'RUNNING' ? undefined : (run.finished_at ?? seconds(new Date()));
+    const nodes: ReturnType<FakeKfp['nodes']> = [
+      { id: run.workflow, displayName: run.workflow, type: 'DAG', children: [id('root-driver'), id('root')], state: nodeState, start: created, end: done },
+      { id: id('root-driver'), displayName: 'root-driver', type: 'Pod', children: [], state: 'SUCCEEDED', start: created, end: created },
+      { id: id('root'), displayName: 'root', type: 'DAG', children: tasks.flatMap((t) => [id(`${t.name}-driver`), id(t.name)]), state: nodeState, start: created, end: done },
+    ];
+    for (const t of tasks) {
+      nodes.push({ id: id(`${t.name}-driver`), displayName: `${t.name}-driver`, type: 'Pod', children: [], state: 'SUCCEEDED', start: t.start, end: t.start });
+      nodes.push({ id: id(t.name), displayName: t.name, type: 'DAG', children: [id(`${t.name}/executor`)], task: t.name, state: t.state, start: t.start, end: t.end });
+      nodes.push({ id: id(`${t.name}/executor`), displayName: 'executor', type: 'Pod', children: [], task: t.name, state: t.state, start: t.start, end: t.end });
+    }
+    return nodes;
+  }
+
+  /** The run as the GET after `polls` earlier ones shows it (api_converter.go toApiRunV2 / toApiPipelineTaskDetail). */
+  private view(run: Run): unknown {
+    const { state } = this.progress(run);
     const ended = state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELED';
-    if (ended) run.finished_at ??= new Date().toISOString();
+    if (ended) run.finished_at ??= seconds(new Date());
+    // toModelTasks@HEAD sorts the nodes by id; each task gets the workflow's creation time,
+    // no error of its own and no pod_name, its children as child_tasks[].pod_name.
+    const tasks = this.nodes(run)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((n) => ({
+        run_id: run.run_id,
+        task_id: this.taskId(n.id),
+        display_name: n.displayName,
+        create_time: seconds(new Date(run.created_at)),
+        start_time: n.start,
+        end_time: n.end ?? '1970-01-01T00:00:00Z',
+        state: n.state,
+        ...(n.children.length > 0 ? { child_tasks: n.children.map((c) => ({ pod_name: c })) } : {}),
+      }));
     return {
       run_id: run.run_id,
       display_name: run.display_name,
       experiment_id: run.experiment_id,
-      storage_state: 'AVAILABLE',
+      storage_state: run.storage_state,
       pipeline_version_reference: run.pipeline_version_reference,
       runtime_config: run.runtime_config,
       service_account: 'default-editor',
@@ -348,9 +586,30 @@ export class FakeKfp {
       finished_at: ended ? run.finished_at : '1970-01-01T00:00:00Z',
       state,
       ...(state === 'FAILED' ? { error: { code: 2, message: run.failAt?.message } } : {}),
-      run_details: { task_details: tasks },
+      ...(tasks.length > 0 ? { run_details: { task_details: tasks } } : { run_details: {} }),
     };
   }
+
+  private readonly taskIds = new Map<string, string>();
+
+  /** Task ids are UUIDs the task store makes once per node (storage/task_store.go@HEAD CreateTask). */
+  private taskId(nodeId: string): string {
+    let id = this.taskIds.get(nodeId);
+    if (id === undefined) this.taskIds.set(nodeId, (id = randomUUID()));
+    return id;
+  }
+}
+
+/** RFC 3339 in whole seconds: task times go through Unix seconds (api_converter.go, timestamppb.New(time.Unix(s, 0))). */
+function seconds(date: Date): string {
+  return date.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+/** Argo's node ids end in a number derived from the node's name; any stable number will do here. */
+function nodeNumber(key: string): number {
+  let h = 2166136261;
+  for (const c of key) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return 1000000000 + (h % 1000000000);
 }
 
 export async function startFakeKfp(options: FakeKfpOptions = {}): Promise<FakeKfp> {
@@ -360,6 +619,8 @@ export async function startFakeKfp(options: FakeKfpOptions = {}): Promise<FakeKf
 interface ParsedSpec {
   parameters: Record<string, Param>;
   tasks: string[];
+  /** The pipeline_spec Struct: the spec, or {pipeline_spec, platform_spec} with a platform doc (api_util.go@HEAD). */
+  spec: Record<string, unknown>;
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -390,7 +651,8 @@ async function readUpload(r: RecordedRequest, contentType: string, body: Buffer)
   if (typeof info?.name !== 'string' || spec.schemaVersion !== '2.1.0') throw invalid('pipelineInfo.name and schemaVersion 2.1.0 are required');
   if (docs.length > 1 && Object.keys(docs[1] ?? {}).some((k) => k !== 'platforms')) throw invalid('platform spec: unknown field');
   const root = spec.root as { inputDefinitions?: { parameters?: Record<string, Param> }; dag?: { tasks?: Record<string, unknown> } };
-  return { parameters: root?.inputDefinitions?.parameters ?? {}, tasks: Object.keys(root?.dag?.tasks ?? {}) };
+  const struct = docs.length > 1 ? { pipeline_spec: spec, platform_spec: docs[1] } : spec;
+  return { parameters: root?.inputDefinitions?.parameters ?? {}, tasks: Object.keys(root?.dag?.tasks ?? {}), spec: struct };
 }
 
 /** A JSON body as protojson reads it: unknown fields are an error. */
@@ -416,11 +678,11 @@ function displayNameFilter(filter: string | undefined): string | undefined {
   return predicate.string_value;
 }
 
-/** page_size / page_token paging; the token is an opaque offset. */
+/** page_size / page_token paging; tokens are base64 of a small JSON object (list/list.go@HEAD, token.marshal). */
 function page<T>(items: T[], query: Record<string, string>): { items: T[]; next?: string } {
   const size = query.page_size ? Number(query.page_size) : 20;
-  const offset = query.page_token ? Number(Buffer.from(query.page_token, 'base64url').toString()) : 0;
-  const next = offset + size < items.length ? Buffer.from(String(offset + size)).toString('base64url') : undefined;
+  const offset = query.page_token ? (JSON.parse(Buffer.from(query.page_token, 'base64').toString()) as { Offset: number }).Offset : 0;
+  const next = offset + size < items.length ? Buffer.from(JSON.stringify({ Offset: offset + size })).toString('base64') : undefined;
   return { items: items.slice(offset, offset + size), next };
 }
 

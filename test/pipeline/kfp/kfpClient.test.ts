@@ -173,7 +173,7 @@ test('refused credentials: a clear message with the server text and how to give 
   const wrongCookie = client(f, { credentials: sessionCookie('authservice_session=SECRET', 'KFP_COOKIE') });
   await failsWith(wrongCookie.getRun('r'), IoError, /refused the session cookie 'authservice_session' \(HTTP 401/);
   f.inject({ method: 'GET', path: /^\/runs\//, status: 403, body: '{"error":"User is not authorized to GET runs in namespace alice","code":7}' });
-  await failsWith(client(f).getRun('r'), IoError, /refused the bearer token \(HTTP 403: User is not authorized to GET runs in namespace alice\)/);
+  await failsWith(client(f, { namespace: 'alice' }).getRun('r'), IoError, /knows who you are \(the bearer token was accepted\) but does not allow 'get' on runs in namespace 'alice'/);
   f.inject({ method: 'GET', path: /^\/runs\//, status: 302, body: '', headers: { location: '/oauth2/start?rd=%2Fpipeline&state=SECRET' } });
   await failsWith(client(f).getRun('r'), IoError, `KFP at ${f.url} refused the bearer token (HTTP 302: redirected to the login page ${f.url}/oauth2/start); ${hint}`);
 });

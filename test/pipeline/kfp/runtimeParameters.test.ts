@@ -72,3 +72,46 @@ test('a required parameter without a default must be given', () => {
   rejects([], "pipeline 'toy' needs --param seed=<NUMBER_INTEGER> (it has no default)", declared);
   assert.deepEqual(parse(['seed=7'], declared), { seed: 7 });
 });
+
+// The constraints travel in the compiled file (ir/parameterConstraints.ts, and `literals` for KFP
+// 2.16+: api/v2alpha1/pipeline_spec.proto@2.16.0 ParameterSpec.literals), so a bad value is refused
+// before any request — the same values the executor would refuse once the run had started.
+test('the compiled loan-default file carries its enum and range constraints, and they are checked before a run', async () => {
+  const { compilePipeline } = await import('../../../src/pipeline/index.ts');
+  const { loanDefaultPipeline } = await import('../../../src/pipelines/loan-default/index.ts');
+  for (const kfpVersion of ['2.0.5', '2.16']) {
+    const declared = compilePipeline(loanDefaultPipeline, { kfpVersion, inputArtifacts: 'importer' }).root.inputDefinitions!.parameters! as Record<string, RootParameter>;
+    assert.equal(declared.split.literals !== undefined, kfpVersion === '2.16', `literals only where the proto has them (${kfpVersion})`);
+    const p = (args: string[]) => parseRuntimeParameters('loan-default', args, declared);
+    assert.deepEqual(p(['split=grouped', 'data_size=0', 'seed=4294967295']), { split: 'grouped', data_size: 0, seed: 4294967295 });
+    const refused: [string, string][] = [
+      ['split=foo', '--param split=foo: must be one of random, grouped'],
+      ['data_size=-5', '--param data_size=-5: must be >= 0'],
+      ['data_size=100000001', '--param data_size=100000001: must be <= 100000000'],
+      ['seed=4294967296', '--param seed=4294967296: must be <= 4294967295'],
+      ['threads=5000', '--param threads=5000: must be <= 1024'],
+    ];
+    for (const [arg, message] of refused) rejects([arg], message, declared);
+  }
+});
+
+test('a description tag that is not ours, or malformed, constrains nothing; literals from another compiler still do', () => {
+  const declared: Record<string, RootParameter> = {
+    mode: { parameterType: 'STRING', description: 'see the [docs] for modes [allowed: ]' },
+    depth: { parameterType: 'NUMBER_INTEGER', description: 'depth [range: >= 1, up to 10]' },
+    color: { parameterType: 'STRING', literals: ['red', 'green'] },
+    rate: { parameterType: 'NUMBER_DOUBLE', description: 'rate [range: > 0, < 1]' },
+  };
+  assert.deepEqual(parse(['mode=anything', 'depth=99', 'color=red', 'rate=0.5'], declared), { mode: 'anything', depth: 99, color: 'red', rate: 0.5 });
+  rejects(['color=blue'], '--param color=blue: must be one of red, green', declared);
+  rejects(['rate=1'], '--param rate=1: must be < 1', declared);
+  rejects(['rate=0'], '--param rate=0: must be > 0', declared);
+});
+
+test('attack: a value with terminal control characters is escaped in the refusal, never echoed raw', () => {
+  const declared: Record<string, RootParameter> = { color: { parameterType: 'STRING', literals: ['red'] } };
+  assert.throws(
+    () => parse(['color=\u001b]0;pwned\u0007x'], declared),
+    (e: unknown) => e instanceof UsageError && ![...e.message].some((c) => c < ' ') && e.message.includes('\\x1b'),
+  );
+});

@@ -1,0 +1,135 @@
+// What each Kubeflow Pipelines 2.x backend parses and honours, so `sealed compile --kfp-version`
+// writes only what that release understands and refuses options it would not apply. How an older
+// backend treats a field its protos lack depends on where the field sits:
+//   - in the PipelineSpec proper (e.g. ParameterSpec.literals): the upload fails, because the API
+//     server parses it with strict protojson (backend/src/apiserver/template/v2_template.go);
+//   - in deploymentSpec (a google.protobuf.Struct there): dropped without a word when the run is
+//     compiled for Argo (backend/src/v2/compiler/visitor.go@2.0.5 GetDeploymentConfig,
+//     AllowUnknownFields: true), so `resourceCpuLimit` on 2.3 simply vanishes;
+//   - in a platform-config executor: the task's driver fails ("unknown field"), mid-run.
+// None of these is acceptable, so each option is either written in a form the release reads or
+// refused at compile time, naming the first release that honours it.
+//
+// Before 2.5 the backend was built against pinned proto commits (go.mod: kubeflow/pipelines/api and
+// kubernetes_platform pseudo-versions); from 2.5 on against the protos in its own tree. Each profile
+// names what it was read from. Profiles are ordered; a version uses the newest profile at or below it.
+
+export interface KfpBackendProfile {
+  /** First release the profile holds for. */
+  readonly since: readonly [major: number, minor: number, patch: number];
+  /**
+   * ResourceSpec.resource_cpu_limit etc. and AcceleratorConfig.resource_type/resource_count (strings).
+   * Without them only the deprecated numbers exist (cpu_limit cores, memory_limit GB, accelerator type/count).
+   */
+  readonly resourceStrings: boolean;
+  /** KubernetesExecutorConfig fields the API server parses and the driver / Argo compiler apply. */
+  readonly platformFields: ReadonlySet<PlatformField>;
+  /** SecretAsEnv.optional. */
+  readonly optionalSecrets: boolean;
+  /** PipelineTaskSpec.retry_policy turned into an Argo retryStrategy (the field parses everywhere, but is ignored before 2.5). */
+  readonly retries: boolean;
+  /** ComponentInputsSpec.ParameterSpec.literals, checked by the API server at run creation and by the driver. */
+  readonly literals: boolean;
+  /** Where this was read (kubeflow/pipelines, path@commit). */
+  readonly source: string;
+}
+
+export type PlatformField = 'nodeSelector' | 'secretAsEnv' | 'tolerations' | 'podMetadata' | 'imagePullSecret' | 'activeDeadlineSeconds';
+
+const BASIC_PLATFORM: ReadonlySet<PlatformField> = new Set(['nodeSelector', 'secretAsEnv']);
+const FULL_PLATFORM: ReadonlySet<PlatformField> = new Set([...BASIC_PLATFORM, 'tolerations', 'podMetadata', 'imagePullSecret', 'activeDeadlineSeconds']);
+
+export const KFP_PROFILES: readonly KfpBackendProfile[] = [
+  {
+    since: [2, 0, 0],
+    resourceStrings: false,
+    platformFields: BASIC_PLATFORM,
+    optionalSecrets: false,
+    retries: false,
+    literals: false,
+    source:
+      'go.mod@2.0.5: api@758c91f76784 (pipeline_spec.proto ResourceSpec: cpu_limit, memory_limit, cpu_request, memory_request, accelerator{type,count}), ' +
+      'kubernetes_platform@bd9f74e34de6 (KubernetesExecutorConfig: secret_as_volume, secret_as_env, pvc_mount, node_selector); ' +
+      'backend/src/v2/driver/driver.go@2.0.5 initPodSpecPatch',
+  },
+  {
+    since: [2, 1, 0],
+    resourceStrings: false,
+    platformFields: FULL_PLATFORM,
+    optionalSecrets: false,
+    retries: false,
+    literals: false,
+    source:
+      'go.mod@2.1.0..2.3.0: api@758c91f76784 / 58ce09e07d03 (numeric resources only), kubernetes_platform@19a24e3e99db..d911c8b73b49 ' +
+      '(+ pod_metadata, image_pull_secret, active_deadline_seconds, tolerations); driver.go@2.3.0 applies them, argocompiler/container.go@2.3.0 pod metadata',
+  },
+  {
+    since: [2, 4, 0],
+    resourceStrings: true,
+    platformFields: FULL_PLATFORM,
+    optionalSecrets: false,
+    retries: false,
+    literals: false,
+    source: 'go.mod@2.4.0: api@873e9dedd766 (resource_cpu_limit ... resource_count strings); driver.go@2.4.0 getPodResource prefers the strings',
+  },
+  {
+    since: [2, 5, 0],
+    resourceStrings: true,
+    platformFields: FULL_PLATFORM,
+    optionalSecrets: false,
+    retries: true,
+    literals: false,
+    source: 'backend/src/v2/compiler/argocompiler/container.go@2.5.0 getTaskRetryStrategy (retry_policy -> Argo retryStrategy); in-tree protos from 2.5.0',
+  },
+  {
+    since: [2, 15, 0],
+    resourceStrings: true,
+    platformFields: FULL_PLATFORM,
+    optionalSecrets: true,
+    retries: true,
+    literals: false,
+    source: 'kubernetes_platform/proto/kubernetes_executor_config.proto@2.15.0 SecretAsEnv.optional',
+  },
+  {
+    since: [2, 16, 0],
+    resourceStrings: true,
+    platformFields: FULL_PLATFORM,
+    optionalSecrets: true,
+    retries: true,
+    literals: true,
+    source: 'api/v2alpha1/pipeline_spec.proto@2.16.0 ParameterSpec.literals; backend/src/apiserver/template/v2_template.go@HEAD ValidateLiteralParameter',
+  },
+];
+
+/** The oldest backend we compile for; the default of `--kfp-version`, so a file runs everywhere unless asked otherwise. */
+export const DEFAULT_KFP_VERSION = '2.0.5';
+
+export interface KfpTarget {
+  /** The version as given, e.g. "2.5.0". */
+  readonly version: string;
+  readonly profile: KfpBackendProfile;
+}
+
+const VERSION = /^v?(\d{1,3})\.(\d{1,3})(?:\.(\d{1,4}))?$/;
+
+/** The profile for a version text ("2", "2.5", "2.5.0", "v2.16.1"), or a reason it has none. */
+export function kfpTarget(text: string): KfpTarget | { problem: string } {
+  const m = VERSION.exec(text.trim());
+  if (!m) return { problem: 'must be a KFP release such as 2.0.5, 2.3 or 2.16' };
+  const v = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] as const;
+  if (v[0] !== 2) return { problem: `only Kubeflow Pipelines 2.x runs v2 pipelines (${text} is not 2.x)` };
+  let profile: KfpBackendProfile | undefined;
+  for (const p of KFP_PROFILES) if (compareVersions(v, p.since) >= 0) profile = p;
+  return { version: `${v[0]}.${v[1]}.${v[2]}`, profile: profile! };
+}
+
+/** The first release with a capability, for messages ("needs --kfp-version 2.5 or later"). */
+export function firstVersionWith(has: (p: KfpBackendProfile) => boolean): string | undefined {
+  const p = KFP_PROFILES.find(has);
+  return p ? `${p.since[0]}.${p.since[1]}` : undefined;
+}
+
+function compareVersions(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
