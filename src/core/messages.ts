@@ -170,6 +170,8 @@ export const messages = {
   'kfp.unknownParam': msg((a: { pipeline: string; name: string; suggestion?: string; known: readonly string[] }) => `pipeline '${a.pipeline}' has no parameter '${a.name}'${a.suggestion !== undefined ? `; did you mean '${a.suggestion}'?` : ` (parameters: ${a.known.join(', ') || 'none'})`}`),
   'kfp.paramType': msg((a: { name: string; value: string; expected: string }) => `--param ${a.name}=${a.value}: expected ${a.expected}`),
   'kfp.paramConstraint': msg((a: { name: string; value: string; reason: string }) => `--param ${a.name}=${a.value}: ${a.reason}`),
+  'kfp.clusterTooOld': msg((a: { host: string; compiledFor: string; cluster: string }) =>
+    `the file is compiled for Kubeflow Pipelines ${a.compiledFor} and later, but ${a.host} runs ${a.cluster}; compile it again with --kfp-version ${a.cluster}`),
   'kfp.paramMissing': msg((a: { pipeline: string; name: string; type: string }) => `pipeline '${a.pipeline}' needs --param ${a.name}=<${a.type}> (it has no default)`),
   'kfp.badCredential': msg((a: { source: string; expected: string }) => `${a.source} must hold ${a.expected}`),
   'kfp.twoCredentials': msg((a: { token: string; cookie: string }) => `give a bearer token or a session cookie, not both (token from ${a.token}, cookie from ${a.cookie})`),

@@ -90,6 +90,7 @@ test('bad input: one line naming the option or field, nothing written', async ()
     [['--cpu-request', '500m', '--cpu-limit', '250m'], 1, /cpuRequest: 500m is more than cpuLimit 250m/],
     [['--memory-request', '2Gi', '--memory-limit', '2G'], 1, /memoryRequest: 2Gi is more than memoryLimit 2G/],
     [['--cpu-limit', '9'.repeat(80)], 2, /option --cpu-limit: must be a Kubernetes quantity/],
+    [['--cpu-request', '100u'], 2, /option --cpu-request: must be a whole number of millicores/],
     // Options the target release cannot honour are refused, naming the release that can.
     [['--toleration', 'sgx=true:NoSchedule'], 1, /'tolerations' of task '[a-z-]+' needs Kubeflow Pipelines 2\.1 or later; this file is compiled for 2\.0\.5/],
     [['--pod-label', 'team=risk'], 1, /'podLabels' .* needs Kubeflow Pipelines 2\.1 or later/],

@@ -189,3 +189,16 @@ test('importer task (component/importer_launcher.go@HEAD): the artifact is the g
   await assert.rejects(runPipeline(uploadPipeline(yaml, 'HEAD'), { root: join(cwd, 'x'), appDir: repoRoot, parameters: { raw_uri: raw, data_url: raw, data_size: 50 } }), (e: unknown) => e instanceof KfpImporterError && /no provider scheme found in artifact URI/.test(e.message));
   await assert.rejects(runPipeline(uploadPipeline(yaml, 'HEAD'), { root: join(cwd, 'y'), appDir: repoRoot, parameters: { data_url: raw, data_size: 50 } }), /empty artifact URI runtime value for parameter uri/);
 });
+
+test('pod metadata before 2.14 is that of the shared container template: the first container task in sorted order (argocompiler/container.go@2.3.0, @2.5.0 addContainerExecutorTemplate; visitor.go@2.3.0 dfs)', async () => {
+  // Per-task labels, as `sealed compile` refuses them before 2.14 (compiler/kfpVersions.ts perTaskPodMetadata).
+  const [spec, platform] = docs(await compiledYaml());
+  const executors = (platform as Json).platforms.kubernetes.deploymentSpec.executors as Json;
+  for (const [label, config] of Object.entries(executors)) config.podMetadata = { labels: { task: label } };
+  const text = toYaml(spec, platform);
+  for (const v of ['2.3', '2.5', 'HEAD'] as const) {
+    const pod = podSpecFor(uploadPipeline(text, v), 'train-model');
+    // batch-inference sorts first among the container tasks, so its template (and labels) serve every pod before 2.14.
+    assert.deepEqual(pod.labels, { task: v === 'HEAD' ? 'exec-train-model' : 'exec-batch-inference' }, v);
+  }
+});

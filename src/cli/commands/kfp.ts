@@ -72,9 +72,13 @@ export function registerKfpCommands(program: Command, io: CliIo, signal: AbortSi
   addConnectionOptions(
     runs
       .command('artifacts')
-      .description("download the artifacts the KFP API serves for a run's workflow nodes into DIR/<task>/<name>")
+      .description("download a run's output artifacts (as ML Metadata records them, through the KFP UI's artifact route) into DIR/<task>/<output>")
       .argument('<run-id>', 'run id')
       .requiredOption('--out <dir>', 'directory to write into (created when missing; existing files are not overwritten)')
+      .option('--task <name>', 'only the outputs of this task')
+      .option('--output <name>', 'only outputs of this name')
+      .option('--logs', "also each task's executor-logs output (KFP >= 2.5)")
+      .option('--mlmd-url <url>', "where ML Metadata's gRPC-web route is (default: env KFP_MLMD_URL, else the host's origin, as the Kubeflow ingress serves it)")
       .option('--max-bytes <n>', 'most bytes to download in all (default 268435456)', (v) => parseInteger('--max-bytes', v, { min: 1 }))
       .option('--json', 'print the written paths as one JSON array'),
   ).action(async (runId: string, options) => setExit(await runsArtifactsCommand(runId, options, io, signal)));

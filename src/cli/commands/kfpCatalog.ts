@@ -8,7 +8,7 @@ import {
   listExperiments,
   listPipelines,
   listVersions,
-  requireNamespaceIfMultiUser,
+  checkCluster,
 } from '../../pipeline/kfp/index.ts';
 import type { CliIo } from '../io.ts';
 import type { KfpConnectionFlags } from './kfpConnection.ts';
@@ -64,7 +64,7 @@ export function pipelinesVersionsCommand(idOrName: string, flags: ListFlags, io:
 
 export function experimentsListCommand(flags: ListFlags, io: CliIo, signal: AbortSignal): Promise<number> {
   return withClient(flags, io, 'sealed experiments list', async (client) => {
-    await requireNamespaceIfMultiUser(client, 'sealed experiments list', signal);
+    await checkCluster(client, 'sealed experiments list', signal);
     const experiments = await listExperiments(client, flags.limit ?? 50, signal);
     return print(io, flags, experiments, (e) => row(e.experiment_id, formatTime(e.created_at), e.display_name), 'no experiments');
   });

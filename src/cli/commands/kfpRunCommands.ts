@@ -22,17 +22,22 @@ export interface ArtifactsFlags extends KfpConnectionFlags {
   out: string;
   maxBytes?: number;
   json?: boolean;
+  task?: string;
+  output?: string;
+  logs?: boolean;
+  mlmdUrl?: string;
 }
 
 export function runsArtifactsCommand(runId: string, flags: ArtifactsFlags, io: CliIo, signal: AbortSignal): Promise<number> {
   return withClient(flags, io, 'sealed runs artifacts', async (client) => {
-    const refs = await listRunArtifacts(client, runId, signal);
-    if (refs.length === 0) {
-      io.stderr.write(`run ${printable(runId)} lists no artifacts the KFP API serves (its workflow nodes declare none)\n`);
+    const run = await listRunArtifacts(client, runId, { mlmdUrl: flags.mlmdUrl ?? nonEmpty(io.env.KFP_MLMD_URL), logs: flags.logs, task: flags.task, output: flags.output, signal });
+    if (run.artifacts.length === 0) {
+      const filter = [flags.task !== undefined ? `task ${printable(flags.task)}` : '', flags.output !== undefined ? `output ${printable(flags.output)}` : ''].filter((s) => s !== '').join(', ');
+      io.stderr.write(`run ${printable(runId)} has no output artifacts${filter !== '' ? ` matching ${filter}` : ''} in ML Metadata\n`);
       if (flags.json) io.stdout.write('[]\n');
       return 0;
     }
-    const written = await downloadArtifacts(client, runId, refs, resolve(io.cwd, flags.out), {
+    const written = await downloadArtifacts(client, run, resolve(io.cwd, flags.out), {
       maxBytes: flags.maxBytes ?? 256 * 1024 * 1024,
       signal,
       report: (line) => io.stderr.write(`${line}\n`),
@@ -40,4 +45,8 @@ export function runsArtifactsCommand(runId: string, flags: ArtifactsFlags, io: C
     io.stdout.write(flags.json ? JSON.stringify(written) + '\n' : written.map((p) => printable(p)).join('\n') + '\n');
     return 0;
   });
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
 }

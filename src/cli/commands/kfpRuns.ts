@@ -2,7 +2,7 @@
 // JSON line with --json), watch progress to stderr.
 import { PipelineError, printable } from '../../core/index.ts';
 import {
-  requireNamespaceIfMultiUser,
+  checkCluster,
   runDetailLines,
   runListLine,
   runTaskNames,
@@ -26,7 +26,7 @@ export interface RunsListFlags extends KfpConnectionFlags {
 export async function runsListCommand(flags: RunsListFlags, io: CliIo, signal: AbortSignal): Promise<number> {
   return withClient(flags, io, 'sealed runs list', async (client) => {
     let experimentId: string | undefined;
-    if (flags.experiment === undefined) await requireNamespaceIfMultiUser(client, 'sealed runs list', signal);
+    if (flags.experiment === undefined) await checkCluster(client, 'sealed runs list', signal);
     else {
       const experiment = await client.findExperiment(flags.experiment, signal);
       if (!experiment) throw new PipelineError('kfp.noExperiment', { name: flags.experiment, namespace: client.namespace });

@@ -12,7 +12,7 @@ import {
   listRecurringRuns,
   listVersions,
   parseRuntimeParameters,
-  requireNamespaceIfMultiUser,
+  checkCluster,
   specParameters,
   type KfpRecurringRun,
 } from '../../pipeline/kfp/index.ts';
@@ -39,7 +39,7 @@ export function scheduleCreateCommand(flags: ScheduleCreateFlags, io: CliIo, sig
   const maxConcurrency = flags.maxConcurrency ?? 1;
   checkSchedule({ cron: flags.cron, intervalSeconds: flags.interval, maxConcurrency });
   return withClient(flags, io, 'sealed schedule create', async (client) => {
-    await requireNamespaceIfMultiUser(client, 'sealed schedule create', signal);
+    await checkCluster(client, 'sealed schedule create', signal);
     const pipeline = await getPipeline(client, flags.pipeline, signal);
     const versionId = flags.pipelineVersion ?? (await listVersions(client, pipeline.pipeline_id, 1, signal))[0]?.pipeline_version_id;
     if (versionId === undefined) throw new UsageError('cli.usage', { reason: `pipeline ${pipeline.pipeline_id} has no version to schedule` });
@@ -73,7 +73,7 @@ export function scheduleCreateCommand(flags: ScheduleCreateFlags, io: CliIo, sig
 export function scheduleListCommand(flags: ListFlags & { experiment?: string }, io: CliIo, signal: AbortSignal): Promise<number> {
   return withClient(flags, io, 'sealed schedule list', async (client) => {
     let experimentId: string | undefined;
-    if (flags.experiment === undefined) await requireNamespaceIfMultiUser(client, 'sealed schedule list', signal);
+    if (flags.experiment === undefined) await checkCluster(client, 'sealed schedule list', signal);
     else {
       const experiment = await client.findExperiment(flags.experiment, signal);
       if (!experiment) throw new PipelineError('kfp.noExperiment', { name: flags.experiment, namespace: client.namespace });

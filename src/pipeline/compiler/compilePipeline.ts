@@ -20,7 +20,7 @@ import { checkGraph } from './checkGraph.ts';
 import { artifactSpec, buildComponentSpec, componentKey, executorKey, mapValues, parameterSpec } from './componentSpec.ts';
 import { checkTargetSupports, executorDeploy, platformSpec, resolveTaskDeploy, resourceSpec, type DeployLayers } from './deployment.ts';
 import { compileInputArtifactsForKubeflow } from './importers.ts';
-import { DEFAULT_KFP_VERSION, kfpTarget, type KfpTarget } from './kfpVersions.ts';
+import { DEFAULT_KFP_VERSION, kfpTarget, sdkVersionFor, type KfpTarget } from './kfpVersions.ts';
 import { buildTaskSpec } from './taskSpec.ts';
 
 export const SDK_VERSION = 'sealed-0.1.0';
@@ -78,7 +78,7 @@ export function compilePipelineDocuments(def: PipelineDefinition, options: Compi
       ...(def.description ? { description: def.description } : {}),
     },
     schemaVersion: '2.1.0',
-    sdkVersion: options.sdkVersion ?? SDK_VERSION,
+    sdkVersion: options.sdkVersion ?? sdkVersionFor(SDK_VERSION, target),
     deploymentSpec: { executors },
     components,
     root: { dag: { tasks: Object.fromEntries(tasks.map((t) => [t.name, buildTaskSpec(t, perTask.get(t.name) ?? {})])) } },

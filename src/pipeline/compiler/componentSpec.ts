@@ -1,5 +1,6 @@
 // Builds `components.comp-<name>` (input and output definitions) from a component definition.
-import { ARTIFACT_SCHEMA_VERSION, describeWithConstraint, type ArtifactSpec, type ArtifactTypeName, type ComponentSpec, type ParameterSpec } from '../ir/index.ts';
+import { PipelineError } from '../../core/index.ts';
+import { ARTIFACT_SCHEMA_VERSION, describeWithConstraint, type ArtifactSpec, type ParameterConstraint, type ArtifactTypeName, type ComponentSpec, type ParameterSpec } from '../ir/index.ts';
 import type { AnyComponent, ParamSpec } from '../dsl/index.ts';
 import type { KfpBackendProfile } from './kfpVersions.ts';
 
@@ -25,7 +26,7 @@ export function parameterSpec(spec: ParamSpec, profile: KfpBackendProfile): Para
   }
   const allowed = spec.type === 'STRING' ? spec.enum : undefined;
   const numeric = spec.type === 'NUMBER_INTEGER' || spec.type === 'NUMBER_DOUBLE' ? spec : undefined;
-  const description = describeWithConstraint(spec.description, {
+  const description = describeOrThrow(spec.description, {
     allowed,
     min: numeric?.min,
     max: numeric?.max,
@@ -35,6 +36,14 @@ export function parameterSpec(spec: ParamSpec, profile: KfpBackendProfile): Para
   if (description !== undefined) out.description = description;
   if (allowed && profile.literals) out.literals = [...allowed];
   return out;
+}
+
+function describeOrThrow(description: string | undefined, c: ParameterConstraint): string | undefined {
+  try {
+    return describeWithConstraint(description, c);
+  } catch (e) {
+    throw new PipelineError('pipeline.badSpec', { reason: (e as Error).message });
+  }
 }
 
 export function buildComponentSpec(component: AnyComponent, profile: KfpBackendProfile): ComponentSpec {

@@ -75,6 +75,40 @@ export function checkTargetSupports(perTask: Map<string, CheckedDeployOptions>, 
     }
     if (o.secretsAsEnv?.some((s) => s.optional !== undefined) && !target.profile.optionalSecrets) refuse(task, 'secretsAsEnv.optional', (p) => p.optionalSecrets);
     if ((o.retries ?? 0) > 0 && !target.profile.retries) refuse(task, 'retries', (p) => p.retries);
+    if (!target.profile.resourceStrings) checkLegacyMemory(task, o, target);
+  }
+  if (!target.profile.perTaskPodMetadata) checkSharedPodMetadata(perTask, target);
+}
+
+/**
+ * Before 2.4 the driver turns the memory number back into a quantity with Go's "%vG"
+ * (driver.go@2.3.0 initPodSpecPatch), and %v prints a float64 in exponent form below 1e-4 and from
+ * 1e6 on: "6.5536e-05G" is no quantity, and the task fails. Such sizes (under 100 kB, or a petabyte
+ * and more) cannot be asked of those releases.
+ */
+function checkLegacyMemory(task: string, o: CheckedDeployOptions, target: KfpTarget): void {
+  for (const option of ['memoryRequest', 'memoryLimit'] as const) {
+    const text = o[option];
+    if (text === undefined) continue;
+    const gb = legacyMemoryGb(parseQuantity(text)!);
+    if (gb < 1e-4 || gb >= 1e6) {
+      throw new PipelineError('pipeline.badDeployOption', {
+        where: `deploy options of task '${task}'`,
+        field: option,
+        reason: `${text} cannot reach a pod on KFP ${target.version}: its driver writes it back in gigabytes with Go's %vG, an exponent form at this size that Kubernetes cannot parse (give 100k to 999T, or --kfp-version 2.4 or later)`,
+      });
+    }
+  }
+}
+
+/** Before 2.14 all container tasks share one pod template, hence one set of pod labels and annotations. */
+function checkSharedPodMetadata(perTask: Map<string, CheckedDeployOptions>, target: KfpTarget): void {
+  const metadataOf = (o: CheckedDeployOptions) => stableJson({ labels: o.podLabels ?? {}, annotations: o.podAnnotations ?? {} });
+  const [first, ...rest] = [...perTask];
+  for (const [task, o] of rest) {
+    if (metadataOf(o) !== metadataOf(first[1])) {
+      throw new PipelineError('pipeline.kfpVersionUnsupported', { task, option: 'podLabels/podAnnotations differing from other tasks', version: target.version, needs: firstVersionWith((p) => p.perTaskPodMetadata) ?? 'a newer release' });
+    }
   }
 }
 

@@ -10,6 +10,6 @@ export {
 } from './compilePipeline.ts';
 export { toPipelineYaml, type PipelineDocuments } from './pipelineYaml.ts';
 export { SGX_EPC_RESOURCE, type DeployLayers } from './deployment.ts';
-export { KFP_PROFILES, DEFAULT_KFP_VERSION, kfpTarget, firstVersionWith, type KfpBackendProfile, type KfpTarget, type PlatformField } from './kfpVersions.ts';
+export { KFP_PROFILES, DEFAULT_KFP_VERSION, kfpTarget, firstVersionWith, compiledForRelease, compareReleases, sdkVersionFor, type KfpBackendProfile, type KfpTarget, type PlatformField } from './kfpVersions.ts';
 export { importTaskName, importUriParameter, importUriProblem } from './importers.ts';
 export { topologicalOrder } from '../graph/topologicalOrder.ts';

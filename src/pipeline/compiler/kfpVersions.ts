@@ -30,6 +30,12 @@ export interface KfpBackendProfile {
   readonly retries: boolean;
   /** ComponentInputsSpec.ParameterSpec.literals, checked by the API server at run creation and by the driver. */
   readonly literals: boolean;
+  /**
+   * Pod labels/annotations per task. Before 2.14 every container task shares one Argo template
+   * (argocompiler/container.go@2.3.0 addContainerExecutorTemplate returns the first one made) and
+   * gets the pod metadata of whichever task made it; a870b1a325 (first in 2.14.0) sets it per task.
+   */
+  readonly perTaskPodMetadata: boolean;
   /** Where this was read (kubeflow/pipelines, path@commit). */
   readonly source: string;
 }
@@ -47,6 +53,7 @@ export const KFP_PROFILES: readonly KfpBackendProfile[] = [
     optionalSecrets: false,
     retries: false,
     literals: false,
+    perTaskPodMetadata: false,
     source:
       'go.mod@2.0.5: api@758c91f76784 (pipeline_spec.proto ResourceSpec: cpu_limit, memory_limit, cpu_request, memory_request, accelerator{type,count}), ' +
       'kubernetes_platform@bd9f74e34de6 (KubernetesExecutorConfig: secret_as_volume, secret_as_env, pvc_mount, node_selector); ' +
@@ -59,6 +66,7 @@ export const KFP_PROFILES: readonly KfpBackendProfile[] = [
     optionalSecrets: false,
     retries: false,
     literals: false,
+    perTaskPodMetadata: false,
     source:
       'go.mod@2.1.0..2.3.0: api@758c91f76784 / 58ce09e07d03 (numeric resources only), kubernetes_platform@19a24e3e99db..d911c8b73b49 ' +
       '(+ pod_metadata, image_pull_secret, active_deadline_seconds, tolerations); driver.go@2.3.0 applies them, argocompiler/container.go@2.3.0 pod metadata',
@@ -70,6 +78,7 @@ export const KFP_PROFILES: readonly KfpBackendProfile[] = [
     optionalSecrets: false,
     retries: false,
     literals: false,
+    perTaskPodMetadata: false,
     source: 'go.mod@2.4.0: api@873e9dedd766 (resource_cpu_limit ... resource_count strings); driver.go@2.4.0 getPodResource prefers the strings',
   },
   {
@@ -79,7 +88,18 @@ export const KFP_PROFILES: readonly KfpBackendProfile[] = [
     optionalSecrets: false,
     retries: true,
     literals: false,
+    perTaskPodMetadata: false,
     source: 'backend/src/v2/compiler/argocompiler/container.go@2.5.0 getTaskRetryStrategy (retry_policy -> Argo retryStrategy); in-tree protos from 2.5.0',
+  },
+  {
+    since: [2, 14, 0],
+    resourceStrings: true,
+    platformFields: FULL_PLATFORM,
+    optionalSecrets: false,
+    retries: true,
+    literals: false,
+    perTaskPodMetadata: true,
+    source: 'backend/src/v2/compiler/argocompiler/container.go@2.14.0 (a870b1a325: pod labels and annotations per task, not per shared template)',
   },
   {
     since: [2, 15, 0],
@@ -88,6 +108,7 @@ export const KFP_PROFILES: readonly KfpBackendProfile[] = [
     optionalSecrets: true,
     retries: true,
     literals: false,
+    perTaskPodMetadata: true,
     source: 'kubernetes_platform/proto/kubernetes_executor_config.proto@2.15.0 SecretAsEnv.optional',
   },
   {
@@ -97,6 +118,7 @@ export const KFP_PROFILES: readonly KfpBackendProfile[] = [
     optionalSecrets: true,
     retries: true,
     literals: true,
+    perTaskPodMetadata: true,
     source: 'api/v2alpha1/pipeline_spec.proto@2.16.0 ParameterSpec.literals; backend/src/apiserver/template/v2_template.go@HEAD ValidateLiteralParameter',
   },
 ];
@@ -121,6 +143,28 @@ export function kfpTarget(text: string): KfpTarget | { problem: string } {
   let profile: KfpBackendProfile | undefined;
   for (const p of KFP_PROFILES) if (compareVersions(v, p.since) >= 0) profile = p;
   return { version: `${v[0]}.${v[1]}.${v[2]}`, profile: profile! };
+}
+
+/**
+ * The PipelineSpec's sdkVersion (free text to KFP) records the release a file was compiled for, so
+ * `sealed submit` can refuse to send a file to an older cluster that would drop or reject parts of it.
+ */
+export function sdkVersionFor(sdk: string, target: KfpTarget): string {
+  return `${sdk} kfp>=${target.version}`;
+}
+
+/** The release a file was compiled for, from its sdkVersion; undefined for files without the mark. */
+export function compiledForRelease(sdkVersion: string | undefined): string | undefined {
+  return sdkVersion ? /(?:^| )kfp>=(\d{1,3}\.\d{1,3}\.\d{1,4})$/.exec(sdkVersion)?.[1] : undefined;
+}
+
+/** -1, 0, 1 for two release texts "2.5.0", "v2.3"; undefined when either is not a release. */
+export function compareReleases(a: string, b: string): number | undefined {
+  const ta = kfpTarget(a);
+  const tb = kfpTarget(b);
+  if ('problem' in ta || 'problem' in tb) return undefined;
+  const [x, y] = [ta.version.split('.').map(Number), tb.version.split('.').map(Number)];
+  return Math.sign(compareVersions(x, y));
 }
 
 /** The first release with a capability, for messages ("needs --kfp-version 2.5 or later"). */

@@ -6,7 +6,7 @@
 // selector replaces the default one; `nodeSelector: null` removes it).
 import { z } from 'zod';
 import { PipelineError } from '../../core/index.ts';
-import { compareQuantities, isWholeQuantity, isZeroQuantity, parseQuantity } from './quantity.ts';
+import { compareQuantities, isWholeMilli, isWholeQuantity, isZeroQuantity, parseQuantity } from './quantity.ts';
 
 // Kubernetes syntax (apimachinery validation): a quantity, a label key (optional DNS-subdomain
 // prefix + name), a label value, a DNS-1123 subdomain (secret names), an environment name.
@@ -29,6 +29,7 @@ function quantityProblem(text: string, kind: 'cpu' | 'bytes' | 'epc'): string | 
   const q = parseQuantity(text);
   if (!q) return 'must be a Kubernetes quantity such as 500m, 2, 512Mi or 4Gi';
   if (isZeroQuantity(q)) return 'must be more than 0';
+  if (kind === 'cpu' && !isWholeMilli(q)) return 'must be a whole number of millicores (Kubernetes allows no finer CPU precision than 1m)';
   if (kind !== 'cpu' && !isWholeQuantity(q)) {
     return kind === 'epc'
       ? 'must be a whole number of bytes, such as 64Mi (sgx.intel.com/epc is an extended resource)'

@@ -1,14 +1,15 @@
 // Kubernetes resource quantities ("500m", "2", "4Gi", "1e3"), parsed exactly. The grammar is
 // apimachinery's (k8s.io/apimachinery/pkg/api/resource/quantity.go):
 //   quantity ::= number suffix;  number ::= digits | digits.digits | digits. | .digits
-//   suffix   ::= "" | m | k | M | G | T | P | E | Ki | Mi | Gi | Ti | Pi | Ei | (e|E) signed-digits
-// Signs are left out on purpose: no resource a pipeline asks for may be negative. Values are
+//   suffix   ::= "" | n | u | m | k | M | G | T | P | E | Ki | Mi | Gi | Ti | Pi | Ei | (e|E) signed-digits
+// Signs are left out on purpose (no resource a pipeline asks for may be negative), and so are
+// exponents beyond ±100 (no real resource needs them). Values are
 // kept as an exact fraction (BigInt numerator / denominator) so "request <= limit" and "a whole
 // number of bytes" are decided without floating-point error.
 
-const GRAMMAR = /^(\d+(?:\.\d*)?|\.\d+)(?:(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)|[eE]([+-]?\d+))?$/;
+const GRAMMAR = /^(\d+(?:\.\d*)?|\.\d+)(?:(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)|[eE]([+-]?\d+))?$/;
 
-const DECIMAL_SI: Readonly<Record<string, number>> = { m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const DECIMAL_SI: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const BINARY_SI: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
 
 /** The longest quantity text we take: longer ones are typos or attacks, not resources. */
@@ -63,6 +64,11 @@ export function isWholeQuantity(q: Quantity): boolean {
 /** True when the value is zero. */
 export function isZeroQuantity(q: Quantity): boolean {
   return q.num === 0n;
+}
+
+/** True when the value is a whole number of thousandths: Kubernetes allows no finer CPU precision than 1m. */
+export function isWholeMilli(q: Quantity): boolean {
+  return (q.num * 1000n) % q.den === 0n;
 }
 
 /** The value as a BigInt; only for whole quantities. */

@@ -20,7 +20,17 @@ const BOUND = /^(>=|>|<=|<) (-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)$/;
 export function describeWithConstraint(description: string | undefined, c: ParameterConstraint): string | undefined {
   const tag = constraintTag(c);
   if (!tag) return description;
-  return description ? `${description} ${tag}` : tag;
+  const text = description ? `${description} ${tag}` : tag;
+  // A value the tag cannot carry (a "]" or " | " in an allowed value, a bound that does not print back)
+  // would leave `submit` checking nothing: refuse it rather than lose the constraint quietly.
+  if (!sameConstraint(constraintOf(text), c)) throw new Error(`the constraint ${tag} cannot be written so that it reads back the same`);
+  return text;
+}
+
+function sameConstraint(a: ParameterConstraint | undefined, b: ParameterConstraint): boolean {
+  const norm = (c: ParameterConstraint | undefined) =>
+    JSON.stringify([c?.allowed?.length ? c.allowed : undefined, c?.min, c?.max, c?.exclusiveMin, c?.exclusiveMax]);
+  return norm(a) === norm(b);
 }
 
 function constraintTag(c: ParameterConstraint): string | undefined {

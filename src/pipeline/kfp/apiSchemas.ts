@@ -131,8 +131,3 @@ export const listRecurringRunsSchema = z.object({
   next_page_token: z.string().optional(),
 });
 
-/** ReadArtifactResponse: `bytes data` as base64 (run.proto@2.0.5; run_artifact_server.go at HEAD writes the same). */
-export const artifactDataSchema = z.object({ data: z.string().default('') });
-
-/** v1beta1 RunDetail: the Argo workflow as a JSON string, which lists each node's output artifacts. */
-export const runDetailV1Schema = z.object({ pipeline_runtime: z.object({ workflow_manifest: z.string().optional() }).optional() });

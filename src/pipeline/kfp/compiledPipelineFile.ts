@@ -26,6 +26,7 @@ export type RootParameter = z.infer<typeof rootParameterSchema>;
 const pipelineSpecSchema = z.object({
   pipelineInfo: z.object({ name: z.string().min(1), description: z.string().optional() }),
   schemaVersion: z.string().min(1),
+  sdkVersion: z.string().optional(),
   root: z.object({
     inputDefinitions: z.object({ parameters: z.record(z.string(), rootParameterSchema).optional() }).optional(),
     dag: z.object({ tasks: z.record(z.string(), z.unknown()).optional() }).optional(),
@@ -40,6 +41,8 @@ export interface CompiledPipeline {
   parameters: Record<string, RootParameter>;
   /** Names of the tasks of the root DAG. */
   tasks: string[];
+  /** `sdkVersion`: our files record the KFP release they were compiled for in it. */
+  sdkVersion?: string;
   upload: PipelineUpload;
 }
 
@@ -53,8 +56,9 @@ export async function readCompiledPipeline(path: string, shown: string): Promise
   return {
     name: spec.pipelineInfo.name,
     description: spec.pipelineInfo.description,
-    parameters: spec.root.inputDefinitions?.parameters ?? {},
+    parameters: declaredParameters(spec),
     tasks: Object.keys(spec.root.dag?.tasks ?? {}),
+    ...(spec.sdkVersion !== undefined ? { sdkVersion: spec.sdkVersion } : {}),
     // KFP picks its parser by the file name: it must end in .yaml.
     upload: { fileName: `${basename(path).replace(/\.(ya?ml|json)$/i, '')}.yaml`, bytes },
   };
@@ -95,6 +99,17 @@ function parseSpec(text: string, shown: string): z.infer<typeof pipelineSpecSche
   return parsed.data;
 }
 
+/**
+ * The run parameters. A description's constraint tag (ir/parameterConstraints.ts) is ours only in
+ * files we compiled (sdkVersion sealed-...): in another compiler's file "[range: ...]" is prose, so
+ * its descriptions are dropped here and only KFP's own `literals` constrain values.
+ */
+function declaredParameters(spec: z.infer<typeof pipelineSpecSchema>): Record<string, RootParameter> {
+  const declared = spec.root.inputDefinitions?.parameters ?? {};
+  if (spec.sdkVersion?.startsWith('sealed-')) return declared;
+  return Object.fromEntries(Object.entries(declared).map(([k, { description: _prose, ...p }]) => [k, p]));
+}
+
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -117,5 +132,5 @@ export function specParameters(struct: Record<string, unknown>): { name: string;
     const issue = parsed.error.issues[0];
     throw new DataError('kfp.badResponse', { host: 'the server', action: 'reading the pipeline version', reason: `pipeline_spec ${issue.path.join('.')}: ${issue.message}` });
   }
-  return { name: parsed.data.pipelineInfo.name, parameters: parsed.data.root.inputDefinitions?.parameters ?? {} };
+  return { name: parsed.data.pipelineInfo.name, parameters: declaredParameters(parsed.data) };
 }

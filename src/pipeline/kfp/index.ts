@@ -23,7 +23,7 @@ export { parseRuntimeParameters, type RuntimeValue } from './runtimeParameters.t
 export { submitPipeline, type SubmitOptions, type Submitted } from './submitPipeline.ts';
 export { watchRun, type WatchRunOptions, type WatchRunResult } from './watchRun.ts';
 export { runDetailLines, runListLine, formatTime } from './formatRun.ts';
-export { submitVersion, requireNamespaceIfMultiUser } from './submitPipeline.ts';
+export { submitVersion, checkCluster } from './submitPipeline.ts';
 export { resolveNamespace, contextFilePath, type NamespaceChoice } from './namespace.ts';
 export { ownTasks, runTaskNames } from './pipelineTasks.ts';
 export { specParameters, specTaskNames } from './compiledPipelineFile.ts';

@@ -97,8 +97,12 @@ export class KfpClient {
    * client.py, Client.__init__). Undefined when the answer says nothing (a proxy in the way).
    */
   async isMultiUser(signal?: AbortSignal): Promise<boolean | undefined> {
-    const answer = await this.transport.call({ method: 'GET', path: 'healthz', schema: healthzSchema, action: 'reading healthz' }, signal);
-    return answer.multi_user;
+    return (await this.serverInfo(signal)).multi_user;
+  }
+
+  /** GET /apis/v2beta1/healthz: `multi_user` and the release (`tag_name`, "unknown" when the image does not say). */
+  serverInfo(signal?: AbortSignal): Promise<{ multi_user?: boolean; tag_name?: string }> {
+    return this.transport.call({ method: 'GET', path: 'healthz', schema: healthzSchema, action: 'reading healthz' }, signal);
   }
 
   /** A version with its pipeline_spec. */
@@ -133,6 +137,14 @@ export class KfpClient {
   async deletePipeline(pipelineId: string, signal?: AbortSignal): Promise<void> {
     await this.transport.call(
       { method: 'DELETE', path: `pipelines/${encodeURIComponent(pipelineId)}`, schema: emptySchema, action: `deleting pipeline ${pipelineId}`, rbac: { verb: 'delete', resource: 'pipelines' } },
+      signal,
+    );
+  }
+
+  /** Deletes an experiment (experiment.proto@2.0.5..HEAD DeleteExperiment: DELETE /apis/v2beta1/experiments/{experiment_id}). */
+  async deleteExperiment(experimentId: string, signal?: AbortSignal): Promise<void> {
+    await this.transport.call(
+      { method: 'DELETE', path: `experiments/${encodeURIComponent(experimentId)}`, schema: emptySchema, action: `deleting experiment ${experimentId}`, rbac: { verb: 'delete', resource: 'experiments' } },
       signal,
     );
   }

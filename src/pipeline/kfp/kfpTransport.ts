@@ -181,6 +181,9 @@ export class KfpTransport {
         namespace: this.namespace,
       });
     }
+    // Reading the body reports its errors; a body the caller destroys unread must not raise an
+    // uncaught 'error' event (undici emits one for an aborted body).
+    res.body.on('error', () => {});
     return { status: res.statusCode, headers: res.headers, body: res.body, failure, secrets: secretValues(this.credentials) };
   }
 

@@ -9,6 +9,8 @@
 // the namespace is settled before the upload, and whatever this submit uploaded is deleted
 // again when a later step fails.
 import { DataError, PipelineError, SealedError, UsageError } from '../../core/errors.ts';
+import { printable } from '../../core/terminalText.ts';
+import { compareReleases, compiledForRelease } from '../compiler/index.ts';
 import type { KfpExperiment, KfpPipeline, KfpPipelineVersion, KfpRun } from './apiSchemas.ts';
 import type { CompiledPipeline } from './compiledPipelineFile.ts';
 import type { KfpClient } from './kfpClient.ts';
@@ -36,30 +38,38 @@ export interface Submitted {
 
 /**
  * Refuses, before anything is written, to act without a namespace on a multi-user server (the
- * KFP SDK asks GET healthz the same question: sdk/python/kfp/client/client.py, Client.__init__).
+ * KFP SDK asks GET healthz the same question: sdk/python/kfp/client/client.py, Client.__init__),
+ * and to send a file compiled for a newer KFP release than the server's (healthz `tag_name`,
+ * backend/src/apiserver/main.go): an older backend would reject or silently drop what that release
+ * added (src/pipeline/compiler/kfpVersions.ts).
  */
-export async function requireNamespaceIfMultiUser(client: KfpClient, command: string, signal?: AbortSignal): Promise<void> {
-  if (client.namespace !== undefined) return;
-  let multiUser: boolean | undefined;
+export async function checkCluster(client: KfpClient, command: string, signal?: AbortSignal, compiledFor?: string): Promise<void> {
+  if (client.namespace !== undefined && compiledFor === undefined) return;
+  let info: { multi_user?: boolean; tag_name?: string };
   try {
-    multiUser = await client.isMultiUser(signal);
+    info = await client.serverInfo(signal);
   } catch (e) {
     // A proxy that does not pass /healthz through: the API calls themselves will tell.
     if (e instanceof PipelineError && e.code === 'kfp.httpStatus' && / 404: /.test(e.message)) return;
     throw e;
   }
-  if (multiUser === true) throw new UsageError('kfp.namespaceRequired', { host: client.host, command });
+  if (client.namespace === undefined && info.multi_user === true) throw new UsageError('kfp.namespaceRequired', { host: client.host, command });
+  // "unknown" or a development build: nothing to compare with.
+  if (compiledFor !== undefined && info.tag_name !== undefined && (compareReleases(compiledFor, info.tag_name) ?? 0) > 0) {
+    throw new UsageError('kfp.clusterTooOld', { host: client.host, compiledFor, cluster: printable(info.tag_name.slice(0, 40)) });
+  }
 }
 
 export async function submitPipeline(client: KfpClient, compiled: CompiledPipeline, options: SubmitOptions, signal?: AbortSignal): Promise<Submitted> {
-  await requireNamespaceIfMultiUser(client, 'sealed submit', signal);
+  await checkCluster(client, 'sealed submit', signal, compiledForRelease(compiled.sdkVersion));
   const { pipeline, version, pipelineCreated } = await uploadPipelineOrVersion(client, compiled, options, signal);
+  const created: Created = { pipeline, version, pipelineCreated };
   try {
-    return { pipeline, pipelineCreated, uploaded: true, version, ...(await startRun(client, pipeline, version, options, signal)) };
+    return { pipeline, pipelineCreated, uploaded: true, version, ...(await startRun(client, pipeline, version, options, created, signal)) };
   } catch (e) {
     // After Ctrl-C the run may exist already; leave everything as it is.
     if (signal?.aborted) throw e;
-    throw await undoUpload(client, e, pipeline, version, pipelineCreated);
+    throw await undo(client, e, created);
   }
 }
 
@@ -71,8 +81,23 @@ export async function submitVersion(
   options: Omit<SubmitOptions, 'pipelineName' | 'versionName'>,
   signal?: AbortSignal,
 ): Promise<Submitted> {
-  await requireNamespaceIfMultiUser(client, 'sealed submit', signal);
-  return { pipeline, pipelineCreated: false, uploaded: false, version, ...(await startRun(client, pipeline, version, options, signal)) };
+  await checkCluster(client, 'sealed submit', signal);
+  const created: Created = {};
+  try {
+    return { pipeline, pipelineCreated: false, uploaded: false, version, ...(await startRun(client, pipeline, version, options, created, signal)) };
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    throw await undo(client, e, created);
+  }
+}
+
+/** What this submit created, so that a failure can take it back. */
+interface Created {
+  pipeline?: KfpPipeline;
+  /** The version uploaded (with `pipeline`); the pipeline too when `pipelineCreated`. */
+  version?: KfpPipelineVersion;
+  pipelineCreated?: boolean;
+  experiment?: KfpExperiment;
 }
 
 async function startRun(
@@ -80,9 +105,11 @@ async function startRun(
   pipeline: KfpPipeline,
   version: KfpPipelineVersion,
   options: Pick<SubmitOptions, 'experiment' | 'runName' | 'parameters'>,
+  created: Created,
   signal: AbortSignal | undefined,
 ): Promise<{ experiment: KfpExperiment; experimentCreated: boolean; run: KfpRun }> {
   const { experiment, created: experimentCreated } = await client.findOrCreateExperiment(options.experiment, signal);
+  if (experimentCreated) created.experiment = experiment;
   const run = await client.createRun(
     {
       displayName: options.runName,
@@ -97,23 +124,40 @@ async function startRun(
 }
 
 /**
- * Deletes the version this submit uploaded, and the pipeline when this submit created it
- * (version first: before 2.4 a pipeline with versions cannot be deleted, resource_manager.go
- * DeletePipeline). Returns the error to throw: the original one, saying what was removed or left.
+ * Deletes what this submit created: the experiment (it holds no run, since creating the run is
+ * what failed), the version it uploaded, and the pipeline when it created that (version first:
+ * before 2.4 a pipeline with versions cannot be deleted, resource_manager.go DeletePipeline).
+ * Returns the error to throw: the original one, saying what was removed or left.
  */
-async function undoUpload(client: KfpClient, error: unknown, pipeline: KfpPipeline, version: KfpPipelineVersion, pipelineCreated: boolean): Promise<unknown> {
+async function undo(client: KfpClient, error: unknown, created: Created): Promise<unknown> {
   if (!(error instanceof SealedError)) return error;
-  const original = error;
-  const name = pipeline.display_name ?? pipeline.pipeline_id;
-  const what = pipelineCreated ? `pipeline '${name}' (${pipeline.pipeline_id})` : `version '${version.display_name ?? version.pipeline_version_id}' (${version.pipeline_version_id}) of pipeline '${name}'`;
-  const Kind = original.constructor as new (code: 'kfp.cleanedUp' | 'kfp.cleanupFailed', args: never, options: { cause: unknown }) => SealedError;
-  try {
-    await client.deletePipelineVersion(pipeline.pipeline_id, version.pipeline_version_id);
-    if (pipelineCreated) await client.deletePipeline(pipeline.pipeline_id);
-  } catch (cleanup) {
-    return new Kind('kfp.cleanupFailed', { reason: original.message, left: what, cleanup: (cleanup as Error).message } as never, { cause: original });
+  const { pipeline, version, pipelineCreated, experiment } = created;
+  const steps: [what: string, action: () => Promise<void>][] = [];
+  if (experiment) steps.push([`experiment '${experiment.display_name}' (${experiment.experiment_id})`, () => client.deleteExperiment(experiment.experiment_id)]);
+  if (pipeline && version) {
+    const name = pipeline.display_name ?? pipeline.pipeline_id;
+    if (pipelineCreated) {
+      steps.push([`pipeline '${name}' (${pipeline.pipeline_id})`, async () => {
+        await client.deletePipelineVersion(pipeline.pipeline_id, version.pipeline_version_id);
+        await client.deletePipeline(pipeline.pipeline_id);
+      }]);
+    } else {
+      steps.push([`version '${version.display_name ?? version.pipeline_version_id}' (${version.pipeline_version_id}) of pipeline '${name}'`, () => client.deletePipelineVersion(pipeline.pipeline_id, version.pipeline_version_id)]);
+    }
   }
-  return new Kind('kfp.cleanedUp', { reason: original.message, removed: what } as never, { cause: original });
+  if (steps.length === 0) return error;
+  const Kind = error.constructor as new (code: 'kfp.cleanedUp' | 'kfp.cleanupFailed', args: never, options: { cause: unknown }) => SealedError;
+  const removed: string[] = [];
+  for (const [what, action] of steps) {
+    try {
+      await action();
+      removed.push(what);
+    } catch (cleanup) {
+      const left = steps.slice(removed.length).map(([w]) => w).join(' and ');
+      return new Kind('kfp.cleanupFailed', { reason: error.message, left, cleanup: (cleanup as Error).message } as never, { cause: error });
+    }
+  }
+  return new Kind('kfp.cleanedUp', { reason: error.message, removed: removed.join(' and ') } as never, { cause: error });
 }
 
 async function uploadPipelineOrVersion(

@@ -23,7 +23,8 @@ test('versions map onto the newest profile at or below them', () => {
   assert.deepEqual(at('2.0.5').profile.since, [2, 0, 0]);
   assert.deepEqual(at('v2.3').profile.since, [2, 1, 0]);
   assert.deepEqual(at('2.4.1').profile.since, [2, 4, 0]);
-  assert.deepEqual(at('2.14.3').profile.since, [2, 5, 0]);
+  assert.deepEqual(at('2.13.9').profile.since, [2, 5, 0]);
+  assert.deepEqual(at('2.14.3').profile.since, [2, 14, 0]);
   assert.deepEqual(at('2.15.0').profile.since, [2, 15, 0]);
   assert.deepEqual(at('2.17').profile.since, [2, 16, 0]);
   for (const bad of ['1.8.5', '3.0', 'latest', '2.x', '', '2.0.5; rm -rf /']) assert.ok('problem' in kfpTarget(bad), bad);
@@ -70,4 +71,42 @@ test('literals only for 2.16 and later, whose ParameterSpec has them (api/v2alph
   assert.equal(mode('2.15.0').literals, undefined);
   assert.deepEqual(mode('2.16.0').literals, ['sum', 'mean']);
   assert.equal(mode('2.0.5').description, '[allowed: sum | mean]');
+});
+
+// driver.go@2.3.0 initPodSpecPatch: ParseQuantity(fmt.Sprintf("%vG", memoryLimit)); Go's %v of a float64 switches to
+// exponent form below 1e-4 and from 1e6 ("6.5536e-05G", "2e+06G": no quantity), so the task would fail in its driver.
+test('memory sizes whose legacy number Go would print in exponent form are refused before 2.4, accepted from 2.4', () => {
+  for (const memoryLimit of ['64Ki', '1000', '2P']) {
+    assert.throws(
+      () => compilePipelineDocuments(toyPipeline, { deploy: { memoryLimit }, kfpVersion: '2.3.0' }),
+      (e: unknown) => e instanceof PipelineError && /memoryLimit: .* cannot reach a pod on KFP 2\.3\.0: .*%vG/.test(e.message),
+      memoryLimit,
+    );
+    assert.ok(compilePipelineDocuments(toyPipeline, { deploy: { memoryLimit }, kfpVersion: '2.4.0' }), memoryLimit);
+  }
+  for (const memoryLimit of ['100k', '512Mi', '999T']) assert.ok(compilePipelineDocuments(toyPipeline, { deploy: { memoryLimit }, kfpVersion: '2.0.5' }), memoryLimit);
+});
+
+// argocompiler/container.go@2.3.0 (and @2.5.0): one shared container template per workflow, made by the first task,
+// carries that task's pod metadata for every pod; a870b1a325 (2.14.0) sets it per task.
+test('per-task pod labels need 2.14; the same labels on every task are fine from 2.1', () => {
+  const perTask = { deploy: { podLabels: { team: 'risk' } }, taskDeploy: { 'fit-model': { podLabels: { team: 'models' } } } };
+  for (const kfpVersion of ['2.3.0', '2.5.0', '2.13.0']) {
+    assert.throws(
+      () => compilePipelineDocuments(toyPipeline, { ...perTask, kfpVersion }),
+      (e: unknown) => e instanceof PipelineError && /needs Kubeflow Pipelines 2\.14 or later/.test(e.message),
+      kfpVersion,
+    );
+  }
+  assert.ok(compilePipelineDocuments(toyPipeline, { ...perTask, kfpVersion: '2.14.0' }));
+  assert.ok(compilePipelineDocuments(toyPipeline, { deploy: { podLabels: { team: 'risk' } }, kfpVersion: '2.3.0' }));
+});
+
+test('an allowed value the description tag cannot carry is refused at compile time, not dropped', async () => {
+  const { defineComponent, definePipeline, stringParam } = await import('../../../src/pipeline/index.ts');
+  for (const bad of ['a]b', 'x | y', '']) {
+    const c = defineComponent({ name: 'pick', parameters: { mode: stringParam('ok', { enum: ['ok', bad] }) }, outputs: {}, run: async () => {} });
+    const p = definePipeline({ name: 'picks', build: (b) => void b.task(c) });
+    assert.throws(() => compilePipelineDocuments(p), (e: unknown) => e instanceof PipelineError && /cannot be written so that it reads back the same/.test(e.message), JSON.stringify(bad));
+  }
 });

@@ -12,7 +12,7 @@ const q = (text: string) => {
 };
 
 test('the grammar: every suffix, fractions, exponents; nothing else', () => {
-  for (const ok of ['0', '1', '500m', '2.5', '.5', '5.', '1k', '1M', '1G', '1T', '1P', '1E', '1Ki', '64Mi', '1.5Gi', '1Ti', '1Pi', '1Ei', '1e3', '1E3', '5e-3', '12e+6']) q(ok);
+  for (const ok of ['0', '1', '100n', '250u', '500m', '2.5', '.5', '5.', '1k', '1M', '1G', '1T', '1P', '1E', '1Ki', '64Mi', '1.5Gi', '1Ti', '1Pi', '1Ei', '1e3', '1E3', '5e-3', '12e+6']) q(ok);
   for (const bad of ['', ' 1', '1 ', '-1', '+1', '1K', '1mi', '1KiB', '64 Mi', 'Mi', '1.2.3', '0x10', '1e', '1e1000', 'NaN', 'Infinity', '1'.repeat(65), '1\n']) {
     assert.equal(parseQuantity(bad), undefined, JSON.stringify(bad));
   }

@@ -46,3 +46,16 @@ test('a file that is not a compiled pipeline is refused, naming the file and the
 test('a missing file is an IoError naming the path as given', async () => {
   await assert.rejects(readCompiledPipeline(join(dir, 'nope.yaml'), 'nope.yaml'), (e: unknown) => e instanceof IoError && e.message === 'file not found: nope.yaml');
 });
+
+test("a constraint tag is ours only in files we compiled: in another compiler's file '[range: ...]' is prose", async () => {
+  const dir = tempDir();
+  const withDescription = (sdk: string) =>
+    TOY_PIPELINE_YAML.replace('sdkVersion: sealed-0.1.0', `sdkVersion: ${sdk}`).replace(
+      'data_size: {parameterType: NUMBER_INTEGER, defaultValue: 100}',
+      'data_size: {parameterType: NUMBER_INTEGER, defaultValue: 100, description: "rows [range: >= 1, <= 10]"}',
+    );
+  const ours = await readCompiledPipeline(writePipelineFile(dir, withDescription('sealed-0.1.0 kfp>=2.0.5'), 'ours.yaml'), 'ours.yaml');
+  const theirs = await readCompiledPipeline(writePipelineFile(dir, withDescription('kfp-2.8.0'), 'theirs.yaml'), 'theirs.yaml');
+  assert.equal(ours.parameters.data_size?.description, 'rows [range: >= 1, <= 10]');
+  assert.equal(theirs.parameters.data_size?.description, undefined);
+});

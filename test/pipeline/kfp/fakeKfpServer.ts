@@ -23,10 +23,17 @@ export interface FakeKfpOptions {
    * authorized; single-user mode drops them (resource_manager.go@HEAD, ReplaceNamespace).
    */
   multiUser?: boolean;
+  /** healthz `tag_name` (the release; "unknown" when the image does not say). Default 2.5.0. */
+  tagName?: string;
   /** Who each credential value is and the namespaces the SubjectAccessReview allows ('*': all). */
   identities?: Record<string, { user: string; namespaces: string[] }>;
   /** Error bodies: grpc-gateway v1 (KFP 2.0.5-2.5: {error, code, message, details}) or v2 (HEAD: {code, message, details}); go.mod at each tag. */
   gateway?: 'v1' | 'v2';
+  /**
+   * What the Kubeflow ingress routes beside the API (fakeMlmdEnvoy.ts, fakeArtifactsUi.ts): called
+   * for paths outside /apis after the ingress's own authentication; true when it answered.
+   */
+  ingress?: (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer, identity: { user: string; namespaces: string[] }) => boolean;
 }
 
 export interface RecordedRequest {
@@ -70,8 +77,6 @@ interface Run {
   storage_state: 'AVAILABLE' | 'ARCHIVED';
   /** Argo workflow name (argocompiler/argo.go@HEAD: GenerateName = pipeline name + '-'). */
   workflow: string;
-  /** Argo output artifacts of each task's executor pod, served by ReadArtifact. */
-  artifacts: { task: string; name: string; data: Buffer }[];
   display_name: string;
   experiment_id: string;
   namespace?: string;
@@ -157,14 +162,23 @@ export class FakeKfp {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const prefix = `${this.options.prefix ?? ''}${API}`;
-    // v1beta1 is served beside v2beta1 (backend/src/apiserver/main.go@HEAD); recorded as /v1beta1/...
-    const v1 = `${this.options.prefix ?? ''}/apis/v1beta1/`;
-    if (!url.pathname.startsWith(prefix + '/') && !url.pathname.startsWith(v1)) {
+    if (!url.pathname.startsWith(prefix + '/')) {
+      if (this.options.ingress) {
+        const body = await readBody(req);
+        // kubeflow/manifests v1.11.0 common/oauth2-proxy/base/oauth2_proxy.cfg: without a session,
+        // api_routes ("^/ml_metadata") answer 401 and other paths redirect to the login page.
+        if (!this.authorized(req.headers)) {
+          if (url.pathname.startsWith('/ml_metadata')) res.writeHead(401, { 'content-type': 'text/plain' }).end('Unauthorized');
+          else res.writeHead(302, { location: `/oauth2/start?rd=${encodeURIComponent(url.pathname)}` }).end();
+          return;
+        }
+        if (this.options.ingress(req, res, url, body, this.identityOf(req.headers))) return;
+      }
       res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
       return;
     }
     const body = await readBody(req);
-    const path = url.pathname.startsWith(v1) ? `/v1beta1/${url.pathname.slice(v1.length)}` : url.pathname.slice(prefix.length);
+    const path = url.pathname.slice(prefix.length);
     const record: RecordedRequest = { method: req.method ?? '', path, query: Object.fromEntries(url.searchParams), headers: req.headers };
     this.requests.push(record);
     const injected = this.injected.findIndex((a) => a.method === record.method && a.path.test(record.path));
@@ -229,7 +243,7 @@ export class FakeKfp {
       return m ? decodeURIComponent(m[1]) : undefined;
     };
     // backend/src/apiserver/main.go@HEAD: {commit_sha, tag_name, multi_user, pipeline_store}.
-    if (route === 'GET /healthz') return { commit_sha: 'unknown', tag_name: '2.5.0', multi_user: this.options.multiUser === true };
+    if (route === 'GET /healthz') return { commit_sha: 'unknown', tag_name: this.options.tagName ?? '2.5.0', multi_user: this.options.multiUser === true };
     if (route === 'POST /pipelines/upload') return this.uploadPipeline(r, await readUpload(r, contentType, body));
     if (route === 'POST /pipelines/upload_version') return this.uploadVersion(r, await readUpload(r, contentType, body));
     if (route === 'GET /pipelines') return this.listPipelines(r);
@@ -241,14 +255,13 @@ export class FakeKfp {
     if (pipeline !== undefined) return this.pipeline(r.method, pipeline);
     if (route === 'GET /experiments') return this.listExperiments(r);
     if (route === 'POST /experiments') return this.createExperiment(r, body);
+    // experiment.proto DeleteExperiment: DELETE /apis/v2beta1/experiments/{experiment_id}.
+    const experimentId = id(/^\/experiments\/([^/:]+)$/);
+    if (r.method === 'DELETE' && experimentId !== undefined) return this.deleteExperiment(experimentId);
     if (route === 'POST /runs') return this.createRun(r, body);
     if (route === 'GET /runs') return this.listRuns(r);
     const action = /^\/runs\/([^/:]+):(terminate|retry|archive)$/.exec(r.path);
     if (r.method === 'POST' && action) return this.runAction(decodeURIComponent(action[1]), action[2]);
-    const artifact = /^\/runs\/([^/]+)\/nodes\/([^/]+)\/artifacts\/([^/]+):read$/.exec(r.path);
-    if (r.method === 'GET' && artifact) return this.readArtifact(...(artifact.slice(1, 4).map(decodeURIComponent) as [string, string, string]));
-    const v1Run = id(/^\/v1beta1\/runs\/([^/:]+)$/);
-    if (r.method === 'GET' && v1Run !== undefined) return this.getRunV1(v1Run);
     const run = id(/^\/runs\/([^/:]+)$/);
     if (r.method === 'GET' && run !== undefined) return this.getRun(run);
     if (r.method === 'DELETE' && run !== undefined) return this.runAction(run, 'delete');
@@ -350,7 +363,6 @@ export class FakeKfp {
       run_id: randomUUID(),
       storage_state: 'AVAILABLE',
       workflow: `${pipelineName}-${randomUUID().slice(0, 5)}`,
-      artifacts: [],
       display_name: String(json.display_name ?? ''),
       experiment_id: experiment.experiment_id,
       namespace: experiment.namespace,
@@ -430,33 +442,12 @@ export class FakeKfp {
     return {};
   }
 
-  /** Argo output artifacts the next runs' executor pods declare (served by ReadArtifact). */
-  addArtifacts(runId: string, artifacts: { task: string; name: string; data: Buffer }[]): void {
-    this.findRun(runId).artifacts.push(...artifacts);
-  }
-
-  /**
-   * v1beta1 GetRun: the Argo workflow as JSON in pipeline_runtime.workflow_manifest
-   * (api_converter.go@HEAD toApiRunDetailV1), nodes shaped by argocompiler@HEAD.
-   */
-  private getRunV1(id: string): unknown {
-    const run = this.findRun(id);
-    const nodes: Record<string, unknown> = {};
-    for (const node of this.nodes(run)) {
-      const outputs = node.displayName === 'executor' ? run.artifacts.filter((a) => a.task === node.task) : [];
-      nodes[node.id] = { id: node.id, name: node.id, displayName: node.displayName, type: node.type, children: node.children, ...(outputs.length > 0 ? { outputs: { artifacts: outputs.map((a) => ({ name: a.name, s3: { key: `artifacts/${run.workflow}/${a.name}.tgz` } })) } } : {}) };
-    }
-    return { run: { id: run.run_id, name: run.display_name }, pipeline_runtime: { workflow_manifest: JSON.stringify({ metadata: { name: run.workflow }, status: { nodes } }) } };
-  }
-
-  /** ReadArtifact: {"data": base64} (run.proto@2.0.5 ReadArtifactResponse; run_artifact_server.go@HEAD). */
-  private readArtifact(runId: string, nodeId: string, name: string): unknown {
-    const run = this.findRun(runId);
-    this.authorize(run.namespace, 'readArtifact', 'runs', 'Failed to authorize the request');
-    const node = this.nodes(run).find((n) => n.id === nodeId);
-    const artifact = run.artifacts.find((a) => a.task === node?.task && a.name === name && node?.displayName === 'executor');
-    if (!artifact) throw grpcError(404, 5, `artifact not found: ResourceNotFoundError: artifact runs/${runId}/nodes/${nodeId}/artifacts/${name} not found`);
-    return { data: artifact.data.toString('base64') };
+  private deleteExperiment(experimentId: string): unknown {
+    const at = this.experiments.findIndex((e) => e.experiment_id === experimentId);
+    if (at < 0) throw grpcError(404, 5, `Failed to delete an experiment: ResourceNotFoundError: Experiment ${experimentId} not found`);
+    this.authorize(this.experiments[at].namespace, 'delete', 'experiments', 'Failed to delete an experiment due to authorization error');
+    this.experiments.splice(at, 1);
+    return {};
   }
 
   private createRecurringRun(r: RecordedRequest, body: Buffer): unknown {

@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { tempDir } from '../helpers/tempDir.ts';
 import { startFakeKfp, type FakeKfp, type FakeKfpOptions } from './fakeKfpServer.ts';
+import { FakeMlmd } from './fakeMlmdEnvoy.ts';
+import { FakeArtifactsUi } from './fakeArtifactsUi.ts';
 import { writePipelineFile } from './toyPipelineYaml.ts';
 import { runCli, type CliResult } from '../../cli/helpers.ts';
 import { checkCron, ownTasks } from '../../../src/pipeline/kfp/index.ts';
@@ -30,6 +32,14 @@ async function sealed(argv: string[], env: Record<string, string> = { KFP_TOKEN:
   const r = await runCli(argv, { cwd, env });
   assert.ok(!`${r.stdout}${r.stderr}`.includes('SECRET'), `a secret was printed:\n${r.stdout}${r.stderr}`);
   return r;
+}
+
+/** The fake API server behind an ingress that also routes /ml_metadata (fakeMlmdEnvoy.ts) and the UI's /pipeline/artifacts (fakeArtifactsUi.ts). */
+async function kfpWithIngress(options: FakeKfpOptions & { folders?: boolean } = {}): Promise<{ f: FakeKfp; mlmd: FakeMlmd; ui: FakeArtifactsUi }> {
+  const mlmd = new FakeMlmd();
+  const ui = new FakeArtifactsUi(mlmd, { multiUser: options.multiUser, folders: options.folders });
+  const f = await fake({ prefix: '/pipeline', ...options, ingress: (req, res, url, body, identity) => mlmd.handle(req, res, url.pathname, body) || ui.handle(req, res, url, identity) });
+  return { f, mlmd, ui };
 }
 
 const FAST = ['--poll-interval', '0.005'];
@@ -66,20 +76,22 @@ test('multi-user submit without a namespace is refused before any upload (health
   assert.equal(f.pipelines.length, 0);
 });
 
-test('a failed submit deletes what it uploaded: the new pipeline (version first, resource_manager.go@2.0.5 DeletePipeline), or only the new version', async () => {
+test('a failed submit deletes what it created: the new experiment, the new pipeline (version first, resource_manager.go@2.0.5 DeletePipeline), or only the new version', async () => {
   const f = await fake({ multiUser: true });
   f.inject({ method: 'POST', path: /^\/runs$/, status: 500, body: '{"error":"Internal error: workflow could not be created","code":13}' });
   const first = await sealed(['submit', 'toy-kfp.yaml', '--host', f.url, '--namespace', 'alice', '--no-wait']);
   assert.equal(first.code, 1);
-  assert.match(first.stderr, /creating run '.*' failed with HTTP 500: Internal error: workflow could not be created \(removed what this submit created: pipeline 'toy-kfp' \(.*\)\)\n$/);
-  assert.deepEqual([f.pipelines.length, f.versions.length], [0, 0]);
+  // The experiment it created goes too (experiment.proto DeleteExperiment): nothing of this submit is left.
+  assert.match(first.stderr, /creating run '.*' failed with HTTP 500: Internal error: workflow could not be created \(removed what this submit created: experiment 'Default' \(.*\) and pipeline 'toy-kfp' \(.*\)\)\n$/);
+  assert.deepEqual([f.pipelines.length, f.versions.length, f.experiments.length], [0, 0, 0]);
 
   const ok = await sealed(['submit', 'toy-kfp.yaml', '--host', f.url, '--namespace', 'alice', '--no-wait']);
   assert.equal(ok.code, 0, ok.stderr);
   f.inject({ method: 'POST', path: /^\/runs$/, status: 400, body: '{"error":"Invalid input error: bad","code":3}' });
   const second = await sealed(['submit', 'toy-kfp.yaml', '--host', f.url, '--namespace', 'alice', '--version', 'v2', '--no-wait']);
+  // The experiment existed before this submit: it stays.
   assert.match(second.stderr, /removed what this submit created: version 'v2' \(.*\) of pipeline 'toy-kfp'\)\n$/);
-  assert.deepEqual([f.pipelines.length, f.versions.length], [1, 1]);
+  assert.deepEqual([f.pipelines.length, f.versions.length, f.experiments.length], [1, 1, 1]);
 });
 
 test('403 names the namespace and verb and does not blame the token; 401 does (resource_manager.go IsAuthorized: PermissionDenied vs Unauthenticated)', async () => {
@@ -209,63 +221,65 @@ test('runs retry | archive | delete --yes (run.proto RetryRun, ArchiveRun, Delet
   assert.equal(f.runs.length, 0);
 });
 
-test('runs artifacts downloads each node artifact through ReadArtifact ({data: base64}) into DIR/<task>/<name>', async () => {
-  const f = await fake();
-  await sealed(['submit', 'toy-kfp.yaml', '--host', f.url, ...FAST]);
-  const run = f.runs[0];
-  f.addArtifacts(run.run_id, [
-    { task: 'train', name: 'main-logs', data: Buffer.from('training log\n') },
-    { task: 'evaluate', name: 'main-logs', data: Buffer.from([0, 1, 2, 255]) },
-  ]);
+test("runs artifacts finds the run's outputs in ML Metadata and downloads them through the UI's artifact route into DIR/<task>/<output> (MlmdUtils.ts, client.go, handlers/artifacts.ts)", async () => {
+  const { f, mlmd, ui } = await kfpWithIngress();
+  const uris = mlmd.addRun({
+    runId: 'run-art-1',
+    tasks: [
+      { name: 'train', outputs: [{ name: 'model', data: Buffer.from([0, 1, 2, 255]) }, { name: 'executor-logs', data: Buffer.from('log\n') }] },
+      { name: 'evaluate', inputs: ['train/model'], outputs: [{ name: 'metrics', data: Buffer.from('{"auc":0.9}') }, { name: 'report', files: { 'index.html': Buffer.from('<h1>r</h1>'), 'img/roc.png': Buffer.from([137, 80, 78, 71]) } }] },
+    ],
+  });
   const out = join(cwd, 'artifacts-1');
-  const r = await sealed(['runs', 'artifacts', run.run_id, '--out', 'artifacts-1', '--host', f.url]);
+  const r = await sealed(['runs', 'artifacts', 'run-art-1', '--out', 'artifacts-1', '--host', f.url]);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(r.stdout.trim().split('\n').sort(), ['evaluate/main-logs', 'train/main-logs']);
-  assert.equal(readFileSync(join(out, 'train', 'main-logs'), 'utf8'), 'training log\n');
-  assert.deepEqual([...readFileSync(join(out, 'evaluate', 'main-logs'))], [0, 1, 2, 255]);
-  assert.ok(f.calls('GET', `/v1beta1/runs/${run.run_id}`).length === 1);
-  assert.deepEqual(readdirSync(join(out, 'train')), ['main-logs']);
-  const again = await sealed(['runs', 'artifacts', run.run_id, '--out', 'artifacts-1', '--host', f.url]);
+  assert.deepEqual(r.stdout.trim().split('\n').sort(), ['evaluate/metrics', 'evaluate/report', 'train/model']);
+  assert.deepEqual([...readFileSync(join(out, 'train', 'model'))], [0, 1, 2, 255]);
+  assert.equal(readFileSync(join(out, 'evaluate', 'metrics'), 'utf8'), '{"auc":0.9}');
+  assert.equal(readFileSync(join(out, 'evaluate', 'report', 'index.html'), 'utf8'), '<h1>r</h1>');
+  assert.deepEqual([...readFileSync(join(out, 'evaluate', 'report', 'img', 'roc.png'))], [137, 80, 78, 71]);
+  assert.deepEqual(readdirSync(join(out, 'train')), ['model']);
+  assert.match(r.stderr, new RegExp(`train/model: 4 bytes from ${uris['train/model'].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  // gRPC-web at the ingress root, as the UI calls it; downloads under /pipeline, as the Download link.
+  assert.deepEqual(mlmd.calls.map((c) => c.method), ['GetContextByTypeAndName', 'GetExecutionsByContext', 'GetEventsByExecutionIDs', 'GetArtifactsByID']);
+  assert.ok(mlmd.calls.every((c) => c.headers['content-type'] === 'application/grpc-web+proto' && c.headers['x-grpc-web'] === '1' && c.headers.authorization === `Bearer ${TOKEN}`));
+  assert.ok(ui.requests.every((q) => q.path.startsWith('/pipeline/artifacts/minio/mlpipeline/v2/artifacts/toy-kfp/run-art-1/')));
+  assert.equal(f.requests.length, 0, 'the REST API is not needed');
+  const again = await sealed(['runs', 'artifacts', 'run-art-1', '--out', 'artifacts-1', '--host', f.url]);
   assert.equal(again.code, 2);
   assert.match(again.stderr, /already holds files/);
+
+  const logs = await sealed(['runs', 'artifacts', 'run-art-1', '--out', 'artifacts-2', '--host', f.url, '--logs', '--task', 'train', '--json']);
+  assert.deepEqual((JSON.parse(logs.stdout) as string[]).sort(), ['train/executor-logs', 'train/model']);
+  const none = await sealed(['runs', 'artifacts', 'run-art-1', '--out', 'artifacts-3', '--host', f.url, '--output', 'nope']);
+  assert.deepEqual([none.code, none.stderr], [0, 'run run-art-1 has no output artifacts matching output nope in ML Metadata\n']);
+  const unknown = await sealed(['runs', 'artifacts', 'no-such-run', '--out', 'artifacts-4', '--host', f.url]);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /has no record of run no-such-run \(no system.PipelineRun context\)/);
 });
 
-/** A run whose v1beta1 workflow manifest lists one artifact of this name. */
-async function hostileArtifact(name: string, data = 'x'): Promise<{ f: FakeKfp; runId: string }> {
-  const f = await fake();
-  await sealed(['submit', 'toy-kfp.yaml', '--host', f.url, ...FAST]);
-  const runId = f.runs[0].run_id;
-  const manifest = { status: { nodes: { 'wf-1': { id: 'wf-1', displayName: 'executor', outputs: { artifacts: [{ name }] } } } } };
-  f.inject({ method: 'GET', path: /^\/v1beta1\/runs\//, status: 200, body: JSON.stringify({ pipeline_runtime: { workflow_manifest: JSON.stringify(manifest) } }) });
-  f.inject({ method: 'GET', path: /:read$/, status: 200, body: JSON.stringify({ data: Buffer.from(data).toString('base64') }) });
-  return { f, runId };
-}
+test('runs artifacts in multi-user Kubeflow sends the namespace the run context records (getArtifactsAuthMiddleware: namespace required, SubjectAccessReview, MLMD ownership)', async () => {
+  const { f, mlmd, ui } = await kfpWithIngress({ multiUser: true, identities: { [BOB]: { user: 'bob@example.com', namespaces: ['bob'] } } });
+  mlmd.addRun({ runId: 'run-alice', namespace: 'alice', tasks: [{ name: 'train', outputs: [{ name: 'model', data: Buffer.from('m') }] }] });
+  const ok = await sealed(['runs', 'artifacts', 'run-alice', '--out', 'ns-1', '--host', f.url]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ui.requests.at(-1)?.query.namespace, 'alice');
+  const denied = await sealed(['runs', 'artifacts', 'run-alice', '--out', 'ns-2', '--host', f.url], { KFP_TOKEN: BOB });
+  assert.equal(denied.code, 1);
+  assert.match(denied.stderr, /does not allow 'get' on viewers in namespace 'alice' \(HTTP 403: User 'bob@example.com' is not authorized/);
+  assert.equal(existsSync(join(cwd, 'ns-2', 'train', 'model')), false);
+  const anonymous = await sealed(['runs', 'artifacts', 'run-alice', '--out', 'ns-3', '--host', f.url], {});
+  assert.equal(anonymous.code, 1);
+  assert.match(anonymous.stderr, /refused the request without credentials \(HTTP 401/);
+});
 
-for (const [name, reason] of [
-  ['../../escape', 'it holds a path separator'],
-  ['/etc/passwd', 'it holds a path separator'],
-  ['..', 'not a file name'],
-  ['C:evil', 'it looks like a home or drive path'],
-  ['log\u001b]0;pwned\u0007', 'it holds control characters'],
-] as const) {
-  test(`attack: an artifact named ${JSON.stringify(name)} is refused before anything is written`, async () => {
-    const { f, runId } = await hostileArtifact(name);
-    const dir = `hostile-${Math.random().toString(36).slice(2)}`;
-    const r = await sealed(['runs', 'artifacts', runId, '--out', dir, '--host', f.url]);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, new RegExp(`refusing artifact name .* from the server: ${reason}\n$`));
-    // eslint-disable-next-line no-control-regex
-    assert.doesNotMatch(r.stderr, /[\u0000-\u0008\u000b-\u001f]/);
-    assert.equal(existsSync(join(cwd, dir)), false);
-    assert.equal(f.requests.filter((q) => q.path.endsWith(':read')).length, 0);
-  });
-}
-
-test('attack: artifacts larger than --max-bytes stop the download with a clear error', async () => {
-  const { f, runId } = await hostileArtifact('big', 'y'.repeat(5000));
-  const r = await sealed(['runs', 'artifacts', runId, '--out', 'big-out', '--max-bytes', '1000', '--host', f.url]);
-  assert.deepEqual([r.code, r.stderr], [2, 'sealed: artifacts exceed the limit of 1000 bytes at wf-1/big; raise --max-bytes if that is expected\n']);
-  assert.equal(existsSync(join(cwd, 'big-out', 'wf-1', 'big')), false);
+test('runs artifacts: a folder output on a UI before 2.17 (no .tar.gz of prefixes) fails with a clear message and leaves nothing', async () => {
+  const { f, mlmd } = await kfpWithIngress({ folders: false });
+  mlmd.addRun({ runId: 'run-old', tasks: [{ name: 'evaluate', outputs: [{ name: 'report', files: { 'a.txt': Buffer.from('a') } }] }] });
+  const r = await sealed(['runs', 'artifacts', 'run-old', '--out', 'old-1', '--host', f.url]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /could not serve evaluate\/report \(minio:\/\/mlpipeline\/.*\/report\): HTTP 500: Failed to get object in bucket/);
+  assert.deepEqual(readdirSync(join(cwd, 'old-1', 'evaluate')), []);
 });
 
 test('attack: endless pagination stops after 100 pages; an enormous page token is refused', async () => {
@@ -289,4 +303,23 @@ test('attack: names and errors with terminal escape sequences are printed escape
   f.inject({ method: 'GET', path: /^\/runs\//, status: 500, body: JSON.stringify({ error: 'bad\u202eevil', code: 13 }) });
   const e = await sealed(['runs', 'get', 'r', '--host', f.url]);
   assert.match(e.stderr, /bad\\u202eevil/);
+});
+
+test('a file compiled for a newer KFP release than the cluster runs is refused before any upload (healthz tag_name, main.go@HEAD)', async () => {
+  const { runCli } = await import('../../cli/helpers.ts');
+  const { loanDefaultCatalog } = await import('../../../src/cli/pipelineCatalog.ts');
+  for (const [compiledFor, cluster, accepted] of [['2.5', '2.3.0', false], ['2.0.5', '2.3.0', true], ['2.5', 'unknown', true], ['2.16', 'v2.17.0', true]] as const) {
+    const file = `for-${compiledFor}.yaml`;
+    const compiled = await runCli(['compile', '--output', file, '--image', 'r.example/sealed:1', '--kfp-version', compiledFor, '--node-selector', 'none'], { cwd, catalog: loanDefaultCatalog });
+    assert.equal(compiled.code, 0, compiled.stderr);
+    const f = await fake({ tagName: cluster });
+    const r = await sealed(['submit', file, '--host', f.url, '--no-wait']);
+    if (accepted) {
+      assert.equal(r.code, 0, `${compiledFor} on ${cluster}: ${r.stderr}`);
+    } else {
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /the file is compiled for Kubeflow Pipelines 2\.5\.0 and later, but .* runs 2\.3\.0; compile it again with --kfp-version 2\.3\.0/);
+      assert.equal(f.calls('POST', '/pipelines/upload').length, 0, 'nothing uploaded');
+    }
+  }
 });

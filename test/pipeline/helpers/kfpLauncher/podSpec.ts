@@ -95,6 +95,24 @@ function resources(profile: VersionProfile, r: ContainerJson['resources'] = {}):
   return { limits, requests };
 }
 
+/**
+ * The executor label whose pod metadata the task's pod gets. With one shared container template
+ * (argocompiler/container.go@2.3.0 addContainerExecutorTemplate returns early once it exists; @2.5.0 likewise
+ * unless the task has a retry policy, getTaskRetryPolicySpec), that is the first container task the visitor reaches
+ * in sorted task-name order (visitor.go@2.3.0 dfs: sort.Strings(keys)); otherwise the task's own.
+ */
+function templateOwnerLabel(uploaded: UploadedPipeline, taskName: string): string {
+  const profile = PROFILES[uploaded.version];
+  const { tasks } = uploaded.spec.root.dag;
+  const labelOf = (name: string) => uploaded.spec.components[tasks[name].componentRef.name].executorLabel!;
+  const ownTemplate = (name: string) => !profile.sharedPodTemplate || (profile.retries && tasks[name].retryPolicy !== undefined);
+  if (ownTemplate(taskName)) return labelOf(taskName);
+  const first = Object.keys(tasks)
+    .sort()
+    .find((name) => uploaded.spec.deploymentSpec.executors[labelOf(name)].container !== undefined && !ownTemplate(name));
+  return labelOf(first ?? taskName);
+}
+
 export function podSpecFor(uploaded: UploadedPipeline, taskName: string): EmulatedPod {
   const profile = PROFILES[uploaded.version];
   const task: TaskJson = uploaded.spec.root.dag.tasks[taskName];
@@ -120,11 +138,12 @@ export function podSpecFor(uploaded: UploadedPipeline, taskName: string): Emulat
     }
     if (has('imagePullSecret')) pod.imagePullSecrets = (k8s.imagePullSecret as { secretName: string }[]).map((s) => ({ name: s.secretName }));
     if (has('activeDeadlineSeconds') && Number(k8s.activeDeadlineSeconds) > 0) pod.activeDeadlineSeconds = Number(k8s.activeDeadlineSeconds);
-    const meta = k8s.podMetadata as { labels?: Record<string, string>; annotations?: Record<string, string> } | undefined;
-    if (profile.podMetadata && meta) {
-      Object.assign(pod.labels, meta.labels ?? {});
-      Object.assign(pod.annotations, meta.annotations ?? {});
-    }
+  }
+  // Pod metadata comes from the executor of the task whose template the pod uses (versions.ts sharedPodTemplate).
+  const meta = kubernetesConfigFor(uploaded, templateOwnerLabel(uploaded, taskName))?.podMetadata as { labels?: Record<string, string>; annotations?: Record<string, string> } | undefined;
+  if (profile.podMetadata && meta) {
+    Object.assign(pod.labels, meta.labels ?? {});
+    Object.assign(pod.annotations, meta.annotations ?? {});
   }
   const retry = task.retryPolicy;
   if (profile.retries && retry) {

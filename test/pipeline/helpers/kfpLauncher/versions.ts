@@ -24,6 +24,13 @@ export interface VersionProfile {
   platformFields: readonly string[];
   /** podMetadata labels/annotations put on the pod by the argo compiler (compiler/argocompiler/container.go@2.3.0+, extendPodMetadata). */
   podMetadata: boolean;
+  /**
+   * One container executor template for the whole workflow, made when the visitor reaches the first container task
+   * (tasks in sorted name order, visitor.go@2.3.0 dfs) and carrying that task's pod metadata for every pod
+   * (argocompiler/container.go@2.3.0 addContainerExecutorTemplate; @2.5.0 the same, except that a task with a retry
+   * policy gets a template of its own). Per task from a870b1a325 (2.14.0).
+   */
+  sharedPodTemplate: boolean;
   /** task retryPolicy becomes an Argo retryStrategy (compiler/argocompiler/container.go@2.5.0 getTaskRetryStrategy; absent @2.0.5/@2.3.0). */
   retries: boolean;
   /**
@@ -50,6 +57,7 @@ export const PROFILES: Record<KfpVersion, VersionProfile> = {
     resources: 'legacy',
     platformFields: ['nodeSelector', 'secretAsVolume', 'secretAsEnv', 'pvcMount'],
     podMetadata: false,
+    sharedPodTemplate: false,
     retries: false,
     outputUriSalt: false,
     executorLogs: false,
@@ -63,6 +71,7 @@ export const PROFILES: Record<KfpVersion, VersionProfile> = {
     resources: 'legacy',
     platformFields: ['nodeSelector', 'tolerations', 'secretAsVolume', 'secretAsEnv', 'imagePullSecret', 'fieldPathAsEnv', 'activeDeadlineSeconds', 'pvcMount'],
     podMetadata: true,
+    sharedPodTemplate: true,
     retries: false,
     outputUriSalt: false,
     executorLogs: false,
@@ -76,6 +85,7 @@ export const PROFILES: Record<KfpVersion, VersionProfile> = {
     resources: 'strings-then-legacy',
     platformFields: ['nodeSelector', 'tolerations', 'secretAsVolume', 'secretAsEnv', 'imagePullSecret', 'fieldPathAsEnv', 'activeDeadlineSeconds', 'pvcMount'],
     podMetadata: true,
+    sharedPodTemplate: true,
     retries: true,
     outputUriSalt: true,
     executorLogs: true,
@@ -88,6 +98,7 @@ export const PROFILES: Record<KfpVersion, VersionProfile> = {
     resources: 'strings-then-legacy',
     platformFields: ['nodeSelector', 'tolerations', 'secretAsVolume', 'secretAsEnv', 'imagePullSecret', 'fieldPathAsEnv', 'activeDeadlineSeconds', 'pvcMount'],
     podMetadata: true,
+    sharedPodTemplate: false,
     retries: true,
     outputUriSalt: true,
     executorLogs: true,
