@@ -1,6 +1,7 @@
 // Pipelines, their versions and experiments as `sealed pipelines` and `sealed experiments` list
 // them (backend/api/v2beta1/pipeline.proto and experiment.proto: ListPipelines,
 // GetPipeline, ListPipelineVersions, ListExperiments; snake_case JSON, paged by next_page_token).
+import type { z } from 'zod';
 import { PipelineError } from '../../core/errors.ts';
 import {
   listExperimentsSchema,
@@ -17,24 +18,45 @@ const PAGE_SIZE = 100;
 // KFP ids are UUIDs (backend/src/apiserver/storage: uuid.NewRandom); anything else is a name.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Pipelines of the client's namespace (shared ones when it has none), newest first. */
-export function listPipelines(client: KfpClient, limit: number, signal?: AbortSignal): Promise<KfpPipeline[]> {
+/** One list call of the v2beta1 API, newest first, page after page up to `limit` items. */
+function listNewestFirst<P extends { next_page_token?: string }, T>(
+  client: KfpClient,
+  list: { path: string; namespaced: boolean; schema: z.ZodType<P>; items: (page: P) => T[]; what: string; resource: string },
+  limit: number,
+  signal: AbortSignal | undefined,
+): Promise<T[]> {
   return client.collect(
     (pageToken) =>
       client.call(
         {
           method: 'GET',
-          path: 'pipelines',
-          query: { namespace: client.namespace, page_size: Math.min(limit, PAGE_SIZE), page_token: pageToken, sort_by: 'created_at desc' },
-          schema: listPipelinesSchema,
-          action: 'listing pipelines',
-          rbac: { verb: 'list', resource: 'pipelines' },
+          path: list.path,
+          query: { ...(list.namespaced ? { namespace: client.namespace } : {}), page_size: Math.min(limit, PAGE_SIZE), page_token: pageToken, sort_by: 'created_at desc' },
+          schema: list.schema,
+          action: `listing ${list.what}`,
+          rbac: { verb: 'list', resource: list.resource },
         },
         signal,
       ),
-    (page) => page.pipelines,
+    list.items,
     limit,
   );
+}
+
+/** Pipelines of the client's namespace (shared ones when it has none), newest first. */
+export function listPipelines(client: KfpClient, limit: number, signal?: AbortSignal): Promise<KfpPipeline[]> {
+  return listNewestFirst(client, { path: 'pipelines', namespaced: true, schema: listPipelinesSchema, items: (p) => p.pipelines, what: 'pipelines', resource: 'pipelines' }, limit, signal);
+}
+
+/** Versions of a pipeline, newest first. */
+export function listVersions(client: KfpClient, pipelineId: string, limit: number, signal?: AbortSignal): Promise<KfpPipelineVersion[]> {
+  const path = `pipelines/${encodeURIComponent(pipelineId)}/versions`;
+  return listNewestFirst(client, { path, namespaced: false, schema: listPipelineVersionsSchema, items: (p) => p.pipeline_versions, what: `versions of pipeline ${pipelineId}`, resource: 'pipelines' }, limit, signal);
+}
+
+/** Experiments of the client's namespace, newest first. */
+export function listExperiments(client: KfpClient, limit: number, signal?: AbortSignal): Promise<KfpExperiment[]> {
+  return listNewestFirst(client, { path: 'experiments', namespaced: true, schema: listExperimentsSchema, items: (p) => p.experiments, what: 'experiments', resource: 'experiments' }, limit, signal);
 }
 
 /** A pipeline by id, or by display name in the client's namespace. */
@@ -51,42 +73,3 @@ export async function getPipeline(client: KfpClient, idOrName: string, signal?: 
   return found;
 }
 
-/** Versions of a pipeline, newest first. */
-export function listVersions(client: KfpClient, pipelineId: string, limit: number, signal?: AbortSignal): Promise<KfpPipelineVersion[]> {
-  return client.collect(
-    (pageToken) =>
-      client.call(
-        {
-          method: 'GET',
-          path: `pipelines/${encodeURIComponent(pipelineId)}/versions`,
-          query: { page_size: Math.min(limit, PAGE_SIZE), page_token: pageToken, sort_by: 'created_at desc' },
-          schema: listPipelineVersionsSchema,
-          action: `listing versions of pipeline ${pipelineId}`,
-          rbac: { verb: 'list', resource: 'pipelines' },
-        },
-        signal,
-      ),
-    (page) => page.pipeline_versions,
-    limit,
-  );
-}
-
-/** Experiments of the client's namespace, newest first. */
-export function listExperiments(client: KfpClient, limit: number, signal?: AbortSignal): Promise<KfpExperiment[]> {
-  return client.collect(
-    (pageToken) =>
-      client.call(
-        {
-          method: 'GET',
-          path: 'experiments',
-          query: { namespace: client.namespace, page_size: Math.min(limit, PAGE_SIZE), page_token: pageToken, sort_by: 'created_at desc' },
-          schema: listExperimentsSchema,
-          action: 'listing experiments',
-          rbac: { verb: 'list', resource: 'experiments' },
-        },
-        signal,
-      ),
-    (page) => page.experiments,
-    limit,
-  );
-}
