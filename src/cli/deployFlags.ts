@@ -23,6 +23,9 @@ export interface DeployFlags {
   cache?: boolean;
 }
 
+// A year: no pipeline task should need longer, and Argo/Kubernetes take int64 so any bound is ours.
+const MAX_DEADLINE_SECONDS = 365 * 24 * 3600;
+
 const FLAG_OF: Readonly<Record<string, string>> = {
   nodeSelector: '--node-selector',
   tolerations: '--toleration',
@@ -62,8 +65,8 @@ export function deployOptionsFromFlags(f: DeployFlags): DeployOptions {
   if (f.podAnnotation) o.podAnnotations = pairs('--pod-annotation', f.podAnnotation);
   if (f.secretEnv) o.secretsAsEnv = secretEnvs(f.secretEnv);
   if (f.imagePullSecret) o.imagePullSecrets = f.imagePullSecret;
-  if (f.deadline !== undefined) o.activeDeadlineSeconds = parseInteger('--deadline', f.deadline, { min: 1 });
-  if (f.retries !== undefined) o.retries = parseInteger('--retries', f.retries, { min: 0 });
+  if (f.deadline !== undefined) o.activeDeadlineSeconds = parseInteger('--deadline', f.deadline, { min: 1, max: MAX_DEADLINE_SECONDS });
+  if (f.retries !== undefined) o.retries = parseInteger('--retries', f.retries, { min: 0, max: 100 });
   if (f.epc !== undefined) o.epc = f.epc;
   if (f.cpuRequest !== undefined) o.cpuRequest = f.cpuRequest;
   if (f.cpuLimit !== undefined) o.cpuLimit = f.cpuLimit;

@@ -1,12 +1,13 @@
 // The `sealed` command. bin/sealed calls main(argv) and exits with the number it returns:
 // 0 success, 2 usage errors, 1 anything else. Errors print as one line `sealed: <message>`
-// on stderr (with the stack when SEALED_DEBUG=1); results go to stdout, progress to stderr.
+// on stderr (with the stack only with --debug or SEALED_DEBUG=1); results go to stdout, progress to stderr.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { excerpt } from '../core/index.ts';
 import { defaultIo, type CliIo, type MainDeps } from './io.ts';
-import { parseInteger } from './parseOptions.ts';
+import { OPTION_LIMITS, parseInteger } from './parseOptions.ts';
 import { loanDefaultCatalog, type PipelineCatalog } from './pipelineCatalog.ts';
-import { reportError } from './reportError.ts';
+import { reportError, reportLine } from './reportError.ts';
 import { runCommand } from './commands/run.ts';
 import { componentCommand } from './commands/component.ts';
 import { registerGbdtCommands } from './commands/gbdt.ts';
@@ -39,24 +40,33 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
   const program = new Command('sealed')
     .description('Secure, accelerated ML pipelines: run locally, compile to Kubeflow Pipelines v2.')
     .version(packageVersion(), '-V, --version')
+    .option('--debug', 'show stack traces of errors, on stderr and in task logs (same as SEALED_DEBUG=1)')
     // Program options count only before the command name, so a command may have its own
     // --version (`sealed submit --version NAME` names a pipeline version).
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s), outputError: () => {} });
+  // --debug (before the command, or after `run`) is passed on as SEALED_DEBUG=1, which reportError and the runner read.
+  program.hook('preAction', (self, action) => {
+    if (self.opts().debug === true || action.opts().debug === true) io.env = { ...io.env, SEALED_DEBUG: '1' };
+  });
 
   program
     .command('run')
     .description('run the pipeline locally and print where the results are')
     .option('--data-url <url-or-path>', 'CSV to load (URL or local path)')
+    .option('--data-root <dir>', 'read local data only from under this folder (repeatable; default: any local path)', (v: string, previous: string[] = []) => [...previous, v])
+    .option('--allow-private-networks', 'let --data-url reach loopback, private and link-local addresses (refused by default)')
     .option('--data-size <n>', 'rows after augmentation', (v) => parseInteger('--data-size', v, { min: 0 }))
-    .option('--seed <n>', 'random seed', (v) => parseInteger('--seed', v, { min: 0 }))
+    .option('--seed <n>', 'random seed', (v) => parseInteger('--seed', v, OPTION_LIMITS.seed))
     .option('--split <kind>', 'train/test split: random or grouped')
     .option('--run-dir <dir>', 'folder for this run (default runs/<run id>)')
-    .option('--threads <n>', 'worker threads (default: number of cores)', (v) => parseInteger('--threads', v, { min: 1 }))
+    .option('--threads <n>', 'worker threads (default: number of cores)', (v) => parseInteger('--threads', v, OPTION_LIMITS.threads))
     .option('--explain', 'add the top 3 reasons (TreeSHAP, raw applicant fields) to every prediction')
     .option('--init-model <path>', 'XGBoost JSON or UBJSON model that training continues (pipeline input init_model)')
+    .option('--resume <dir>', 'continue the interrupted or failed run in DIR from its first task whose outputs are missing or fail their sha256, with its recorded parameters')
     .option('--json', 'end stdout with one JSON line {"runDir","state","metrics"}')
+    .option('--debug', 'stack traces of errors on stderr and in task logs (same as sealed --debug run)')
     .action(async (options) => setExit(await runCommand(options, io, catalog, signal)));
 
   const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -105,22 +115,35 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .option('--run-dir <dir>', "a finished run's folder (its train-model and preprocess-features artifacts)")
     .option('--model <path>', 'model (XGBoost JSON/UBJSON, or compiled: no reasons then)')
     .option('--preprocessor <path>', "preprocess-features' preprocessor.json")
-    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
-    .option('--port <n>', 'port (default 8080; 0: any free port)', (v) => parseInteger('--port', v, { min: 0 }))
+    .option('--host <host>', 'address to listen on (default 127.0.0.1; 0.0.0.0 or :: for every interface)')
+    .option('--port <n>', 'port (default 8080; 0: any free port)', (v) => parseInteger('--port', v, OPTION_LIMITS.port))
+    .option('--token-file <path>', 'require Authorization: Bearer <token> (file mode 0600, not a symbolic link); /healthz stays open')
+    .option('--allow-unknown-categories', 'score categories the preprocessor never saw as unseen (answer has warnings) instead of refusing them')
+    .option('--request-timeout <seconds>', 'a whole request must arrive within this (default 30)', (v) => parseInteger('--request-timeout', v, OPTION_LIMITS.timerSeconds))
+    .option('--max-connections <n>', 'concurrent connections (default 256)', (v) => parseInteger('--max-connections', v, { min: 1, max: 65_535 }))
+    .option('--max-queue <n>', 'explain and large-batch jobs waiting before 503 (default 32)', (v) => parseInteger('--max-queue', v, { min: 1, max: 10_000 }))
     .action(async (options) => setExit(await serveCommand(options, io, signal)));
 
   program
     .command('ui')
     .description('dashboard: browse runs and their artifacts, start runs (HTTPS, login; first start sets the password)')
     .option('--runs <dir>', 'runs folder (default runs)')
-    .option('--port <n>', 'port (default 8443; 0: any free port)', (v) => parseInteger('--port', v, { min: 0 }))
+    .option('--port <n>', 'port (default 8443; 0: any free port)', (v) => parseInteger('--port', v, OPTION_LIMITS.port))
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--state-dir <dir>', 'password hash and TLS certificate (default .sealed-ui)')
     .option('--cert <pem>', 'TLS certificate instead of the self-signed one (with --key)')
     .option('--key <pem>', 'private key of --cert')
     .option('--insecure-http', 'serve plain HTTP (no Secure cookie): trusted loopback only')
     .option('--password-file <path>', 'first start: read the password from this file (or set SEALED_UI_PASSWORD)')
-    .option('--idle-timeout <seconds>', 'end sessions idle this long (default 1800)', (v) => parseInteger('--idle-timeout', v, { min: 1 }))
+    .option('--idle-timeout <seconds>', 'end sessions idle this long (default 1800)', (v) => parseInteger('--idle-timeout', v, OPTION_LIMITS.timerSeconds))
+    .option('--data-root <dir>', 'runs started here may read local data under this folder, repeatable (default: none, http(s) only)', collect)
+    .option('--allow-private-networks', 'runs started here may fetch data from loopback, private and link-local addresses')
+    .option('--max-data-size <n>', 'largest data_size of a run started here (default 1000000)', (v) => parseInteger('--max-data-size', v, { min: 0, max: 100_000_000 }))
+    .option('--run-memory <MiB>', 'V8 heap cap of each run process started here (default 2048)', (v) => parseInteger('--run-memory', v, { min: 64, max: 1_048_576 }))
+    .option('--max-concurrent-runs <n>', 'runs started here that execute at once (default 1)', (v) => parseInteger('--max-concurrent-runs', v, { min: 1, max: 64 }))
+    .option('--max-queued-runs <n>', 'runs waiting behind them; more are refused with 503 (default 4)', (v) => parseInteger('--max-queued-runs', v, { min: 0, max: 1000 }))
+    .option('--max-runs-per-user <n>', 'runs one user may have running or waiting (default 3)', (v) => parseInteger('--max-runs-per-user', v, { min: 1, max: 1000 }))
+    .option('--max-connections <n>', 'open connections the server accepts at once (default 256)', (v) => parseInteger('--max-connections', v, { min: 1, max: 65_535 }))
     .action(async (options) => setExit(await uiCommand(options, io, catalog, signal)));
 
   program
@@ -136,7 +159,7 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
 function commanderExit(e: CommanderError, io: CliIo): number {
   if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
   // 'commander.help' is help shown because no command was given; it is already printed.
-  if (e.code !== 'commander.help') io.stderr.write(`sealed: ${e.message.replace(/^error: /, '')}\n`);
+  if (e.code !== 'commander.help') reportLine(excerpt(e.message.replace(/^error: /, ''), 300), io);
   return 2;
 }
 

@@ -1,5 +1,7 @@
 // The headline metrics of a finished run: the metadata of the output named by the pipeline's
 // `summary`, else of the first system.Metrics output in task order.
+// What is printed is escaped (printable): metric names, values and notices come from components, which may quote the data.
+import { printable } from '../core/index.ts';
 import type { JsonValue, PipelineDefinition, RunManifest } from '../pipeline/index.ts';
 
 export function summaryMetrics(pipeline: PipelineDefinition, manifest: RunManifest): Record<string, JsonValue> {
@@ -14,23 +16,23 @@ export function summaryMetrics(pipeline: PipelineDefinition, manifest: RunManife
 
 /** `  AUC       0.9466` lines; numbers shown with up to 4 decimals, non-numbers as JSON. */
 export function formatMetrics(metrics: Record<string, JsonValue>): string[] {
-  const width = Math.max(0, ...Object.keys(metrics).map((k) => k.length));
+  const width = Math.max(0, ...Object.keys(metrics).map((k) => printable(k).length));
   return Object.entries(metrics).map(([k, v]) => {
-    const text = typeof v === 'number' ? String(Number.isInteger(v) ? v : Number(v.toFixed(4))) : JSON.stringify(v);
-    return `  ${k.padEnd(width)}  ${text}`;
+    const text = typeof v === 'number' ? String(Number.isInteger(v) ? v : Number(v.toFixed(4))) : printable(JSON.stringify(v));
+    return `  ${printable(k).padEnd(width)}  ${text}`;
   });
 }
 
 /**
  * Notices a component wants the person running the pipeline to see (e.g. that the data was
- * synthetic): every output metadata key `notice` holding a string, in task order.
+ * synthetic): every output metadata key `notice` holding a string, in task order, printable.
  */
 export function runNotices(manifest: RunManifest): string[] {
   const out: string[] = [];
   for (const task of Object.values(manifest.tasks)) {
     for (const output of Object.values(task.outputs ?? {})) {
       const notice = output.metadata?.notice;
-      if (typeof notice === 'string') out.push(notice);
+      if (typeof notice === 'string') out.push(printable(notice));
     }
   }
   return out;

@@ -5,7 +5,9 @@ export { messages, formatMessage, type MessageCode, type MessageArgs } from './m
 export * from './random/index.ts';
 export * from './fs/index.ts';
 export type { DenseMatrix } from './denseMatrix.ts';
-export { redactUrl, redactValue, redactParameters } from './redact.ts';
+export { redactUrl, redactValue, redactParameters, redactText, HARMLESS_QUERY_PARAMS } from './redact.ts';
+export { errorLine, errorDetail, debugEnabled } from './errorText.ts';
 export { nearestName, editDistance } from './nearestName.ts';
 export { networkReason } from './networkReason.ts';
-export { printable } from './terminalText.ts';
+export { excerpt, EXCERPT_CHARS } from './excerpt.ts';
+export { printable, printableJson } from './terminalText.ts';

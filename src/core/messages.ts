@@ -3,6 +3,8 @@
 // Keys are `<area>.<problem>`; each entry turns typed arguments into one line of text.
 // Add entries to the section of your layer; keep them one line, naming what and where.
 
+import { excerpt } from './excerpt.ts';
+
 type Msg<A> = (a: A) => string;
 const msg = <A>(f: Msg<A>): Msg<A> => f;
 
@@ -18,12 +20,12 @@ export const messages = {
   // (data layer entries go here)
   'data.csv.empty': msg((_: Record<string, never>) => 'CSV file is empty'),
   'data.csv.namesRequired': msg((_: Record<string, never>) => 'a CSV without a header needs columnNames or a schema'),
-  'data.csv.duplicateColumn': msg((a: { name: string }) => `duplicate column '${a.name}' in header`),
+  'data.csv.duplicateColumn': msg((a: { name: string }) => `duplicate column '${excerpt(a.name)}' in header`),
   'data.csv.unexpectedColumn': msg((a: { name: string; suggestion?: string }) =>
-    `unexpected column '${a.name}' in header${a.suggestion !== undefined ? `; did you mean '${a.suggestion}'?` : ''}`),
-  'data.csv.missingColumn': msg((a: { name: string }) => `missing column '${a.name}' in header`),
+    `unexpected column '${excerpt(a.name)}' in header${a.suggestion !== undefined ? `; did you mean '${a.suggestion}'?` : ''}`),
+  'data.csv.missingColumn': msg((a: { name: string }) => `missing column '${excerpt(a.name)}' in header`),
   'data.csv.fieldCount': msg((a: { found: number; expected: number }) => `row has ${a.found} fields, expected ${a.expected}`),
-  'data.csv.notANumber': msg((a: { text: string }) => `expected a number, found '${a.text}'`),
+  'data.csv.notANumber': msg((a: { text: string }) => `expected a number, found '${excerpt(a.text)}'`),
   'data.csv.unterminatedQuote': msg((_: Record<string, never>) => 'quoted field is not closed before the end of the file'),
   'data.csv.badOption': msg((a: { option: string; reason: string }) => `invalid CSV option '${a.option}': ${a.reason}`),
   'data.csv.unknownColumn': msg((a: { name: string }) => `no column '${a.name}' in the table`),
@@ -49,6 +51,14 @@ export const messages = {
   'source.tooManyRedirects': msg((a: { url: string; max: number }) => `more than ${a.max} redirects fetching ${a.url}`),
   'source.insecureRedirect': msg((a: { from: string; to: string }) => `refusing redirect from https to plain http: ${a.from} -> ${a.to}`),
   'source.empty': msg((a: { url: string }) => `download is empty: ${a.url}`),
+  // data / source policy (sourcePolicy.ts: SEALED_DATA_POLICY, --data-root, --allow-private-networks)
+  'source.badPolicy': msg((a: { origin: string; reason: string }) => `invalid ${a.origin}: ${a.reason}`),
+  'source.localPathsRefused': msg((a: { path: string }) =>
+    `local path ${a.path} refused: no data roots are configured here, so only http(s) URLs are read (the operator adds roots with sealed run --data-root DIR or dataRoots in SEALED_DATA_POLICY)`),
+  'source.outsideDataRoots': msg((a: { path: string; roots: string }) => `local path ${a.path} refused: it is not (or does not lead to a file) under the data roots ${a.roots}`),
+  'source.privateAddress': msg((a: { url: string; host: string; address: string; kind: string }) =>
+    `refusing to fetch ${a.url}: ${a.host ? `${a.host} resolves to ` : ''}${a.address}, a ${a.kind} address; private networks are not allowed (sealed run --allow-private-networks, or allowPrivateNetworks in SEALED_DATA_POLICY)`),
+  'source.notCsv': msg((a: { source: string; reason: string }) => `${a.source} does not look like a CSV file with a header: ${a.reason}`),
 
   // --- ml ---------------------------------------------------------------------------------
   // (ml entries go here)
@@ -90,6 +100,8 @@ export const messages = {
   'gbdt.duplicateParam': msg((a: { name: string; alias: string }) => `training parameter '${a.name}' given twice (also as '${a.alias}')`),
   'gbdt.badKernels': msg((a: { value: string }) => `environment variable SEALED_GBDT_KERNELS must be auto, js or wasm, got '${a.value}'`),
   'gbdt.badParam': msg((a: { name: string; value: string; expected: string }) => `training parameter '${a.name}' must be ${a.expected}, got ${a.value}`),
+  'gbdt.memoryLimit': msg((a: { what: string; needed: string; limit: string; variable: string }) => `${a.what} needs at least ${a.needed}, more than the memory limit of ${a.limit} (${a.variable}, default: the V8 heap limit)`),
+  'gbdt.badMemoryLimit': msg((a: { variable: string; value: string }) => `environment variable ${a.variable} must be a number of bytes of at least 1M (suffix K, M, G or T allowed), got '${a.value}'`),
   'gbdt.workerFailed': msg((a: { reason: string }) => `worker thread failed: ${a.reason}`),
   'gbdt.badMatrix': msg((a: { reason: string }) => `invalid feature matrix: ${a.reason}`),
   'gbdt.badFeatureValue': msg((a: { row: number; column: number; value: string }) => `feature value ${a.value} at row ${a.row}, column ${a.column} is not finite (use NaN for missing)`),
@@ -151,6 +163,19 @@ export const messages = {
   'pipeline.badStoreKey': msg((a: { key: string }) => `invalid artifact key '${a.key}': must be a relative path without '..'`),
   'pipeline.inputUnknown': msg((a: { owner: string; input: string; known: readonly string[] }) => `${a.owner} has no input artifact '${a.input}' (inputs: ${a.known.join(', ') || 'none'})`),
   'pipeline.inputMissing': msg((a: { owner: string; input: string }) => `input artifact '${a.input}' of ${a.owner} is required`),
+  // --- resuming a run (sealed run --resume) ---
+  'pipeline.resumeNoRun': msg((a: { runDir: string; reason: string }) => `cannot resume ${a.runDir}: ${a.reason}`),
+  'pipeline.resumeRunning': msg((a: { runDir: string; reason: string }) => `cannot resume ${a.runDir}: the run is still running (${a.reason})`),
+  'pipeline.resumeLocked': msg((a: { runDir: string; pid: number; host: string; lock: string }) => `cannot resume ${a.runDir}: it is being resumed by pid ${a.pid} on ${a.host} (if that process is gone, delete ${a.lock})`),
+  'pipeline.resumeNothingToDo': msg((a: { runDir: string }) => `nothing to resume in ${a.runDir}: the run succeeded and every output matches its recorded sha256`),
+  'pipeline.resumeOtherPipeline': msg((a: { runDir: string; recorded: string; current: string }) => `cannot resume ${a.runDir}: it is a run of pipeline '${a.recorded}', not '${a.current}'`),
+  'pipeline.resumeSpecChanged': msg((a: { runDir: string }) => `cannot resume ${a.runDir}: its pipeline.json differs from the pipeline this version compiles; start a new run`),
+  'pipeline.resumeInputDamaged': msg((a: { runDir: string; input: string; path: string }) => `cannot resume ${a.runDir}: input artifact '${a.input}' (${a.path}) is missing or does not match its recorded sha256; start a new run`),
+  'pipeline.resumeParamDiffers': msg((a: { runDir: string; param: string; option: string; recorded: string; given: string }) =>
+    `cannot resume ${a.runDir}: ${a.option} ${a.given} differs from the run's recorded ${a.param} ${a.recorded}; a resumed run keeps its parameters (leave ${a.option} out, or start a new run)`),
+  'pipeline.resumeParamRedacted': msg((a: { runDir: string; param: string; option: string; recorded: string }) =>
+    `cannot resume ${a.runDir}: parameter '${a.param}' was recorded redacted (${a.recorded}) because it holds a secret; give it again with ${a.option}`),
+  'pipeline.resumeInputOption': msg((a: { option: string }) => `${a.option} cannot be given with --resume: a resumed run keeps the input artifacts copied into its inputs/ folder`),
 
   // --- pipeline / kfp client ----------------------------------------------------------------
   // Never put a token or cookie value into these: name where a credential came from, not what it is.
@@ -224,6 +249,27 @@ export const messages = {
     'sealed compile needs --image: Kubeflow pulls each task\'s image from a registry (docker build -t REGISTRY/sealed-pipelines:0.1.0 . && docker push it, then --image REGISTRY/sealed-pipelines:0.1.0)'),
   'cli.unknownPipeline': msg((a: { name: string; known: readonly string[] }) => `unknown pipeline '${a.name}' (pipelines: ${a.known.join(', ')})`),
   'cli.serveInputs': msg(() => 'serve needs either --run-dir DIR or both --model and --preprocessor'),
+  // cli / serve (the scoring service; request texts are bounded excerpts, see src/serve/applicantRecords.ts)
+  'serve.badHost': msg((a: { value: string }) => `option --host must be an IP address or a host name (no port, no brackets), got '${a.value}'`),
+  'serve.modelMismatch': msg((a: { model: string; preprocessor: string; reason: string }) => `model ${a.model} does not fit preprocessor ${a.preprocessor}: ${a.reason}`),
+  'serve.badTokenFile': msg((a: { path: string; reason: string }) => `token file ${a.path} refused: ${a.reason}`),
+  'serve.unknownFields': msg((a: { at: string; fields: readonly string[]; more: number }) => `${a.at}unknown field${a.fields.length + a.more > 1 ? 's' : ''} ${a.fields.map((f) => `'${f}'`).join(', ')}${a.more > 0 ? ` and ${a.more} more` : ''}`),
+  'serve.fieldMissing': msg((a: { at: string; field: string }) => `${a.at}field '${a.field}' is missing`),
+  'serve.fieldType': msg((a: { at: string; field: string; expected: string }) => `${a.at}field '${a.field}' must be ${a.expected}`),
+  'serve.unknownCategory': msg((a: { at: string; field: string; value: string; allowed: readonly string[]; suggestion?: string }) =>
+    `${a.at}field '${a.field}' has unknown category '${a.value}' (allowed: ${a.allowed.join(', ')})${a.suggestion !== undefined ? `; did you mean '${a.suggestion}'?` : ''}`),
+  'serve.unseenCategory': msg((a: { at: string; field: string; value: string }) => `${a.at}field '${a.field}': unknown category '${a.value}' scored as unseen`),
+  'serve.notARecord': msg((a: { at: string; fields: readonly string[] }) => `${a.at}expected an applicant record (an object with the fields ${a.fields.join(', ')}) or an array of them`),
+  'serve.batchEmpty': msg(() => 'a batch holds at least one record'),
+  'serve.batchTooLarge': msg((a: { limit: number; explain: boolean }) => `a batch holds at most ${a.limit} records${a.explain ? ' with ?explain=true' : ''}`),
+  'serve.badJson': msg((a: { reason: string }) => `body is not valid JSON: ${a.reason}`),
+  'serve.badExplain': msg(() => "query parameter 'explain' must be true or false"),
+  'serve.noReasons': msg(() => 'reasons need the trained model (start the service with --run-dir or a JSON model)'),
+  'serve.busy': msg((a: { queue: number }) => `the service is busy (${a.queue} scoring jobs queued); retry later`),
+  'serve.stopping': msg(() => 'the service is shutting down; retry on another instance'),
+  'serve.unauthorized': msg(() => 'missing or wrong bearer token: send Authorization: Bearer <token>'),
+  'serve.badUrl': msg(() => 'malformed URL'),
+  'serve.notFound': msg((a: { method: string; url: string }) => `no route ${a.method} ${a.url}`),
   'cli.contribsNeedModel': msg((a: { file: string }) => `${a.file} is a compiled model, which keeps no node covers: --contribs needs the XGBoost JSON or UBJSON model`),
   'cli.badParamsFile': msg((a: { reason: string }) => `training parameters ${a.reason}`),
   'cli.badLabel': msg((a: { value: string; objective: string; expected: string }) => `label ${a.value} is invalid for ${a.objective}: labels must be ${a.expected}`),
@@ -265,6 +311,16 @@ export const messages = {
   'dashboard.noRoute': msg((a: { method: string; url: string }) => `no API route ${a.method} ${a.url}`),
   'dashboard.appNotBuilt': msg((a: { dir: string }) => `the dashboard app is not built (no ${a.dir}/index.html): run npm run build:dashboard`),
   'dashboard.internal': msg((_a: Record<string, never>) => 'internal error; the server output says more'),
+  'dashboard.notRegularFile': msg((a: { run: string; file: string; kind: string }) => `'${a.file}' of run '${a.run}' is ${a.kind}, not a regular file; refused`),
+  'dashboard.readTimeout': msg((a: { run: string; file: string; seconds: number }) => `reading '${a.file}' of run '${a.run}' took longer than ${a.seconds} s; gave up`),
+  'dashboard.runQueueFull': msg((a: { running: number; queued: number }) => `the dashboard's run queue is full (${a.running} running, ${a.queued} waiting); try again when a run has finished`),
+  'dashboard.userRunLimit': msg((a: { user: string; limit: number }) => `user '${a.user}' already has ${a.limit} runs running or waiting (the limit); try again when one has finished`),
+  'dashboard.dataSizeLimit': msg((a: { got: number; limit: number }) => `parameter 'data_size' must be <= ${a.limit} for runs started from the dashboard (sealed ui --max-data-size), got ${a.got}`),
+  'dashboard.runStartFailed': msg((a: { run: string; reason: string }) => `run '${a.run}' could not start: ${a.reason}`),
+  'dashboard.unsafeDir': msg((a: { what: string; path: string; reason: string; fix: string }) => `${a.what} ${a.path} ${a.reason}; refused (fix: ${a.fix})`),
+  'dashboard.secretFileSymlink': msg((a: { path: string }) => `${a.path} is a symbolic link; a secret file must be a regular file (replace the link with the file itself)`),
+  'dashboard.secretFileOwner': msg((a: { path: string }) => `${a.path} is not owned by the user running the dashboard; refused (fix: chown it, or delete it to make a new one)`),
+  'dashboard.badUrl': msg((a: { url: string }) => `malformed URL '${a.url}'`),
 } as const;
 
 export type MessageCode = keyof typeof messages;

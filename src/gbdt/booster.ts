@@ -22,7 +22,8 @@ import { predict, type PredictOptions } from './predict/predict.ts';
 import { ColumnSampler, RowSampler } from './sampling/index.ts';
 import { checkLabels, checkWeights } from './common/trainingInputs.ts';
 import { modelMargins } from './common/treeMargins.ts';
-import { parseTrainParams, type TrainParams, type TrainParamsInput } from './trainParams.ts';
+import { certainRounds, parseTrainParams, type TrainParams, type TrainParamsInput } from './trainParams.ts';
+import { checkArrayLength, checkMemory, memoryLimit, trainingBytes, treeBytes } from './memoryBudget.ts';
 import type { RegTree } from './tree/regTree.ts';
 
 export type { EvalSet, EvalResult, EvalsResult } from './metric/evaluator.ts';
@@ -120,6 +121,8 @@ interface Plan {
   readonly stopper: EarlyStopping | undefined;
   readonly initModel: GbdtModel | undefined;
   readonly onRound: TrainOptions['onRound'];
+  /** Rows of every eval set together (memory accounting). */
+  readonly evalRows: number;
 }
 
 /** Checks everything up front, then hands out the boosting loop one round at a time. */
@@ -136,6 +139,7 @@ function startTraining(
   );
   checkTrainingMatrix(m);
   if (init) checkInitModel(init, params, m.nCols);
+  checkTrainingMemory(m, params, options);
   const objective = createObjective(params.objective, { numClass: params.numClass, scalePosWeight: params.scalePosWeight });
   const y = checkLabels(labels, m.nRows, objective);
   const weights = checkWeights(options.weights, m.nRows);
@@ -160,13 +164,32 @@ function startTraining(
     stopper = new EarlyStopping(params.earlyStoppingRounds, metrics[metrics.length - 1].higherIsBetter);
   }
 
-  const plan: Plan = { m, y, weights, params, objective, evaluator, stopper, initModel: init, onRound: options.onRound };
+  const evalRows = evals.reduce((sum, e) => sum + e.data.nRows, 0);
+  const plan: Plan = { m, y, weights, params, objective, evaluator, stopper, initModel: init, onRound: options.onRound, evalRows };
   const trees: RegTree[] = init ? [...init.trees] : [];
   const treeInfo: number[] = init ? [...init.treeInfo] : [];
   return {
     rounds: boost(plan, startMargins(m), trees, treeInfo),
     booster: () => new Booster(finishModel(plan, trees, treeInfo, options.featureNames), evaluator?.result() ?? {}),
   };
+}
+
+/** Refuses data and parameters whose certain allocations exceed the memory budget (memoryBudget.ts). */
+function checkTrainingMemory(m: DenseMatrix, params: TrainParams, options: TrainOptions): void {
+  // Eval sets are checked later (Evaluator); a malformed one counts no rows here.
+  const evalRows = (options.evals ?? []).reduce((sum, e) => sum + (Number(e?.data?.nRows) || 0), 0);
+  const shape = trainingShape(m, params, options.weights !== undefined, evalRows);
+  checkArrayLength(`gradient pairs of ${m.nRows} rows x ${shape.groups} output groups`, 2 * m.nRows * shape.groups);
+  checkArrayLength(`margins of the eval sets (${evalRows} rows x ${shape.groups} output groups)`, evalRows * shape.groups);
+  checkMemory(
+    `training ${m.nRows} rows x ${m.nCols} features with num_boost_round ${params.numBoostRound}${shape.groups > 1 ? `, num_class ${shape.groups}` : ''}, max_bin ${params.maxBin}`,
+    trainingBytes(shape),
+  );
+}
+
+function trainingShape(m: DenseMatrix, params: TrainParams, weighted: boolean, evalRows: number) {
+  const groups = params.numClass > 1 ? params.numClass : 1;
+  return { rows: m.nRows, cols: m.nCols, groups, rounds: certainRounds(params.numBoostRound, params.earlyStoppingRounds), maxBin: params.maxBin, weighted, evalRows };
 }
 
 /** eval_metric, or the objective's default unless disable_default_eval_metric. */
@@ -206,6 +229,10 @@ function* boost(plan: Plan, margins: Float32Array, trees: RegTree[], treeInfo: n
   const rates = { bytree: params.colsampleBytree, bylevel: params.colsampleBylevel, bynode: params.colsampleBynode };
   const columnSampler = ColumnSampler.isNeeded(rates) ? new ColumnSampler(m.nCols, rates, rng) : undefined;
   const roundsBefore = plan.initModel ? numRounds(plan.initModel) : 0;
+  // What the data decides (how many nodes the trees really grow) is counted as it grows.
+  const limit = memoryLimit();
+  const fixed = trainingBytes({ ...trainingShape(m, params, weights !== undefined, plan.evalRows), rounds: 0 });
+  let modelBytes = trees.reduce((sum, t) => sum + treeBytes(t.left.length), 0);
 
   const grower = new HistTreeGrower(binMatrix(m, params.maxBin, weights), params);
   // Arrays the grower's worker threads compute on too (the same arrays when single-threaded).
@@ -232,7 +259,11 @@ function* boost(plan: Plan, margins: Float32Array, trees: RegTree[], treeInfo: n
         evaluator?.addTree(tree, k);
         trees.push(tree);
         treeInfo.push(k);
+        modelBytes += treeBytes(tree.left.length);
       }
+      // The rounds still certain to come need at least a root tree each.
+      const ahead = Math.max(0, certainRounds(params.numBoostRound, params.earlyStoppingRounds) - round - 1) * groups * treeBytes(0);
+      checkMemory(`the model after round ${roundsBefore + round + 1} (${trees.length.toLocaleString('en-US')} trees, of num_boost_round ${params.numBoostRound})`, fixed + modelBytes + ahead, limit);
       const results = evaluator ? evaluator.evaluate() : [];
       const stop = stopper !== undefined && stopper.update(roundsBefore + round, results[results.length - 1].value);
       plan.onRound?.(round + 1, params.numBoostRound, results);

@@ -8,7 +8,9 @@ export { parseModel, serializeModel, modelFormatFromPath, toXgboostUbj, fromXgbo
 export { featureImportance, IMPORTANCE_TYPES, type ImportanceType } from './importance/index.ts';
 export { predictContributions, shapTables, contributionsOf, ContributionsPool, type ShapTables } from './explain/index.ts';
 export { toOnnx } from './onnx/index.ts';
-export { parseTrainParams, knownParamNames, type TrainParams, type TrainParamsInput, type ObjectiveName, type GrowPolicy } from './trainParams.ts';
+export { parseTrainParams, knownParamNames, PARAM_LIMITS, type TrainParams, type TrainParamsInput, type ObjectiveName, type GrowPolicy } from './trainParams.ts';
+export { numGroup } from './model.ts';
+export { checkMemory, checkArrayLength, memoryLimit, formatBytes, MEMORY_LIMIT_ENV } from './memoryBudget.ts';
 export { createMetric, supportedMetrics, type Metric } from './metric/index.ts';
 export { RegTree } from './tree/regTree.ts';
 export { supportedObjectives } from './objective/index.ts';

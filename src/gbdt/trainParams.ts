@@ -14,7 +14,11 @@
 //   - num_boost_round (alias n_estimators) and early_stopping_rounds, arguments of XGBoost's
 //     Python `train`, are parameters here;
 //   - undefined or null means "not given".
-import { nearestName, UsageError } from '../core/index.ts';
+//
+// Sizes are bounded so that memory stays bounded (PARAM_LIMITS below; memoryBudget.ts for the
+// memory the sizes need together): a parameter error quotes at most an excerpt of the value.
+import { excerpt, nearestName, UsageError } from '../core/index.ts';
+import { checkMemory, minimumModelBytes } from './memoryBudget.ts';
 import { createMetric, supportedMetrics } from './metric/index.ts';
 import { baseScoreIsProbability, isMultiClassObjective } from './objective/index.ts';
 
@@ -121,6 +125,30 @@ const CANONICAL: Readonly<Record<string, string>> = {
   validate_parameters: 'validate_parameters',
 };
 
+/**
+ * Upper bounds of the size parameters, each with its reason. XGBoost's own bounds are the floor:
+ * nothing XGBoost accepts and this engine can hold is refused here.
+ *   max_depth   XGBoost sets only a lower bound (src/tree/param.h, DMLC_DECLARE_FIELD(max_depth)),
+ *               and TrainParam::MaxNodes refuses > 30 when max_leaves is 0 (2^31 - 1 nodes would
+ *               overflow bst_node_t). Tree depth drives TreeSHAP's tables ((depth + 2)^2
+ *               doubles per path) and the recursive tree walks, so deeper than 1024 is refused;
+ *               tree size itself is bounded by the memory budget.
+ *   max_leaves  2 * max_leaves - 1 node ids must fit int32 (XGBoost's MaxNodes computes it as
+ *               bst_node_t, RegTree's node ids here are Int32Array).
+ *   max_bin     bin indices, with the missing-value slot, are stored in 16 bits
+ *               (data/binnedMatrix.ts); XGBoost's lower bound 2 (src/tree/param.h).
+ *   nthread     one worker thread (a V8 isolate, ~10 MB) per thread; XGBoost has no bound, but
+ *               1024 is far above any core count, as the train-model component's nthread.
+ *   num_class, num_boost_round: bounded together by memory (every round adds num_class trees;
+ *               memoryBudget.ts), not by a fixed number.
+ */
+export const PARAM_LIMITS = {
+  maxDepth: 1024,
+  maxLeaves: 2 ** 30,
+  maxBin: 65_535,
+  nthread: 1024,
+} as const;
+
 /** Every accepted spelling (for suggestions and documentation). */
 export const knownParamNames: readonly string[] = Object.keys(CANONICAL);
 
@@ -132,11 +160,12 @@ export function parseTrainParams(input: TrainParamsInput, inherited?: InheritedP
     if (value === undefined || value === null) continue;
     const canonical = Object.hasOwn(CANONICAL, name) ? CANONICAL[name] : undefined;
     if (canonical === undefined) {
-      const suggestion = nearestName(name, knownParamNames);
-      throw new UsageError('gbdt.unknownParam', suggestion === undefined ? { name } : { name, suggestion });
+      // Edit distance costs length x length: no suggestion for names no parameter is near.
+      const suggestion = name.length <= 64 ? nearestName(name, knownParamNames) : undefined;
+      throw new UsageError('gbdt.unknownParam', suggestion === undefined ? { name: excerpt(name) } : { name: excerpt(name), suggestion });
     }
     const earlier = given.get(canonical);
-    if (earlier) throw new UsageError('gbdt.duplicateParam', { name, alias: earlier.name });
+    if (earlier) throw new UsageError('gbdt.duplicateParam', { name: excerpt(name), alias: excerpt(earlier.name) });
     given.set(canonical, { name, value });
   }
   const get = (key: string): Entry => given.get(key);
@@ -168,8 +197,8 @@ export function parseTrainParams(input: TrainParamsInput, inherited?: InheritedP
   }
 
   const growPolicy = oneOf(get('grow_policy'), ['depthwise', 'lossguide'] as const, 'depthwise');
-  const maxDepth = integer(get('max_depth'), 6, 0);
-  const maxLeaves = integer(get('max_leaves'), 0, 0);
+  const maxDepth = integer(get('max_depth'), 6, 0, PARAM_LIMITS.maxDepth);
+  const maxLeaves = integer(get('max_leaves'), 0, 0, PARAM_LIMITS.maxLeaves);
   if (growPolicy === 'depthwise' && maxDepth === 0) {
     throw new UsageError('gbdt.badParam', {
       name: get('max_depth')?.name ?? 'max_depth',
@@ -195,6 +224,19 @@ export function parseTrainParams(input: TrainParamsInput, inherited?: InheritedP
     });
   }
 
+  // The model alone needs a tree per class per round; refused before any data is read. With
+  // early stopping only early_stopping_rounds rounds are certain (XGBoost users give a large
+  // num_boost_round and let it stop); training counts what really grows (booster.ts).
+  const numBoostRound = integer(get('num_boost_round'), 10, 0);
+  const earlyStoppingRounds = integer(get('early_stopping_rounds'), 0, 1);
+  const rounds = certainRounds(numBoostRound, earlyStoppingRounds);
+  const groups = multi ? numClass : 1;
+  const roundsName = earlyStoppingRounds > 0 ? (get('early_stopping_rounds')?.name ?? 'early_stopping_rounds') : (get('num_boost_round')?.name ?? 'num_boost_round');
+  checkMemory(
+    `${roundsName} ${rounds}${multi ? ` x ${numClassEntry?.name ?? 'num_class'} ${numClass}` : ''} (${(rounds * groups).toLocaleString('en-US')} trees)`,
+    minimumModelBytes(rounds, groups),
+  );
+
   const unit = { min: 0, minExclusive: true, max: 1 };
   return {
     objective,
@@ -207,11 +249,11 @@ export function parseTrainParams(input: TrainParamsInput, inherited?: InheritedP
     alpha: real(get('alpha'), 0, { min: 0 }),
     gamma: real(get('gamma'), 0, { min: 0 }),
     maxDeltaStep: real(get('max_delta_step'), 0, { min: 0 }),
-    maxBin: integer(get('max_bin'), 256, 2, 65535),
+    maxBin: integer(get('max_bin'), 256, 2, PARAM_LIMITS.maxBin),
     baseScore,
-    numBoostRound: integer(get('num_boost_round'), 10, 0),
-    earlyStoppingRounds: integer(get('early_stopping_rounds'), 0, 1),
-    nthread: integer(get('nthread'), 0, -1),
+    numBoostRound,
+    earlyStoppingRounds,
+    nthread: integer(get('nthread'), 0, -1, PARAM_LIMITS.nthread),
     seed: integer(get('seed'), 0, Number.MIN_SAFE_INTEGER),
     subsample: real(get('subsample'), 1, unit),
     colsampleBytree: real(get('colsample_bytree'), 1, unit),
@@ -225,13 +267,18 @@ export function parseTrainParams(input: TrainParamsInput, inherited?: InheritedP
   };
 }
 
+/** Rounds training will certainly run: all of them, or with early stopping at least early_stopping_rounds. */
+export function certainRounds(numBoostRound: number, earlyStoppingRounds: number): number {
+  return earlyStoppingRounds > 0 ? Math.min(numBoostRound, earlyStoppingRounds) : numBoostRound;
+}
+
 function inheritedObjective(inherited: InheritedParams | undefined): ObjectiveName {
   const name = inherited?.objective;
   return name !== undefined && (OBJECTIVES as readonly string[]).includes(name) ? (name as ObjectiveName) : 'binary:logistic';
 }
 
 function bad(e: { name: string; value: unknown }, expected: string): never {
-  throw new UsageError('gbdt.badParam', { name: e.name, value: JSON.stringify(e.value) ?? String(e.value), expected });
+  throw new UsageError('gbdt.badParam', { name: excerpt(e.name), value: excerpt(JSON.stringify(e.value) ?? String(e.value)), expected });
 }
 
 function toNumber(e: { name: string; value: unknown }, expected: string): number {
@@ -296,7 +343,7 @@ function metrics(e: Entry, objective: string, multi: boolean): readonly string[]
     if (!metric) {
       throw new UsageError('gbdt.badParam', {
         name: e.name,
-        value: JSON.stringify(item) ?? String(item),
+        value: excerpt(JSON.stringify(item) ?? String(item)),
         expected: `one or more of ${supportedMetrics.join(', ')}`,
       });
     }
@@ -304,7 +351,7 @@ function metrics(e: Entry, objective: string, multi: boolean): readonly string[]
     if (!fits) {
       throw new UsageError('gbdt.badParam', {
         name: e.name,
-        value: JSON.stringify(item),
+        value: excerpt(JSON.stringify(item)),
         expected: multi
           ? `a multi-class metric (mlogloss, merror, auc) for ${objective}`
           : `a metric for one output per row (not mlogloss or merror) for ${objective}`,

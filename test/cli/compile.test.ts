@@ -80,8 +80,9 @@ test('bad input: one line naming the option or field, nothing written', async ()
     [['--secret-env', 'minio=KEY'], 2, /option --secret-env must be secret:key=ENV_VAR/],
     [['--secret-env', 'minio:key=1X'], 2, /option --secret-env: must be an environment variable name/],
     [['--image-pull-secret', 'ACR_Pull'], 2, /option --image-pull-secret: must be a Kubernetes object name/],
-    [['--deadline', '0'], 2, /option --deadline must be a positive integer/],
-    [['--retries', 'many'], 2, /option --retries must be a non-negative integer/],
+    [['--deadline', '0'], 2, /option --deadline must be an integer from 1 to 31536000/],
+    [['--retries', '101'], 2, /option --retries must be an integer from 0 to 100/],
+    [['--retries', 'many'], 2, /option --retries must be an integer from 0 to 100, got 'many'/],
     [['--deploy-config', 'missing.json'], 1, /file not found: .*missing\.json/],
     // Quantities Kubernetes would refuse when it creates the pod.
     [['--epc', '100m'], 2, /option --epc: must be a whole number of bytes, such as 64Mi/],

@@ -304,7 +304,7 @@ test('bad input: one line naming file, line and column; usage errors exit 2; not
     [train('--eval-data', 'X2.csv', '--eval-label', 'y.csv'), 1, 'X2.csv has 2 columns but X.csv has 3'],
     [train('--init-model', 'corrupt.json'), 1, /^corrupt\.json.*: invalid XGBoost JSON model: /],
     [trainOn('X2.csv', 'y.csv', '--init-model', 'm.json'), 1, 'X2.csv: model expects 3 features, matrix has 2 columns'],
-    [train('--threads', '0'), 2, "option --threads must be a positive integer, got '0'"],
+    [train('--threads', '0'), 2, "option --threads must be an integer from 1 to 1024, got '0'"],
     [['gbdt', 'train', '--data', 'X.csv', '--label', 'y.csv', '--out', 'model.txt'], 2, 'cannot tell the model format of model.txt: the file name must end in .json or .ubj'],
     [['gbdt', 'train', '--data', 'X.csv', '--out', 'm2.json'], 2, "required option '--label <y.csv>' not specified"],
     [['gbdt', 'predict', '--model', 'corrupt.json', '--data', 'X.csv', '--out', 'p.csv'], 1, /^corrupt\.json.*: invalid XGBoost JSON model: /],

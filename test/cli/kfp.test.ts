@@ -203,8 +203,8 @@ test('credential and option problems are usage errors naming the option or the s
     [['runs', 'get', 'r', '--host', f.url, '--ca-file', 'not-a-cert.pem'], { KFP_TOKEN: TOKEN }, 'sealed: --ca-file not-a-cert.pem is not a PEM CA certificate: no -----BEGIN CERTIFICATE----- block\n'],
     [['runs', 'get', 'r', '--host', f.url, '--ca-file', 'x.pem', '--insecure-skip-tls-verify'], { KFP_TOKEN: TOKEN }, 'sealed: --ca-file and --insecure-skip-tls-verify exclude each other\n'],
     [['runs', 'get', 'r', '--host', 'kubeflow.example.com'], { KFP_TOKEN: TOKEN }, "sealed: KFP host 'kubeflow.example.com' is invalid: use an http:// or https:// URL, e.g. https://kubeflow.example.com/pipeline\n"],
-    [['runs', 'watch', 'r', '--host', f.url, '--poll-interval', '0'], { KFP_TOKEN: TOKEN }, "sealed: option --poll-interval must be a positive number of seconds, got '0'\n"],
-    [['runs', 'list', '--host', f.url, '--limit', '0'], { KFP_TOKEN: TOKEN }, "sealed: option --limit must be a positive integer, got '0'\n"],
+    [['runs', 'watch', 'r', '--host', f.url, '--poll-interval', '0'], { KFP_TOKEN: TOKEN }, "sealed: option --poll-interval must be a number of seconds > 0 and <= 2147483, got '0'\n"],
+    [['runs', 'list', '--host', f.url, '--limit', '0'], { KFP_TOKEN: TOKEN }, "sealed: option --limit must be an integer from 1 to 2147483647, got '0'\n"],
   ];
   for (const [argv, env, message] of cases) {
     const r = await sealed(argv, env);

@@ -50,11 +50,11 @@ test('sealed run maps options through the catalog, checks ranges and enums, defa
 
 test('sealed run validates numeric options and rejects unknown ones with exit code 2', async () => {
   const cases: [string[], string][] = [
-    [['run', '--seed', '-1'], "sealed: option --seed must be a non-negative integer, got '-1'\n"],
-    [['run', '--seed', '1.5'], "sealed: option --seed must be a non-negative integer, got '1.5'\n"],
+    [['run', '--seed', '-1'], "sealed: option --seed must be an integer from 0 to 4294967295, got '-1'\n"],
+    [['run', '--seed', '1.5'], "sealed: option --seed must be an integer from 0 to 4294967295, got '1.5'\n"],
     [['run', '--data-size', '1e3'], "sealed: option --data-size must be a non-negative integer, got '1e3'\n"],
     [['run', '--data-size', ''], "sealed: option --data-size must be a non-negative integer, got ''\n"],
-    [['run', '--threads', '0'], "sealed: option --threads must be a positive integer, got '0'\n"],
+    [['run', '--threads', '0'], "sealed: option --threads must be an integer from 1 to 1024, got '0'\n"],
     [['run', '--threads'], "sealed: option '--threads <n>' argument missing\n"],
     [['run', '--bogus'], "sealed: unknown option '--bogus'\n"],
     [['walk'], "sealed: unknown command 'walk'\n"],

@@ -99,8 +99,8 @@ test('wrong flag combinations are usage errors', async () => {
     [['ui', '--cert', 'c.pem'], 'sealed: --cert and --key must be given together\n'],
     [['ui', '--cert', 'c.pem', '--key', 'k.pem', '--insecure-http'], 'sealed: --insecure-http serves plain HTTP and cannot be combined with --cert/--key\n'],
     [['ui', '--port', '70000'], "sealed: option --port must be an integer from 0 to 65535, got '70000'\n"],
-    [['ui', '--port', 'x'], "sealed: option --port must be a non-negative integer, got 'x'\n"],
-    [['ui', '--idle-timeout', '0'], "sealed: option --idle-timeout must be a positive integer, got '0'\n"],
+    [['ui', '--port', 'x'], "sealed: option --port must be an integer from 0 to 65535, got 'x'\n"],
+    [['ui', '--idle-timeout', '0'], "sealed: option --idle-timeout must be an integer from 1 to 2147483, got '0'\n"],
   ];
   for (const [argv, stderr] of cases) {
     const r = await runCli(argv, { cwd });

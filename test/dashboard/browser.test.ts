@@ -28,7 +28,7 @@ let browser: Browser;
 
 async function startUi(extra: string[] = []): Promise<{ child: ChildProcess; url: string }> {
   writeFileSync(join(work, 'password.txt'), PASSWORD + '\n', { mode: 0o600 });
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/sealed'), 'ui', '--runs', runsDir, '--state-dir', join(work, 'state'), '--port', '0', '--password-file', join(work, 'password.txt'), ...extra], {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/sealed'), 'ui', '--runs', runsDir, '--state-dir', join(work, 'state'), '--port', '0', '--password-file', join(work, 'password.txt'), '--data-root', work, ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,9 +1,10 @@
 // Shared set-up of the dashboard tests: a server on temporary folders with a known password
 // (bcrypt cost 4, for speed), a movable clock, toy-pipeline runs, and a logged-in client for
-// fastify's inject (no socket).
+// fastify's inject (no socket). Runs started through the API run in child processes that load
+// their pipeline from childCatalogs.ts.
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { toyCatalog } from '../cli/helpers.ts';
+import { CHILD_CATALOGS, toyCatalog } from './childCatalogs.ts';
 import { tempDir } from '../pipeline/helpers/tempDir.ts';
 import { toyComponents, toyPipeline } from '../pipeline/fixtures/toyComponents.ts';
 import { createDashboardServer, hashPassword, PASSWORD_FILE, writePasswordFile, type DashboardServerOptions } from '../../src/dashboard/server/index.ts';
@@ -41,6 +42,8 @@ export async function testServer(overrides: Partial<DashboardServerOptions> = {}
     runsDir,
     stateDir,
     pipeline: await toyCatalog(),
+    // Runs started from the dashboard execute in a child process, which loads the same catalog.
+    childCatalog: { module: CHILD_CATALOGS, export: 'toyCatalog' },
     staticDir: join(root, 'no-app'),
     now: clock.now,
     loginFailureDelayMs: 0,

@@ -135,5 +135,5 @@ test('a run.json that is a symlink is not read; a folder as an output is not a f
   patchOutput(runsDir, 'make-numbers', 'numbers', { path: 'make-numbers' });
   const folder = await get(app, client, '/api/runs/toy/artifacts/make-numbers/numbers');
   assert.equal(folder.statusCode, 404);
-  assert.deepEqual(folder.json(), { error: "'make-numbers' of run 'toy' is not a regular file" });
+  assert.deepEqual(folder.json(), { error: "'make-numbers' of run 'toy' is a folder, not a regular file; refused" });
 });

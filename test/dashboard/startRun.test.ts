@@ -1,6 +1,7 @@
 // Starting runs from the dashboard: 202 with the id as soon as run.json exists, the run then
-// finishing in the background; one run at a time (409); parameters checked by the pipeline's
-// own validation and the API limits, every bad request refused before a run folder appears.
+// finishing in a child process; one run at a time, the next ones queued; parameters checked by
+// the pipeline's own validation and the API limits, every bad request refused before a run
+// folder appears. (Attacks on the run limits: test/security/dashboard.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -9,8 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { RunDetail, RunSummary } from '../../src/dashboard/api/contract.ts';
-import { pipelineEntry } from '../../src/cli/pipelineCatalog.ts';
-import { artifactOutput, defineComponent, definePipeline } from '../../src/pipeline/index.ts';
+import { CHILD_CATALOGS, gatedCatalog } from './childCatalogs.ts';
 import { get, loggedIn, post, testServer, type Client } from './helpers.ts';
 
 /** Polls the run until it has ended. */
@@ -33,24 +33,10 @@ async function started(app: FastifyInstance, client: Client, id: string): Promis
   throw new Error(`run ${id} did not start`);
 }
 
-/** A one-task pipeline whose task waits until the test opens the gate (or the run is cancelled). */
-function gatedPipeline(): { entry: ReturnType<typeof pipelineEntry>; open: () => void } {
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => (open = resolve));
-  const wait = defineComponent({
-    name: 'wait-for-gate',
-    outputs: { done: artifactOutput('system.Artifact', { extension: '.txt' }) },
-    run: async (ctx) => {
-      ctx.log('waiting');
-      await new Promise<void>((resolve, reject) => {
-        void gate.then(resolve);
-        ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
-      });
-      await writeFile(ctx.outputs.done.path, 'opened\n');
-    },
-  });
-  const pipeline = definePipeline({ name: 'gated', build: (p) => void p.task(wait) });
-  return { entry: pipelineEntry(pipeline, [wait]), open };
+/** A server whose runs use the gated pipeline of childCatalogs.ts (one task that waits for a file). */
+async function gatedServer(runLimits = {}): Promise<Awaited<ReturnType<typeof testServer>> & { gate: string }> {
+  const server = await testServer({ pipeline: await gatedCatalog(), childCatalog: { module: CHILD_CATALOGS, export: 'gatedCatalog' }, runLimits });
+  return { ...server, gate: join(server.stateDir, 'gate') };
 }
 
 test('POST /api/runs answers 202 {id} once run.json exists; the run shows up in the list and finishes', async () => {
@@ -77,32 +63,40 @@ test('POST /api/runs answers 202 {id} once run.json exists; the run shows up in 
   assert.equal((await post(app, client, '/api/runs', {})).statusCode, 202, 'accepted as soon as run.json shows the last run ended; parameters may be left out');
 });
 
-test('one run from the dashboard at a time: 409 while it runs, accepted again once it has ended', async () => {
-  const gated = gatedPipeline();
-  const { app, runsDir } = await testServer({ pipeline: gated.entry });
+test('runs from the dashboard run in a child process one at a time; the next waits in the queue, shown as running with pending tasks', async () => {
+  const { app, runsDir, gate } = await gatedServer();
   const client = await loggedIn(app);
-  const first = await post(app, client, '/api/runs', { parameters: {} });
+  const first = await post(app, client, '/api/runs', { parameters: { gate } });
   assert.equal(first.statusCode, 202);
   const { id } = first.json<{ id: string }>();
-  const busy = await post(app, client, '/api/runs', { parameters: {} });
-  assert.equal(busy.statusCode, 409);
-  assert.deepEqual(busy.json(), { error: `run '${id}', started from the dashboard, is still running; start another when it has finished` });
+  const second = await post(app, client, '/api/runs', { parameters: { gate } });
+  assert.equal(second.statusCode, 202, 'queued behind the first');
+  const queuedId = second.json<{ id: string }>().id;
+  const queued = (await get(app, client, `/api/runs/${queuedId}`)).json<RunDetail>();
+  assert.equal(queued.summary.state, 'running');
+  assert.deepEqual(
+    queued.tasks.map((t) => [t.name, t.state]),
+    [['wait-for-gate', 'pending']],
+  );
+  const listed = (await get(app, client, '/api/runs')).json<{ runs: RunSummary[] }>().runs.map((r) => r.id);
+  assert.deepEqual(listed, [queuedId, id]);
   assert.equal((await started(app, client, id)).state, 'running');
-  // The task logs as its first step; the line reaches log.txt a moment after the task starts.
+  // The task logs as its first steps; the lines reach log.txt a moment after the task starts.
   let log = '';
-  for (let i = 0; i < 400 && log === ''; i++, await sleep(10)) log = (await get(app, client, `/api/runs/${id}/tasks/wait-for-gate/log`)).body;
-  assert.equal(log, 'waiting\n', 'the log of a running task is readable');
-  gated.open();
+  for (let i = 0; i < 400 && !log.includes('waiting'); i++, await sleep(10)) log = (await get(app, client, `/api/runs/${id}/tasks/wait-for-gate/log`)).body;
+  assert.match(log, /^pid (\d+) heap-limit-mib \d+\npolicy .*\nwaiting\n$/, 'the log of a running task is readable');
+  assert.notEqual(Number(/^pid (\d+)/.exec(log)?.[1]), process.pid, 'the run executes in another process');
+  await writeFile(gate, '');
   assert.equal((await finished(app, client, id)).summary.state, 'succeeded');
-  assert.equal((await post(app, client, '/api/runs', { parameters: {} })).statusCode, 202);
+  assert.equal((await finished(app, client, queuedId)).summary.state, 'succeeded', 'the queued run started once the first had ended');
   assert.equal(readdirSync(runsDir).length, 2);
 });
 
 test('closing the server cancels the run it started, which records its end', async () => {
-  const gated = gatedPipeline();
-  const { app, runsDir } = await testServer({ pipeline: gated.entry });
+  const { app, runsDir, gate } = await gatedServer();
   const client = await loggedIn(app);
-  const { id } = (await post(app, client, '/api/runs', { parameters: {} })).json<{ id: string }>();
+  const { id } = (await post(app, client, '/api/runs', { parameters: { gate } })).json<{ id: string }>();
+  await started(app, client, id);
   await app.close();
   const manifest = JSON.parse(readFileSync(join(runsDir, id, 'run.json'), 'utf8'));
   assert.equal(manifest.state, 'failed');

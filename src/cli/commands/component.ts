@@ -4,6 +4,7 @@
 import { rename, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { IoError, UsageError, tempPathFor } from '../../core/index.ts';
+import { cliSourcePolicy } from '../../data/source/index.ts';
 import { executeComponent, type AnyComponent, type ExecutorInput } from '../../pipeline/index.ts';
 import type { CliIo } from '../io.ts';
 import type { PipelineCatalog } from '../pipelineCatalog.ts';
@@ -34,6 +35,8 @@ export async function componentCommand(name: string | undefined, tokens: string[
   try {
     const output = await executeComponent(component, executorInput(component, args.inputs, args.parameters, staged, io.cwd), {
       signal,
+      // The same data-source policy as `sealed run` without flags (or the parent's SEALED_DATA_POLICY).
+      runtime: { dataPolicy: cliSourcePolicy(io.env, {}, io.cwd) },
       reporter: {
         log: (text) => reporter.taskLog({ task: name, text }),
         progress: (u) => reporter.taskProgress({ task: name, ...u }),

@@ -2,14 +2,14 @@
 // File formats are in gbdtFiles.ts (and README "gbdt command line").
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
-import { parseInteger } from '../parseOptions.ts';
+import { OPTION_LIMITS, parseInteger } from '../parseOptions.ts';
 import { gbdtImportanceCommand } from './gbdtImportance.ts';
 import { gbdtPredictCommand } from './gbdtPredict.ts';
 import { gbdtTrainCommand } from './gbdtTrain.ts';
 
 export function registerGbdtCommands(program: Command, io: CliIo, signal: AbortSignal, setExit: (code: number) => void): void {
   const gbdt = program.command('gbdt').description('train, predict and explain gradient-boosted trees on CSV files (XGBoost JSON/UBJSON models)');
-  const threads = (v: string): number => parseInteger('--threads', v, { min: 1 });
+  const threads = (v: string): number => parseInteger('--threads', v, OPTION_LIMITS.threads);
 
   gbdt
     .command('train')

@@ -7,9 +7,9 @@
 //   y, weights    one number per line (no blank lines in between).
 //   params.json   a JSON object of XGBoost parameter names.
 import { createReadStream } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { DataError, IoError, UsageError, isSealedError, type DenseMatrix, type Location, type SealedError } from '../../core/index.ts';
+import { DataError, IoError, UsageError, excerpt, isSealedError, type DenseMatrix, type Location, type SealedError } from '../../core/index.ts';
 import { parseCsv, readCsvFile, tableToMatrix, type Schema } from '../../data/index.ts';
 import { parseJson } from './gbdtJson.ts';
 
@@ -38,7 +38,7 @@ export async function readFeatureMatrix(file: InputFile): Promise<DenseMatrix> {
       const column = (i % nCols) + 1;
       const { line, text } = await findRow(file, row);
       const field = text.split(',')[column - 1]?.trim() ?? String(v);
-      throw new DataError('cli.badNumber', { what: 'feature value', text: field, expected: 'a finite number (leave the field empty for a missing value)' }, { location: { file: file.name, line, column } });
+      throw new DataError('cli.badNumber', { what: 'feature value', text: excerpt(field), expected: 'a finite number (leave the field empty for a missing value)' }, { location: { file: file.name, line, column } });
     }
   }
   return { data, nRows: table.numRows, nCols };
@@ -58,14 +58,24 @@ export async function readVector(file: InputFile, what: string, options: { nonNe
     // No blank line precedes a value, so value i is on line i + 1.
     if (!Number.isFinite(v) || (options.nonNegative && v < 0)) {
       const expected = options.nonNegative ? 'a finite number >= 0' : 'a finite number';
-      throw new DataError('cli.badNumber', { what, text: lineText(bytes, i), expected }, { location: { file: file.name, line: i + 1 } });
+      throw new DataError('cli.badNumber', { what, text: excerpt(lineText(bytes, i)), expected }, { location: { file: file.name, line: i + 1 } });
     }
   }
   return values;
 }
 
+/** Largest params.json read: a few dozen parameters take a few hundred bytes. */
+export const MAX_PARAMS_FILE_BYTES = 1024 * 1024;
+
 /** params.json: an object; values are passed through to the trainer, which checks them. */
 export async function readParamsFile(file: InputFile): Promise<Record<string, unknown>> {
+  const size = await stat(file.path).then(
+    (s) => (s.isFile() ? s.size : 0),
+    () => 0, // readBytes reports a missing or unreadable file
+  );
+  if (size > MAX_PARAMS_FILE_BYTES) {
+    throw new UsageError('cli.badParamsFile', { reason: `file is ${size} bytes, more than the ${MAX_PARAMS_FILE_BYTES} bytes a parameters file may have` }, { location: { file: file.name } });
+  }
   const text = (await readBytes(file)).toString('utf8');
   const value = parseJson(text, file.name);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

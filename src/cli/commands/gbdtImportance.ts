@@ -2,7 +2,7 @@
 // line per feature used in a split, highest value first (ties keep feature order); --json
 // prints the same mapping as one JSON object.
 import { resolve } from 'node:path';
-import { UsageError } from '../../core/index.ts';
+import { excerpt, UsageError } from '../../core/index.ts';
 import { IMPORTANCE_TYPES, featureImportance, parseModel, type ImportanceType } from '../../gbdt/index.ts';
 import type { CliIo } from '../io.ts';
 import { readBytes } from './gbdtFiles.ts';
@@ -18,7 +18,7 @@ export const DEFAULT_IMPORTANCE_TYPE: ImportanceType = 'gain';
 
 export async function gbdtImportanceCommand(options: GbdtImportanceOptions, io: CliIo): Promise<number> {
   const type = options.type ?? DEFAULT_IMPORTANCE_TYPE;
-  if (!(IMPORTANCE_TYPES as readonly string[]).includes(type)) throw new UsageError('gbdt.importanceType', { type });
+  if (!(IMPORTANCE_TYPES as readonly string[]).includes(type)) throw new UsageError('gbdt.importanceType', { type: excerpt(type) });
   const model = parseModel(await readBytes({ name: options.model, path: resolve(io.cwd, options.model) }), options.model);
   const scores = [...featureImportance(model, type as ImportanceType)];
   // Array sort is stable: equal values keep the model's feature order.

@@ -9,7 +9,18 @@
 import { resolve } from 'node:path';
 import { DataError, UsageError } from '../../core/index.ts';
 import { writeMatrixCsv } from '../../data/index.ts';
-import { compileModel, isCompiledModel, loadCompiledModel, parseModel, predictContributions, type CompiledModel, type DenseMatrix } from '../../gbdt/index.ts';
+import {
+  checkArrayLength,
+  checkMemory,
+  compileModel,
+  isCompiledModel,
+  loadCompiledModel,
+  numGroup,
+  parseModel,
+  predictContributions,
+  type CompiledModel,
+  type DenseMatrix,
+} from '../../gbdt/index.ts';
 import type { CliIo } from '../io.ts';
 import { readBytes, readFeatureMatrix, type InputFile } from './gbdtFiles.ts';
 
@@ -33,6 +44,12 @@ export async function gbdtPredictCommand(options: GbdtPredictOptions, io: CliIo)
   }
   let out: Float64Array;
   try {
+    // The whole output is one float64 array (and then a CSV): refused up front when it cannot
+    // fit, e.g. --contribs of many rows x classes x features.
+    const values = x.nRows * scorer.perRow;
+    const what = `${options.contribs ? 'contributions' : 'predictions'} of ${x.nRows} rows x ${scorer.perRow} values`;
+    checkArrayLength(what, values);
+    checkMemory(what, values * 8);
     out = scorer.score(x);
   } finally {
     scorer.dispose();
@@ -46,6 +63,8 @@ export async function gbdtPredictCommand(options: GbdtPredictOptions, io: CliIo)
 
 interface Scorer {
   readonly numFeature: number;
+  /** Most values written per row (classes, or classes x (features + 1) contributions). */
+  readonly perRow: number;
   score(x: DenseMatrix): Float64Array;
   dispose(): void;
 }
@@ -56,10 +75,11 @@ function modelScorer(bytes: Uint8Array, options: GbdtPredictOptions): Scorer {
     // TreeSHAP weighs paths by the training cover of each node, which the compiled form drops.
     if (isCompiledModel(bytes)) throw new UsageError('cli.contribsNeedModel', { file: options.model });
     const model = parseModel(bytes, options.model);
-    return { numFeature: model.numFeature, score: (x) => predictContributions(model, x), dispose: () => {} };
+    return { numFeature: model.numFeature, perRow: numGroup(model) * (model.numFeature + 1), score: (x) => predictContributions(model, x), dispose: () => {} };
   }
   const fromCompiled = (c: CompiledModel): Scorer => ({
     numFeature: c.forest.numFeature,
+    perRow: Math.max(1, c.forest.numGroup),
     score: (x) => c.predict(x, { outputMargin, nthread: options.threads ?? 0 }),
     dispose: () => c.dispose(),
   });

@@ -2,9 +2,8 @@
 // `sealed schedule ...`: a compiled pipeline on a Kubeflow Pipelines cluster (REST API
 // v2beta1). Connection options, credentials and the namespace are in kfpConnection.ts.
 import type { Command } from 'commander';
-import { UsageError } from '../../core/index.ts';
 import type { CliIo } from '../io.ts';
-import { parseInteger, parseNumber } from '../parseOptions.ts';
+import { OPTION_LIMITS, parseInteger, parseNumber } from '../parseOptions.ts';
 import { experimentsListCommand, pipelinesGetCommand, pipelinesListCommand, pipelinesVersionsCommand } from './kfpCatalog.ts';
 import { addConnectionOptions } from './kfpConnection.ts';
 import { runsArtifactsCommand, runsChangeCommand } from './kfpRunCommands.ts';
@@ -13,13 +12,11 @@ import { scheduleChangeCommand, scheduleCreateCommand, scheduleListCommand } fro
 import { submitCommand } from './kfpSubmit.ts';
 
 export function registerKfpCommands(program: Command, io: CliIo, signal: AbortSignal, setExit: (code: number) => void): void {
-  const pollInterval = (v: string): number => {
-    const seconds = parseNumber('--poll-interval', v);
-    if (seconds <= 0) throw new UsageError('cli.badValue', { option: '--poll-interval', value: v, expected: 'a positive number of seconds' });
-    return seconds * 1000;
-  };
+  // The interval ends in a setTimeout: above 2^31-1 ms Node would fire it at once.
+  const pollInterval = (v: string): number =>
+    parseNumber('--poll-interval', v, { min: 0, minExclusive: true, max: OPTION_LIMITS.timerSeconds.max, unit: 'seconds' }) * 1000;
   const collect = (v: string, all: string[] = []): string[] => [...all, v];
-  const limit = (v: string): number => parseInteger('--limit', v, { min: 1 });
+  const limit = (v: string): number => parseInteger('--limit', v, OPTION_LIMITS.listLimit);
 
   addConnectionOptions(
     program

@@ -4,9 +4,12 @@
 // checked (parsed) before any task starts and copied into the run as inputs/init_model.<ext>.
 import { readFile } from 'node:fs/promises';
 import { relative, resolve, isAbsolute } from 'node:path';
-import { IoError, PipelineError, UsageError } from '../../core/index.ts';
+import { IoError, PipelineError, UsageError, debugEnabled, printable, printableJson } from '../../core/index.ts';
+import { redactValue } from '../../core/index.ts';
 import { parseModel } from '../../gbdt/index.ts';
 import { compilePipeline, newRunId, runPipeline, validateParameters, type PipelineDefinition } from '../../pipeline/index.ts';
+import { clearRerunLeftovers, lockForResume, planResume, readRunManifest, resumeParameters, type RunManifest } from '../../pipeline/index.ts';
+import { cliSourcePolicy } from '../../data/source/sourcePolicy.ts';
 import type { CliIo } from '../io.ts';
 import type { PipelineCatalog, RunOptions } from '../pipelineCatalog.ts';
 import { terminalReporter } from '../progress/terminalReporter.ts';
@@ -17,6 +20,17 @@ export interface RunCommandOptions extends Partial<RunOptions> {
   json?: boolean;
   /** Model file for the pipeline input `init_model`. */
   initModel?: string;
+  /** `--resume DIR`: continue the run in DIR (see resumeCommand). */
+  resume?: string;
+  /** `--data-root DIR` (repeatable): local data only from under these folders. */
+  dataRoot?: string[];
+  /** `--allow-private-networks`: data URLs may reach loopback, private and link-local addresses. */
+  allowPrivateNetworks?: boolean;
+}
+
+/** What the tasks may read (ctx.runtime.dataPolicy): SEALED_DATA_POLICY, else the CLI default with --data-root / --allow-private-networks. */
+function runRuntime(options: RunCommandOptions, io: CliIo): { dataPolicy: ReturnType<typeof cliSourcePolicy> } {
+  return { dataPolicy: cliSourcePolicy(io.env, { dataRoots: options.dataRoot ?? [], allowPrivateNetworks: options.allowPrivateNetworks === true }, io.cwd) };
 }
 
 /** Run input artifacts from options: --init-model -> init_model, when the pipeline declares it. */
@@ -35,6 +49,9 @@ async function runArtifacts(pipeline: PipelineDefinition, options: RunCommandOpt
 
 export async function runCommand(options: RunCommandOptions, io: CliIo, catalog: PipelineCatalog, signal: AbortSignal): Promise<number> {
   const { pipeline, registry, runOptionsToParameters } = await catalog();
+  // A bad SEALED_DATA_POLICY or flag combination fails here, before anything is touched.
+  const runtime = runRuntime(options, io);
+  if (options.resume !== undefined) return resumeCommand({ ...options, resume: options.resume }, io, { pipeline, registry, runOptionsToParameters }, signal);
   const given = runOptionsToParameters({
     threads: options.threads ?? io.cores,
     ...(options.dataUrl !== undefined ? { dataUrl: options.dataUrl } : {}),
@@ -49,17 +66,64 @@ export async function runCommand(options: RunCommandOptions, io: CliIo, catalog:
   const spec = compilePipeline(pipeline);
   const runId = newRunId();
   const runDir = resolve(io.cwd, options.runDir ?? `runs/${runId}`);
-  const manifest = await runPipeline(spec, registry, { runDir, runId, parameters, artifacts, reporter: terminalReporter(io.stderr), signal });
+  const manifest = await runPipeline(spec, registry, { runDir, runId, parameters, artifacts, reporter: terminalReporter(io.stderr), signal, debug: debugEnabled(io.env), runtime });
+  return reportOutcome(pipeline, manifest, runDir, options, io);
+}
+
+/** Where the results are and the summary metrics; a failed run throws its one-line error. */
+function reportOutcome(pipeline: PipelineDefinition, manifest: RunManifest, runDir: string, options: RunCommandOptions, io: CliIo): number {
   const metrics = summaryMetrics(pipeline, manifest);
   const shown = displayPath(io.cwd, runDir);
   if (manifest.state === 'succeeded') {
-    io.stdout.write(`results: ${shown}\n`);
+    io.stdout.write(`results: ${printable(shown)}\n`);
     for (const notice of runNotices(manifest)) io.stdout.write(`note: ${notice}\n`);
     if (Object.keys(metrics).length > 0) io.stdout.write(['metrics:', ...formatMetrics(metrics)].join('\n') + '\n');
   }
-  if (options.json) io.stdout.write(JSON.stringify({ runDir, state: manifest.state, metrics }) + '\n');
+  if (options.json) io.stdout.write(printableJson({ runDir, state: manifest.state, metrics }) + '\n');
   if (manifest.state === 'failed') throw new PipelineError('cli.runFailed', { runDir: shown, reason: manifest.error ?? 'unknown error' });
   return 0;
+}
+
+/** The option that sets a run parameter, for messages (the catalog's generic mapping). */
+const RESUME_OPTIONS: Readonly<Record<string, string>> = { data_url: '--data-url', data_size: '--data-size', seed: '--seed', split: '--split', threads: '--threads', explain: '--explain' };
+
+/**
+ * `sealed run --resume DIR`: the run in DIR continues from the first task whose outputs are
+ * missing or fail their sha256 (resumeRun.ts), with its recorded parameters. Options that set a
+ * parameter may be given only with the recorded value; one recorded redacted (a URL with a
+ * secret) must be given again. Refused while the run's owner is alive, and when the run
+ * succeeded with every output intact.
+ */
+async function resumeCommand(options: RunCommandOptions & { resume: string }, io: CliIo, entry: Awaited<ReturnType<PipelineCatalog>>, signal: AbortSignal): Promise<number> {
+  if (options.runDir !== undefined) throw new UsageError('cli.usage', { reason: '--resume DIR names the run folder: leave out --run-dir' });
+  if (options.initModel !== undefined) throw new UsageError('pipeline.resumeInputOption', { option: '--init-model' });
+  const { pipeline, registry, runOptionsToParameters } = entry;
+  const runDir = resolve(io.cwd, options.resume);
+  const shown = printable(displayPath(io.cwd, runDir));
+  const spec = compilePipeline(pipeline);
+  // Checked first, so a folder that holds no run gets that message, not the lock's.
+  await readRunManifest(runDir, shown);
+  const release = await lockForResume(runDir, { label: shown });
+  try {
+    const plan = await planResume(spec, registry, runDir, { label: shown });
+    const recordedThreads = plan.manifest.parameters.threads;
+    const given = runOptionsToParameters({
+      threads: options.threads ?? (typeof recordedThreads === 'number' ? recordedThreads : io.cores),
+      ...(options.dataUrl !== undefined ? { dataUrl: options.dataUrl } : {}),
+      ...(options.dataSize !== undefined ? { dataSize: options.dataSize } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.split !== undefined ? { split: options.split } : {}),
+      ...(options.explain !== undefined ? { explain: options.explain } : {}),
+    });
+    const real = resumeParameters(plan.manifest, shown, given, redactValue, (p) => RESUME_OPTIONS[p] ?? `parameter '${p}'`);
+    const parameters = validateParameters(`pipeline '${pipeline.name}'`, pipeline.parameters, real);
+    await clearRerunLeftovers(runDir, plan.rerun);
+    io.stderr.write(`resuming run ${printable(plan.manifest.id)} from task '${plan.rerun[0] ?? 'none'}' (${printable(plan.why)}); keeping ${plan.keep.length > 0 ? plan.keep.join(', ') : 'no task'}\n`);
+    const manifest = await runPipeline(spec, registry, { runDir, parameters, resume: plan, reporter: terminalReporter(io.stderr), signal, debug: debugEnabled(io.env), runtime: runRuntime(options, io) });
+    return reportOutcome(pipeline, manifest, runDir, options, io);
+  } finally {
+    await release();
+  }
 }
 
 function displayPath(cwd: string, path: string): string {

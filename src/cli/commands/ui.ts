@@ -2,9 +2,13 @@
 // certificate kept in the state folder, unless --cert/--key give one or --insecure-http asks
 // for plain HTTP. The first start sets the password (SEALED_UI_PASSWORD, --password-file, or a
 // generated one printed once). Stops on SIGINT or SIGTERM after the requests in flight; a run
-// started from the dashboard is cancelled.
+// started from the dashboard is cancelled. Runs started from the dashboard execute in child
+// processes (runLauncher.ts) with the limits of the --max-*/--run-memory options, and may read
+// local data only under a --data-root (none by default) and private addresses only with
+// --allow-private-networks.
+import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { UsageError } from '../../core/index.ts';
+import { printable, UsageError } from '../../core/index.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, PASSWORD_ENV, startDashboard } from '../../dashboard/server/index.ts';
 import type { CliIo } from '../io.ts';
 import type { PipelineCatalog } from '../pipelineCatalog.ts';
@@ -23,6 +27,16 @@ export interface UiOptions {
   passwordFile?: string;
   /** Seconds a session may go without a request (default 30 minutes). */
   idleTimeout?: number;
+  /** Folders runs started from the dashboard may read local data from (none by default). */
+  dataRoot?: string[];
+  allowPrivateNetworks?: boolean;
+  maxDataSize?: number;
+  /** MiB. */
+  runMemory?: number;
+  maxConcurrentRuns?: number;
+  maxQueuedRuns?: number;
+  maxRunsPerUser?: number;
+  maxConnections?: number;
 }
 
 export async function uiCommand(options: UiOptions, io: CliIo, catalog: PipelineCatalog, signal: AbortSignal): Promise<number> {
@@ -30,6 +44,14 @@ export async function uiCommand(options: UiOptions, io: CliIo, catalog: Pipeline
   if (port > 65535) throw new UsageError('cli.badInteger', { option: '--port', value: String(port), rule: 'an integer from 0 to 65535' });
   const at = (path: string): string => resolve(io.cwd, path);
   const env = io.env[PASSWORD_ENV];
+  const dataRoots = await Promise.all((options.dataRoot ?? []).map((dir) => dataRoot(at(dir), dir)));
+  const runLimits = {
+    ...(options.maxDataSize !== undefined ? { maxDataSize: options.maxDataSize } : {}),
+    ...(options.runMemory !== undefined ? { memoryMb: options.runMemory } : {}),
+    ...(options.maxConcurrentRuns !== undefined ? { maxConcurrent: options.maxConcurrentRuns } : {}),
+    ...(options.maxQueuedRuns !== undefined ? { maxQueued: options.maxQueuedRuns } : {}),
+    ...(options.maxRunsPerUser !== undefined ? { maxPerUser: options.maxRunsPerUser } : {}),
+  };
   const dashboard = await startDashboard({
     runsDir: at(options.runs ?? DEFAULT_RUNS_DIR),
     stateDir: at(options.stateDir ?? DEFAULT_STATE_DIR),
@@ -40,6 +62,9 @@ export async function uiCommand(options: UiOptions, io: CliIo, catalog: Pipeline
     ...(options.key !== undefined ? { keyFile: at(options.key) } : {}),
     insecureHttp: options.insecureHttp === true,
     ...(options.idleTimeout !== undefined ? { sessionIdleMs: options.idleTimeout * 1000 } : {}),
+    runLimits,
+    dataPolicy: { dataRoots, allowPrivateNetworks: options.allowPrivateNetworks === true },
+    ...(options.maxConnections !== undefined ? { serverLimits: { maxConnections: options.maxConnections } } : {}),
     password: { ...(env !== undefined ? { env } : {}), ...(options.passwordFile !== undefined ? { file: at(options.passwordFile) } : {}) },
     print: (line) => void io.stderr.write(line + '\n'),
   });
@@ -56,4 +81,13 @@ export async function uiCommand(options: UiOptions, io: CliIo, catalog: Pipeline
   await dashboard.close();
   io.stderr.write('dashboard stopped\n');
   return 0;
+}
+
+/** A --data-root as the real path of an existing folder, so the policy compares real paths. */
+async function dataRoot(path: string, given: string): Promise<string> {
+  const real = await realpath(path).catch(() => undefined);
+  if (real === undefined || !(await stat(real)).isDirectory()) {
+    throw new UsageError('cli.badValue', { option: '--data-root', value: printable(given.slice(0, 80)), expected: 'an existing folder' });
+  }
+  return real;
 }

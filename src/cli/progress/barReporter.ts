@@ -4,8 +4,10 @@
 // Drawn by hand with ANSI cursor moves rather than a timer-driven progress library: training
 // runs synchronously on the main thread, so a timer would never fire while the bar should
 // move. Each update redraws at once (throttled), which works however busy the event loop is.
+// Everything taken from the run goes through `shown` (URLs redacted, control characters
+// escaped) before it is drawn: an escape sequence in a log line would break the block.
 import type { RunReporter } from '../../pipeline/index.ts';
-import { bar, formatDuration, progressText } from './format.ts';
+import { bar, formatDuration, progressText, shown } from './format.ts';
 
 interface Row {
   state: string;
@@ -39,7 +41,7 @@ export function barReporter(stream: NodeJS.WritableStream & { columns?: number }
     const elapsed = r.elapsedMs ?? (r.startedAt !== undefined ? now() - r.startedAt : undefined);
     const progress = r.total !== undefined ? `${bar(r.current ?? 0, r.total, 24)} ${progressText(r.current ?? 0, r.total, r.label)}` : '';
     const time = elapsed !== undefined ? formatDuration(elapsed) : '';
-    return fitToWidth(`${ICONS[r.state] ?? ' '} ${task.padEnd(width)}  ${r.state.padEnd(9)} ${time.padStart(7)}  ${progress}`.trimEnd(), columns());
+    return fitToWidth(`${ICONS[r.state] ?? ' '} ${shown(task).padEnd(width)}  ${r.state.padEnd(9)} ${time.padStart(7)}  ${shown(progress)}`.trimEnd(), columns());
   };
   // Moves back to the top of the block and clears it and everything below.
   const erase = (): string => (drawnLines > 0 ? `${CSI}${drawnLines}A\r${CSI}0J` : '');
@@ -60,19 +62,19 @@ export function barReporter(stream: NodeJS.WritableStream & { columns?: number }
     runStarted: (e) => {
       stream.write(`${CSI}?25l`); // hide the cursor while the block is live...
       process.once('exit', () => stream.write(`${CSI}?25h`)); // ...and show it again whatever happens
-      stream.write(fitToWidth(`run ${e.runId} of ${e.pipeline}, results in ${e.runDir}`, columns()) + '\n');
-      width = Math.max(...e.tasks.map((t) => t.length));
+      stream.write(fitToWidth(`run ${shown(e.runId)} of ${shown(e.pipeline)}, results in ${shown(e.runDir)}`, columns()) + '\n');
+      width = Math.max(...e.tasks.map((t) => shown(t).length));
       for (const task of e.tasks) rows.set(task, { state: 'pending' });
       draw();
     },
     taskStarted: (e) => update(e.task, { state: 'running', startedAt: now() }, true),
     taskProgress: (e) => update(e.task, { current: e.current, total: e.total, label: e.label }, e.current === e.total),
     taskLog: (e) => {
-      for (const line of e.text.replace(/\n$/, '').split('\n')) log(`[${e.task}] ${line}`);
+      for (const line of e.text.replace(/\n$/, '').split('\n')) log(`[${shown(e.task)}] ${shown(line)}`);
     },
     taskFinished: (e) => {
       update(e.task, { state: e.state, elapsedMs: e.durationMs }, true);
-      if (e.error) log(`[${e.task}] ${e.state}: ${e.error}`);
+      if (e.error) log(`[${shown(e.task)}] ${e.state}: ${shown(e.error)}`);
     },
     runFinished: (e) => {
       draw();

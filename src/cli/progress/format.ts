@@ -1,4 +1,6 @@
 // Small text helpers shared by the terminal reporters.
+import { printable, redactText } from '../../core/index.ts';
+
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const s = ms / 1000;
@@ -15,4 +17,13 @@ export function progressText(current: number, total: number, label?: string): st
 export function bar(current: number, total: number, width: number): string {
   const filled = total > 0 ? Math.max(0, Math.min(width, Math.round((width * current) / total))) : 0;
   return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
+
+/**
+ * Text from a run (task names, log lines, error messages, paths) as it may be printed: URLs
+ * redacted (their credentials, query values and fragment hidden) and control characters
+ * escaped, newlines included, so one value is one line and cannot move the cursor.
+ */
+export function shown(text: string): string {
+  return printable(redactText(text));
 }

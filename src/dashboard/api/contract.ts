@@ -21,8 +21,10 @@
 // 413 (body too large), 429 (too many login attempts).
 
 /** As in run.json (src/pipeline/report/runReporter.ts). */
-export type RunState = 'running' | 'succeeded' | 'failed';
-export type TaskState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+/** `interrupted`: run.json says running but the process that ran it is gone (killed, crashed); `sealed run --resume DIR` continues it. */
+export type RunState = 'running' | 'succeeded' | 'failed' | 'interrupted';
+/** `interrupted`: the task was running when its run's process went away. */
+export type TaskState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'interrupted';
 
 export interface Session {
   user: string;

@@ -4,9 +4,12 @@ import { SealedError, type MessageArgs, type MessageCode } from '../../core/inde
 
 export class ApiError<C extends MessageCode = MessageCode> extends SealedError<C> {
   readonly statusCode: number;
+  /** Seconds, sent as Retry-After (429 and 503 answers). */
+  readonly retryAfter: number | undefined;
 
-  constructor(statusCode: number, code: C, args: MessageArgs<C>, options?: { cause?: unknown }) {
+  constructor(statusCode: number, code: C, args: MessageArgs<C>, options?: { cause?: unknown; retryAfter?: number }) {
     super(code, args, options);
     this.statusCode = statusCode;
+    this.retryAfter = options?.retryAfter;
   }
 }

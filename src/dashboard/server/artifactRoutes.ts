@@ -13,7 +13,7 @@ import { readCsvHeader, readCsvPage } from './csvPage.ts';
 import { countCsvRows } from './csvRowCount.ts';
 import type { FileCache } from './fileCache.ts';
 import { queryInteger } from './requestInput.ts';
-import { openRunFile, readRunFile } from './runFiles.ts';
+import { openRunFile, READ_DEADLINE_MS, readRunFile, readTimedOut, withDeadline } from './runFiles.ts';
 import type { IndexedRun, RunIndex } from './runIndex.ts';
 import { JSON_VIEW_LIMIT } from './runMetrics.ts';
 import { contentTypeOf, outputOf, viewOf } from './runLookup.ts';
@@ -58,9 +58,14 @@ export function registerArtifactRoutes(api: FastifyInstance, ctx: ArtifactRoutes
     const file = await openRunFile(run.dir, run.id, output.path);
     try {
       const source = fileByteSource(file.handle, file.size);
-      const header = await readCsvHeader(source);
-      const page = await readCsvPage(source, header, cursor, limit);
-      const totalRows = await ctx.rowCounts.get(file.path, file, () => countCsvRows(source, header.dataStart));
+      const header = await withDeadline(readCsvHeader(source), READ_DEADLINE_MS, () => readTimedOut(run.id, output.path));
+      const page = await withDeadline(readCsvPage(source, header, cursor, limit), READ_DEADLINE_MS, () => readTimedOut(run.id, output.path));
+      // The row count of a large file may take longer; it is cached and shared, so it keeps going after a timeout.
+      const totalRows = await withDeadline(
+        ctx.rowCounts.get(file.path, file, () => countCsvRows(source, header.dataStart)),
+        READ_DEADLINE_MS * 6,
+        () => readTimedOut(run.id, output.path, READ_DEADLINE_MS * 6),
+      );
       return { ...page, totalRows };
     } catch (e) {
       if (e instanceof DataError) throw new ApiError(422, 'dashboard.badArtifact', { run: run.id, file: output.path, reason: e.message });

@@ -78,6 +78,11 @@ export function sessionGuard(auth: AuthContext) {
   };
 }
 
+/** The account name of the request's session (behind the guard). */
+export function sessionUser(req: FastifyRequest): string {
+  return sessionOf(req).record.user;
+}
+
 function sessionOf(req: FastifyRequest): LiveSession {
   const session = liveSessions.get(req);
   // The guard runs before every protected route; reaching here without it is a wiring bug.

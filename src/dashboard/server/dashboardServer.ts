@@ -1,7 +1,9 @@
 // The dashboard's HTTP(S) server: the JSON API of src/dashboard/api/contract.ts and the browser
 // app. Layout of a request:
 //
-//   onRequest: security headers (all responses)
+//   connection limits               timeouts and caps of serverLimits.ts (408 / closed socket)
+//   onRequest: security headers (all responses; router and parser errors get them through
+//              frameworkErrors / clientErrorHandler, securityHeaders.ts)
 //   /api/login                      throttle -> bcrypt -> session cookie
 //   /api/* (others)                 no-store -> session guard (401) -> CSRF on POST (403) -> route
 //   /, /assets/*, other page paths  the Vite build (SPA fallback), or 503 without one
@@ -23,9 +25,10 @@ import { DEFAULT_LOGIN_ATTEMPTS, DEFAULT_LOGIN_WINDOW_MS, LoginThrottle } from '
 import { PASSWORD_FILE, readPasswordFile } from './passwordFile.ts';
 import { pipelineInfo } from './pipelineInfo.ts';
 import { RunIndex } from './runIndex.ts';
-import { RunLauncher } from './runLauncher.ts';
+import { RunLauncher, type DashboardDataPolicy, type RunLimits } from './runLauncher.ts';
 import { registerRunRoutes } from './runRoutes.ts';
-import { addSecurityHeaders } from './securityHeaders.ts';
+import { addSecurityHeaders, clientErrorReply, frameworkErrorReply } from './securityHeaders.ts';
+import { fastifyServerOptions, nodeServerOptions, serverLimits, type ServerLimits } from './serverLimits.ts';
 import type { TlsCredentials } from './selfSignedCertificate.ts';
 import { sessionCookie } from './sessionCookie.ts';
 import { DEFAULT_ABSOLUTE_MS, DEFAULT_IDLE_MS, SessionStore } from './sessionStore.ts';
@@ -56,6 +59,16 @@ export interface DashboardServerOptions {
   loginFailureDelayMs?: number;
   /** Server-side failures (500s, background runs); never given secrets. Default: stderr. */
   onError?: (error: unknown) => void;
+  /** Connection timeouts and caps (serverLimits.ts); defaults DEFAULT_SERVER_LIMITS. */
+  serverLimits?: Partial<ServerLimits>;
+  /** Limits of runs started here (runLauncher.ts); defaults DEFAULT_RUN_LIMITS. */
+  runLimits?: Partial<RunLimits>;
+  /** Where runs started here may read data from (none but public http(s) by default). */
+  dataPolicy?: Partial<DashboardDataPolicy>;
+  /** A module exporting the PipelineCatalog the run processes load (tests); default: `sealed run`'s pipeline. */
+  childCatalog?: { module: string; export: string };
+  /** Deadline of one run.json read in the runs list (ms). */
+  readDeadlineMs?: number;
 }
 
 export async function createDashboardServer(options: DashboardServerOptions): Promise<FastifyInstance> {
@@ -67,9 +80,24 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
   if (!account) throw new UsageError('dashboard.noPassword', { path: passwordPath });
   const https = !options.insecureHttp;
 
-  const common = { bodyLimit: API_LIMITS.bodyBytes, logger: false, return503OnClosing: true } as const;
+  const limits = serverLimits(options.serverLimits);
+  const common = {
+    bodyLimit: API_LIMITS.bodyBytes,
+    logger: false,
+    return503OnClosing: true,
+    ...fastifyServerOptions(limits),
+    frameworkErrors: frameworkErrorReply(https),
+    clientErrorHandler: clientErrorReply(https),
+  } as const;
   // The HTTPS instance has the same API; its type differs only in the raw server type.
-  const app = (options.tls ? Fastify({ ...common, https: { key: options.tls.key, cert: options.tls.cert } }) : Fastify(common)) as unknown as FastifyInstance;
+  // https.createServer takes http.createServer's options too (headersTimeout, connectionsCheckingInterval).
+  const app = (
+    options.tls
+      ? Fastify({ ...common, https: { key: options.tls.key, cert: options.tls.cert, ...nodeServerOptions(limits) } })
+      : Fastify({ ...common, http: nodeServerOptions(limits) })
+  ) as unknown as FastifyInstance;
+  app.server.headersTimeout = limits.headersTimeoutMs;
+  app.server.maxConnections = limits.maxConnections;
   // JSON bodies only: a form or text/plain post (what a cross-site page can send without CORS) is 415.
   app.removeContentTypeParser(['text/plain']);
   app.setErrorHandler(errorReply(onError));
@@ -83,9 +111,20 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
     cookie: sessionCookie(https),
     failureDelayMs: options.loginFailureDelayMs ?? DEFAULT_LOGIN_FAILURE_DELAY_MS,
   };
-  const runs = new RunIndex(runsDir);
-  const launcher = new RunLauncher(runsDir, options.pipeline, now, onError);
+  const runs = new RunIndex(runsDir, options.readDeadlineMs);
+  const launcher = new RunLauncher({
+    runsDir,
+    entry: options.pipeline,
+    now,
+    onError,
+    ...(options.runLimits ? { limits: options.runLimits } : {}),
+    ...(options.dataPolicy ? { dataPolicy: options.dataPolicy } : {}),
+    ...(options.childCatalog ? { childCatalog: options.childCatalog } : {}),
+  });
   app.addHook('onClose', async () => launcher.close());
+  // The form shows the dashboard's own data_size cap, not the pipeline's wider one.
+  const info = pipelineInfo(options.pipeline.pipeline);
+  for (const p of info.parameters) if (p.name === 'data_size') p.max = Math.min(p.max ?? Infinity, launcher.limits.maxDataSize);
 
   await app.register(
     async (api) => {
@@ -95,7 +134,7 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
       await api.register(async (guarded) => {
         guarded.addHook('onRequest', sessionGuard(auth));
         registerSessionRoutes(guarded, auth);
-        registerRunRoutes(guarded, { runs, launcher, pipeline: pipelineInfo(options.pipeline.pipeline), confusion: new FileCache() });
+        registerRunRoutes(guarded, { runs, launcher, pipeline: info, confusion: new FileCache() });
         registerArtifactRoutes(guarded, { runs, rowCounts: new FileCache() });
       });
     },

@@ -11,6 +11,7 @@ import { ApiError } from './apiError.ts';
 export function errorReply(onError: (error: unknown) => void) {
   return (error: FastifyError | Error, _req: FastifyRequest, reply: FastifyReply): void => {
     const { status, message } = classify(error, onError);
+    if (error instanceof ApiError && error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
     void reply.code(status).type('application/json; charset=utf-8').send({ error: message });
   };
 }

@@ -3,9 +3,9 @@
 // is ever shown; only its bcrypt hash is kept). Later starts use the stored hash and say so if a
 // password was given again, since it is then ignored.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IoError, UsageError } from '../../core/index.ts';
+import { UsageError } from '../../core/index.ts';
+import { readUserFile } from './privateFile.ts';
 import { checkNewPassword, hashPassword, PASSWORD_FILE, readPasswordFile, writePasswordFile, type PasswordRecord } from './passwordFile.ts';
 
 export const PASSWORD_ENV = 'SEALED_UI_PASSWORD';
@@ -55,9 +55,6 @@ export async function ensurePassword(options: EnsurePasswordOptions): Promise<Pa
 
 /** The file's content without its final line break (editors add one). */
 async function readPasswordText(path: string): Promise<string> {
-  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') throw new IoError('io.notFound', { path }, { cause: e });
-    throw new IoError('io.readFailed', { path, reason: e.message }, { cause: e });
-  });
-  return text.replace(/\r?\n$/, '');
+  // A regular file only (a FIFO would hold the start), never chmodded: it is the user's file.
+  return (await readUserFile(path)).replace(/\r?\n$/, '');
 }

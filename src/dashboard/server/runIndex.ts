@@ -4,10 +4,11 @@
 // Folders without a valid run.json are not runs and are left out.
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
+import { redactText } from '../../core/index.ts';
 import type { RunSummary } from '../api/contract.ts';
 import { ApiError } from './apiError.ts';
-import { listRunFolders, readRunFile, runFolder } from './runFiles.ts';
-import { summariseRun } from './runSummary.ts';
+import { listRunFolders, READ_DEADLINE_MS, readRunFile, runFolder } from './runFiles.ts';
+import { summariseRun, withLiveState } from './runSummary.ts';
 import { runManifestSchema, type StoredManifest } from './storedRun.ts';
 
 export const MANIFEST_FILE = 'run.json';
@@ -26,7 +27,11 @@ export interface IndexedRun {
 export class RunIndex {
   readonly #cache = new Map<string, { stamp: string; run: IndexedRun | undefined }>();
 
-  constructor(private readonly runsDir: string) {}
+  constructor(
+    private readonly runsDir: string,
+    /** Deadline of one run.json read (runFiles.ts READ_DEADLINE_MS); tests shorten it. */
+    private readonly readDeadlineMs = READ_DEADLINE_MS,
+  ) {}
 
   /** Newest first. */
   async list(): Promise<RunSummary[]> {
@@ -38,7 +43,7 @@ export class RunIndex {
     for (const id of this.#cache.keys()) if (!present.has(id)) this.#cache.delete(id);
     return runs
       .filter((r): r is IndexedRun => r !== undefined)
-      .map((r) => r.summary)
+      .map((r) => withLiveState(r).summary)
       .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1));
   }
 
@@ -46,27 +51,31 @@ export class RunIndex {
   async get(id: string): Promise<IndexedRun> {
     const run = await this.#load(id, await runFolder(this.runsDir, id));
     if (!run) throw new ApiError(404, 'dashboard.unknownRun', { run: id });
-    return run;
+    // Not cached: whether the run's owner is alive changes without run.json changing.
+    return withLiveState(run);
   }
 
   async #load(id: string, dir: string): Promise<IndexedRun | undefined> {
-    const stat = await fsp.stat(join(dir, MANIFEST_FILE)).catch(() => undefined);
+    // lstat: a run.json that is a symlink, FIFO or device is no run (and is never opened).
+    const stat = await fsp.lstat(join(dir, MANIFEST_FILE)).catch(() => undefined);
     if (!stat?.isFile()) return undefined;
     const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
     const cached = this.#cache.get(id);
     if (cached?.stamp === stamp) return cached.run;
-    const run = await this.#read(id, dir);
-    this.#cache.set(id, { stamp, run });
+    const { run, keep } = await this.#read(id, dir);
+    if (keep) this.#cache.set(id, { stamp, run });
     return run;
   }
 
-  async #read(id: string, dir: string): Promise<IndexedRun | undefined> {
+  async #read(id: string, dir: string): Promise<{ run: IndexedRun | undefined; keep: boolean }> {
     try {
-      const manifest = runManifestSchema.parse(JSON.parse(await readRunFile(dir, id, MANIFEST_FILE, MANIFEST_LIMIT)));
-      return { id, dir, manifest, summary: summariseRun(id, manifest) };
-    } catch {
-      // Unreadable, not JSON, not a run.json, or a symlink out of the folder: not a run.
-      return undefined;
+      // Redacted on read too: run.json files written before redaction by shape (src/core/redact.ts) may hold secrets.
+      const manifest = runManifestSchema.parse(JSON.parse(await readRunFile(dir, id, MANIFEST_FILE, MANIFEST_LIMIT, this.readDeadlineMs), (_k, v: unknown) => (typeof v === 'string' ? redactText(v) : v)));
+      return { run: { id, dir, manifest, summary: summariseRun(id, manifest) }, keep: true };
+    } catch (e) {
+      // Unreadable, not JSON, not a run.json, a FIFO or device, or a symlink out of the folder:
+      // not a run. A read that ran out of time is tried again next time instead of remembered.
+      return { run: undefined, keep: !(e instanceof ApiError && e.code === 'dashboard.readTimeout') };
     }
   }
 }

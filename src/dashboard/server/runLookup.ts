@@ -19,10 +19,11 @@ export function outputOf(run: IndexedRun, task: string, output: string): StoredO
   return record;
 }
 
-/** The task's log file: the one run.json records, or, while it runs, where the runner writes it. */
+/** The task's log file: the one run.json records, or, while it runs (or since it was interrupted), where the runner writes it. */
 export function logFileOf(task: string, record: StoredTask): string | undefined {
   if (record.log !== undefined) return record.log;
-  return record.state === 'running' ? `${task}/log.txt` : undefined;
+  // An interrupted task's log is where it was when its process went away.
+  return record.state === 'running' || record.state === 'interrupted' ? `${task}/log.txt` : undefined;
 }
 
 const VIEWS: Readonly<Record<string, ArtifactInfo['view']>> = { '.csv': 'csv', '.json': 'json', '.html': 'html', '.htm': 'html' };

@@ -8,7 +8,7 @@ import { parseClassificationReport } from './classificationReport.ts';
 import { confusionBuckets } from './confusionBuckets.ts';
 import type { FileCache } from './fileCache.ts';
 import { METRICS_LAYOUT, own } from './metricsLayout.ts';
-import { openRunFile, readRunFile } from './runFiles.ts';
+import { openRunFile, READ_DEADLINE_MS, readRunFile, readTimedOut, withDeadline } from './runFiles.ts';
 import type { IndexedRun } from './runIndex.ts';
 import { outputOf } from './runLookup.ts';
 
@@ -47,7 +47,11 @@ export async function runMetrics(run: IndexedRun, confusionCache: FileCache<Conf
   const predictions = await openRunFile(run.dir, run.id, predictionsFile);
   let confusion: ConfusionSource;
   try {
-    confusion = await confusionCache.get(predictions.path, predictions, () => confusionBuckets(predictions.handle, failure(predictionsFile)));
+    confusion = await withDeadline(
+      confusionCache.get(predictions.path, predictions, () => confusionBuckets(predictions.handle, failure(predictionsFile))),
+      READ_DEADLINE_MS * 6,
+      () => readTimedOut(run.id, predictionsFile, READ_DEADLINE_MS * 6),
+    );
   } finally {
     await predictions.handle.close();
   }

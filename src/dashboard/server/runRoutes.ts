@@ -9,8 +9,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ConfusionSource, PipelineInfo } from '../api/contract.ts';
 import { ApiError } from './apiError.ts';
+import { sessionUser } from './authRoutes.ts';
 import type { FileCache } from './fileCache.ts';
-import { openRunFile, readRunFile, runFileExists } from './runFiles.ts';
+import { openRunFile, READ_DEADLINE_MS, readRunFile, readTimedOut, runFileExists, withDeadline } from './runFiles.ts';
 import { runDetail } from './runDetail.ts';
 import type { IndexedRun, RunIndex } from './runIndex.ts';
 import type { RunLauncher } from './runLauncher.ts';
@@ -36,15 +37,22 @@ type RunParams = { Params: { id: string } };
 type TaskParams = { Params: { id: string; task: string } };
 
 export function registerRunRoutes(api: FastifyInstance, ctx: RunRoutesContext): void {
-  api.get('/runs', async () => ({ runs: await ctx.runs.list() }));
+  // Runs waiting in the launcher's queue have no folder yet: listed first (they are the newest).
+  api.get('/runs', async () => {
+    const listed = await ctx.runs.list();
+    const ids = new Set(listed.map((r) => r.id));
+    return { runs: [...ctx.launcher.queued().filter((r) => !ids.has(r.id)).reverse(), ...listed] };
+  });
 
   api.post('/runs', async (req, reply) => {
     const { parameters } = parseBody(startRunBody, req.body);
-    const id = await ctx.launcher.start(parameters ?? {});
+    const id = await ctx.launcher.start(sessionUser(req), parameters ?? {});
     return reply.code(202).send({ id });
   });
 
   api.get<RunParams>('/runs/:id', async (req) => {
+    const queued = ctx.launcher.queuedDetail(req.params.id);
+    if (queued) return queued;
     const run = await ctx.runs.get(req.params.id);
     const withLog = new Set<string>();
     for (const [name, task] of Object.entries(run.manifest.tasks)) {
@@ -66,7 +74,7 @@ export function registerRunRoutes(api: FastifyInstance, ctx: RunRoutesContext): 
     });
     if (!file) return '';
     try {
-      return await readLogTail(file);
+      return await withDeadline(readLogTail(file), READ_DEADLINE_MS, () => readTimedOut(run.id, log));
     } finally {
       await file.handle.close();
     }

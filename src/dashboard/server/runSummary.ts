@@ -1,8 +1,25 @@
 // RunSummary of a run.json: its state and times, the data_size parameter, and AUC and accuracy
 // from batch-inference's metrics metadata once that task has written them.
+//
+// withLiveState gives the state a run has now: run.json says `running` until the run records its
+// end, which a run killed with SIGKILL never does; effectiveRunState (src/pipeline/local) tells
+// from run.json's owner record (pid and start time on this host, heartbeat from another one)
+// whether the owner is gone, and then the run and its running tasks are `interrupted`. It is
+// applied on every read, not cached with the parsed run.json: an owner can die without
+// run.json changing.
 import type { RunSummary } from '../api/contract.ts';
+import { effectiveRunState, effectiveTaskState, localProbe, type ProcessProbe } from '../../pipeline/index.ts';
 import { METRICS_LAYOUT, own } from './metricsLayout.ts';
 import type { StoredManifest } from './storedRun.ts';
+
+/** The run as shown now (see above); unchanged unless it is a `running` run whose owner is gone. */
+export function withLiveState<R extends { manifest: StoredManifest; summary: RunSummary }>(run: R, now: number = Date.now(), probe: ProcessProbe = localProbe()): R {
+  if (run.manifest.state !== 'running') return run;
+  const { state } = effectiveRunState(run.manifest, now, probe);
+  if (state === 'running') return run;
+  const tasks = Object.fromEntries(Object.entries(run.manifest.tasks).map(([name, task]) => [name, { ...task, state: effectiveTaskState(task, state) }]));
+  return { ...run, manifest: { ...run.manifest, state, tasks }, summary: { ...run.summary, state } };
+}
 
 const finite = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 

@@ -9,7 +9,7 @@ import { IoError, UsageError } from '../../core/index.ts';
 import { createDashboardServer, type DashboardServerOptions } from './dashboardServer.ts';
 import { ensurePassword, type PasswordSources } from './initialPassword.ts';
 import { DEFAULT_BCRYPT_COST, DEFAULT_USER } from './passwordFile.ts';
-import { makeStateDir } from './privateFile.ts';
+import { checkOwnDir, makeStateDir } from './privateFile.ts';
 import { selfSignedCertificate, type TlsCredentials } from './selfSignedCertificate.ts';
 import { loadUserCertificate } from './userCertificate.ts';
 
@@ -48,6 +48,7 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
   await fsp.mkdir(resolve(options.runsDir), { recursive: true }).catch((e: Error) => {
     throw new IoError('io.writeFailed', { path: options.runsDir, reason: e.message }, { cause: e });
   });
+  await checkOwnDir(resolve(options.runsDir), 'runs folder');
   const warn = (m: string): void => options.print(`warning: ${m}`);
   await ensurePassword({ stateDir, user: options.user ?? DEFAULT_USER, sources: options.password ?? {}, bcryptCost: options.bcryptCost ?? DEFAULT_BCRYPT_COST, print: options.print });
 

@@ -1,46 +1,26 @@
-// What the server reads from a run folder, checked with zod: run.json (RunManifest, written by
-// src/pipeline/local) and the part of pipeline.json (the compiled IR) that gives the task graph.
-// Only the fields the dashboard uses are checked; a file that fails the check is no run.
+// What the server reads from a run folder, checked with zod: run.json, with the one schema of
+// it that src/pipeline/local defines (manifestSchema.ts, tied to the RunManifest the runner
+// writes), and the part of pipeline.json (the compiled IR) that gives the task graph. A file
+// that fails the check is no run.
+//
+// The dashboard shows run.json's states except that a `running` run whose owner process is gone
+// is `interrupted`, and so are its running tasks (effectiveRunState, applied on every read by
+// runSummary.ts's withLiveState): the types below are run.json as shown.
 import { z } from 'zod';
+import {
+  runManifestSchema as sharedManifestSchema,
+  type EffectiveRunState,
+  type EffectiveTaskState,
+  type StoredManifest as RecordedManifest,
+  type StoredOutput as RecordedOutput,
+  type StoredTask as RecordedTask,
+} from '../../pipeline/index.ts';
 
-const parameterValue = z.union([z.string(), z.number(), z.boolean()]);
-const parameters = z.record(z.string(), parameterValue);
+export const runManifestSchema = sharedManifestSchema;
 
-const outputRecord = z.object({
-  path: z.string(),
-  sha256: z.string(),
-  size: z.number(),
-  type: z.string(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-  metadataPath: z.string().optional(),
-});
-
-const taskRecord = z.object({
-  state: z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped']),
-  component: z.string(),
-  startedAt: z.string().optional(),
-  finishedAt: z.string().optional(),
-  durationMs: z.number().optional(),
-  error: z.string().optional(),
-  parameters: parameters.optional(),
-  outputs: z.record(z.string(), outputRecord).optional(),
-  log: z.string().optional(),
-});
-
-export const runManifestSchema = z.object({
-  id: z.string(),
-  pipeline: z.string(),
-  parameters,
-  state: z.enum(['running', 'succeeded', 'failed']),
-  createdAt: z.string(),
-  finishedAt: z.string().optional(),
-  error: z.string().optional(),
-  tasks: z.record(z.string(), taskRecord),
-});
-
-export type StoredManifest = z.infer<typeof runManifestSchema>;
-export type StoredTask = z.infer<typeof taskRecord>;
-export type StoredOutput = z.infer<typeof outputRecord>;
+export type StoredTask = Omit<RecordedTask, 'state'> & { state: EffectiveTaskState };
+export type StoredManifest = Omit<RecordedManifest, 'state' | 'tasks'> & { state: EffectiveRunState; tasks: Record<string, StoredTask> };
+export type StoredOutput = RecordedOutput;
 
 const taskSpec = z.object({
   dependentTasks: z.array(z.string()).optional(),

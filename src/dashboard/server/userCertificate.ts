@@ -2,8 +2,8 @@
 // start (both parse, and the key belongs to the certificate) so a mistake is one clear line
 // instead of a TLS handshake failure in the browser.
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { IoError, UsageError } from '../../core/index.ts';
+import { UsageError } from '../../core/index.ts';
+import { readUserFile } from './privateFile.ts';
 import type { TlsCredentials } from './selfSignedCertificate.ts';
 
 export async function loadUserCertificate(certPath: string, keyPath: string): Promise<TlsCredentials> {
@@ -26,8 +26,5 @@ export async function loadUserCertificate(certPath: string, keyPath: string): Pr
 }
 
 async function readPem(path: string): Promise<string> {
-  return readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') throw new IoError('io.notFound', { path }, { cause: e });
-    throw new IoError('io.readFailed', { path, reason: e.message }, { cause: e });
-  });
+  return readUserFile(path);
 }

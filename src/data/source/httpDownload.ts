@@ -3,6 +3,9 @@
 // transfer, `maxBytes` checked against Content-Length and against the bytes actually
 // received, and at most `maxRedirects` redirects, never from https down to http. Failures
 // become one-line typed errors naming the (redacted) URL.
+// Every hop's host is resolved once and checked, and the connection goes to the checked address
+// (networkPolicy.ts): loopback, private, link-local and other non-public addresses are refused
+// before any connection unless the policy allows private networks.
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import http from 'node:http';
@@ -11,12 +14,19 @@ import { DataError, IoError, UsageError, isSealedError, type SealedError } from 
 import { withAtomicFile } from '../../core/fs/atomicWrite.ts';
 import { redactUrl } from '../../core/redact.ts';
 import { networkReason } from '../../core/networkReason.ts';
+import { bareHostname, directConnector, resolveChecked, systemResolver, type NetworkHooks } from './networkPolicy.ts';
+import type { ContentCheck } from './contentCheck.ts';
 
 export interface DownloadLimits {
   timeoutMs: number;
   totalTimeoutMs: number;
   maxBytes: number;
   maxRedirects: number;
+  /** Connect to loopback, private, link-local (metadata) and reserved addresses too. */
+  allowPrivateNetworks: boolean;
+  network?: NetworkHooks;
+  /** Checks the first bytes (e.g. "looks like CSV text") before anything is kept. */
+  contentCheck?: () => ContentCheck;
 }
 
 export interface Downloaded {
@@ -50,7 +60,7 @@ export async function httpDownload(start: URL, destPath: string, limits: Downloa
       throw new DataError('source.tooLarge', { url: redactUrl(url), limit: limits.maxBytes });
     }
     try {
-      const body = await saveBody(res, destPath, url, limits.maxBytes, fail);
+      const body = await saveBody(res, destPath, url, limits, fail);
       return { ...body, finalUrl: redactUrl(url) };
     } finally {
       done();
@@ -81,14 +91,29 @@ interface OpenResponse {
   done: () => void;
 }
 
-function openResponse(url: URL, limits: DownloadLimits, deadline: number): Promise<OpenResponse> {
+async function openResponse(url: URL, limits: DownloadLimits, deadline: number): Promise<OpenResponse> {
+  const addresses = await resolveChecked(url, limits.allowPrivateNetworks, limits.network?.resolve ?? systemResolver, limits.timeoutMs);
+  const connect = limits.network?.connect ?? directConnector;
+  const isHttps = url.protocol === 'https:';
+  const port = url.port !== '' ? Number(url.port) : isHttps ? 443 : 80;
+  const target = { hostname: bareHostname(url), port, tls: isHttps, addresses };
   return new Promise((resolve, reject) => {
     let failure: SealedError | undefined;
     let settled = false;
     const shown = redactUrl(url);
-    const client = url.protocol === 'https:' ? https : http;
-    // `timeout` covers the connect phase and every later stall on the socket.
-    const req = client.get(url, { timeout: limits.timeoutMs, headers: { 'accept-encoding': 'identity', 'user-agent': 'sealed-pipelines' } });
+    const client = isHttps ? https : http;
+    // `timeout` covers the connect phase and every later stall on the socket. No agent: the socket
+    // comes from `createConnection`, to the checked addresses only (and never through a proxy).
+    const req = client.get(url, {
+      timeout: limits.timeoutMs,
+      headers: { 'accept-encoding': 'identity', 'user-agent': 'sealed-pipelines' },
+      createConnection: () => {
+        // An agent would set the socket's idle timeout from `timeout` (net.createConnection option); without one we do.
+        const socket = connect(target);
+        socket.setTimeout(limits.timeoutMs);
+        return socket;
+      },
+    });
     const abort = (e: SealedError) => {
       failure ??= e;
       req.destroy(e);
@@ -125,8 +150,10 @@ function unreachable(url: string, e: Error): SealedError {
   return new IoError('source.unreachable', { url, reason }, { cause: e });
 }
 
-async function saveBody(res: http.IncomingMessage, destPath: string, url: URL, maxBytes: number, fail: () => SealedError | undefined): Promise<Omit<Downloaded, 'finalUrl'>> {
+async function saveBody(res: http.IncomingMessage, destPath: string, url: URL, limits: DownloadLimits, fail: () => SealedError | undefined): Promise<Omit<Downloaded, 'finalUrl'>> {
+  const { maxBytes } = limits;
   const hash = createHash('sha256');
+  const check = limits.contentCheck?.();
   let bytes = 0;
   await withAtomicFile(destPath, async (tmp) => {
     const out = await fsp.open(tmp, 'w', 0o644);
@@ -135,9 +162,11 @@ async function saveBody(res: http.IncomingMessage, destPath: string, url: URL, m
         const buf = chunk as Buffer;
         bytes += buf.length;
         if (bytes > maxBytes) throw new DataError('source.tooLarge', { url: redactUrl(url), limit: maxBytes });
+        check?.feed(buf, redactUrl(url));
         hash.update(buf);
         await out.write(buf);
       }
+      if (bytes > 0) check?.end(redactUrl(url));
     } catch (e) {
       if (isSealedError(e)) throw e;
       const failure = fail();

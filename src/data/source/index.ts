@@ -10,3 +10,16 @@ export {
 } from './fetchDataSource.ts';
 export { redactUrl } from '../../core/redact.ts';
 export { resolveSource, type SourceLocation } from './resolveSource.ts';
+export {
+  CLI_SOURCE_POLICY,
+  EXECUTOR_SOURCE_POLICY,
+  DATA_POLICY_ENV,
+  cliSourcePolicy,
+  makeSourcePolicy,
+  parseSourcePolicy,
+  serializeSourcePolicy,
+  sourcePolicyFromEnv,
+  type SourcePolicy,
+} from './sourcePolicy.ts';
+export { nonPublicAddressKind } from './addressRanges.ts';
+export type { NetworkHooks, Resolver, Connector, ConnectTarget, ResolvedAddress } from './networkPolicy.ts';

@@ -8,7 +8,9 @@ export type SourceLocation = { kind: 'http'; url: URL } | { kind: 'file'; path: 
 // A scheme is at least two characters, so Windows drive letters (C:\data.csv) stay paths.
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]+):/;
 
-export function resolveSource(urlOrPath: string): SourceLocation {
+export function resolveSource(given: string): SourceLocation {
+  // Trimmed first: " https://..." is a URL (with its secrets redacted as one), not a file named so.
+  const urlOrPath = given.trim();
   const scheme = SCHEME.exec(urlOrPath)?.[1]?.toLowerCase();
   if (scheme === undefined) return { kind: 'file', path: urlOrPath };
   let url: URL;

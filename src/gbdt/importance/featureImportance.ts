@@ -8,7 +8,7 @@
 //
 // Only features used in at least one split appear, in feature order, keyed by the model's
 // feature names or "f<index>" when it has none (XGBoost's GenerateFeatureMap).
-import { UsageError } from '../../core/index.ts';
+import { excerpt, UsageError } from '../../core/index.ts';
 import type { GbdtModel } from '../model.ts';
 
 export type ImportanceType = 'weight' | 'gain' | 'cover' | 'total_gain' | 'total_cover';
@@ -18,7 +18,7 @@ const f32 = Math.fround;
 
 /** Feature name -> score, in feature order (a Map keeps that order for any name). */
 export function featureImportance(model: GbdtModel, type: ImportanceType): Map<string, number> {
-  if (!IMPORTANCE_TYPES.includes(type)) throw new UsageError('gbdt.importanceType', { type: String(type) });
+  if (!IMPORTANCE_TYPES.includes(type)) throw new UsageError('gbdt.importanceType', { type: excerpt(String(type)) });
   const counts = new Float64Array(model.numFeature);
   const scores = new Float32Array(model.numFeature);
   const stat = type === 'gain' || type === 'total_gain' ? 'lossChg' : 'sumHess';

@@ -1,6 +1,7 @@
 // What a component's `run` receives. Paths are local files: on KFP they are the launcher's
 // /minio, /s3 or /gcs mounts, locally they are files in the run directory (outputs are
 // staged and moved into place only if `run` succeeds).
+import type { SourcePolicy } from '../../data/source/sourcePolicy.ts';
 import type { ArtifactTypeName, JsonValue } from '../ir/index.ts';
 import type { ArtifactInputSpecs, ArtifactOutputSpecs } from './artifacts.ts';
 import type { ArtifactMetadata } from './metadata.ts';
@@ -33,6 +34,16 @@ export interface ProgressUpdate {
   label?: string;
 }
 
+/**
+ * What the process running the component allows it, set by whoever runs it (the CLI, the KFP
+ * executor, the dashboard through SEALED_DATA_POLICY) and never by pipeline parameters, which are
+ * user input.
+ */
+export interface ComponentRuntime {
+  /** Where data sources (e.g. load-data's data_url) may be read from. */
+  readonly dataPolicy: SourcePolicy;
+}
+
 type InputArtifacts<I extends ArtifactInputSpecs> = {
   readonly [K in keyof I]: I[K]['optional'] extends true ? InputArtifact | undefined : InputArtifact;
 };
@@ -43,6 +54,8 @@ export interface RunContext<I extends ArtifactInputSpecs, P extends ParamSpecs, 
   readonly parameters: ParamValues<P>;
   readonly inputs: InputArtifacts<I>;
   readonly outputs: { readonly [K in keyof O]: OutputArtifact };
+  /** The runtime's rules (data-source policy); not user input. */
+  readonly runtime: ComponentRuntime;
   /** Aborted when the run is cancelled; long loops should check it. */
   readonly signal: AbortSignal;
   /** A line for the task's log (log.txt locally, the pod log on KFP). */

@@ -17,6 +17,8 @@
 import { lstat, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PipelineError, UsageError, writeFileAtomic } from '../../core/index.ts';
+import { CLI_SOURCE_POLICY, sourcePolicyFromEnv } from '../../data/source/sourcePolicy.ts';
+import type { ComponentRuntime } from '../dsl/context.ts';
 import type { ArtifactTypeName, JsonValue } from '../ir/index.ts';
 import { validateParameters, type AnyComponent, type InputArtifact, type OutputArtifact, type ProgressUpdate } from '../dsl/index.ts';
 import { parseExecutorInput, type ExecutorInput, type ExecutorOutput } from './executorInput.ts';
@@ -31,6 +33,12 @@ export interface ExecutionReporter {
 export interface ExecuteOptions {
   reporter?: ExecutionReporter;
   signal?: AbortSignal;
+  /**
+   * What the component may do (its data-source policy), handed to it as `ctx.runtime`. Default: the
+   * policy in SEALED_DATA_POLICY, else the CLI's (any local path, public network addresses only).
+   * Servers and the KFP executor pass their own.
+   */
+  runtime?: ComponentRuntime;
 }
 
 export async function executeComponent(component: AnyComponent, executorInput: unknown, options: ExecuteOptions = {}): Promise<ExecutorOutput> {
@@ -44,12 +52,14 @@ export async function executeComponent(component: AnyComponent, executorInput: u
   for (const s of outputStates.values()) await mkdir(dirname(s.path), { recursive: true });
   const outputs = Object.fromEntries([...outputStates].map(([k, s]) => [k, buildOutputArtifact(component.name, s)])) as Record<string, OutputArtifact>;
   const signal = options.signal ?? new AbortController().signal;
+  const runtime: ComponentRuntime = Object.freeze({ dataPolicy: options.runtime?.dataPolicy ?? sourcePolicyFromEnv(process.env, CLI_SOURCE_POLICY) });
   signal.throwIfAborted();
   await component.run({
     component: component.name,
     parameters,
     inputs,
     outputs,
+    runtime,
     signal,
     log: (text) => options.reporter?.log(String(text)),
     progress: (update) => {

@@ -1,5 +1,6 @@
 // run.json: the record of a local run, rewritten atomically after every state change so it can
 // be watched (or read after a crash) and is never half-written.
+import { redactParameters, redactText } from '../../core/index.ts';
 import type { ArtifactTypeName, JsonValue, ParameterValue } from '../ir/index.ts';
 import type { RunState, TaskState } from '../report/index.ts';
 import type { ArtifactStore } from '../store/index.ts';
@@ -46,10 +47,36 @@ export interface TaskRecord {
   log?: string;
 }
 
+/**
+ * The process that runs (or ran) a run, refreshed while it runs; readers use it to tell a
+ * run that is still running from one whose process died (see runOwner.ts).
+ */
+export interface RunOwner {
+  pid: number;
+  host: string;
+  /** Linux: /proc/<pid>/stat starttime (clock ticks after boot), so a reused pid is not taken for the owner. */
+  startTicks?: number;
+  /** Linux: the boot the pid belongs to. */
+  bootId?: string;
+  /** Linux: the pid namespace the pid belongs to (readers in another one rely on the heartbeat). */
+  pidNamespace?: string;
+  /** Rewritten every few seconds while the run is running. */
+  heartbeatAt: string;
+}
+
+/** One `sealed run --resume`: when, and which tasks it ran again (the others kept their outputs). */
+export interface ResumeRecord {
+  at: string;
+  rerun: string[];
+}
+
 export interface RunManifest {
   id: string;
   pipeline: string;
+  /** Recorded redacted (URLs with credentials or query values hidden). */
   parameters: Record<string, ParameterValue>;
+  /** Names of parameters whose recorded value is redacted: a resume needs them given again. */
+  redactedParameters?: string[];
   /** Run input artifacts that were given, by input name (absent when none). */
   inputs?: Record<string, InputRecord>;
   state: RunState;
@@ -57,6 +84,8 @@ export interface RunManifest {
   finishedAt?: string;
   error?: string;
   tasks: Record<string, TaskRecord>;
+  owner?: RunOwner;
+  resumes?: ResumeRecord[];
 }
 
 /** Serialises writes so a slow early write can never land after a later one. */
@@ -89,7 +118,11 @@ export class ManifestWriter {
   }
 }
 
-function withoutFiledMetadata(_key: string, value: unknown): unknown {
+function withoutFiledMetadata(key: string, value: unknown): unknown {
+  // Last line of defence for secrets: every string (errors, metadata) is written with its URLs
+  // redacted, and parameters as recorded values (a URL with spaces around it too); see redact.ts.
+  if (typeof value === 'string') return redactText(value);
+  if (key === 'parameters' && value !== null && typeof value === 'object' && !Array.isArray(value)) return redactParameters(value as Record<string, unknown>);
   if (value !== null && typeof value === 'object' && 'metadataPath' in value) return { ...value, metadata: undefined };
   return value;
 }

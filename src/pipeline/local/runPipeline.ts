@@ -7,12 +7,19 @@
 //   -> on the first failure or cancellation start nothing new (fail fast, like Argo's DAG
 //      default), let running tasks finish, mark the rest 'skipped'
 //   -> run.json final state; resolves with the manifest (never rejects for a task failure).
-import { PipelineError, UsageError, isSealedError, redactParameters } from '../../core/index.ts';
+// While it runs, run.json records its owner (this process) and a heartbeat rewritten every
+// HEARTBEAT_INTERVAL_MS, so readers can tell a run whose process died (runOwner.ts).
+// With `resume` (resumeRun.ts) it continues the run already in runDir instead: the kept tasks'
+// records and outputs stay as they are, the other tasks run again.
+import { PipelineError, UsageError, errorLine, redactParameters } from '../../core/index.ts';
 import type { PipelineSpec } from '../ir/index.ts';
+import type { ComponentRuntime } from '../dsl/context.ts';
 import type { ComponentRegistry } from '../executor/index.ts';
 import { silentReporter, type RunReporter } from '../report/index.ts';
 import { LocalArtifactStore, type ArtifactStore } from '../store/index.ts';
-import { MANIFEST_KEY, ManifestWriter, SPEC_KEY, type RunManifest, type TaskRecord } from './manifest.ts';
+import { MANIFEST_KEY, ManifestWriter, SPEC_KEY, type OutputRecord, type RunManifest, type TaskRecord } from './manifest.ts';
+import { HEARTBEAT_INTERVAL_MS, currentOwner } from './runOwner.ts';
+import type { ResumePlan } from './resumeRun.ts';
 import { newRunId } from './runId.ts';
 import { resolveRunParameters } from './runParameters.ts';
 import { importRunArtifacts, resolveRunArtifacts } from './runArtifacts.ts';
@@ -37,6 +44,18 @@ export interface RunPipelineOptions {
   /** Defaults to a LocalArtifactStore rooted at runDir. */
   store?: ArtifactStore;
   now?: () => Date;
+  /** Debug mode (--debug, SEALED_DEBUG=1): a failed task's log.txt gets the stack of its error. */
+  debug?: boolean;
+  /**
+   * Continue the run in runDir (see planResume in resumeRun.ts) instead of starting one: runDir
+   * must hold that run.json; `parameters` are the run's real values (its recorded ones, with
+   * redacted ones given again); its input artifacts are the ones already in inputs/.
+   */
+  resume?: ResumePlan;
+  /** How often the heartbeat is rewritten (default HEARTBEAT_INTERVAL_MS). */
+  heartbeatMs?: number;
+  /** Handed to every component as `ctx.runtime` (data-source policy); default as executeComponent's. */
+  runtime?: ComponentRuntime;
 }
 
 export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistry, options: RunPipelineOptions): Promise<RunManifest> {
@@ -48,28 +67,58 @@ export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistr
     throw new UsageError('pipeline.paramRange', { owner: 'the local runner', param: 'concurrency', bound: '>= 1', got: String(concurrency) });
   }
   const runParameters = resolveRunParameters(spec, options.parameters ?? {});
-  const artifactPaths = await resolveRunArtifacts(spec, options.artifacts ?? {});
+  const resume = options.resume;
+  // A resumed run keeps the input artifacts already copied into it (planResume checked them).
+  const artifactPaths = resume ? {} : await resolveRunArtifacts(spec, options.artifacts ?? {});
   const plan = planTasks(spec, registry);
-  if (await store.stat(MANIFEST_KEY)) throw new UsageError('pipeline.runDirInUse', { path: store.uriFor(MANIFEST_KEY) });
+  if (!resume && (await store.stat(MANIFEST_KEY))) throw new UsageError('pipeline.runDirInUse', { path: store.uriFor(MANIFEST_KEY) });
 
   const started = now();
-  const manifest: RunManifest = {
-    id: options.runId ?? newRunId(started),
-    pipeline: spec.pipelineInfo.name,
-    // Recorded redacted: a data URL's credentials must not end up in run.json.
-    parameters: redactParameters(runParameters),
-    state: 'running',
-    createdAt: started.toISOString(),
-    tasks: Object.fromEntries(plan.map((t): [string, TaskRecord] => [t.name, { state: 'pending', component: t.component.name }])),
-  };
-  await store.put(SPEC_KEY, { bytes: JSON.stringify(spec, null, 2) + '\n' });
-  const runArtifacts = await importRunArtifacts(spec, artifactPaths, store);
-  if (Object.keys(runArtifacts).length > 0) manifest.inputs = runArtifacts;
+  // Recorded redacted: a data URL's credentials must not end up in run.json.
+  const recordedParameters = redactParameters(runParameters);
+  const redactedNames = Object.keys(runParameters).filter((k) => recordedParameters[k] !== runParameters[k]);
+  const kept = new Set(resume?.keep ?? []);
+  const manifest: RunManifest = resume
+    ? {
+        ...resume.manifest,
+        state: 'running',
+        finishedAt: undefined,
+        error: undefined,
+        tasks: Object.fromEntries(
+          plan.map((t): [string, TaskRecord] => [t.name, kept.has(t.name) ? resume.manifest.tasks[t.name] : { state: 'pending', component: t.component.name }]),
+        ),
+        resumes: [...(resume.manifest.resumes ?? []), { at: started.toISOString(), rerun: plan.filter((t) => !kept.has(t.name)).map((t) => t.name) }],
+      }
+    : {
+        id: options.runId ?? newRunId(started),
+        pipeline: spec.pipelineInfo.name,
+        parameters: recordedParameters,
+        ...(redactedNames.length > 0 ? { redactedParameters: redactedNames } : {}),
+        state: 'running',
+        createdAt: started.toISOString(),
+        tasks: Object.fromEntries(plan.map((t): [string, TaskRecord] => [t.name, { state: 'pending', component: t.component.name }])),
+      };
+  manifest.owner = currentOwner(started);
+  let runArtifacts: Record<string, OutputRecord>;
+  if (resume) {
+    runArtifacts = resume.manifest.inputs ?? {};
+  } else {
+    await store.put(SPEC_KEY, { bytes: JSON.stringify(spec, null, 2) + '\n' });
+    runArtifacts = await importRunArtifacts(spec, artifactPaths, store);
+    if (Object.keys(runArtifacts).length > 0) manifest.inputs = runArtifacts as RunManifest['inputs'];
+  }
   const writer = new ManifestWriter(store, manifest);
   writer.save();
+  // The heartbeat: unref'd, so it never keeps the process alive; stopped before the last write.
+  const heartbeat = setInterval(() => {
+    if (manifest.owner) manifest.owner.heartbeatAt = now().toISOString();
+    writer.save();
+  }, options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
   reporter.runStarted({ runId: manifest.id, pipeline: manifest.pipeline, runDir: options.runDir, tasks: plan.map((t) => t.name) });
 
   const finished = new Map<string, FinishedOutputs>();
+  for (const name of kept) finished.set(name, { artifacts: manifest.tasks[name].outputs ?? {}, parameters: {} });
   const signal = options.signal ?? new AbortController().signal;
   let firstError: string | undefined;
   const running = new Map<string, Promise<void>>();
@@ -80,7 +129,7 @@ export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistr
     Object.assign(record, { state: 'running', startedAt: t0.toISOString() });
     writer.save();
     reporter.taskStarted({ task: task.name, component: task.component.name });
-    const ctx = { spec, runParameters, runArtifacts, finished, uriFor: (k: string) => store.uriFor(k), store, reporter, signal };
+    const ctx = { spec, runParameters, runArtifacts, finished, uriFor: (k: string) => store.uriFor(k), store, reporter, signal, debug: options.debug === true, ...(options.runtime ? { runtime: options.runtime } : {}) };
     return runTask(task, ctx, (r) => {
       record.parameters = redactParameters(r.parameters);
       record.inputs = r.inputs;
@@ -112,19 +161,26 @@ export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistr
     });
   };
 
-  while (true) {
-    const stopping = firstError !== undefined || signal.aborted;
-    if (!stopping) {
-      for (const task of plan) {
-        if (running.size >= concurrency) break;
-        const ready = manifest.tasks[task.name].state === 'pending' && task.dependencies.every((d) => manifest.tasks[d].state === 'succeeded');
-        if (!ready) continue;
-        const p = start(task).finally(() => running.delete(task.name));
-        running.set(task.name, p);
+  for (const name of kept) reporter.taskFinished({ task: name, state: 'succeeded', durationMs: manifest.tasks[name].durationMs });
+  // Nothing below throws in normal operation; if something does, the heartbeat must not outlive the run.
+  try {
+    while (true) {
+      const stopping = firstError !== undefined || signal.aborted;
+      if (!stopping) {
+        for (const task of plan) {
+          if (running.size >= concurrency) break;
+          const ready = manifest.tasks[task.name].state === 'pending' && task.dependencies.every((d) => manifest.tasks[d].state === 'succeeded');
+          if (!ready) continue;
+          const p = start(task).finally(() => running.delete(task.name));
+          running.set(task.name, p);
+        }
       }
+      if (running.size === 0) break;
+      await Promise.race(running.values());
     }
-    if (running.size === 0) break;
-    await Promise.race(running.values());
+  } catch (e) {
+    clearInterval(heartbeat);
+    throw e;
   }
 
   for (const task of plan) {
@@ -138,6 +194,7 @@ export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistr
   manifest.state = firstError === undefined ? 'succeeded' : 'failed';
   manifest.finishedAt = ended.toISOString();
   if (firstError !== undefined) manifest.error = firstError;
+  clearInterval(heartbeat);
   writer.save();
   await writer.flush();
   reporter.runFinished({
@@ -150,9 +207,8 @@ export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistr
   return manifest;
 }
 
+/** As recorded in run.json: one line, URLs redacted (errorText.ts). */
 function errorMessage(e: unknown): string {
-  if (isSealedError(e)) return e.message;
-  if (e instanceof Error) return e.message || e.name;
-  return String(e);
+  return errorLine(e);
 }
 

@@ -1,6 +1,8 @@
 // Runs one task: outputs are written to a staging folder, and moved to
 // `<task>/<output><extension>` only after the component succeeded; on failure the staging
 // folder is removed, so a run directory never holds a half-written artifact.
+import { errorDetail, errorLine, redactText } from '../../core/index.ts';
+import type { ComponentRuntime } from '../dsl/context.ts';
 import { executeComponent, type ExecutorOutput } from '../executor/index.ts';
 import type { ArtifactTypeName, ParameterValue } from '../ir/index.ts';
 import type { RunReporter } from '../report/index.ts';
@@ -13,6 +15,10 @@ export interface TaskRunContext extends TaskInputContext {
   store: ArtifactStore;
   reporter: RunReporter;
   signal: AbortSignal;
+  /** Debug mode: a failed task's log gets the error's stack, not just its message. */
+  debug?: boolean;
+  /** Handed to every component as `ctx.runtime` (data-source policy); see ExecuteOptions.runtime. */
+  runtime?: ComponentRuntime;
 }
 
 export interface TaskRunResult {
@@ -29,7 +35,9 @@ export async function runTask(task: PlannedTask, ctx: TaskRunContext, onResolved
   const logKey = `${task.name}/log.txt`;
   let logged = false;
   let logWrites: Promise<void> = Promise.resolve();
-  const log = (text: string): void => {
+  const log = (raw: string): void => {
+    // What a component logs may quote a URL with its credentials (log.txt is served by the dashboard).
+    const text = redactText(raw);
     logged = true;
     ctx.reporter.taskLog({ task: task.name, text });
     logWrites = logWrites.then(() => ctx.store.append(logKey, text.endsWith('\n') ? text : text + '\n'));
@@ -44,11 +52,13 @@ export async function runTask(task: PlannedTask, ctx: TaskRunContext, onResolved
     try {
       result = await executeComponent(task.component, resolved.executorInput, {
         signal: ctx.signal,
+        ...(ctx.runtime ? { runtime: ctx.runtime } : {}),
         reporter: { log, progress: (u) => ctx.reporter.taskProgress({ task: task.name, ...u }) },
       });
     } catch (e) {
-      // The full stack goes to the task log; the run record keeps the one-line message.
-      logWrites = logWrites.then(() => ctx.store.append(logKey, `error: ${(e as Error)?.stack ?? String(e)}\n`));
+      // One line in the task log (the stack, with our source paths, only in debug mode); URLs redacted.
+      const text = ctx.debug ? errorDetail(e) : errorLine(e);
+      logWrites = logWrites.then(() => ctx.store.append(logKey, `error: ${text}\n`));
       logged = true;
       throw e;
     } finally {

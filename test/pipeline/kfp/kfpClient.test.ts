@@ -225,7 +225,7 @@ test('bad hosts are refused before anything is sent', () => {
   bad('kubeflow.example.com', "KFP host 'kubeflow.example.com' is invalid: use an http:// or https:// URL, e.g. https://kubeflow.example.com/pipeline");
   bad('ftp://h/pipeline', "KFP host 'ftp://h/pipeline' is invalid: use an http:// or https:// URL, e.g. https://kubeflow.example.com/pipeline");
   bad('https://me:SECRET@h/pipeline', "KFP host 'https://***@h/pipeline' is invalid: credentials in the URL are not accepted; use KFP_TOKEN or KFP_COOKIE");
-  bad('https://h/pipeline?x=1', "KFP host 'https://h/pipeline?x=1' is invalid: a query or fragment is not accepted");
+  bad('https://h/pipeline?x=1', "KFP host 'https://h/pipeline?x=***' is invalid: a query or fragment is not accepted");
 });
 
 test('TLS: a self-signed server is refused by default, trusted with its CA, or accepted unverified when asked', async () => {

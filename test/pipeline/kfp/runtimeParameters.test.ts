@@ -87,7 +87,7 @@ test('the compiled loan-default file carries its enum and range constraints, and
     const refused: [string, string][] = [
       ['split=foo', '--param split=foo: must be one of random, grouped'],
       ['data_size=-5', '--param data_size=-5: must be >= 0'],
-      ['data_size=100000001', '--param data_size=100000001: must be <= 100000000'],
+      ['data_size=10000001', '--param data_size=10000001: must be <= 10000000'],
       ['seed=4294967296', '--param seed=4294967296: must be <= 4294967295'],
       ['threads=5000', '--param threads=5000: must be <= 1024'],
     ];

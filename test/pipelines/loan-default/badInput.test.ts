@@ -8,10 +8,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listTree, tempDir } from '../../pipeline/helpers/tempDir.ts';
 import { RAW_HEADER, sealed, writeRawCsv } from './helpers.ts';
+import { runCli } from '../../cli/helpers.ts';
+import { loanDefaultCatalog } from '../../../src/cli/pipelineCatalog.ts';
 
 /** Runs load-data on `url` and returns the one-line error; asserts nothing was written. */
-async function loadFails(cwd: string, url: string, code = 1): Promise<string> {
-  const r = await sealed(['component', 'load-data', `--data_url=${url}`, '--credit_risk_dataset=out/data.csv'], cwd);
+async function loadFails(cwd: string, url: string, code = 1, env: Record<string, string> = {}): Promise<string> {
+  const r = await runCli(['component', 'load-data', `--data_url=${url}`, '--credit_risk_dataset=out/data.csv'], { catalog: loanDefaultCatalog, cwd, env });
   assert.equal(r.code, code, r.stderr);
   // Task log lines may come first; the error itself is exactly one line, the last.
   const errors = r.stderr.trim().split('\n').filter((l) => l.startsWith('sealed: '));
@@ -38,6 +40,9 @@ test('missing file, directory and empty file', async () => {
 
 test('unreachable host and HTTP 404', async () => {
   const cwd = tempDir();
+  // These servers are on loopback, which the default data-source policy refuses (test/security/dataSource.test.ts);
+  // `sealed component` takes its policy from SEALED_DATA_POLICY.
+  const env = { SEALED_DATA_POLICY: JSON.stringify({ localPaths: 'any', allowPrivateNetworks: true }) };
   const server: Server = createServer((req, res) => {
     res.statusCode = 404;
     res.end('not here');
@@ -45,12 +50,12 @@ test('unreachable host and HTTP 404', async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const port = (server.address() as AddressInfo).port;
-    assert.match(await loadFails(cwd, `http://127.0.0.1:${port}/credit.csv`), /404/);
+    assert.match(await loadFails(cwd, `http://127.0.0.1:${port}/credit.csv`, 1, env), /404/);
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
   // Port 1 on loopback: nothing listens there.
-  assert.match(await loadFails(cwd, 'http://127.0.0.1:1/credit.csv'), /^sealed: .*(refused|ECONNREFUSED)/i);
+  assert.match(await loadFails(cwd, 'http://127.0.0.1:1/credit.csv', 1, env), /^sealed: .*(refused|ECONNREFUSED)/i);
   assert.match(await loadFails(cwd, 'ftp://example.invalid/x.csv', 2), /ftp/);
 });
 
@@ -145,8 +150,8 @@ test('credentials in a data URL never reach the output, the logs or run.json', a
   const cwd = tempDir();
   const r = await sealed(['run', '--data-url', 'https://alice:hunter2@127.0.0.1:1/credit.csv?sig=s3cr3t&v=1', '--run-dir', 'run'], cwd);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /https:\/\/\*\*\*@127\.0\.0\.1:1\/credit\.csv\?sig=\*\*\*&v=1/);
+  assert.match(r.stderr, /https:\/\/\*\*\*@127\.0\.0\.1:1\/credit\.csv\?sig=\*\*\*&v=\*\*\*/);
   const everything = [r.stdout, r.stderr, ...listTree(join(cwd, 'run')).filter((f) => !f.endsWith('/')).map((f) => readFileSync(join(cwd, 'run', f), 'utf8'))].join('\n');
   assert.doesNotMatch(everything, /hunter2|s3cr3t|alice/);
-  assert.equal(JSON.parse(readFileSync(join(cwd, 'run', 'run.json'), 'utf8')).parameters.data_url, 'https://***@127.0.0.1:1/credit.csv?sig=***&v=1');
+  assert.equal(JSON.parse(readFileSync(join(cwd, 'run', 'run.json'), 'utf8')).parameters.data_url, 'https://***@127.0.0.1:1/credit.csv?sig=***&v=***');
 });

@@ -18,6 +18,9 @@ export const trainModel = defineComponent({
     y_train: artifactInput('system.Dataset'),
     init_model: artifactInput('system.Model', { optional: true, description: 'XGBoost JSON or UBJSON model to continue training' }),
   },
+  // Sizes are bounded before any work (the executor checks these ranges): 100,000 rounds of
+  // depth-64 trees at most; what the trees really grow is bounded by the trainer's memory
+  // budget (gbdt/memoryBudget.ts), nthread like the gbdt engine's (PARAM_LIMITS.nthread).
   parameters: {
     num_boost_round: integerParam(500, { min: 1, max: 100_000 }),
     learning_rate: doubleParam(0.02, { exclusiveMin: 0, max: 1 }),

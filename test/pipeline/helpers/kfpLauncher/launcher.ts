@@ -9,6 +9,7 @@
 // skipped @HEAD) then RecordArtifact (mlmd.ts).
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import type { ExecutorInputJson } from './driver.ts';
 import type { Mlmd, MlmdArtifact, RuntimeArtifactJson } from './mlmd.ts';
@@ -100,6 +101,9 @@ export async function launchContainer(uploaded: UploadedPipeline, taskName: stri
   const logsUri = input.outputs?.artifacts['executor-logs']?.artifacts[0]?.uri;
   const logFile = profile.executorLogs && logsUri ? createWriteStream(paths.uriToHost(logsUri)) : undefined;
   const env: NodeJS.ProcessEnv = { ...process.env };
+  // The operator's data-source policy for the image (src/data/source/sourcePolicy.ts): without it the executor reads no
+  // local file at all. The tests' data_url files live in temporary folders, so that is the data root here.
+  env.SEALED_DATA_POLICY ??= JSON.stringify({ localPaths: 'roots', dataRoots: [tmpdir()], allowPrivateNetworks: false });
   for (const e of pod.env) if (typeof e.value === 'string') env[e.name as string] = e.value;
   const [cmd, ...args] = argv;
   const { code, stdout, stderr } = await run(cmd === 'node' ? process.execPath : cmd, args, env, logFile, options.timeoutMs ?? 300_000);

@@ -4,7 +4,7 @@ import type { RunState, RunSummary } from '../../../api/contract.ts';
 export type RunSortKey = 'state' | 'createdAt' | 'durationMs' | 'dataSize' | 'auc' | 'accuracy' | 'id';
 export type SortDirection = 'asc' | 'desc';
 
-const STATE_ORDER: Record<RunState, number> = { running: 0, failed: 1, succeeded: 2 };
+const STATE_ORDER: Record<RunState, number> = { running: 0, interrupted: 1, failed: 2, succeeded: 3 };
 
 function value(run: RunSummary, key: RunSortKey): string | number | undefined {
   switch (key) {

@@ -69,7 +69,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
             <p className="muted small card__subtitle">{task ? `Showing task ${task.name}; click it again to close.` : 'Select a task to see its parameters, outputs and log.'}</p>
           </div>
           <div className="legend" aria-hidden="true">
-            {(['pending', 'running', 'succeeded', 'failed', 'skipped'] as const).map((s) => (
+            {(['pending', 'running', 'succeeded', 'failed', 'skipped', 'interrupted'] as const).map((s) => (
               <span key={s} className={`legend__item legend__item--${s}`}>
                 {s}
               </span>

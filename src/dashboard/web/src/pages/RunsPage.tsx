@@ -36,7 +36,7 @@ export function RunsPage() {
   const now = useNow(anyRunning);
   const shown = useMemo(() => (all ? sortRuns(filterRuns(all, stateFilter, text), sortKey, direction) : []), [all, stateFilter, text, sortKey, direction]);
   const counts = useMemo(() => {
-    const c = { running: 0, succeeded: 0, failed: 0 };
+    const c: Record<RunState, number> = { running: 0, succeeded: 0, failed: 0, interrupted: 0 };
     for (const r of all ?? []) c[r.state] += 1;
     return c;
   }, [all]);
@@ -66,6 +66,7 @@ export function RunsPage() {
               {all.length} run{all.length === 1 ? '' : 's'}
               {counts.running > 0 && <> · {counts.running} running</>}
               {counts.failed > 0 && <> · {counts.failed} failed</>}
+              {counts.interrupted > 0 && <> · {counts.interrupted} interrupted</>}
             </p>
           )}
         </div>
@@ -94,6 +95,7 @@ export function RunsPage() {
             <option value="running">Running</option>
             <option value="succeeded">Succeeded</option>
             <option value="failed">Failed</option>
+            <option value="interrupted">Interrupted</option>
           </select>
         </label>
         <label className="field field--inline field--grow">
