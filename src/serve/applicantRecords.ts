@@ -10,15 +10,13 @@
 import { z } from 'zod';
 import { formatMessage, type MessageArgs, type MessageCode } from '../core/messages.ts';
 import { nearestName } from '../core/nearestName.ts';
-import { printable } from '../core/terminalText.ts';
+import { excerpt } from '../core/excerpt.ts';
 import { CREDIT_RISK_CATEGORIES, FEATURE_COLUMNS } from '../pipelines/loan-default/index.ts';
 
 /** Records in one plain batch. */
 export const MAX_BATCH_RECORDS = 10_000;
 /** Records in one ?explain=true batch (TreeSHAP costs ~5 ms a record on the reference model). */
 export const MAX_EXPLAIN_RECORDS = 100;
-/** Characters of request text (a field name, a value) an error quotes. */
-export const EXCERPT_CHARS = 80;
 /** Longest category string accepted. */
 export const MAX_CATEGORY_CHARS = 100;
 /** Warnings one answer carries at most (the last says how many more there were). */
@@ -68,12 +66,6 @@ function refuse<C extends MessageCode>(code: C, args: MessageArgs<C>): RequestEr
   return new RequestError(formatMessage(code, args));
 }
 
-/** At most EXCERPT_CHARS characters of `text`, control and bidi characters escaped. */
-export function excerpt(text: string): string {
-  const chars = Array.from(text.length > EXCERPT_CHARS * 2 ? text.slice(0, EXCERPT_CHARS * 2) : text);
-  const cut = chars.length > EXCERPT_CHARS;
-  return printable(chars.slice(0, EXCERPT_CHARS).join('')) + (cut ? '…' : '');
-}
 
 /** The records of a request body, or a RequestError naming the record and field at fault. */
 export function parseScoreBody(json: unknown, options: ParseOptions = {}): ParsedBody {
@@ -100,7 +92,7 @@ function checkCategories(records: readonly ApplicantRecord[], batch: boolean, ca
       if (typeof value !== 'string' || value === '' || set.has(value)) continue;
       const at = batch ? `record ${i}: ` : '';
       if (!allowUnknown) {
-        throw refuse('serve.unknownCategory', { at, field, value: excerpt(value), allowed: allowed.map(excerpt), suggestion: suggest(value, allowed) });
+        throw refuse('serve.unknownCategory', { at, field, value: excerpt(value), allowed: allowed.map((a) => excerpt(a)), suggestion: suggest(value, allowed) });
       }
       if (warnings.length < MAX_WARNINGS) warnings.push(formatMessage('serve.unseenCategory', { at, field, value: excerpt(value) }));
       else unlisted++;
@@ -121,7 +113,7 @@ function describe(error: z.ZodError, batch: boolean, json: unknown): RequestErro
   const path = [...issue.path];
   const at = batch && typeof path[0] === 'number' ? `record ${String(path.shift())}: ` : '';
   if (issue.code === 'unrecognized_keys') {
-    const fields = issue.keys.slice(0, MAX_LISTED_FIELDS).map(excerpt);
+    const fields = issue.keys.slice(0, MAX_LISTED_FIELDS).map((k) => excerpt(k));
     return refuse('serve.unknownFields', { at, fields, more: issue.keys.length - fields.length });
   }
   if (path.length === 0) return refuse('serve.notARecord', { at, fields: FEATURE_COLUMNS });

@@ -6,6 +6,7 @@
 // The model and the preprocessor are checked against each other when the scorer is built (same
 // feature count and names; the preprocessor reads applicant fields with the right kinds), so a
 // mismatched pair is refused at start instead of answering every request 500.
+import { excerpt } from '../core/excerpt.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelError } from '../core/index.ts';
@@ -25,7 +26,7 @@ import {
 } from '../gbdt/index.ts';
 import { FittedColumnTransformer, type SealedPreprocessor } from '../ml/index.ts';
 import { CREDIT_RISK_CATEGORIES, FEATURE_COLUMNS, rawFieldOf, topReasons, type Reason } from '../pipelines/loan-default/index.ts';
-import { excerpt, type ApplicantRecord, type CategorySets } from './applicantRecords.ts';
+import { type ApplicantRecord, type CategorySets } from './applicantRecords.ts';
 
 export interface ScoredApplicant {
   readonly probability: number;

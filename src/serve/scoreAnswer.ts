@@ -1,8 +1,9 @@
 // One POST /v1/score body answered: parse, validate, score. The same function runs on the event
 // loop for small plain requests and on the scoring thread (scoringWorker.ts) for explain and
 // large batches, so both give the same answers and the same errors.
+import { excerpt } from '../core/excerpt.ts';
 import { formatMessage } from '../core/messages.ts';
-import { excerpt, parseScoreBody, RequestError } from './applicantRecords.ts';
+import { parseScoreBody, RequestError } from './applicantRecords.ts';
 import type { LoanScorer } from './loanScorer.ts';
 
 export interface ScoreAnswer {

@@ -29,7 +29,7 @@ import type { Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { formatMessage } from '../core/messages.ts';
-import { excerpt } from './applicantRecords.ts';
+import { excerpt } from '../core/excerpt.ts';
 import type { LoanScorer } from './loanScorer.ts';
 import { answerScore, type ScoreAnswer } from './scoreAnswer.ts';
 import { QueueFullError, ScoringThread } from './scoringThread.ts';

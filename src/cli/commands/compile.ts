@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { IoError, PipelineError, UsageError, printable, writeFileAtomic } from '../../core/index.ts';
+import { IoError, PipelineError, UsageError, excerpt, writeFileAtomic } from '../../core/index.ts';
 import { checkDeployConfig, compilePipelineDocuments, DEFAULT_KFP_VERSION, mergeDeployOptions, toPipelineYaml } from '../../pipeline/index.ts';
 import { checkedDeployFlags, type DeployFlags } from '../deployFlags.ts';
 import type { CliIo } from '../io.ts';
@@ -56,7 +56,7 @@ export async function compileCommand(options: CompileCommandOptions, io: CliIo, 
 function checkImage(image: string | undefined): string {
   if (image === undefined) throw new UsageError('cli.imageRequired', {});
   if (image.length > MAX_IMAGE_LENGTH || !IMAGE_REF.test(image)) {
-    throw new UsageError('cli.badValue', { option: '--image', value: quoted(image), expected: 'an image reference such as myacr.azurecr.io/sealed-pipelines:0.1.0' });
+    throw new UsageError('cli.badValue', { option: '--image', value: excerpt(image), expected: 'an image reference such as myacr.azurecr.io/sealed-pipelines:0.1.0' });
   }
   return image;
 }
@@ -65,18 +65,14 @@ function parseInputArtifacts(texts: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const text of texts) {
     const at = text.indexOf('=');
-    if (at <= 0) throw new UsageError('cli.badValue', { option: '--input-artifact', value: quoted(text), expected: 'name=URI (e.g. init_model=minio://mlpipeline/models/model.json)' });
+    if (at <= 0) throw new UsageError('cli.badValue', { option: '--input-artifact', value: excerpt(text), expected: 'name=URI (e.g. init_model=minio://mlpipeline/models/model.json)' });
     const name = text.slice(0, at);
-    if (Object.hasOwn(out, name)) throw new UsageError('cli.badValue', { option: '--input-artifact', value: quoted(text), expected: `each name once ('${name}' is given twice)` });
+    if (Object.hasOwn(out, name)) throw new UsageError('cli.badValue', { option: '--input-artifact', value: excerpt(text), expected: `each name once ('${name}' is given twice)` });
     out[name] = text.slice(at + 1);
   }
   return out;
 }
 
-/** A bounded excerpt of user input with control characters escaped, safe to print in a message. */
-function quoted(text: string): string {
-  return printable(text.slice(0, 80));
-}
 
 async function readDeployConfig(path: string): Promise<ReturnType<typeof checkDeployConfig>> {
   const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {

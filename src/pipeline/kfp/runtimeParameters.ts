@@ -5,7 +5,7 @@
 // way: allowed values (KFP `literals`, and the description tag) and ranges (the description tag).
 import { UsageError } from '../../core/errors.ts';
 import { nearestName } from '../../core/nearestName.ts';
-import { printable } from '../../core/terminalText.ts';
+import { excerpt } from '../../core/excerpt.ts';
 import { constraintOf, constraintProblem } from '../ir/index.ts';
 import type { RootParameter, RuntimeParameterType } from './compiledPipelineFile.ts';
 
@@ -46,7 +46,7 @@ export function parseRuntimeParameters(pipeline: string, assignments: readonly s
 }
 
 function convert(name: string, raw: string, type: RuntimeParameterType): RuntimeValue {
-  const wrong = (): UsageError => new UsageError('kfp.paramType', { name, value: shorten(raw), expected: EXPECTED[type] });
+  const wrong = (): UsageError => new UsageError('kfp.paramType', { name, value: excerpt(raw, 40), expected: EXPECTED[type] });
   switch (type) {
     case 'STRING':
       return raw;
@@ -79,11 +79,11 @@ function convert(name: string, raw: string, type: RuntimeParameterType): Runtime
 function checkConstraints(name: string, raw: string, value: RuntimeValue, spec: RootParameter): void {
   const literals = spec.literals;
   if (literals && literals.length > 0 && !literals.some((l) => l === value)) {
-    throw new UsageError('kfp.paramConstraint', { name, value: shorten(raw), reason: `must be one of ${literals.map(String).join(', ')}` });
+    throw new UsageError('kfp.paramConstraint', { name, value: excerpt(raw, 40), reason: `must be one of ${literals.map(String).join(', ')}` });
   }
   const constraint = constraintOf(spec.description);
   const problem = constraint ? constraintProblem(value, constraint) : undefined;
-  if (problem) throw new UsageError('kfp.paramConstraint', { name, value: shorten(raw), reason: problem });
+  if (problem) throw new UsageError('kfp.paramConstraint', { name, value: excerpt(raw, 40), reason: problem });
 }
 
 function parseJson(raw: string): unknown {
@@ -94,7 +94,3 @@ function parseJson(raw: string): unknown {
   }
 }
 
-/** A bounded excerpt of the value, control characters escaped, fit for a one-line message. */
-function shorten(text: string): string {
-  return printable(text.length > 40 ? `${text.slice(0, 40)}…` : text);
-}
