@@ -42,6 +42,7 @@ export const messages = {
   'data.table.shape': msg((a: { length: number; rows: number; cols: number }) => `matrix of ${a.length} values does not have ${a.rows} rows x ${a.cols} columns`),
   // data / source (fetching a data source)
   'source.badUrl': msg((a: { url: string }) => `not a valid URL or path: ${a.url}`),
+  'source.redirectScheme': msg((a: { scheme: string; url: string }) => `refusing a redirect to ${a.url}: a redirect may lead only to http:// or https://, not ${a.scheme}:`),
   'source.unsupportedScheme': msg((a: { scheme: string; url: string }) => `unsupported scheme '${a.scheme}' in ${a.url}: use http://, https://, file:// or a local path`),
   'source.badOption': msg((a: { option: string; value: string; expected: string }) => `invalid ${a.option} ${a.value}: expected ${a.expected}`),
   'source.httpStatus': msg((a: { status: number; statusText: string; url: string }) => `HTTP ${a.status}${a.statusText ? ` ${a.statusText}` : ''} fetching ${a.url}`),
@@ -310,6 +311,7 @@ export const messages = {
   'dashboard.bodyTooLarge': msg((a: { limit: number }) => `request body is larger than ${a.limit} bytes`),
   'dashboard.noRoute': msg((a: { method: string; url: string }) => `no API route ${a.method} ${a.url}`),
   'dashboard.appNotBuilt': msg((a: { dir: string }) => `the dashboard app is not built (no ${a.dir}/index.html): run npm run build:dashboard`),
+  'dashboard.closing': msg((_a: Record<string, never>) => 'the dashboard is shutting down; try again when it is back'),
   'dashboard.internal': msg((_a: Record<string, never>) => 'internal error; the server output says more'),
   'dashboard.notRegularFile': msg((a: { run: string; file: string; kind: string }) => `'${a.file}' of run '${a.run}' is ${a.kind}, not a regular file; refused`),
   'dashboard.readTimeout': msg((a: { run: string; file: string; seconds: number }) => `reading '${a.file}' of run '${a.run}' took longer than ${a.seconds} s; gave up`),

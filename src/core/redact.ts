@@ -32,10 +32,21 @@ const HIDDEN = '***';
 /** A string that starts (after trimming) with `scheme://`. */
 const URL_START = /^[a-z][a-z0-9+.-]*:\/\//i;
 /**
+ * WHATWG's special schemes take their authority without the `//` too: `http:u:p@h/?k=v`,
+ * `https:/h`, `http:\\h` all parse as `http(s)://...` (and are fetched so), so they are
+ * redacted as such (URL Standard, "special scheme" and "special authority ignore slashes state").
+ */
+const SPECIAL_START = /^(https?|wss?|ftp|file):[\\/]*(?=[^\s\\/])/i;
+/**
  * URLs inside longer text: from `scheme://` up to the next whitespace, leaving out up to three
  * closing characters before it (`(see https://h/?k=v).`), which are shown as they are.
  */
-const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/\S*?(?=[)\]}>'",;:.!?]{0,3}(?:\s|$))/gi;
+const URL_IN_TEXT = /(?:[a-z][a-z0-9+.-]*:\/\/|\b(?:https?|wss?|ftp|file):(?=[^\s])[\\/]*)\S*?(?=[)\]}>'",;:.!?]{0,3}(?:\s|$))/gi;
+
+/** `http:h`, `https:/h`, `http:\\h` as `http://h`: one spelling for the redactor to take apart. */
+function withSlashes(url: string): string {
+  return url.replace(SPECIAL_START, (_m, scheme: string) => `${scheme}://`);
+}
 
 function decoded(name: string): string {
   try {
@@ -81,8 +92,8 @@ function redactWholeUrl(url: string): string {
  * the text unchanged. A URL is taken to end at the next whitespace.
  */
 export function redactText(text: string): string {
-  if (!text.includes('://')) return text;
-  return text.replace(URL_IN_TEXT, (url) => redactWholeUrl(url));
+  if (!text.includes(':')) return text;
+  return text.replace(URL_IN_TEXT, (url) => redactWholeUrl(withSlashes(url)));
 }
 
 /**
@@ -91,7 +102,7 @@ export function redactText(text: string): string {
  * (see redactText), so a URL inside it is still hidden.
  */
 export function redactUrl(url: string | URL): string {
-  const text = String(url).trim();
+  const text = withSlashes(String(url).trim());
   return URL_START.test(text) ? redactWholeUrl(text) : redactText(text);
 }
 
@@ -102,7 +113,7 @@ export function redactUrl(url: string | URL): string {
  */
 export function redactValue<T>(value: T): T {
   if (typeof value === 'string') {
-    const trimmed = value.trim();
+    const trimmed = withSlashes(value.trim());
     if (URL_START.test(trimmed)) return redactWholeUrl(trimmed) as T;
     return redactText(value) as T;
   }

@@ -30,6 +30,7 @@ import { availableParallelism } from 'node:os';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { formatMessage } from '../core/messages.ts';
 import { excerpt } from '../core/excerpt.ts';
+import { DEFAULT_CONNECTIONS_PER_ADDRESS, limitConnectionsPerAddress } from '../core/net/connectionsPerAddress.ts';
 import type { LoanScorer } from './loanScorer.ts';
 import { answerScore, type ScoreAnswer } from './scoreAnswer.ts';
 import { QueueFullError, ScoringThread } from './scoringThread.ts';
@@ -54,6 +55,8 @@ export interface ServeLimits {
   readonly connectionsCheckingIntervalMs: number;
   /** Concurrent connections; more are closed at once (net.Server maxConnections). */
   readonly maxConnections: number;
+  /** Concurrent connections from one remote address (core/net/connectionsPerAddress.ts). */
+  readonly maxConnectionsPerAddress: number;
   /** Requests one keep-alive connection may carry (Node: server.maxRequestsPerSocket). */
   readonly maxRequestsPerSocket: number;
   /** Jobs waiting for the scoring thread; the next gets 503 + Retry-After. */
@@ -69,6 +72,7 @@ export const DEFAULT_LIMITS: ServeLimits = {
   connectionTimeoutMs: 120_000,
   connectionsCheckingIntervalMs: 1_000,
   maxConnections: 256,
+  maxConnectionsPerAddress: DEFAULT_CONNECTIONS_PER_ADDRESS,
   maxRequestsPerSocket: 1_000,
   maxQueue: 32,
   drainTimeoutMs: 30_000,
@@ -130,6 +134,7 @@ export function createScoringServer(scorer: LoanScorer, options: ScoringServerOp
   });
   app.server.headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
   app.server.maxConnections = limits.maxConnections;
+  limitConnectionsPerAddress(app.server, limits.maxConnectionsPerAddress);
 
   let stopping = false;
   const inFlight = new Set<FastifyRequest>();

@@ -4,6 +4,7 @@
 // Network traffic goes to 127.0.0.1 only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -107,6 +108,30 @@ test('connection flood: connections past maxConnections are closed at once, and 
     await sleep(100);
     const res = await fetch(`http://127.0.0.1:${port}/api/session`);
     assert.equal(res.status, 401);
+  } finally {
+    await app.close();
+  }
+});
+
+// In review one address holding 300 half-sent requests kept every other client out: each address has its own cap
+// (src/core/net/connectionsPerAddress.ts), so another loopback address (127.0.0.2) still gets answers.
+test('connection hogging: one address past maxConnectionsPerAddress is cut off; another address is still served', { timeout: 30_000 }, async () => {
+  const { app } = await testServer({ insecureHttp: true, serverLimits: { maxConnectionsPerAddress: 3 } });
+  try {
+    const port = await listening(app);
+    const held = await Promise.all([open(port), open(port), open(port)]);
+    const extra = await open(port);
+    assert.equal(await readUntilClosed(extra, 2000), '', 'the fourth connection from one address is closed without an answer');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', localAddress: '127.0.0.2', port, path: '/api/session', agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(status, 401, 'another address is answered');
+    for (const s of held) s.destroy();
   } finally {
     await app.close();
   }

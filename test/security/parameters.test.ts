@@ -228,3 +228,19 @@ test('oversized echo: a non-finite label written in 1 MB is quoted as a bounded 
   oneLine(r, 1, /y\.csv, line 3: label '1e9{78}…' must be a finite number/);
   assert.ok(r.stderr.length < 300, `${r.stderr.length} characters`);
 });
+
+// Each training thread is a V8 instance of its own: threads=512 from the dashboard took 9 GB past a
+// 2 GiB heap cap in review. train-model never starts more threads than the machine has cores.
+test('thread exhaustion: train-model asked for 1024 threads uses at most the cores there are', async () => {
+  const { availableParallelism } = await import('node:os');
+  const cwd = tempDir();
+  const rows = 200;
+  const x = Array.from({ length: rows }, (_, i) => Array.from({ length: 26 }, (_, j) => ((i * 7 + j * 13) % 17) / 17).join(',')).join('\n') + '\n';
+  writeFileSync(join(cwd, 'x.csv'), x);
+  writeFileSync(join(cwd, 'y.csv'), Array.from({ length: rows }, (_, i) => String(i % 3 === 0 ? 1 : 0)).join('\n') + '\n');
+  const r = await runCli(['component', 'train-model', '--x_train=x.csv', '--y_train=y.csv', '--num_boost_round=3', '--nthread=1024', '--model=m.json'], { cwd, catalog: loanDefaultCatalog });
+  assert.equal(r.code, 0, r.stderr);
+  const cores = availableParallelism();
+  assert.match(r.stderr, new RegExp(`nthread 1024 is more than the ${cores} cores here: using ${cores}`));
+  assert.match(r.stderr, new RegExp(`nthread ${cores}\\b`));
+});

@@ -66,6 +66,10 @@ const SECRET_URLS: [string, string, string[]][] = [
   ['spaces', '  https://bob:Pw-spaces-8@127.0.0.1:1/credit.csv?auth=Tok-spaces-9  ', ['Pw-spaces-8', 'Tok-spaces-9']],
   ['undici', 'https://carol:Pw-undici-10@127.0.0.1:1/credit.csv?sig=Tok-undici-11', ['Pw-undici-10', 'Tok-undici-11']],
   ['file-userinfo', 'file://dave:Pw-file-12@localhost/nonexistent/credit.csv', ['Pw-file-12']],
+  // WHATWG special schemes need no `//`: these parse (and would be fetched) as https://... (found in review).
+  ['no-slashes', 'https:erin:Pw-noslash-13@127.0.0.1:1/credit.csv?token=Tok-noslash-14', ['Pw-noslash-13', 'Tok-noslash-14']],
+  ['one-slash', 'https:/frank:Pw-oneslash-15@127.0.0.1:1/credit.csv?sig=Tok-oneslash-16', ['Pw-oneslash-15', 'Tok-oneslash-16']],
+  ['backslashes', 'http:\\\\gina:Pw-backslash-17@127.0.0.1:1/credit.csv', ['Pw-backslash-17']],
 ];
 
 function filesUnder(dir: string): string[] {

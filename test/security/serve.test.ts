@@ -128,6 +128,29 @@ test('connection flood: connections beyond maxConnections are closed at once, an
   assert.equal((await request(port, 'GET', '/healthz')).status, 200);
 });
 
+// One address holding every slot kept everyone else (health checks included) out in review: each address has
+// its own cap (src/core/net/connectionsPerAddress.ts); another loopback address (127.0.0.2) is still served.
+test('connection hogging: one address past maxConnectionsPerAddress is cut off; another address is still served', async () => {
+  const { port } = await listening({ limits: { maxConnectionsPerAddress: 4 } });
+  const sockets = await Promise.all(Array.from({ length: 10 }, () => rawSocket(port)));
+  try {
+    const closed = await Promise.all(sockets.map((s) => within(s.closed, 500)));
+    const dropped = closed.filter((c) => c !== 'still open').length;
+    assert.ok(dropped >= 6, `only ${dropped} of 10 connections from one address were refused with maxConnectionsPerAddress 4`);
+    const other = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', localAddress: '127.0.0.2', port, path: '/healthz', agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(other, 200);
+  } finally {
+    for (const s of sockets) s.socket.destroy();
+  }
+});
+
 test('CPU exhaustion: explain batches run off the event loop; GET /healthz answers in < 50 ms meanwhile', async () => {
   const { port } = await shared();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });

@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { formatMessage, UsageError } from '../../core/index.ts';
+import { limitConnectionsPerAddress } from '../../core/net/connectionsPerAddress.ts';
 import type { PipelineEntry } from '../../cli/pipelineCatalog.ts';
 import { API_LIMITS } from '../api/contract.ts';
 import { registerArtifactRoutes } from './artifactRoutes.ts';
@@ -84,7 +85,8 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
   const common = {
     bodyLimit: API_LIMITS.bodyBytes,
     logger: false,
-    return503OnClosing: true,
+    // Our own 503 while closing (below): fastify's is written before any hook, without the security headers.
+    return503OnClosing: false,
     ...fastifyServerOptions(limits),
     frameworkErrors: frameworkErrorReply(https),
     clientErrorHandler: clientErrorReply(https),
@@ -98,10 +100,19 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
   ) as unknown as FastifyInstance;
   app.server.headersTimeout = limits.headersTimeoutMs;
   app.server.maxConnections = limits.maxConnections;
+  limitConnectionsPerAddress(app.server, limits.maxConnectionsPerAddress);
   // JSON bodies only: a form or text/plain post (what a cross-site page can send without CORS) is 415.
   app.removeContentTypeParser(['text/plain']);
   app.setErrorHandler(errorReply(onError));
   addSecurityHeaders(app, https);
+  // Requests that arrive while the server closes get 503, with the headers above and Connection: close.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_req, reply) => {
+    if (closing) await reply.code(503).header('retry-after', '5').header('connection', 'close').send({ error: formatMessage('dashboard.closing', {}) });
+  });
   await app.register(fastifyCookie);
 
   const auth: AuthContext = {

@@ -56,15 +56,24 @@ export class RunIndex {
   }
 
   async #load(id: string, dir: string): Promise<IndexedRun | undefined> {
-    // lstat: a run.json that is a symlink, FIFO or device is no run (and is never opened).
+    // A running run rewrites run.json (rename over it) every few seconds; a read that fails because
+    // the file was replaced between the look and the read is tried again on the new one.
+    for (let attempt = 0; ; attempt++) {
+      const stamp = await this.#stamp(dir);
+      if (stamp === undefined) return undefined;
+      const cached = this.#cache.get(id);
+      if (cached?.stamp === stamp) return cached.run;
+      const { run, keep } = await this.#read(id, dir);
+      if (run === undefined && attempt < 2 && (await this.#stamp(dir)) !== stamp) continue;
+      if (keep) this.#cache.set(id, { stamp, run });
+      return run;
+    }
+  }
+
+  /** lstat: a run.json that is a symlink, FIFO or device is no run (and is never opened). */
+  async #stamp(dir: string): Promise<string | undefined> {
     const stat = await fsp.lstat(join(dir, MANIFEST_FILE)).catch(() => undefined);
-    if (!stat?.isFile()) return undefined;
-    const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
-    const cached = this.#cache.get(id);
-    if (cached?.stamp === stamp) return cached.run;
-    const { run, keep } = await this.#read(id, dir);
-    if (keep) this.#cache.set(id, { stamp, run });
-    return run;
+    return stat?.isFile() ? `${stat.mtimeMs}:${stat.size}:${stat.ino}` : undefined;
   }
 
   async #read(id: string, dir: string): Promise<{ run: IndexedRun | undefined; keep: boolean }> {

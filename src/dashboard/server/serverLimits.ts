@@ -24,6 +24,7 @@
 //
 // The request body size is capped separately (fastify bodyLimit = API_LIMITS.bodyBytes).
 import type { ServerOptions as HttpServerOptions } from 'node:http';
+import { DEFAULT_CONNECTIONS_PER_ADDRESS } from '../../core/net/connectionsPerAddress.ts';
 
 export interface ServerLimits {
   headersTimeoutMs: number;
@@ -33,6 +34,8 @@ export interface ServerLimits {
   keepAliveTimeoutMs: number;
   maxRequestsPerSocket: number;
   maxConnections: number;
+  /** Connections open from one remote address (core/net/connectionsPerAddress.ts). */
+  maxConnectionsPerAddress: number;
   handshakeTimeoutMs: number;
 }
 
@@ -44,6 +47,7 @@ export const DEFAULT_SERVER_LIMITS: Readonly<ServerLimits> = {
   keepAliveTimeoutMs: 5_000,
   maxRequestsPerSocket: 1_000,
   maxConnections: 256,
+  maxConnectionsPerAddress: DEFAULT_CONNECTIONS_PER_ADDRESS,
   handshakeTimeoutMs: 10_000,
 };
 

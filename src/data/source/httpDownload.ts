@@ -77,7 +77,7 @@ export function nextUrl(from: URL, location: string): URL {
     throw new DataError('source.badUrl', { url: redactUrl(location) });
   }
   if (to.protocol !== 'http:' && to.protocol !== 'https:') {
-    throw new UsageError('source.unsupportedScheme', { scheme: to.protocol.replace(/:$/, ''), url: redactUrl(to) });
+    throw new UsageError('source.redirectScheme', { scheme: to.protocol.replace(/:$/, ''), url: redactUrl(to) });
   }
   if (from.protocol === 'https:' && to.protocol === 'http:') throw new DataError('source.insecureRedirect', { from: redactUrl(from), to: redactUrl(to) });
   return to;

@@ -19,6 +19,11 @@ export function resolveSource(given: string): SourceLocation {
   } catch {
     throw new UsageError('source.badUrl', { url: redactUrl(urlOrPath) });
   }
+  // `http:h`, `https:/h` and `http:\\h` parse as http(s)://h (WHATWG special schemes), but they are
+  // typos at best and a way around naive checks at worst: the `//` is required.
+  if ((scheme === 'http' || scheme === 'https' || scheme === 'file') && !/^[a-z]+:\/\//i.test(urlOrPath)) {
+    throw new UsageError('source.badUrl', { url: redactUrl(urlOrPath) });
+  }
   if (scheme === 'http' || scheme === 'https') return { kind: 'http', url };
   if (scheme === 'file') {
     try {

@@ -158,7 +158,7 @@ test('redirects: relative targets resolve, https -> http and other schemes are r
   assert.equal(nextUrl(new URL('https://h.example/a/b.csv'), '../c.csv').href, 'https://h.example/c.csv');
   assert.equal(nextUrl(new URL('http://h.example/a'), 'https://k.example/d').href, 'https://k.example/d');
   assert.throws(() => nextUrl(new URL('https://h.example/a'), 'http://h.example/a'), isError(DataError, 'source.insecureRedirect'));
-  assert.throws(() => nextUrl(new URL('https://h.example/a'), 'file:///etc/passwd'), isError(UsageError, 'source.unsupportedScheme'));
+  assert.throws(() => nextUrl(new URL('https://h.example/a'), 'file:///etc/passwd'), isError(UsageError, 'source.redirectScheme'));
 });
 
 test('copies a local path or file:// URL', async () => {

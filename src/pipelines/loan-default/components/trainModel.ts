@@ -34,7 +34,12 @@ export const trainModel = defineComponent({
     const p = ctx.parameters;
     const x = await readMatrix(ctx.inputs.x_train.path);
     const y = await readLabels(ctx.inputs.y_train.path);
-    const nthread = p.nthread === 0 ? availableParallelism() : p.nthread;
+    // Never more threads than cores: each worker is a V8 instance of its own (tens of MB), so a run
+    // asking for 1,024 would take gigabytes past any heap cap (found in review), and more threads
+    // than cores cannot train faster. The trees are the same for any thread count.
+    const cores = availableParallelism();
+    const nthread = p.nthread === 0 ? cores : Math.min(p.nthread, cores);
+    if (p.nthread > cores) ctx.log(`nthread ${p.nthread} is more than the ${cores} cores here: using ${cores}`);
     const init = ctx.inputs.init_model ? await readInitModel(ctx.inputs.init_model.path, x.nCols) : undefined;
     if (init) ctx.log(`continuing the init model (${init.trees.length} trees)`);
     ctx.log(`training on ${x.nRows} x ${x.nCols}, ${p.num_boost_round} rounds, nthread ${nthread}`);
