@@ -6,10 +6,9 @@
 // The model and the preprocessor are checked against each other when the scorer is built (same
 // feature count and names; the preprocessor reads applicant fields with the right kinds), so a
 // mismatched pair is refused at start instead of answering every request 500.
-import { excerpt } from '../core/excerpt.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ModelError } from '../core/index.ts';
+import { excerpt, ModelError } from '../core/index.ts';
 import { categoricalFromStrings, numericColumn, Table } from '../data/index.ts';
 import {
   compileModel,
