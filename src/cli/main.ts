@@ -16,6 +16,7 @@ import { exportOnnxCommand } from './commands/exportOnnx.ts';
 import { serveCommand } from './commands/serve.ts';
 import { uiCommand } from './commands/ui.ts';
 import { compileCommand } from './commands/compile.ts';
+import { registerKeysCommands } from './commands/keys.ts';
 
 export type { MainDeps } from './io.ts';
 
@@ -108,6 +109,7 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
 
   registerGbdtCommands(program, io, signal, setExit);
   registerKfpCommands(program, io, signal, setExit);
+  registerKeysCommands(program, io, setExit);
 
   program
     .command('serve')

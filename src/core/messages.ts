@@ -16,6 +16,18 @@ export const messages = {
   'io.readFailed': msg((a: { path: string; reason: string }) => `cannot read ${a.path}: ${a.reason}`),
   'io.writeFailed': msg((a: { path: string; reason: string }) => `cannot write ${a.path}: ${a.reason}`),
 
+  // --- seal / envelope (src/seal/envelope.ts; `artifact` names the artifact and its run/task) ---
+  'seal.badOption': msg((a: { option: string; value: string; expected: string }) => `invalid seal option ${a.option} ${a.value}: expected ${a.expected}`),
+  'seal.badMagic': msg((a: { artifact: string }) => `${a.artifact}: not a sealed artifact (bad magic bytes)`),
+  'seal.unsupportedVersion': msg((a: { artifact: string; version: number; supported: number }) => `${a.artifact}: unsupported sealed-artifact version ${a.version} (this build reads version ${a.supported})`),
+  'seal.headerInvalid': msg((a: { artifact: string; reason: string }) => `${a.artifact}: invalid sealed-artifact header: ${a.reason}`),
+  'seal.headerTampered': msg((a: { artifact: string }) => `${a.artifact}: sealed-artifact header was altered (header authentication failed)`),
+  'seal.segmentAuth': msg((a: { artifact: string; segment: number; last: boolean }) => `${a.artifact}: segment ${a.segment} failed authentication${a.last ? ' (the last segment: altered or cut short)' : ''}`),
+  'seal.truncated': msg((a: { artifact: string; after: string }) => `${a.artifact}: sealed artifact is truncated after ${a.after}`),
+  'seal.wrongKey': msg((a: { artifact: string; provider: string; keyId: string; reason: string }) => `${a.artifact}: cannot unwrap its data key with key '${a.keyId}' of provider '${a.provider}' (wrong key or context): ${a.reason}`),
+  'seal.contextMismatch': msg((a: { artifact: string; field: string; expected: string; found: string }) => `${a.artifact}: sealed for ${a.field} '${a.found}', expected '${a.expected}' (artifact swapped or misplaced)`),
+  'seal.tooLarge': msg((a: { artifact: string; limit: string }) => `${a.artifact}: more than ${a.limit} segments; too large to seal with this segment size`),
+
   // --- data / csv -------------------------------------------------------------------------
   // (data layer entries go here)
   'data.csv.empty': msg((_: Record<string, never>) => 'CSV file is empty'),
@@ -275,6 +287,17 @@ export const messages = {
   'cli.badParamsFile': msg((a: { reason: string }) => `training parameters ${a.reason}`),
   'cli.badLabel': msg((a: { value: string; objective: string; expected: string }) => `label ${a.value} is invalid for ${a.objective}: labels must be ${a.expected}`),
   'cli.interrupted': msg((_a: Record<string, never>) => 'interrupted; nothing was written'),
+
+  // --- seal / keys (src/seal/localKeys.ts: the local key folder, sealed keys init) ----------
+  'keys.unsafeFolder': msg((a: { path: string; reason: string; fix: string }) => `key folder ${a.path} ${a.reason}; refused (fix: ${a.fix})`),
+  'keys.unsafeFile': msg((a: { path: string; reason: string; fix: string }) => `key file ${a.path} ${a.reason}; refused (fix: ${a.fix})`),
+  'keys.missingFile': msg((a: { path: string }) => `key file ${a.path} is missing; give a key folder made by sealed keys init`),
+  'keys.badKeyFile': msg((a: { path: string; reason: string }) => `key file ${a.path} is not valid: ${a.reason}`),
+  'keys.badDataKey': msg((a: { length: number }) => `a data key must be 32 bytes, got ${a.length}`),
+  'keys.wrongProvider': msg((a: { provider: string; algorithm: string; expected: string }) => `the data key was wrapped by provider '${excerpt(a.provider)}' with '${excerpt(a.algorithm)}'; this key folder unwraps only ${a.expected}`),
+  'keys.wrongKey': msg((a: { found: string; expected: string }) => `the data key was wrapped with key ${excerpt(a.found)}, but this key folder holds key ${a.expected}; use the key folder the artifact was sealed with`),
+  'keys.badWrappedKey': msg((a: { keyId: string; reason: string }) => `wrapped data key (key ${excerpt(a.keyId)}) is malformed: ${a.reason}`),
+  'keys.unwrapFailed': msg((a: { keyId: string }) => `cannot unwrap the data key with key ${a.keyId}: the wrapped key was altered or belongs to another artifact (its context differs)`),
 
   // --- dashboard --------------------------------------------------------------------------
   // Never put a password, session id or CSRF token into these: they are sent to browsers and printed.
