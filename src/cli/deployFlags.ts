@@ -1,7 +1,7 @@
 // `sealed compile`'s deploy flags -> DeployOptions for all tasks. Each flag's text is checked
 // here for its shape (key=value, secret:key=ENV, ...); the values themselves (label syntax,
 // quantities) are checked by the DSL's deploy-options schema, whose errors name the field.
-import { PipelineError, UsageError } from '../core/index.ts';
+import { excerpt, PipelineError, UsageError } from '../core/index.ts';
 import { checkDeployOptions, type CheckedDeployOptions, type DeployOptions } from '../pipeline/index.ts';
 import { parseInteger } from './parseOptions.ts';
 
@@ -21,6 +21,14 @@ export interface DeployFlags {
   retries?: string;
   /** commander's --no-cache: false when given. */
   cache?: boolean;
+  /** gramine | none */
+  enclave?: string;
+  /** A Kubernetes secret holding a key folder (sealed keys init): provider local. */
+  sealKeysSecret?: string;
+  sealProvider?: string;
+  keyvaultKeyId?: string;
+  maaEndpoint?: string;
+  attestationPolicyConfigmap?: string;
 }
 
 // A year: no pipeline task should need longer, and Argo/Kubernetes take int64 so any bound is ours.
@@ -40,6 +48,14 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   memoryRequest: '--memory-request',
   memoryLimit: '--memory-limit',
   retries: '--retries',
+  enclave: '--enclave',
+};
+const SEAL_FLAG_OF: Readonly<Record<string, string>> = {
+  provider: '--seal-provider',
+  keysSecret: '--seal-keys-secret',
+  keyId: '--keyvault-key-id',
+  maaEndpoint: '--maa-endpoint',
+  policyConfigMap: '--attestation-policy-configmap',
 };
 
 /** The flags as checked deploy options; a bad value is a usage error naming the flag. */
@@ -49,7 +65,8 @@ export function checkedDeployFlags(f: DeployFlags): CheckedDeployOptions {
   } catch (e) {
     if (!(e instanceof PipelineError) || e.code !== 'pipeline.badDeployOption') throw e;
     const { field, reason } = e.args as { field: string; reason: string };
-    const option = FLAG_OF[field.split('.')[0]] ?? field;
+    const [head, sub] = field.split('.');
+    const option = head === 'seal' ? (SEAL_FLAG_OF[sub ?? 'provider'] ?? '--seal-provider') : (FLAG_OF[head] ?? field);
     throw new UsageError('cli.badDeployFlag', { option, reason }, { cause: e });
   }
 }
@@ -73,7 +90,40 @@ export function deployOptionsFromFlags(f: DeployFlags): DeployOptions {
   if (f.memoryRequest !== undefined) o.memoryRequest = f.memoryRequest;
   if (f.memoryLimit !== undefined) o.memoryLimit = f.memoryLimit;
   if (f.cache === false) o.caching = false;
+  if (f.enclave !== undefined) o.enclave = f.enclave as DeployOptions['enclave'];
+  const seal = sealFromFlags(f);
+  if (seal) o.seal = seal;
   return o;
+}
+
+/**
+ * The seal flags as one `seal` option: --seal-keys-secret NAME alone means provider local; each provider takes
+ * exactly its own flags, so a flag that would be ignored (a key id with a key folder) is an error, not a surprise.
+ */
+function sealFromFlags(f: DeployFlags): DeployOptions['seal'] {
+  const given: Record<string, string | undefined> = {
+    '--seal-keys-secret': f.sealKeysSecret,
+    '--keyvault-key-id': f.keyvaultKeyId,
+    '--maa-endpoint': f.maaEndpoint,
+    '--attestation-policy-configmap': f.attestationPolicyConfigmap,
+  };
+  if (f.sealProvider === undefined && Object.values(given).every((v) => v === undefined)) return undefined;
+  const provider = f.sealProvider ?? (f.sealKeysSecret !== undefined ? 'local' : undefined);
+  if (provider === undefined) throw new UsageError('cli.usage', { reason: `${Object.keys(given).find((k) => given[k] !== undefined)} needs --seal-provider azure-keyvault or azure-skr` });
+  const needs: Record<string, string[]> = {
+    local: ['--seal-keys-secret'],
+    'azure-keyvault': ['--keyvault-key-id'],
+    'azure-skr': ['--keyvault-key-id', '--maa-endpoint', '--attestation-policy-configmap'],
+  };
+  const own = needs[provider];
+  if (!own) throw new UsageError('cli.badValue', { option: '--seal-provider', value: excerpt(provider), expected: 'local, azure-keyvault or azure-skr' });
+  for (const flag of own) if (given[flag] === undefined) throw new UsageError('cli.missingOption', { option: `${flag} <value>`, command: `sealed compile --seal-provider ${provider}` });
+  for (const [flag, value] of Object.entries(given)) {
+    if (value !== undefined && !own.includes(flag)) throw new UsageError('cli.usage', { reason: `${flag} is not used by --seal-provider ${provider} (it takes ${own.join(', ')})` });
+  }
+  if (provider === 'local') return { provider, keysSecret: f.sealKeysSecret! };
+  if (provider === 'azure-keyvault') return { provider, keyId: f.keyvaultKeyId! };
+  return { provider: 'azure-skr', keyId: f.keyvaultKeyId!, maaEndpoint: f.maaEndpoint!, policyConfigMap: f.attestationPolicyConfigmap! };
 }
 
 function splitPair(option: string, text: string, expected = 'key=value'): [string, string] {

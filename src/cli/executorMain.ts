@@ -5,9 +5,10 @@
 // Data sources follow SEALED_DATA_POLICY when the pod sets it, else EXECUTOR_SOURCE_POLICY: no local
 // file at all (a pod must not read its own service-account token through data_url) and no private
 // network address (the cluster's services, the node's cloud metadata endpoint).
-import { UsageError } from '../core/index.ts';
+import { excerpt, UsageError } from '../core/index.ts';
 import { EXECUTOR_SOURCE_POLICY, sourcePolicyFromEnv } from '../data/source/sourcePolicy.ts';
-import { executeComponent } from '../pipeline/index.ts';
+import { executeComponent, kfpTaskIdentity, type ArtifactCodec } from '../pipeline/index.ts';
+import { keyProviderFromEnv, SealingCodec } from '../seal/index.ts';
 import { defaultIo, type MainDeps } from './io.ts';
 import { loanDefaultCatalog } from './pipelineCatalog.ts';
 import { plainReporter } from './progress/plainReporter.ts';
@@ -22,7 +23,9 @@ export async function executorMain(argv: string[], deps: MainDeps = {}): Promise
     const component = registry.get(args.component);
     const reporter = plainReporter(io.stderr);
     const dataPolicy = sourcePolicyFromEnv(io.env, EXECUTOR_SOURCE_POLICY);
+    const sealing = await sealingFromEnv(io.env, component.name, args.executorInput);
     const output = await executeComponent(component, args.executorInput, {
+      ...sealing,
       ...(deps.signal ? { signal: deps.signal } : {}),
       runtime: { dataPolicy },
       reporter: {
@@ -35,6 +38,19 @@ export async function executorMain(argv: string[], deps: MainDeps = {}): Promise
   } catch (e) {
     return reportError(e, io);
   }
+}
+
+/**
+ * A sealed Kubeflow task (SEALED_SEAL=1, set by `sealed compile --seal-*`): the key provider the
+ * pod's environment configures (src/seal/keyProviderFromEnv.ts) and the run id and task name read
+ * from the output URIs the KFP driver provisioned (runIdFromUris.ts), which bind every artifact.
+ */
+async function sealingFromEnv(env: NodeJS.ProcessEnv, component: string, executorInput: string): Promise<{ codec?: ArtifactCodec; identity?: { runId: string; task: string } }> {
+  if (env.SEALED_SEAL === undefined || env.SEALED_SEAL === '' || env.SEALED_SEAL === '0') return {};
+  if (env.SEALED_SEAL !== '1') throw new UsageError('cli.usage', { reason: `SEALED_SEAL must be 1 or 0, not ${excerpt(env.SEALED_SEAL)}` });
+  const { provider } = await keyProviderFromEnv(env);
+  const id = kfpTaskIdentity(executorInput, { component });
+  return { codec: new SealingCodec(provider, { runId: id.runId }), identity: { runId: id.runId, task: id.task } };
 }
 
 function parseArgs(argv: string[]): { component: string; executorInput: string; debug: boolean } {

@@ -17,6 +17,10 @@ import { serveCommand } from './commands/serve.ts';
 import { uiCommand } from './commands/ui.ts';
 import { compileCommand } from './commands/compile.ts';
 import { registerKeysCommands } from './commands/keys.ts';
+import { unsealCommand, type UnsealOptions } from './commands/unseal.ts';
+import { registerEnclaveCommands } from './commands/enclave.ts';
+import { registerVerifyCommand } from './commands/verify.ts';
+import { openRunForVerify, unsealerFor } from './sealing.ts';
 
 export type { MainDeps } from './io.ts';
 
@@ -66,6 +70,10 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .option('--explain', 'add the top 3 reasons (TreeSHAP, raw applicant fields) to every prediction')
     .option('--init-model <path>', 'XGBoost JSON or UBJSON model that training continues (pipeline input init_model)')
     .option('--resume <dir>', 'continue the interrupted or failed run in DIR from its first task whose outputs are missing or fail their sha256, with its recorded parameters')
+    .option('--seal', 'seal every artifact (AES-256-GCM, a fresh key per artifact, bound to run/task/name/type) and sign the run manifest; needs --keys')
+    .option('--keys <dir>', 'key folder for --seal (sealed keys init --out DIR)')
+    .option('--store <url>', 'keep the run in object storage: s3://bucket/prefix or az://container/prefix (run under <prefix>/<run id>; credentials from the environment only)')
+    .option('--s3-endpoint <url>', 'S3-compatible server for --store s3://... (e.g. MinIO); default AWS')
     .option('--json', 'end stdout with one JSON line {"runDir","state","metrics"}')
     .option('--debug', 'stack traces of errors on stderr and in task logs (same as sealed --debug run)')
     .action(async (options) => setExit(await runCommand(options, io, catalog, signal)));
@@ -95,6 +103,12 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .option('--retries <n>', 'retries of a failed task')
     .option('--no-cache', 'turn KFP execution caching off for every task')
     .option('--deploy-config <file>', 'per-task options, JSON or YAML: {"all": {...}, "tasks": {"train-model": {...}}}')
+    .option('--enclave <gramine|none>', 'run every task in an SGX enclave (image from Dockerfile.sgx; needs --epc)')
+    .option('--seal-keys-secret <name>', 'sealed run with the key folder in this Kubernetes secret (kek.key, signing.key, signing.pub)')
+    .option('--seal-provider <name>', 'sealed run: local, azure-keyvault or azure-skr')
+    .option('--keyvault-key-id <url>', 'versioned Key Vault key id (azure-keyvault, azure-skr)')
+    .option('--maa-endpoint <url>', 'Azure Attestation instance (azure-skr)')
+    .option('--attestation-policy-configmap <name>', 'config map holding policy.json from sealed enclave policy (azure-skr)')
     .action(async (options) => setExit(await compileCommand(options, io, catalog)));
 
   program
@@ -112,6 +126,16 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
   registerKeysCommands(program, io, setExit);
 
   program
+    .command('unseal')
+    .description('write the plaintext of one sealed artifact (checked against its run.json when it is in a run folder)')
+    .argument('<file>', 'a sealed artifact file')
+    .requiredOption('--keys <dir>', 'the key folder the run was sealed with')
+    .requiredOption('--out <file>', 'where the plaintext goes (mode 600; must not exist)')
+    .action(async (file: string, options: UnsealOptions) => setExit(await unsealCommand(file, options, io)));
+  registerEnclaveCommands(program, io, setExit);
+  registerVerifyCommand(program, io, setExit, { unsealerFor, openRun: openRunForVerify });
+
+  program
     .command('serve')
     .description('HTTP JSON scoring service: POST /v1/score (raw applicant records), GET /healthz')
     .option('--run-dir <dir>', "a finished run's folder (its train-model and preprocess-features artifacts)")
@@ -124,6 +148,7 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .option('--request-timeout <seconds>', 'a whole request must arrive within this (default 30)', (v) => parseInteger('--request-timeout', v, OPTION_LIMITS.timerSeconds))
     .option('--max-connections <n>', 'concurrent connections (default 256)', (v) => parseInteger('--max-connections', v, { min: 1, max: 65_535 }))
     .option('--max-queue <n>', 'explain and large-batch jobs waiting before 503 (default 32)', (v) => parseInteger('--max-queue', v, { min: 1, max: 10_000 }))
+    .option('--keys <dir>', 'key folder a sealed --run-dir was sealed with (its model and preprocessor are decrypted in memory only)')
     .action(async (options) => setExit(await serveCommand(options, io, signal)));
 
   program
@@ -146,6 +171,7 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .option('--max-queued-runs <n>', 'runs waiting behind them; more are refused with 503 (default 4)', (v) => parseInteger('--max-queued-runs', v, { min: 0, max: 1000 }))
     .option('--max-runs-per-user <n>', 'runs one user may have running or waiting (default 3)', (v) => parseInteger('--max-runs-per-user', v, { min: 1, max: 1000 }))
     .option('--max-connections <n>', 'open connections the server accepts at once (default 256)', (v) => parseInteger('--max-connections', v, { min: 1, max: 65_535 }))
+    .option('--keys <dir>', 'key folder (sealed keys init): open sealed runs, and seal the runs started here')
     .action(async (options) => setExit(await uiCommand(options, io, catalog, signal)));
 
   program

@@ -2,9 +2,14 @@
 // `summary`, else of the first system.Metrics output in task order.
 // What is printed is escaped (printable): metric names, values and notices come from components, which may quote the data.
 import { printable } from '../core/index.ts';
+import { SEAL_RECORD_KEY } from '../seal/index.ts';
 import type { JsonValue, PipelineDefinition, RunManifest } from '../pipeline/index.ts';
 
 export function summaryMetrics(pipeline: PipelineDefinition, manifest: RunManifest): Record<string, JsonValue> {
+  return withoutSealRecord(findMetrics(pipeline, manifest));
+}
+
+function findMetrics(pipeline: PipelineDefinition, manifest: RunManifest): Record<string, JsonValue> {
   if (pipeline.summary) {
     return manifest.tasks[pipeline.summary.task]?.outputs?.[pipeline.summary.output]?.metadata ?? {};
   }
@@ -12,6 +17,12 @@ export function summaryMetrics(pipeline: PipelineDefinition, manifest: RunManife
     for (const output of Object.values(task.outputs ?? {})) if (output.type === 'system.Metrics') return output.metadata ?? {};
   }
   return {};
+}
+
+/** The seal record (digests, context) is bookkeeping of a sealed run, not a metric. */
+function withoutSealRecord(metadata: Record<string, JsonValue>): Record<string, JsonValue> {
+  const { [SEAL_RECORD_KEY]: _record, ...rest } = metadata;
+  return rest;
 }
 
 /** `  AUC       0.9466` lines; numbers shown with up to 4 decimals, non-numbers as JSON. */

@@ -15,6 +15,7 @@ export const messages = {
   'io.empty': msg((a: { path: string }) => `file is empty: ${a.path}`),
   'io.readFailed': msg((a: { path: string; reason: string }) => `cannot read ${a.path}: ${a.reason}`),
   'io.writeFailed': msg((a: { path: string; reason: string }) => `cannot write ${a.path}: ${a.reason}`),
+  'io.tooLarge': msg((a: { path: string; limit: number }) => `${a.path} is larger than the ${a.limit}-byte limit for it`),
 
   // --- seal / envelope (src/seal/envelope.ts; `artifact` names the artifact and its run/task) ---
   'seal.badOption': msg((a: { option: string; value: string; expected: string }) => `invalid seal option ${a.option} ${a.value}: expected ${a.expected}`),
@@ -27,6 +28,12 @@ export const messages = {
   'seal.wrongKey': msg((a: { artifact: string; provider: string; keyId: string; reason: string }) => `${a.artifact}: cannot unwrap its data key with key '${a.keyId}' of provider '${a.provider}' (wrong key or context): ${a.reason}`),
   'seal.contextMismatch': msg((a: { artifact: string; field: string; expected: string; found: string }) => `${a.artifact}: sealed for ${a.field} '${a.found}', expected '${a.expected}' (artifact swapped or misplaced)`),
   'seal.tooLarge': msg((a: { artifact: string; limit: string }) => `${a.artifact}: more than ${a.limit} segments; too large to seal with this segment size`),
+  'seal.noRecord': msg((a: { artifact: string }) => `${a.artifact}: this sealed run has no seal record for it (not written by a sealed task of this run, or its record was removed)`),
+  'seal.recordInvalid': msg((a: { artifact: string; reason: string }) => `${a.artifact}: invalid seal record: ${a.reason}`),
+  'seal.otherRun': msg((a: { artifact: string; found: string; expected: string }) => `${a.artifact}: sealed by run '${a.found}', this is run '${a.expected}' (artifact taken from another run)`),
+  'seal.typeMismatch': msg((a: { artifact: string; found: string; expected: string }) => `${a.artifact}: sealed as ${a.found}, the reading step expects ${a.expected}`),
+  'seal.digestMismatch': msg((a: { artifact: string; which: string; expected: string; found: string }) => `${a.artifact}: ${a.which} sha256 ${a.found} differs from the recorded ${a.expected} (artifact replaced)`),
+  'seal.unsealedOutput': msg((a: { artifact: string }) => `${a.artifact}: a sealed run's output must be written through the artifact handle (ctx.outputs.<name>.write), not to its path; the file was removed`),
 
   // --- data / csv -------------------------------------------------------------------------
   // (data layer entries go here)
@@ -172,8 +179,26 @@ export const messages = {
   'pipeline.duplicateComponent': msg((a: { name: string }) => `two different components are named '${a.name}'`),
   'pipeline.taskFailed': msg((a: { task: string; reason: string }) => `task '${a.task}' failed: ${a.reason}`),
   'pipeline.cancelled': msg((_a: Record<string, never>) => 'run cancelled'),
+  'pipeline.resumeSealedMismatch': msg((a: { runDir: string; sealed: boolean }) => a.sealed ? `${a.runDir} is a sealed run: resume it with --seal --keys DIR` : `${a.runDir} is not a sealed run: resume it without --seal`),
+  'pipeline.sealedFolderInput': msg((a: { input: string; path: string }) => `run input '${a.input}' (${a.path}) is a folder; a sealed run takes files only`),
   'pipeline.runDirInUse': msg((a: { path: string }) => `run directory already holds a run (${a.path}); choose another run directory or delete it`),
-  'pipeline.badStoreKey': msg((a: { key: string }) => `invalid artifact key '${a.key}': must be a relative path without '..'`),
+
+  // --- pipeline / artifact stores (src/pipeline/store: local folder, S3, Azure Blob) ----------
+  // Callers pass keys through shownKey() and URLs through redactUrl(); never a credential.
+  'store.badKey': msg((a: { key: string; reason: string }) => `invalid artifact key '${a.key}': ${a.reason}`),
+  'store.badUrl': msg((a: { url: string; reason: string }) => `invalid store URL '${a.url}': ${a.reason}`),
+  'store.badOption': msg((a: { option: string; value: string; reason: string }) => `store option ${a.option} '${a.value}' ${a.reason}`),
+  'store.missingCredentials': msg((a: { store: string; variable: string }) => `${a.store} takes its credentials from the environment only, and ${a.variable} is not set`),
+  'store.badCredentials': msg((a: { variable: string; reason: string }) => `${a.variable} is not usable: ${a.reason}`),
+  'store.requestFailed': msg((a: { operation: string; target: string; reason: string }) => `${a.operation} ${a.target} failed: ${a.reason}`),
+  'store.tooLarge': msg((a: { target: string; limit: number; what: string }) => `${a.target} is larger than ${a.limit} bytes, the limit for ${a.what}`),
+  'store.appendConflict': msg((a: { target: string; attempts: number }) => `cannot append to ${a.target}: another writer changed it during each of ${a.attempts} attempts`),
+  'store.changedDuringUpload': msg((a: { path: string; target: string }) => `${a.path} changed while it was uploaded to ${a.target}; nothing was stored`),
+  'store.badListing': msg((a: { target: string; reason: string }) => `folder listing ${a.target} is invalid: ${a.reason}`),
+  'store.digestMismatch': msg((a: { target: string; expected: string; found: string }) => `${a.target} was changed in the store: its bytes have sha256 ${a.found}, its recorded sha256 is ${a.expected}`),
+  'store.notRegular': msg((a: { path: string; kind: string }) => `${a.path} is ${a.kind}; only regular files and folders of them can be stored`),
+  'store.unknownStaging': msg((a: { path: string }) => `${a.path} is not a staging folder of this store; not removed`),
+  'store.tooManyKeys': msg((a: { target: string; limit: number }) => `${a.target} holds more than ${a.limit} objects; list a narrower prefix`),
   'pipeline.inputUnknown': msg((a: { owner: string; input: string; known: readonly string[] }) => `${a.owner} has no input artifact '${a.input}' (inputs: ${a.known.join(', ') || 'none'})`),
   'pipeline.inputMissing': msg((a: { owner: string; input: string }) => `input artifact '${a.input}' of ${a.owner} is required`),
   // --- resuming a run (sealed run --resume) ---
@@ -263,6 +288,11 @@ export const messages = {
   'cli.unknownPipeline': msg((a: { name: string; known: readonly string[] }) => `unknown pipeline '${a.name}' (pipelines: ${a.known.join(', ')})`),
   'cli.serveInputs': msg(() => 'serve needs either --run-dir DIR or both --model and --preprocessor'),
   // cli / serve (the scoring service; request texts are bounded excerpts, see src/serve/applicantRecords.ts)
+  'serve.sealedRunNoKeys': msg((a: { runDir: string }) => `run ${a.runDir} is sealed: its model and preprocessor are encrypted; pass --keys DIR (the key folder it was sealed with)`),
+  'serve.runNotSealed': msg((a: { runDir: string }) => `run ${a.runDir} is not sealed, but --keys was given: refused, so a plain model cannot pass for a sealed one (leave out --keys to serve a plain run)`),
+  'serve.sealedFile': msg((a: { option: string; path: string }) => `${a.option} ${a.path} is a sealed artifact: serve it with --run-dir RUN --keys DIR, which checks it against its run's seal record`),
+  'serve.badRunDir': msg((a: { runDir: string; reason: string }) => `run folder ${a.runDir} refused: ${a.reason}`),
+  'serve.noRunArtifact': msg((a: { runDir: string; artifact: string }) => `run ${a.runDir} has no ${a.artifact} in its run.json (did its tasks succeed?)`),
   'serve.badHost': msg((a: { value: string }) => `option --host must be an IP address or a host name (no port, no brackets), got '${a.value}'`),
   'serve.modelMismatch': msg((a: { model: string; preprocessor: string; reason: string }) => `model ${a.model} does not fit preprocessor ${a.preprocessor}: ${a.reason}`),
   'serve.badTokenFile': msg((a: { path: string; reason: string }) => `token file ${a.path} refused: ${a.reason}`),
@@ -298,6 +328,75 @@ export const messages = {
   'keys.wrongKey': msg((a: { found: string; expected: string }) => `the data key was wrapped with key ${excerpt(a.found)}, but this key folder holds key ${a.expected}; use the key folder the artifact was sealed with`),
   'keys.badWrappedKey': msg((a: { keyId: string; reason: string }) => `wrapped data key (key ${excerpt(a.keyId)}) is malformed: ${a.reason}`),
   'keys.unwrapFailed': msg((a: { keyId: string }) => `cannot unwrap the data key with key ${a.keyId}: the wrapped key was altered or belongs to another artifact (its context differs)`),
+
+  // --- seal / enclave (src/seal/enclave: SGX SIGSTRUCT, attestation policy, Gramine manifest) ----
+  'enclave.badSigstruct': msg((a: { source: string; reason: string }) => `${a.source}: not a usable SGX SIGSTRUCT: ${a.reason}`),
+  'enclave.debugEnclave': msg((a: { source: string; reason: string }) => `${a.source}: ${a.reason}; a debuggable enclave's memory is readable by the host, so no key may be released to it (give --allow-debug only for a test enclave)`),
+  'enclave.badPolicyOption': msg((a: { option: string; value: string; expected: string }) => `option ${a.option} must be ${a.expected}, got '${excerpt(a.value)}'`),
+  'enclave.badManifestVar': msg((a: { name: string; value: string; expected: string }) => `manifest variable ${a.name} must be ${a.expected}, got '${excerpt(a.value)}'`),
+  'enclave.badManifest': msg((a: { source: string; line: number; reason: string }) => `${a.source}, line ${a.line}: ${a.reason}`),
+  'enclave.unsafeManifest': msg((a: { source: string; key: string; reason: string }) => `${a.source}: ${a.key}: ${a.reason}`),
+
+  // --- seal / azure (src/seal/azure: Key Vault wrap/unwrap, Secure Key Release, MAA tokens) ---
+  // Never put a token, a wrapped or released key or a data key into these; values quoted from a
+  // token (measurements, numbers) go through excerpt().
+  'keys.badKeyVaultKeyId': msg((a: { source: string; value: string; reason: string }) => `${a.source} '${excerpt(a.value, 256)}' is not a versioned Key Vault key id (https://<vault>/keys/<name>/<version>): ${a.reason}`),
+  'keys.otherKey': msg((a: { what: string; found: string; expected: string }) => `the data key was wrapped with ${a.what} ${excerpt(a.found, 256)}, but this provider uses ${a.expected}; refused`),
+  'keys.azureFailed': msg((a: { operation: string; keyId: string; reason: string }) => `Key Vault ${a.operation} with key ${a.keyId} failed: ${a.reason}`),
+  'keys.releaseRefused': msg((a: { keyId: string; reason: string }) => `Key Vault refused to release key ${a.keyId}: ${a.reason}`),
+  'keys.badRelease': msg((a: { keyId: string; reason: string }) => `the key Key Vault released for ${a.keyId} is not usable: ${a.reason}`),
+  'keys.env.unknownProvider': msg((a: { variable: string; value: string; expected: string }) => `${a.variable}='${excerpt(a.value)}' is not a key provider; expected ${a.expected}`),
+  'keys.env.missing': msg((a: { variable: string; provider: string; what: string }) => `${a.variable} is not set; key provider '${a.provider}' needs it (${a.what})`),
+  'keys.env.mismatch': msg((a: { variable: string; value: string; expected: string; file: string }) => `${a.variable}='${excerpt(a.value)}' is not the attestation authority ${a.expected} of ${a.file}`),
+  'attest.badPolicy': msg((a: { file: string; field: string; reason: string }) => `attestation policy ${a.file}: ${a.field ? `field '${a.field}' ` : ''}${a.reason}`),
+  'attest.badUrl': msg((a: { what: string; value: string; reason: string }) => `${a.what} '${excerpt(a.value)}' ${a.reason}`),
+  'attest.tokenTooLarge': msg((a: { bytes: number; limit: number }) => `attestation token is ${a.bytes} bytes, more than the ${a.limit} accepted; refused`),
+  'attest.malformedToken': msg((a: { reason: string }) => `attestation token is malformed: ${a.reason}`),
+  'attest.badAlgorithm': msg((a: { alg: string }) => `attestation token header 'alg' is '${excerpt(a.alg)}'; only RS256 is accepted`),
+  'attest.jkuMismatch': msg((a: { jku: string; expected: string }) => `attestation token header 'jku' names ${excerpt(a.jku)}, not the authority's jwks_uri ${a.expected}; refused`),
+  'attest.unknownKid': msg((a: { kid: string; authority: string }) => `attestation token header 'kid' '${excerpt(a.kid)}' is not a signing key of ${a.authority}`),
+  'attest.badSignature': msg((a: { authority: string }) => `attestation token signature does not verify with the signing key of ${a.authority}`),
+  'attest.wrongIssuer': msg((a: { found: string; expected: string }) => `attestation token claim 'iss' is '${excerpt(a.found)}', expected ${a.expected}`),
+  'attest.missingClaim': msg((a: { claim: string }) => `attestation token has no claim '${a.claim}'`),
+  'attest.badClaim': msg((a: { claim: string; expected: string }) => `attestation token claim '${a.claim}' is not ${a.expected}`),
+  'attest.expired': msg((a: { exp: string; now: string }) => `attestation token expired (claim 'exp' ${a.exp}, now ${a.now})`),
+  'attest.notYetValid': msg((a: { nbf: string; now: string }) => `attestation token is not valid yet (claim 'nbf' ${a.nbf}, now ${a.now})`),
+  'attest.tooOld': msg((a: { iat: string; maxAgeSeconds: number }) => `attestation token was issued at ${a.iat} (claim 'iat'), longer ago than the policy's ${a.maxAgeSeconds} s`),
+  'attest.issuedInFuture': msg((a: { iat: string; now: string }) => `attestation token claim 'iat' ${a.iat} is in the future (now ${a.now})`),
+  'attest.wrongValue': msg((a: { claim: string; found: string; expected: string }) => `attestation token claim '${a.claim}' is ${excerpt(a.found)}, expected ${a.expected}`),
+  'attest.debuggable': msg((_a: Record<string, never>) => "attestation token claim 'x-ms-sgx-is-debuggable' is true: the enclave is debuggable and its memory readable; refused (the policy does not allowDebug)"),
+  'attest.svnTooLow': msg((a: { found: number; min: number }) => `attestation token claim 'x-ms-sgx-svn' is ${a.found}, below the policy's minimum ${a.min}`),
+  'attest.runtimeDataMissing': msg((a: { claim: string }) => `attestation token carries no runtime data ('x-ms-runtime' or 'x-ms-sgx-ehd') to check ${a.claim} against`),
+  'attest.runtimeMismatch': msg((a: { claim: string }) => `attestation token runtime data '${a.claim}' is not this request's (a replayed or foreign token); refused`),
+  'attest.fetchFailed': msg((a: { what: string; url: string; reason: string }) => `cannot get ${a.what} from ${a.url}: ${a.reason}`),
+  'attest.badResponse': msg((a: { what: string; url: string; reason: string }) => `${a.what} from ${a.url} is not valid: ${a.reason}`),
+  'attest.deviceFailed': msg((a: { path: string; reason: string }) => `attestation device ${a.path}: ${a.reason}`),
+
+  // --- seal / integrity (src/seal/attest: signed run manifest, sealed verify) --------------------
+  // Errors (thrown) first, then the texts of verify findings (src/seal/attest/verifyRun.ts).
+  'integrity.noKey': msg((_a: Record<string, never>) => 'no public key to check the run signature with: give --public-key FILE or --keys DIR (a key found inside the run would prove nothing)'),
+  'integrity.notARun': msg((a: { path: string; reason: string }) => `${a.path} is not a run folder: ${a.reason}`),
+  'integrity.badInput': msg((a: { name: string; reason: string }) => `cannot sign the run: artifact '${excerpt(a.name, 256)}' ${a.reason}`),
+  'integrity.wrongSigner': msg((a: { signer: string; recorded: string }) => `cannot sign the run: the statement names signing key ${a.recorded}, but the signer is ${a.signer}`),
+  'integrity.missingSignature': msg((a: { file: string }) => `no signature: ${a.file} is missing (the run was never signed, or its signature was removed)`),
+  'integrity.noSignatures': msg((a: { file: string }) => `${a.file} holds no signatures`),
+  'integrity.badEnvelope': msg((a: { file: string; reason: string }) => `${a.file} is not a valid signature envelope: ${a.reason}`),
+  'integrity.badPayloadType': msg((a: { found: string; expected: string }) => `signed payload type '${excerpt(a.found)}' is not supported (expected '${a.expected}')`),
+  'integrity.badSignature': msg((a: { keyId: string; reason: string }) => `signature does not verify with key ${a.keyId}: ${a.reason}`),
+  'integrity.untrustedKey': msg((a: { found: string; expected: string }) => `signed by ${excerpt(a.found)}, not by the trusted key ${a.expected}`),
+  'integrity.badStatement': msg((a: { reason: string }) => `signed statement is not a run manifest this version reads: ${a.reason}`),
+  'integrity.unsafeName': msg((a: { name: string; reason: string }) => `artifact name '${excerpt(a.name, 256)}' is refused (${a.reason}); nothing was read for it`),
+  'integrity.unsafeEntry': msg((a: { name: string; kind: string }) => `'${excerpt(a.name, 256)}' in the run folder is ${a.kind}; not followed`),
+  'integrity.unreadable': msg((a: { name: string; reason: string }) => `'${excerpt(a.name, 256)}' cannot be read: ${a.reason}`),
+  'integrity.changed': msg((a: { name: string; found: string; expected: string }) => `'${excerpt(a.name, 256)}' was changed: sha256 ${a.found}, signed ${a.expected}`),
+  'integrity.notAFile': msg((a: { name: string }) => `'${excerpt(a.name, 256)}' is now a folder, signed as a file`),
+  'integrity.missing': msg((a: { name: string }) => `'${excerpt(a.name, 256)}' is missing`),
+  'integrity.extra': msg((a: { name: string }) => `'${excerpt(a.name, 256)}' is not part of the signed run`),
+  'integrity.swapped': msg((a: { name: string; other: string }) => `'${excerpt(a.name, 256)}' holds the bytes signed for '${excerpt(a.other, 256)}' (artifacts swapped or copied over)`),
+  'integrity.moved': msg((a: { name: string; other: string }) => `'${excerpt(a.name, 256)}' is missing; its signed bytes are at '${excerpt(a.other, 256)}' (moved or renamed)`),
+  'integrity.subjectOrder': msg((a: { index: number; subject: string; artifact: string }) => `subject ${a.index} is '${excerpt(a.subject, 256)}' but artifact ${a.index} of the manifest is '${excerpt(a.artifact, 256)}'`),
+  'integrity.plaintextChanged': msg((a: { name: string; found: string; expected: string }) => `'${excerpt(a.name, 256)}' unseals to sha256 ${a.found}, signed ${a.expected}`),
+  'integrity.unsealFailed': msg((a: { name: string; reason: string }) => `'${excerpt(a.name, 256)}' does not unseal: ${a.reason}`),
 
   // --- dashboard --------------------------------------------------------------------------
   // Never put a password, session id or CSRF token into these: they are sent to browsers and printed.
@@ -346,6 +445,7 @@ export const messages = {
   'dashboard.secretFileSymlink': msg((a: { path: string }) => `${a.path} is a symbolic link; a secret file must be a regular file (replace the link with the file itself)`),
   'dashboard.secretFileOwner': msg((a: { path: string }) => `${a.path} is not owned by the user running the dashboard; refused (fix: chown it, or delete it to make a new one)`),
   'dashboard.badUrl': msg((a: { url: string }) => `malformed URL '${a.url}'`),
+  'dashboard.sealedNoKeys': msg((a: { run: string }) => `run '${a.run}' is sealed: start the dashboard with --keys DIR (the key folder it was sealed with) to open its artifacts`),
 } as const;
 
 export type MessageCode = keyof typeof messages;

@@ -40,6 +40,13 @@ export interface ScorerFiles {
   readonly preprocessor: string;
 }
 
+/** The same, as bytes already read (a sealed run's, decrypted in memory: runScorer.ts), with the names errors give them. */
+export interface ScorerBytes {
+  readonly model: Uint8Array;
+  readonly preprocessor: Uint8Array;
+  readonly names: { readonly model: string; readonly preprocessor: string };
+}
+
 /** What a scoring thread needs to build the same scorer (structured-clone friendly). */
 export interface ScorerSource {
   readonly preprocessor: SealedPreprocessor;
@@ -79,13 +86,16 @@ export class LoanScorer {
   }
 
   static async load(files: ScorerFiles): Promise<LoanScorer> {
-    const preprocessor = FittedColumnTransformer.fromJSON(JSON.parse(await readFile(files.preprocessor, 'utf8')));
-    const bytes = new Uint8Array(await readFile(files.model));
-    const names = { model: files.model, preprocessor: files.preprocessor };
-    if (isCompiledModel(bytes)) return new LoanScorer(preprocessor, loadCompiledModel(bytes, files.model), undefined, 0.5, names);
-    const model = parseModel(bytes, files.model);
+    return LoanScorer.fromBytes({ preprocessor: await readFile(files.preprocessor), model: new Uint8Array(await readFile(files.model)), names: files });
+  }
+
+  static fromBytes(bytes: ScorerBytes): LoanScorer {
+    const names = bytes.names;
+    const preprocessor = FittedColumnTransformer.fromJSON(JSON.parse(Buffer.from(bytes.preprocessor.buffer, bytes.preprocessor.byteOffset, bytes.preprocessor.byteLength).toString('utf8')));
+    if (isCompiledModel(bytes.model)) return new LoanScorer(preprocessor, loadCompiledModel(bytes.model, names.model), undefined, 0.5, names);
+    const model = parseModel(bytes.model, names.model);
     const scorer = new LoanScorer(preprocessor, compileModel(model), model, 0.5, names);
-    scorer.modelBytes = bytes;
+    scorer.modelBytes = bytes.model;
     return scorer;
   }
 

@@ -49,3 +49,30 @@ const gatedPipeline = definePipeline({
 });
 
 export const gatedCatalog: PipelineCatalog = async () => pipelineEntry(gatedPipeline, [waitForGate]);
+
+/**
+ * One task that writes a small CSV through its output handle (so it can run sealed) and logs
+ * whether its command line or environment mention `probe` (the test passes the dashboard's key
+ * folder: its path must reach the child by IPC only, never by argv or the environment).
+ */
+const writeTable = defineComponent({
+  name: 'write-table',
+  parameters: { rows: integerParam(5, { min: 1, max: 100_000 }), probe: stringParam('') },
+  outputs: { table: artifactOutput('system.Dataset', { extension: '.csv' }) },
+  run: async (ctx) => {
+    const probe = ctx.parameters.probe;
+    const inArgv = probe !== '' && process.argv.some((a) => a.includes(probe));
+    const inEnv = probe !== '' && Object.values(process.env).some((v) => v?.includes(probe));
+    ctx.log(`probe in argv: ${inArgv}, in env: ${inEnv}`);
+    const lines = ['id,secret_value', ...Array.from({ length: ctx.parameters.rows }, (_, i) => `${i},applicant-${i}-income-${1000 + i}`)];
+    await ctx.outputs.table.write([lines.join('\n') + '\n']);
+  },
+});
+
+const tablePipeline = definePipeline({
+  name: 'table',
+  parameters: { rows: integerParam(5, { min: 1, max: 100_000 }), probe: stringParam('') },
+  build: (p, params) => void p.task(writeTable, { params: { rows: params.rows, probe: params.probe } }),
+});
+
+export const tableCatalog: PipelineCatalog = async () => pipelineEntry(tablePipeline, [writeTable]);

@@ -66,6 +66,7 @@ test('metrics: the classification report rows of report.csv', async () => {
 
 test('metrics: confusion buckets give the confusion matrix of prediction_data at any threshold', async () => {
   const { confusion } = (await get(server.app, client, '/api/runs/small/metrics')).json<RunMetrics>();
+  assert.ok(confusion, 'a plain run has its confusion buckets');
   assert.equal(confusion.buckets, 1000);
   assert.equal(confusion.positives.length, 1000);
   const rows = predictions();

@@ -60,6 +60,7 @@ test('the run list: every folder with a valid run.json, newest first, with state
     auc: 0.91,
     accuracy: 87.5,
     parameters: { data_url: '', data_size: 250000, seed: 0 },
+    sealed: false,
   });
   assert.equal(runs[2].pipeline, 'toy-pipeline');
   assert.deepEqual(runs[2].parameters, { count: 6, mode: 'sum', fail_fit: false });
@@ -210,5 +211,6 @@ test('the pipeline a new run takes: parameters with types, defaults, enums and r
       { name: 'fail_fit', type: 'BOOLEAN', default: false },
     ],
     tasks: ['make-numbers', 'split-numbers', 'fit-model', 'evaluate'],
+    sealed: false,
   });
 });

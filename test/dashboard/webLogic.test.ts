@@ -88,7 +88,7 @@ test('ROC helpers: nearest point in plot units, and thinning keeps the ends', ()
 });
 
 function run(id: string, extra: Partial<RunSummary>): RunSummary {
-  return { id, pipeline: 'loan-default', state: 'succeeded', createdAt: '2026-11-29T06:00:00Z', parameters: {}, ...extra };
+  return { id, pipeline: 'loan-default', state: 'succeeded', createdAt: '2026-11-29T06:00:00Z', parameters: {}, sealed: false, ...extra };
 }
 
 test('runs list: sorting puts missing values last in both directions and keeps ties stable; filtering by state and text', () => {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { IoError, PipelineError, UsageError, excerpt, writeFileAtomic } from '../../core/index.ts';
-import { checkDeployConfig, compilePipelineDocuments, DEFAULT_KFP_VERSION, mergeDeployOptions, toPipelineYaml } from '../../pipeline/index.ts';
+import { checkDeployConfig, compilePipelineDocuments, DEFAULT_KFP_VERSION, ENCLAVE_CLUSTER_NOTE, ENCLAVE_COMMAND, mergeDeployOptions, SEAL_KEYS_MOUNT, toPipelineYaml, type PipelineSpec } from '../../pipeline/index.ts';
 import { checkedDeployFlags, type DeployFlags } from '../deployFlags.ts';
 import type { CliIo } from '../io.ts';
 import type { PipelineCatalog } from '../pipelineCatalog.ts';
@@ -50,7 +50,20 @@ export async function compileCommand(options: CompileCommandOptions, io: CliIo, 
   const tasks = Object.keys(docs.spec.root.dag.tasks).length;
   const version = options.kfpVersion ?? DEFAULT_KFP_VERSION;
   io.stderr.write(`compiled pipeline '${pipeline.name}' (${tasks} tasks${docs.platform ? ', with Kubernetes platform config' : ''}) for Kubeflow Pipelines ${version} and later to ${options.output}\n`);
+  for (const note of clusterNotes(docs.spec)) io.stderr.write(`note: ${note}\n`);
   return 0;
+}
+
+/** What the compiled file expects the cluster to provide, which no field of it can say (sealedRuntime.ts). */
+function clusterNotes(spec: PipelineSpec): string[] {
+  const containers = Object.values(spec.deploymentSpec.executors).flatMap((e) => (e.container ? [e.container] : []));
+  const env = (name: string) => new Set(containers.map((c) => c.env?.find((e) => e.name === name)?.value).filter((v): v is string => v !== undefined));
+  const notes: string[] = [];
+  if (containers.some((c) => c.command[0] === ENCLAVE_COMMAND[0])) notes.push(ENCLAVE_CLUSTER_NOTE);
+  const provider = [...env('SEALED_KEY_PROVIDER')][0];
+  if (provider === 'local') notes.push(`sealed run: the key folder must be a secret in the run's namespace (kubectl create secret generic <name> --from-file=kek.key --from-file=signing.key --from-file=signing.pub); it is mounted at ${SEAL_KEYS_MOUNT}`);
+  if (provider === 'azure-skr') notes.push('sealed run: the attestation policy (sealed enclave policy) must be a config map with key policy.json in the run\'s namespace');
+  return notes;
 }
 
 function checkImage(image: string | undefined): string {

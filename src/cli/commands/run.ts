@@ -7,10 +7,11 @@ import { relative, resolve, isAbsolute } from 'node:path';
 import { IoError, PipelineError, UsageError, debugEnabled, printable, printableJson } from '../../core/index.ts';
 import { redactValue } from '../../core/index.ts';
 import { parseModel } from '../../gbdt/index.ts';
-import { compilePipeline, newRunId, runPipeline, validateParameters, type PipelineDefinition } from '../../pipeline/index.ts';
+import { compilePipeline, newRunId, parseStoreLocation, parseStoreUrl, runPipeline, validateParameters, type ArtifactStore, type PipelineDefinition } from '../../pipeline/index.ts';
 import { clearRerunLeftovers, lockForResume, planResume, readRunManifest, resumeParameters, type RunManifest } from '../../pipeline/index.ts';
 import { cliSourcePolicy } from '../../data/source/sourcePolicy.ts';
 import type { CliIo } from '../io.ts';
+import { openSealing } from '../sealing.ts';
 import type { PipelineCatalog, RunOptions } from '../pipelineCatalog.ts';
 import { terminalReporter } from '../progress/terminalReporter.ts';
 import { formatMetrics, runNotices, summaryMetrics } from '../summary.ts';
@@ -26,6 +27,13 @@ export interface RunCommandOptions extends Partial<RunOptions> {
   dataRoot?: string[];
   /** `--allow-private-networks`: data URLs may reach loopback, private and link-local addresses. */
   allowPrivateNetworks?: boolean;
+  /** `--seal --keys DIR`: every artifact sealed with the key folder's keys (src/cli/sealing.ts). */
+  seal?: boolean;
+  keys?: string;
+  /** `--store s3://bucket/prefix | az://container/prefix`: the run is kept in object storage, under <prefix>/<run id>. */
+  store?: string;
+  /** `--s3-endpoint URL`: an S3-compatible server (MinIO, SeaweedFS) instead of AWS. */
+  s3Endpoint?: string;
 }
 
 /** What the tasks may read (ctx.runtime.dataPolicy): SEALED_DATA_POLICY, else the CLI default with --data-root / --allow-private-networks. */
@@ -51,6 +59,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo, catalog:
   const { pipeline, registry, runOptionsToParameters } = await catalog();
   // A bad SEALED_DATA_POLICY or flag combination fails here, before anything is touched.
   const runtime = runRuntime(options, io);
+  const sealing = await openSealing(options, io.cwd);
   if (options.resume !== undefined) return resumeCommand({ ...options, resume: options.resume }, io, { pipeline, registry, runOptionsToParameters }, signal);
   const given = runOptionsToParameters({
     threads: options.threads ?? io.cores,
@@ -65,8 +74,20 @@ export async function runCommand(options: RunCommandOptions, io: CliIo, catalog:
   const artifacts = await runArtifacts(pipeline, options, io.cwd);
   const spec = compilePipeline(pipeline);
   const runId = newRunId();
-  const runDir = resolve(io.cwd, options.runDir ?? `runs/${runId}`);
-  const manifest = await runPipeline(spec, registry, { runDir, runId, parameters, artifacts, reporter: terminalReporter(io.stderr), signal, debug: debugEnabled(io.env), runtime });
+  const store = openRunStore(options, runId, io);
+  const runDir = store ? store.location : resolve(io.cwd, options.runDir ?? `runs/${runId}`);
+  const manifest = await runPipeline(spec, registry, {
+    runDir,
+    runId,
+    ...(store ? { store } : {}),
+    parameters,
+    artifacts,
+    reporter: terminalReporter(io.stderr),
+    signal,
+    debug: debugEnabled(io.env),
+    runtime,
+    ...(sealing ? { codecFor: sealing.codecFor, afterRun: sealing.afterRun } : {}),
+  });
   return reportOutcome(pipeline, manifest, runDir, options, io);
 }
 
@@ -95,6 +116,7 @@ const RESUME_OPTIONS: Readonly<Record<string, string>> = { data_url: '--data-url
  * succeeded with every output intact.
  */
 async function resumeCommand(options: RunCommandOptions & { resume: string }, io: CliIo, entry: Awaited<ReturnType<PipelineCatalog>>, signal: AbortSignal): Promise<number> {
+  if (options.store !== undefined) throw new UsageError('cli.usage', { reason: '--resume works on a local run folder; a run in --store cannot be resumed yet' });
   if (options.runDir !== undefined) throw new UsageError('cli.usage', { reason: '--resume DIR names the run folder: leave out --run-dir' });
   if (options.initModel !== undefined) throw new UsageError('pipeline.resumeInputOption', { option: '--init-model' });
   const { pipeline, registry, runOptionsToParameters } = entry;
@@ -119,11 +141,39 @@ async function resumeCommand(options: RunCommandOptions & { resume: string }, io
     const parameters = validateParameters(`pipeline '${pipeline.name}'`, pipeline.parameters, real);
     await clearRerunLeftovers(runDir, plan.rerun);
     io.stderr.write(`resuming run ${printable(plan.manifest.id)} from task '${plan.rerun[0] ?? 'none'}' (${printable(plan.why)}); keeping ${plan.keep.length > 0 ? plan.keep.join(', ') : 'no task'}\n`);
-    const manifest = await runPipeline(spec, registry, { runDir, parameters, resume: plan, reporter: terminalReporter(io.stderr), signal, debug: debugEnabled(io.env), runtime: runRuntime(options, io) });
+    const sealing = await openSealing(options, io.cwd);
+    const manifest = await runPipeline(spec, registry, {
+      runDir,
+      parameters,
+      resume: plan,
+      reporter: terminalReporter(io.stderr),
+      signal,
+      debug: debugEnabled(io.env),
+      runtime: runRuntime(options, io),
+      ...(sealing ? { codecFor: sealing.codecFor, afterRun: sealing.afterRun } : {}),
+    });
     return reportOutcome(pipeline, manifest, runDir, options, io);
   } finally {
     await release();
   }
+}
+
+/**
+ * The object store a run is kept in (`--store URL`, credentials from the environment only), at
+ * <prefix>/<run id>; undefined for a local run folder.
+ */
+function openRunStore(options: RunCommandOptions, runId: string, io: CliIo): ArtifactStore | undefined {
+  if (options.store === undefined) {
+    if (options.s3Endpoint !== undefined) throw new UsageError('cli.usage', { reason: '--s3-endpoint is for --store s3://...' });
+    return undefined;
+  }
+  if (options.runDir !== undefined) throw new UsageError('cli.usage', { reason: '--store and --run-dir both say where the run goes: give one' });
+  const location = parseStoreLocation(options.store);
+  if (location.kind === 'local') throw new UsageError('cli.usage', { reason: '--store takes s3://bucket/prefix or az://container/prefix; for a folder use --run-dir' });
+  if (options.s3Endpoint !== undefined && location.kind !== 's3') throw new UsageError('cli.usage', { reason: '--s3-endpoint is for --store s3://...' });
+  // The AWS SDK warns on every start that its 2027 releases need Node 22: not the user's concern here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  return parseStoreUrl(`${options.store.replace(/\/+$/, '')}/${runId}`, io.env, options.s3Endpoint !== undefined ? { s3Endpoint: options.s3Endpoint } : {});
 }
 
 function displayPath(cwd: string, path: string): string {

@@ -7,14 +7,20 @@
 // count and names), the token file (a regular file, not a symbolic link, mode 0600 or stricter).
 // Listening on a non-loopback address without --token-file prints a warning: the service has
 // no other authentication.
+//
+// A sealed run needs --keys DIR (src/serve/runScorer.ts: decrypted and checked against run.json's
+// seal records, in memory only); --keys with a plain run is refused, and --model/--preprocessor
+// take plain files only (a sealed one is refused with the --run-dir --keys hint).
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/index.ts';
 import { printable } from '../../core/terminalText.ts';
 import { createScoringServer, type ServeLimits } from '../../serve/scoringServer.ts';
-import { LoanScorer, runDirFiles } from '../../serve/loanScorer.ts';
+import { LoanScorer, type ScorerFiles } from '../../serve/loanScorer.ts';
+import { loadRunScorer } from '../../serve/runScorer.ts';
+import { isSealed, LocalKeyProvider } from '../../seal/index.ts';
 import type { CliIo } from '../io.ts';
 
 export interface ServeOptions {
@@ -29,6 +35,8 @@ export interface ServeOptions {
   requestTimeout?: number;
   maxConnections?: number;
   maxQueue?: number;
+  /** Key folder of a sealed --run-dir. */
+  keys?: string;
 }
 
 /** Shortest bearer token accepted from --token-file. */
@@ -74,6 +82,14 @@ export async function readTokenFile(path: string): Promise<string> {
   }
 }
 
+/** --model and --preprocessor: plain files; a sealed one is refused with the way to serve it. */
+async function loadFiles(files: ScorerFiles, given: ScorerFiles): Promise<LoanScorer> {
+  const [model, preprocessor] = await Promise.all([readFile(files.model), readFile(files.preprocessor)]);
+  if (isSealed(model)) throw new UsageError('serve.sealedFile', { option: '--model', path: printable(given.model) });
+  if (isSealed(preprocessor)) throw new UsageError('serve.sealedFile', { option: '--preprocessor', path: printable(given.preprocessor) });
+  return LoanScorer.fromBytes({ model: new Uint8Array(model), preprocessor, names: files });
+}
+
 export async function serveCommand(options: ServeOptions, io: CliIo, signal: AbortSignal): Promise<number> {
   const byFile = options.model !== undefined || options.preprocessor !== undefined;
   if ((options.runDir !== undefined) === byFile || (byFile && (options.model === undefined || options.preprocessor === undefined))) {
@@ -81,10 +97,14 @@ export async function serveCommand(options: ServeOptions, io: CliIo, signal: Abo
   }
   const host = checkHost(options.host ?? '127.0.0.1');
   const port = options.port ?? 8080;
+  if (options.keys !== undefined && options.runDir === undefined) throw new UsageError('cli.usage', { reason: '--keys is for --run-dir (a sealed run); --model and --preprocessor take plain files' });
   const token = options.tokenFile !== undefined ? await readTokenFile(resolve(io.cwd, options.tokenFile)) : undefined;
-  const files = options.runDir !== undefined ? runDirFiles(resolve(io.cwd, options.runDir)) : { model: resolve(io.cwd, options.model!), preprocessor: resolve(io.cwd, options.preprocessor!) };
-  // Refuses a model that does not fit the preprocessor (before listening).
-  const scorer = await LoanScorer.load(files);
+  const keys = options.keys !== undefined ? await LocalKeyProvider.open(resolve(io.cwd, options.keys)) : undefined;
+  // Refuses a model that does not fit the preprocessor, or a sealed run without its keys (before listening).
+  const scorer =
+    options.runDir !== undefined
+      ? await loadRunScorer(resolve(io.cwd, options.runDir), { ...(keys ? { keys } : {}), shown: printable(options.runDir) })
+      : await loadFiles({ model: resolve(io.cwd, options.model!), preprocessor: resolve(io.cwd, options.preprocessor!) }, { model: options.model!, preprocessor: options.preprocessor! });
   const limits: Partial<ServeLimits> = {
     ...(options.requestTimeout !== undefined ? { requestTimeoutMs: options.requestTimeout * 1000 } : {}),
     ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),

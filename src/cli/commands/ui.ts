@@ -5,11 +5,14 @@
 // started from the dashboard is cancelled. Runs started from the dashboard execute in child
 // processes (runLauncher.ts) with the limits of the --max-*/--run-memory options, and may read
 // local data only under a --data-root (none by default) and private addresses only with
-// --allow-private-networks.
+// --allow-private-networks. With --keys DIR (a folder from `sealed keys init`, checked at
+// start) the dashboard opens sealed runs, decrypting in memory only, and runs started from it
+// are sealed with the same folder; without it sealed runs are listed as locked.
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { printable, UsageError } from '../../core/index.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, PASSWORD_ENV, startDashboard } from '../../dashboard/server/index.ts';
+import { LocalKeyProvider } from '../../seal/index.ts';
 import type { CliIo } from '../io.ts';
 import type { PipelineCatalog } from '../pipelineCatalog.ts';
 
@@ -37,6 +40,8 @@ export interface UiOptions {
   maxQueuedRuns?: number;
   maxRunsPerUser?: number;
   maxConnections?: number;
+  /** Key folder: open sealed runs, seal the runs started here. */
+  keys?: string;
 }
 
 export async function uiCommand(options: UiOptions, io: CliIo, catalog: PipelineCatalog, signal: AbortSignal): Promise<number> {
@@ -52,6 +57,9 @@ export async function uiCommand(options: UiOptions, io: CliIo, catalog: Pipeline
     ...(options.maxQueuedRuns !== undefined ? { maxQueued: options.maxQueuedRuns } : {}),
     ...(options.maxRunsPerUser !== undefined ? { maxPerUser: options.maxRunsPerUser } : {}),
   };
+  // Checked before anything listens: a folder with loose modes or a bad key fails the start.
+  const keysDir = options.keys !== undefined ? at(options.keys) : undefined;
+  const keys = keysDir !== undefined ? { provider: await LocalKeyProvider.open(keysDir), dir: keysDir } : undefined;
   const dashboard = await startDashboard({
     runsDir: at(options.runs ?? DEFAULT_RUNS_DIR),
     stateDir: at(options.stateDir ?? DEFAULT_STATE_DIR),
@@ -63,11 +71,13 @@ export async function uiCommand(options: UiOptions, io: CliIo, catalog: Pipeline
     insecureHttp: options.insecureHttp === true,
     ...(options.idleTimeout !== undefined ? { sessionIdleMs: options.idleTimeout * 1000 } : {}),
     runLimits,
+    ...(keys ? { keys } : {}),
     dataPolicy: { dataRoots, allowPrivateNetworks: options.allowPrivateNetworks === true },
     ...(options.maxConnections !== undefined ? { serverLimits: { maxConnections: options.maxConnections } } : {}),
     password: { ...(env !== undefined ? { env } : {}), ...(options.passwordFile !== undefined ? { file: at(options.passwordFile) } : {}) },
     print: (line) => void io.stderr.write(line + '\n'),
   });
+  if (keys) io.stderr.write(`dashboard: sealed runs are opened with the keys in ${printable(keys.dir)}; runs started here are sealed with them\n`);
   await new Promise<void>((done) => {
     if (signal.aborted) return done();
     const stop = (): void => {

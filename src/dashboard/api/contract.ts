@@ -10,7 +10,10 @@
 //   POST /api/runs                        StartRunRequest -> 202 {id}  (the run starts in the background)
 //   GET  /api/runs/:id                    -> 200 RunDetail
 //   GET  /api/runs/:id/tasks/:task/log    -> 200 text/plain (the task's log.txt; '' when none yet)
-//   GET  /api/runs/:id/artifacts/:task/:output            -> the file, as a download
+//   GET  /api/runs/:id/artifacts/:task/:output            -> the file as stored, as a download
+//                                                            (a sealed run's: the sealed envelope, named <file>.sealed)
+//   GET  /api/runs/:id/artifacts/:task/:output?plain=1    -> a sealed run's artifact decrypted (dashboard started with --keys),
+//                                                            sent only after the whole artifact passed its checks
 //   GET  /api/runs/:id/artifacts/:task/:output/preview?cursor=N&limit=M -> 200 CsvPage (CSV outputs only)
 //   GET  /api/runs/:id/artifacts/:task/:output/json       -> 200 any (JSON outputs only, up to 16 MiB)
 //   GET  /api/runs/:id/metrics            -> 200 RunMetrics (404 until batch-inference/plot-roc-curve have run)
@@ -18,7 +21,10 @@
 //
 // Errors: {error: string} with 400 (bad input, naming the field), 401 (no/expired session),
 // 403 (missing/wrong CSRF token), 404 (unknown run, task, output), 409 (run id exists),
-// 413 (body too large), 429 (too many login attempts).
+// 413 (body too large), 429 (too many login attempts). A sealed run (RunSummary.sealed) on a
+// dashboard without keys (`locked`) answers its artifact views with 409 and a message saying to
+// start the dashboard with --keys; an artifact that fails its checks (tampered, swapped, wrong
+// keys) is a 422 naming it.
 
 /** As in run.json (src/pipeline/report/runReporter.ts). */
 /** `interrupted`: run.json says running but the process that ran it is gone (killed, crashed); `sealed run --resume DIR` continues it. */
@@ -48,6 +54,10 @@ export interface RunSummary {
   /** Percent. */
   accuracy?: number;
   parameters: Record<string, string | number | boolean>;
+  /** Every artifact of the run is sealed (encrypted and bound to the run); run.json's metadata stays plain. */
+  sealed: boolean;
+  /** Set on a sealed run this dashboard has no keys for: its artifacts cannot be opened here (`sealed ui --keys DIR`). */
+  locked?: true;
 }
 
 export interface ArtifactInfo {
@@ -60,6 +70,8 @@ export interface ArtifactInfo {
   /** 'csv' | 'json' | 'html' | 'other': what the app can show. */
   view: 'csv' | 'json' | 'html' | 'other';
   metadata?: Record<string, unknown>;
+  /** The stored file is a sealed envelope: `size` and `sha256` are of it; ?plain=1 downloads the plaintext. */
+  sealed?: true;
 }
 
 export interface TaskInfo {
@@ -113,8 +125,14 @@ export interface RunMetrics {
   roc: RocPoint[];
   /** scikit-learn's classification report rows: label, precision, recall, f1-score, support. */
   report: { label: string; precision: number; recall: number; f1: number; support: number }[];
-  /** From prediction_data: labels and probabilities bucketed so the app can draw a confusion matrix at any threshold. */
-  confusion: ConfusionSource;
+  /** From prediction_data: labels and probabilities bucketed so the app can draw a confusion matrix at any threshold. Absent with sealedNotice. */
+  confusion?: ConfusionSource;
+  /**
+   * A sealed run on a dashboard without its keys: only what run.json keeps plain is here (AUC,
+   * accuracy, the ROC points of roc_curve's metadata); `report` is empty, `confusion` absent,
+   * and this says how to open the rest.
+   */
+  sealedNotice?: string;
 }
 
 /**
@@ -142,6 +160,8 @@ export interface PipelineInfo {
   description: string;
   parameters: ParameterInfo[];
   tasks: string[];
+  /** Runs started from this dashboard are sealed with its keys (`sealed ui --keys DIR`). */
+  sealed: boolean;
 }
 
 export interface StartRunRequest {

@@ -1,32 +1,32 @@
 // The predictions bucketed for the confusion matrix at any threshold: for each of 1000 equal
 // probability ranges on [0, 1], how many true positives and true negatives fall in it. The
-// file (250,000 rows at full size) is streamed line by line, never held whole.
-import { createInterface } from 'node:readline';
-import type { FileHandle } from 'node:fs/promises';
+// file (250,000 rows at full size) is streamed line by line, never held whole; the chunks may
+// come from a plain file or a sealed artifact being decrypted (storedArtifacts.ts).
+import { StringDecoder } from 'node:string_decoder';
 import type { ConfusionSource } from '../api/contract.ts';
 import { METRICS_LAYOUT } from './metricsLayout.ts';
 
 export const CONFUSION_BUCKETS = 1000;
+/** A prediction line is two numbers and a few more columns; a longer one is not a predictions file. */
+const MAX_LINE_CHARS = 64 * 1024;
 
 /** `fail(reason)` makes the error naming the file. */
-export async function confusionBuckets(handle: FileHandle, fail: (reason: string) => Error): Promise<ConfusionSource> {
+export async function confusionBuckets(chunks: AsyncIterable<Uint8Array>, fail: (reason: string) => Error): Promise<ConfusionSource> {
   const positives = new Array<number>(CONFUSION_BUCKETS).fill(0);
   const negatives = new Array<number>(CONFUSION_BUCKETS).fill(0);
   const { label, probability } = METRICS_LAYOUT.predictionColumns;
-  // start: 0 reads from the beginning whatever the handle's position; the handle stays open for the caller to close.
-  const lines = createInterface({ input: handle.createReadStream({ start: 0, autoClose: false, encoding: 'utf8' }), crlfDelay: Infinity });
   let labelAt = -1;
   let probabilityAt = -1;
   let line = 0;
-  for await (const text of lines) {
+  const take = (text: string): void => {
     line++;
-    if (text === '') continue;
+    if (text === '') return;
     const fields = text.split(',');
     if (labelAt < 0) {
       labelAt = fields.indexOf(label);
       probabilityAt = fields.indexOf(probability);
       if (labelAt < 0 || probabilityAt < 0) throw fail(`the header has no column '${labelAt < 0 ? label : probability}'`);
-      continue;
+      return;
     }
     const y = fields[labelAt] ?? '';
     const truth = y.trim() === '' ? NaN : Number(y);
@@ -36,6 +36,18 @@ export async function confusionBuckets(handle: FileHandle, fail: (reason: string
     if (truth === 1) positives[bucket]++;
     else if (truth === 0) negatives[bucket]++;
     else throw fail(`line ${line}: ${label} '${y}' is not 0 or 1`);
+  };
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of chunks) {
+    const text = rest + decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    // CR LF, LF or a lone CR end a line (a CR LF cut between two chunks adds one blank line, which is skipped).
+    const lines = text.split(/\r\n|\r|\n/);
+    rest = lines.pop() ?? '';
+    for (const l of lines) take(l);
+    if (rest.length > MAX_LINE_CHARS) throw fail(`line ${line + 1} is longer than ${MAX_LINE_CHARS} characters`);
   }
+  rest += decoder.end();
+  if (rest !== '') take(rest);
   return { buckets: CONFUSION_BUCKETS, positives, negatives };
 }

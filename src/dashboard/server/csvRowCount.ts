@@ -1,6 +1,7 @@
 // Data rows of a CSV file, by one pass over its bytes (the caller caches the count per file).
 // The count follows the same rules as the page reader: line breaks inside quoted fields do not
-// end a row, blank lines are not rows.
+// end a row, blank lines are not rows. The pass takes any stream of chunks, so a sealed
+// artifact is counted while it is decrypted and checked (storedArtifacts.ts).
 import type { ByteSource } from './byteSource.ts';
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -17,16 +18,20 @@ const QUOTE_SEEN = 2;
 
 /** Rows from byte `start` (the first data row) to the end. */
 export async function countCsvRows(source: ByteSource, start: number): Promise<number> {
-  const chunk = new Uint8Array(CHUNK_BYTES);
+  return countCsvRowsIn(rangeChunks(source, start), 0);
+}
+
+/** Rows of the content `chunks` gives, from byte `start` (the first data row) to the end. */
+export async function countCsvRowsIn(chunks: AsyncIterable<Uint8Array>, start: number): Promise<number> {
   let mode: number = PLAIN;
   let fieldStart = true;
   let content = false;
   let rows = 0;
-  for (let position = start; position < source.size; ) {
-    const n = await source.read(chunk, position);
-    if (n === 0) break;
-    position += n;
-    for (let i = 0; i < n; i++) {
+  let skip = start;
+  for await (const whole of chunks) {
+    const chunk = skip > 0 ? whole.subarray(Math.min(skip, whole.length)) : whole;
+    skip -= whole.length - chunk.length;
+    for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i];
       if (mode === QUOTED) {
         if (c === QUOTE) mode = QUOTE_SEEN;
@@ -54,4 +59,15 @@ export async function countCsvRows(source: ByteSource, start: number): Promise<n
     }
   }
   return content ? rows + 1 : rows;
+}
+
+/** The bytes of a random-access source from `start` to its end, one reused 1 MiB buffer at a time. */
+async function* rangeChunks(source: ByteSource, start: number): AsyncGenerator<Uint8Array> {
+  const chunk = new Uint8Array(CHUNK_BYTES);
+  for (let position = start; position < source.size; ) {
+    const n = await source.read(chunk, position);
+    if (n === 0) return;
+    position += n;
+    yield chunk.subarray(0, n);
+  }
 }

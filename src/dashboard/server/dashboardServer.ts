@@ -17,6 +17,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { formatMessage, UsageError } from '../../core/index.ts';
 import { limitConnectionsPerAddress } from '../../core/net/connectionsPerAddress.ts';
 import type { PipelineEntry } from '../../cli/pipelineCatalog.ts';
+import type { KeyProvider } from '../../seal/index.ts';
 import { API_LIMITS } from '../api/contract.ts';
 import { registerArtifactRoutes } from './artifactRoutes.ts';
 import { registerLogin, registerSessionRoutes, sessionGuard, type AuthContext } from './authRoutes.ts';
@@ -34,6 +35,7 @@ import type { TlsCredentials } from './selfSignedCertificate.ts';
 import { sessionCookie } from './sessionCookie.ts';
 import { DEFAULT_ABSOLUTE_MS, DEFAULT_IDLE_MS, SessionStore } from './sessionStore.ts';
 import { DEFAULT_STATIC_DIR, registerStaticApp } from './staticApp.ts';
+import { StoredArtifacts } from './storedArtifacts.ts';
 
 /** Each failed login waits this long on top of bcrypt's own time: a brake for scripted guessing. */
 export const DEFAULT_LOGIN_FAILURE_DELAY_MS = 1000;
@@ -70,6 +72,20 @@ export interface DashboardServerOptions {
   childCatalog?: { module: string; export: string };
   /** Deadline of one run.json read in the runs list (ms). */
   readDeadlineMs?: number;
+  /**
+   * `sealed ui --keys DIR`: the key folder, opened (sealed runs are read with it), and its path,
+   * which runs started here get to seal with (by IPC, never on a command line or in the environment).
+   * Without it sealed runs are listed and `locked`.
+   */
+  keys?: DashboardKeys;
+  /** Largest decrypted download held in memory until checked (artifactRoutes.ts DOWNLOAD_BUFFER_BYTES); tests lower it. */
+  downloadBufferBytes?: number;
+}
+
+export interface DashboardKeys {
+  provider: KeyProvider;
+  /** Absolute path of the key folder. */
+  dir: string;
 }
 
 export async function createDashboardServer(options: DashboardServerOptions): Promise<FastifyInstance> {
@@ -122,7 +138,8 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
     cookie: sessionCookie(https),
     failureDelayMs: options.loginFailureDelayMs ?? DEFAULT_LOGIN_FAILURE_DELAY_MS,
   };
-  const runs = new RunIndex(runsDir, options.readDeadlineMs);
+  const runs = new RunIndex(runsDir, options.readDeadlineMs, options.keys !== undefined);
+  const artifacts = new StoredArtifacts(options.keys?.provider);
   const launcher = new RunLauncher({
     runsDir,
     entry: options.pipeline,
@@ -131,10 +148,11 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
     ...(options.runLimits ? { limits: options.runLimits } : {}),
     ...(options.dataPolicy ? { dataPolicy: options.dataPolicy } : {}),
     ...(options.childCatalog ? { childCatalog: options.childCatalog } : {}),
+    ...(options.keys ? { keysDir: options.keys.dir } : {}),
   });
   app.addHook('onClose', async () => launcher.close());
   // The form shows the dashboard's own data_size cap, not the pipeline's wider one.
-  const info = pipelineInfo(options.pipeline.pipeline);
+  const info = pipelineInfo(options.pipeline.pipeline, options.keys !== undefined);
   for (const p of info.parameters) if (p.name === 'data_size') p.max = Math.min(p.max ?? Infinity, launcher.limits.maxDataSize);
 
   await app.register(
@@ -145,8 +163,8 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
       await api.register(async (guarded) => {
         guarded.addHook('onRequest', sessionGuard(auth));
         registerSessionRoutes(guarded, auth);
-        registerRunRoutes(guarded, { runs, launcher, pipeline: info, confusion: new FileCache() });
-        registerArtifactRoutes(guarded, { runs, rowCounts: new FileCache() });
+        registerRunRoutes(guarded, { runs, launcher, pipeline: info, confusion: new FileCache(), artifacts });
+        registerArtifactRoutes(guarded, { runs, rowCounts: new FileCache(), artifacts, verified: new FileCache(), ...(options.downloadBufferBytes !== undefined ? { downloadBufferBytes: options.downloadBufferBytes } : {}) });
       });
     },
     { prefix: '/api' },

@@ -1,13 +1,16 @@
 // Results computed from a whole file (a CSV's row count, the confusion buckets of the
-// predictions), kept per file version: keyed by real path, valid while mtime and size stay
-// the same. Concurrent requests share one computation; a failed one is not kept.
+// predictions, that a sealed artifact passed its checks), kept per file version: keyed by real
+// path (plus, for sealed artifacts, the seal record and run id: storedArtifacts.ts), valid while
+// mtime and size (and, when given, ctime and inode: an in-place rewrite that resets mtime still
+// changes ctime) stay the same. Concurrent requests share one computation; a failed one is not
+// kept. Only these results are kept, in memory; never file contents.
 const CACHED_FILES = 256;
 
 export class FileCache<T> {
   readonly #entries = new Map<string, { stamp: string; value: Promise<T> }>();
 
-  get(path: string, version: { mtimeMs: number; size: number }, compute: () => Promise<T>): Promise<T> {
-    const stamp = `${version.mtimeMs}:${version.size}`;
+  get(path: string, version: { mtimeMs: number; size: number; ctimeMs?: number; ino?: number }, compute: () => Promise<T>): Promise<T> {
+    const stamp = `${version.mtimeMs}:${version.size}:${version.ctimeMs ?? ''}:${version.ino ?? ''}`;
     const cached = this.#entries.get(path);
     if (cached?.stamp === stamp) return cached.value;
     const value = compute();

@@ -4,7 +4,8 @@
 import type { ParameterInfo, PipelineInfo } from '../api/contract.ts';
 import type { PipelineDefinition } from '../../pipeline/index.ts';
 
-export function pipelineInfo(pipeline: PipelineDefinition): PipelineInfo {
+/** `sealed`: runs started from the dashboard are sealed (it was given keys). */
+export function pipelineInfo(pipeline: PipelineDefinition, sealed = false): PipelineInfo {
   return {
     name: pipeline.name,
     description: pipeline.description,
@@ -19,5 +20,6 @@ export function pipelineInfo(pipeline: PipelineDefinition): PipelineInfo {
       return info;
     }),
     tasks: pipeline.tasks.map((t) => t.name),
+    sealed,
   };
 }

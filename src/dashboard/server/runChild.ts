@@ -8,7 +8,9 @@
 // cost the start of each run seconds.)
 //
 // The job arrives as the first IPC message, never on the command line (a data URL may hold
-// credentials, and argv is world-readable in /proc). SIGTERM, SIGINT or the loss of the IPC
+// credentials, and argv is world-readable in /proc). A dashboard started with --keys DIR sends
+// the key folder's path with it: the run is sealed as `sealed run --seal --keys DIR` seals it
+// (the child opens and checks the folder itself; no key bytes cross the channel). SIGTERM, SIGINT or the loss of the IPC
 // channel (the dashboard died) cancel the run, which then records its end as `sealed run` does.
 import { pathToFileURL } from 'node:url';
 import { runCommand } from '../../cli/commands/run.ts';
@@ -23,6 +25,8 @@ export interface RunChildJob {
   parameters: Record<string, ParameterValue>;
   /** A module exporting a PipelineCatalog (tests); absent: `sealed run`'s own default pipeline. */
   catalog?: { module: string; export: string };
+  /** The dashboard's key folder (absolute): the run is sealed with it, as `sealed run --seal --keys DIR`. */
+  keys?: string;
 }
 
 async function loadCatalog(job: RunChildJob): Promise<PipelineCatalog | undefined> {
@@ -44,7 +48,7 @@ async function runJob(job: RunChildJob): Promise<number> {
   const catalog: PipelineCatalog = async (): Promise<PipelineEntry> => ({ ...(await (base ?? loanDefaultCatalog)()), runOptionsToParameters: () => job.parameters });
   const io = defaultIo({});
   try {
-    return await runCommand({ runDir: job.runDir }, io, catalog, controller.signal);
+    return await runCommand({ runDir: job.runDir, ...(job.keys !== undefined ? { seal: true, keys: job.keys } : {}) }, io, catalog, controller.signal);
   } catch (e) {
     return reportError(e, io);
   }

@@ -6,6 +6,7 @@
 import type { ArtifactInfo, GraphEdge, RunDetail, TaskInfo } from '../api/contract.ts';
 import type { IndexedRun } from './runIndex.ts';
 import { viewOf } from './runLookup.ts';
+import { isSealedRun } from './storedArtifacts.ts';
 import type { PipelineGraph, StoredTask } from './storedRun.ts';
 
 export function runDetail(run: IndexedRun, graph: PipelineGraph | undefined, hasLog: (task: string) => boolean): RunDetail {
@@ -13,7 +14,7 @@ export function runDetail(run: IndexedRun, graph: PipelineGraph | undefined, has
   const order = graph ? graphOrder(graph, names) : names;
   return {
     summary: run.summary,
-    tasks: order.map((name) => taskInfo(name, run.manifest.tasks[name], hasLog(name))),
+    tasks: order.map((name) => taskInfo(name, run.manifest.tasks[name], hasLog(name), isSealedRun(run.manifest))),
     edges: graph ? graphEdges(graph, new Set(names)) : [],
     ...(run.manifest.error !== undefined ? { error: run.manifest.error } : {}),
   };
@@ -59,7 +60,7 @@ function graphEdges(graph: PipelineGraph, known: Set<string>): GraphEdge[] {
   return edges;
 }
 
-function taskInfo(name: string, task: StoredTask, hasLog: boolean): TaskInfo {
+function taskInfo(name: string, task: StoredTask, hasLog: boolean, sealed: boolean): TaskInfo {
   return {
     name,
     component: task.component,
@@ -78,6 +79,7 @@ function taskInfo(name: string, task: StoredTask, hasLog: boolean): TaskInfo {
         view: viewOf(record.path),
         // Large metadata (ROC points) lives in a side file; the metrics route serves it.
         ...(record.metadata !== undefined && record.metadataPath === undefined ? { metadata: record.metadata } : {}),
+        ...(sealed ? { sealed: true as const } : {}),
       }),
     ),
     hasLog,

@@ -69,6 +69,9 @@ export interface RunFile {
   handle: FileHandle;
   size: number;
   mtimeMs: number;
+  /** Change time and inode: with mtime and size, the version of the file per-file caches are keyed by (utimes can reset mtime, not ctime). */
+  ctimeMs: number;
+  ino: number;
   /** Real path: the key of per-file caches. */
   path: string;
 }
@@ -102,7 +105,7 @@ export async function openRunFile(runDir: string, runId: string, file: string): 
     // Replaced between the lstat and the open: answered as if the old file had gone.
     throw new ApiError(404, 'dashboard.notAFile', { run: runId, file });
   }
-  return { handle, size: stat.size, mtimeMs: stat.mtimeMs, path: real };
+  return { handle, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, path: real };
 }
 
 /** A 503 for a read that outlived READ_DEADLINE_MS. */
@@ -132,5 +135,18 @@ export async function runFileExists(runDir: string, runId: string, file: string)
   } catch (e) {
     if (e instanceof ApiError) return false;
     throw e;
+  }
+}
+
+const CHUNK_BYTES = 1024 * 1024;
+
+/** The whole content of an open run file from its first byte, in chunks (positional reads: each call starts afresh on the same descriptor). */
+export async function* handleChunks(handle: FileHandle): AsyncGenerator<Uint8Array> {
+  for (let position = 0; ; ) {
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, position);
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    yield buf.subarray(0, bytesRead);
   }
 }

@@ -31,6 +31,8 @@ export class RunIndex {
     private readonly runsDir: string,
     /** Deadline of one run.json read (runFiles.ts READ_DEADLINE_MS); tests shorten it. */
     private readonly readDeadlineMs = READ_DEADLINE_MS,
+    /** The dashboard holds keys to open sealed runs (summaries of sealed runs are not `locked`). */
+    private readonly hasKeys = false,
   ) {}
 
   /** Newest first. */
@@ -80,7 +82,7 @@ export class RunIndex {
     try {
       // Redacted on read too: run.json files written before redaction by shape (src/core/redact.ts) may hold secrets.
       const manifest = runManifestSchema.parse(JSON.parse(await readRunFile(dir, id, MANIFEST_FILE, MANIFEST_LIMIT, this.readDeadlineMs), (_k, v: unknown) => (typeof v === 'string' ? redactText(v) : v)));
-      return { run: { id, dir, manifest, summary: summariseRun(id, manifest) }, keep: true };
+      return { run: { id, dir, manifest, summary: summariseRun(id, manifest, this.hasKeys) }, keep: true };
     } catch (e) {
       // Unreadable, not JSON, not a run.json, a FIFO or device, or a symlink out of the folder:
       // not a run. A read that ran out of time is tried again next time instead of remembered.

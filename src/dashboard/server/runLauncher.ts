@@ -76,6 +76,8 @@ export interface RunLauncherOptions {
   dataPolicy?: Partial<DashboardDataPolicy>;
   /** The catalog the child loads (a module exporting a PipelineCatalog); default: `sealed run`'s pipeline. */
   childCatalog?: { module: string; export: string };
+  /** The dashboard's key folder: runs started here are sealed with it (`sealed run --seal --keys DIR`). */
+  keysDir?: string;
 }
 
 /** Seconds a refused client should wait before trying again. */
@@ -211,6 +213,7 @@ export class RunLauncher {
       createdAt: run.queuedAt,
       ...(typeof dataSize === 'number' ? { dataSize } : {}),
       parameters: redactParameters(run.parameters) as RunSummary['parameters'],
+      sealed: this.options.keysDir !== undefined,
     };
   }
 
@@ -240,7 +243,13 @@ export class RunLauncher {
       }
       this.#pump();
     });
-    const job: RunChildJob = { runDir: run.runDir, parameters: run.parameters, ...(this.options.childCatalog ? { catalog: this.options.childCatalog } : {}) };
+    const job: RunChildJob = {
+      runDir: run.runDir,
+      parameters: run.parameters,
+      ...(this.options.childCatalog ? { catalog: this.options.childCatalog } : {}),
+      // The folder's path, not its keys: the child opens and checks the folder itself.
+      ...(this.options.keysDir !== undefined ? { keys: this.options.keysDir } : {}),
+    };
     child.send(job, (e) => {
       if (e) this.options.onError(e);
     });

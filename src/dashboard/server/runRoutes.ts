@@ -19,6 +19,7 @@ import { logFileOf, taskOf } from './runLookup.ts';
 import { runMetrics } from './runMetrics.ts';
 import { parseBody } from './requestInput.ts';
 import { pipelineGraphSchema, type PipelineGraph } from './storedRun.ts';
+import type { StoredArtifacts } from './storedArtifacts.ts';
 import { readLogTail } from './taskLog.ts';
 
 export interface RunRoutesContext {
@@ -26,6 +27,7 @@ export interface RunRoutesContext {
   launcher: RunLauncher;
   pipeline: PipelineInfo;
   confusion: FileCache<ConfusionSource>;
+  artifacts: StoredArtifacts;
 }
 
 const SPEC_FILE = 'pipeline.json';
@@ -80,7 +82,7 @@ export function registerRunRoutes(api: FastifyInstance, ctx: RunRoutesContext): 
     }
   });
 
-  api.get<RunParams>('/runs/:id/metrics', async (req) => runMetrics(await ctx.runs.get(req.params.id), ctx.confusion));
+  api.get<RunParams>('/runs/:id/metrics', async (req) => runMetrics(await ctx.runs.get(req.params.id), ctx.confusion, ctx.artifacts));
 
   api.get('/pipeline', async () => ctx.pipeline);
 }

@@ -1,5 +1,6 @@
-// RunSummary of a run.json: its state and times, the data_size parameter, and AUC and accuracy
-// from batch-inference's metrics metadata once that task has written them.
+// RunSummary of a run.json: its state and times, the data_size parameter, AUC and accuracy
+// from batch-inference's metrics metadata once that task has written them, and whether the run
+// is sealed (and, without the dashboard's keys, locked).
 //
 // withLiveState gives the state a run has now: run.json says `running` until the run records its
 // end, which a run killed with SIGKILL never does; effectiveRunState (src/pipeline/local) tells
@@ -10,6 +11,7 @@
 import type { RunSummary } from '../api/contract.ts';
 import { effectiveRunState, effectiveTaskState, localProbe, type ProcessProbe } from '../../pipeline/index.ts';
 import { METRICS_LAYOUT, own } from './metricsLayout.ts';
+import { isSealedRun } from './storedArtifacts.ts';
 import type { StoredManifest } from './storedRun.ts';
 
 /** The run as shown now (see above); unchanged unless it is a `running` run whose owner is gone. */
@@ -23,13 +25,17 @@ export function withLiveState<R extends { manifest: StoredManifest; summary: Run
 
 const finite = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-/** `id` is the run's folder name, which is how the API addresses it (run.json's id may differ when --run-dir chose the folder). */
-export function summariseRun(id: string, manifest: StoredManifest): RunSummary {
+/**
+ * `id` is the run's folder name, which is how the API addresses it (run.json's id may differ when
+ * --run-dir chose the folder). `hasKeys`: the dashboard can open sealed runs.
+ */
+export function summariseRun(id: string, manifest: StoredManifest, hasKeys = false): RunSummary {
   const { task, metrics } = METRICS_LAYOUT.inference;
   const metadata = own(own(manifest.tasks, task)?.outputs, metrics)?.metadata;
   const auc = finite(metadata?.AUC);
   const accuracy = finite(metadata?.Accuracy);
   const dataSize = finite(manifest.parameters.data_size);
+  const sealed = isSealedRun(manifest);
   const durationMs = manifest.finishedAt !== undefined ? Date.parse(manifest.finishedAt) - Date.parse(manifest.createdAt) : undefined;
   return {
     id,
@@ -42,5 +48,7 @@ export function summariseRun(id: string, manifest: StoredManifest): RunSummary {
     ...(auc !== undefined ? { auc } : {}),
     ...(accuracy !== undefined ? { accuracy } : {}),
     parameters: manifest.parameters,
+    sealed,
+    ...(sealed && !hasKeys ? { locked: true as const } : {}),
   };
 }

@@ -1,9 +1,10 @@
-// Public CSV readers: a whole in-memory input, a file read in chunks, or a file as a stream of
-// row batches. Without a schema, a column is numeric when every non-missing value parses as a
+// Public CSV readers: a whole in-memory input, a file (or any ByteSource, e.g. a sealed
+// artifact) read in chunks, or the same as a stream of row batches. Without a schema, a column is numeric when every non-missing value parses as a
 // number; a column found not to be numeric restarts the read with that column categorical
 // (rare after the first rows, and it keeps the hot loop free of type bookkeeping).
 import { promises as fsp } from 'node:fs';
 import { DataError, IoError } from '../../core/errors.ts';
+import type { ByteSource } from '../../core/fs/byteIo.ts';
 import type { Table } from '../table.ts';
 import { DemoteColumn } from './engine.ts';
 import type { CsvReadOptions, InferredKinds } from './readOptions.ts';
@@ -32,7 +33,7 @@ export function parseCsv(input: string | Uint8Array, options: CsvReadOptions = {
 }
 
 /** Reads a CSV file in chunks into one table. */
-export async function readCsvFile(path: string, options: CsvReadOptions = {}): Promise<Table> {
+export async function readCsvFile(path: string | ByteSource, options: CsvReadOptions = {}): Promise<Table> {
   let table: Table | undefined;
   for await (const t of readBatches(path, options, NO_ROW_LIMIT)) table = t;
   return table as Table;
@@ -43,19 +44,19 @@ export async function readCsvFile(path: string, options: CsvReadOptions = {}): P
  * batches (a later batch's dictionary extends an earlier one). Without a schema, column types
  * are inferred from the first batch; a non-number in a numeric column later is an error.
  */
-export async function* readCsvBatches(path: string, options: CsvReadOptions = {}, batchRows = 65536): AsyncGenerator<Table> {
+export async function* readCsvBatches(path: string | ByteSource, options: CsvReadOptions = {}, batchRows = 65536): AsyncGenerator<Table> {
   yield* readBatches(path, options, Math.min(NO_ROW_LIMIT, Math.max(1, Math.floor(batchRows))));
 }
 
-async function* readBatches(path: string, options: CsvReadOptions, batchRows: number): AsyncGenerator<Table> {
-  const file = options.fileName ?? path;
+async function* readBatches(from: string | ByteSource, options: CsvReadOptions, batchRows: number): AsyncGenerator<Table> {
+  const file = options.fileName ?? (typeof from === 'string' ? from : from.label);
   const inferred: InferredKinds = new Map();
   for (;;) {
     let yielded = false;
     try {
-      const fh = await openForRead(path);
+      const reader = await openReader(from);
       try {
-        const size = await fileSize(fh, path);
+        const size = reader.size;
         if (size === 0) throw new DataError('data.csv.empty', {}, { location: { file } });
         const session = new ReadSession(options, inferred, file, size);
         const chunk = Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK));
@@ -65,7 +66,7 @@ async function* readBatches(path: string, options: CsvReadOptions, batchRows: nu
         let eof = false;
         for (;;) {
           while (filled < buf.length && !eof) {
-            const { bytesRead } = await readInto(fh, buf, filled, path);
+            const bytesRead = await reader.read(buf, filled);
             if (bytesRead === 0) eof = true;
             else filled += bytesRead;
           }
@@ -92,7 +93,7 @@ async function* readBatches(path: string, options: CsvReadOptions, batchRows: nu
         if (session.rows > 0 || !yielded) yield session.takeTable();
         return;
       } finally {
-        await fh.close();
+        await reader.close();
       }
     } catch (e) {
       if (!(e instanceof DemoteColumn) || yielded) throw e;
@@ -101,6 +102,52 @@ async function* readBatches(path: string, options: CsvReadOptions, batchRows: nu
   }
 }
 
+/** Reads bytes into the caller's buffer: positionally from a file, or by copying a source's chunks. */
+interface ChunkReader {
+  /** The input's size, or an estimate for a source (0 means empty). */
+  readonly size: number;
+  read(buf: Buffer, offset: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function openReader(from: string | ByteSource): Promise<ChunkReader> {
+  if (typeof from === 'string') {
+    const fh = await openForRead(from);
+    try {
+      const size = await fileSize(fh, from);
+      return { size, read: (buf, offset) => readInto(fh, buf, offset, from).then((r) => r.bytesRead), close: () => fh.close() };
+    } catch (e) {
+      await fh.close();
+      throw e;
+    }
+  }
+  const it = from.open()[Symbol.asyncIterator]();
+  let pending: Uint8Array | undefined;
+  let done = false;
+  const next = async (): Promise<void> => {
+    while (!done && (pending === undefined || pending.length === 0)) {
+      const r = await it.next();
+      if (r.done) done = true;
+      else pending = r.value;
+    }
+  };
+  await next();
+  const size = done ? 0 : Math.max(1, from.sizeHint ?? DEFAULT_CHUNK);
+  return {
+    size,
+    read: async (buf, offset) => {
+      await next();
+      if (done || pending === undefined) return 0;
+      const n = Math.min(pending.length, buf.length - offset);
+      buf.set(pending.subarray(0, n), offset);
+      pending = pending.subarray(n);
+      return n;
+    },
+    close: async () => {
+      if (!done) await it.return?.();
+    },
+  };
+}
 async function openForRead(path: string): Promise<fsp.FileHandle> {
   try {
     return await fsp.open(path, 'r');

@@ -3,6 +3,7 @@
 // Output is produced in chunks of rows so a million-row table never becomes one string, and
 // files are written atomically (a temporary file renamed into place).
 import { UsageError } from '../../core/errors.ts';
+import type { ByteSink } from '../../core/fs/byteIo.ts';
 import { MISSING_CODE, valueAt, type Column } from '../column.ts';
 import type { Table } from '../table.ts';
 import { writeChunksAtomic } from './writeChunks.ts';
@@ -33,7 +34,7 @@ export function formatCsv(table: Table, options: CsvWriteOptions = {}): string {
 }
 
 /** Writes a table to `path` atomically, in chunks. */
-export async function writeCsv(table: Table, path: string, options: CsvWriteOptions = {}): Promise<void> {
+export async function writeCsv(table: Table, path: string | ByteSink, options: CsvWriteOptions = {}): Promise<void> {
   const chunks = csvChunks(table, options); // validates options before any file is touched
   await writeChunksAtomic(path, chunks);
 }

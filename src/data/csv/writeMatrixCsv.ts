@@ -3,6 +3,7 @@
 // Numbers use JS's shortest round-trip form like writeCsv; small whole numbers (one-hot 0/1,
 // counts) come from a lookup table, which makes one-hot-heavy matrices several times faster.
 import { UsageError } from '../../core/errors.ts';
+import type { ByteSink } from '../../core/fs/byteIo.ts';
 import { writeChunksAtomic } from './writeChunks.ts';
 import { quoteField } from './writeCsv.ts';
 
@@ -15,7 +16,7 @@ export interface MatrixCsvOptions {
 
 const SMALL_INTS = Array.from({ length: 1024 }, (_, i) => String(i));
 
-export async function writeMatrixCsv(data: Float64Array, nRows: number, nCols: number, path: string, options: MatrixCsvOptions = {}): Promise<void> {
+export async function writeMatrixCsv(data: Float64Array, nRows: number, nCols: number, path: string | ByteSink, options: MatrixCsvOptions = {}): Promise<void> {
   if (data.length !== nRows * nCols) throw new UsageError('data.table.shape', { length: data.length, rows: nRows, cols: nCols });
   if (options.header && options.header.length !== nCols) throw new UsageError('data.table.shape', { length: data.length, rows: nRows, cols: options.header.length });
   const rowsPerChunk = Math.max(1, options.rowsPerChunk ?? 8192);

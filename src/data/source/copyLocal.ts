@@ -14,7 +14,7 @@ import { constants as fsc, promises as fsp, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { DataError, IoError, UsageError, isSealedError } from '../../core/errors.ts';
-import { withAtomicFile } from '../../core/fs/atomicWrite.ts';
+import { toByteSink, type ByteSink } from '../../core/fs/byteIo.ts';
 import { printable } from '../../core/terminalText.ts';
 import type { ContentCheck } from './contentCheck.ts';
 import type { SourcePolicy } from './sourcePolicy.ts';
@@ -38,7 +38,7 @@ export function shownPath(path: string): string {
   return p.length > MAX_SHOWN ? `${p.slice(0, MAX_SHOWN)}...` : p;
 }
 
-export async function copyLocal(path: string, destPath: string, maxBytes: number, options: CopyOptions): Promise<Copied> {
+export async function copyLocal(path: string, dest: string | ByteSink, maxBytes: number, options: CopyOptions): Promise<Copied> {
   const shown = shownPath(path);
   const handle = await openLocalSource(path, options.policy, options.cwd ?? process.cwd());
   try {
@@ -47,32 +47,29 @@ export async function copyLocal(path: string, destPath: string, maxBytes: number
     const check = options.contentCheck?.();
     const hash = createHash('sha256');
     let bytes = 0;
-    await withAtomicFile(destPath, async (tmp) => {
-      const out = await fsp.open(tmp, 'w', 0o644);
-      try {
-        // Read through the descriptor that was checked, never by name again.
-        const buf = Buffer.allocUnsafe(1 << 20);
-        while (true) {
-          const { bytesRead } = await handle.read(buf, 0, buf.length, null);
-          if (bytesRead === 0) break;
-          const chunk = buf.subarray(0, bytesRead);
-          bytes += bytesRead;
-          if (bytes > maxBytes) throw new DataError('source.tooLarge', { url: shown, limit: maxBytes });
-          check?.feed(chunk, shown);
-          hash.update(chunk);
-          await out.write(chunk);
+    // Read through the descriptor that was checked, never by name again; the sink (a file
+    // written atomically, or a sealed artifact) pulls each chunk before the buffer is reused.
+    async function* chunks(): AsyncGenerator<Buffer> {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      while (true) {
+        let bytesRead: number;
+        try {
+          ({ bytesRead } = await handle.read(buf, 0, buf.length, null));
+        } catch (e) {
+          throw new IoError('io.readFailed', { path: shown, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message }, { cause: e });
         }
-        if (bytes === 0) throw new IoError('io.empty', { path: shown });
-        check?.end(shown);
-      } catch (e) {
-        if (isSealedError(e)) throw e;
-        const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-        if ((e as NodeJS.ErrnoException).syscall === 'write') throw new IoError('io.writeFailed', { path: destPath, reason }, { cause: e });
-        throw new IoError('io.readFailed', { path: shown, reason }, { cause: e });
-      } finally {
-        await out.close();
+        if (bytesRead === 0) break;
+        const chunk = buf.subarray(0, bytesRead);
+        bytes += bytesRead;
+        if (bytes > maxBytes) throw new DataError('source.tooLarge', { url: shown, limit: maxBytes });
+        check?.feed(chunk, shown);
+        hash.update(chunk);
+        yield chunk;
       }
-    });
+      if (bytes === 0) throw new IoError('io.empty', { path: shown });
+      check?.end(shown);
+    }
+    await toByteSink(dest).write(chunks());
     return { bytes, sha256: hash.digest('hex') };
   } finally {
     await handle.close();

@@ -5,6 +5,7 @@
 // (networkPolicy.ts). Without a policy, `sealed run`'s default applies: any local path, public
 // addresses only.
 import { UsageError } from '../../core/errors.ts';
+import type { ByteSink } from '../../core/fs/byteIo.ts';
 import { copyLocal, shownPath } from './copyLocal.ts';
 import { csvHeaderCheck } from './contentCheck.ts';
 import { httpDownload } from './httpDownload.ts';
@@ -14,8 +15,8 @@ import { resolveSource } from './resolveSource.ts';
 import { CLI_SOURCE_POLICY, type SourcePolicy } from './sourcePolicy.ts';
 
 export interface FetchOptions {
-  /** Where the content is written (atomically). */
-  destPath: string;
+  /** Where the content is written (atomically): a path, or a ByteSink such as a sealed scratch file. */
+  destPath: string | ByteSink;
   /** Connect timeout and longest stall while waiting for data. Default 30 s. */
   timeoutMs?: number;
   /** Longest whole transfer. Default 30 min. */
@@ -67,7 +68,7 @@ export async function fetchDataSource(urlOrPath: string, options: FetchOptions):
   const shown = redactUrl(urlOrPath);
   if (source.kind === 'file') {
     const copied = await copyLocal(source.path, options.destPath, maxBytes, { policy, ...(options.cwd !== undefined ? { cwd: options.cwd } : {}), ...(contentCheck ? { contentCheck } : {}) });
-    return { path: options.destPath, kind: 'file', source: urlOrPath.includes('://') ? shown : shownPath(urlOrPath), ...copied };
+    return { path: destLabel(options.destPath), kind: 'file', source: urlOrPath.includes('://') ? shown : shownPath(urlOrPath), ...copied };
   }
   const got = await httpDownload(source.url, options.destPath, {
     timeoutMs,
@@ -78,10 +79,12 @@ export async function fetchDataSource(urlOrPath: string, options: FetchOptions):
     ...(options.network ? { network: options.network } : {}),
     ...(contentCheck ? { contentCheck } : {}),
   });
-  return { path: options.destPath, kind: 'http', source: shown, ...got };
+  return { path: destLabel(options.destPath), kind: 'http', source: shown, ...got };
 }
 
 function positive(option: string, value: number): number {
   if (!(Number.isFinite(value) && value > 0)) throw new UsageError('source.badOption', { option, value: String(value), expected: 'a positive number' });
   return value;
 }
+
+const destLabel = (dest: string | ByteSink): string => (typeof dest === 'string' ? dest : dest.label);

@@ -7,11 +7,10 @@
 // (networkPolicy.ts): loopback, private, link-local and other non-public addresses are refused
 // before any connection unless the policy allows private networks.
 import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { DataError, IoError, UsageError, isSealedError, type SealedError } from '../../core/errors.ts';
-import { withAtomicFile } from '../../core/fs/atomicWrite.ts';
+import { toByteSink, type ByteSink } from '../../core/fs/byteIo.ts';
 import { redactUrl } from '../../core/redact.ts';
 import { networkReason } from '../../core/networkReason.ts';
 import { bareHostname, directConnector, resolveChecked, systemResolver, type NetworkHooks } from './networkPolicy.ts';
@@ -38,7 +37,7 @@ export interface Downloaded {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-export async function httpDownload(start: URL, destPath: string, limits: DownloadLimits): Promise<Downloaded> {
+export async function httpDownload(start: URL, dest: string | ByteSink, limits: DownloadLimits): Promise<Downloaded> {
   const deadline = Date.now() + limits.totalTimeoutMs;
   let url = start;
   for (let redirects = 0; ; redirects++) {
@@ -60,7 +59,7 @@ export async function httpDownload(start: URL, destPath: string, limits: Downloa
       throw new DataError('source.tooLarge', { url: redactUrl(url), limit: limits.maxBytes });
     }
     try {
-      const body = await saveBody(res, destPath, url, limits, fail);
+      const body = await saveBody(res, dest, url, limits, fail);
       return { ...body, finalUrl: redactUrl(url) };
     } finally {
       done();
@@ -150,13 +149,14 @@ function unreachable(url: string, e: Error): SealedError {
   return new IoError('source.unreachable', { url, reason }, { cause: e });
 }
 
-async function saveBody(res: http.IncomingMessage, destPath: string, url: URL, limits: DownloadLimits, fail: () => SealedError | undefined): Promise<Omit<Downloaded, 'finalUrl'>> {
+async function saveBody(res: http.IncomingMessage, dest: string | ByteSink, url: URL, limits: DownloadLimits, fail: () => SealedError | undefined): Promise<Omit<Downloaded, 'finalUrl'>> {
   const { maxBytes } = limits;
   const hash = createHash('sha256');
   const check = limits.contentCheck?.();
   let bytes = 0;
-  await withAtomicFile(destPath, async (tmp) => {
-    const out = await fsp.open(tmp, 'w', 0o644);
+  // The body is pulled by the sink (a file written atomically, or a sealed artifact), so an
+  // error here or in the sink leaves nothing behind.
+  async function* body(): AsyncGenerator<Buffer> {
     try {
       for await (const chunk of res) {
         const buf = chunk as Buffer;
@@ -164,19 +164,15 @@ async function saveBody(res: http.IncomingMessage, destPath: string, url: URL, l
         if (bytes > maxBytes) throw new DataError('source.tooLarge', { url: redactUrl(url), limit: maxBytes });
         check?.feed(buf, redactUrl(url));
         hash.update(buf);
-        await out.write(buf);
+        yield buf;
       }
-      if (bytes > 0) check?.end(redactUrl(url));
     } catch (e) {
       if (isSealedError(e)) throw e;
-      const failure = fail();
-      if (failure) throw failure;
-      if ((e as NodeJS.ErrnoException).syscall === 'write') throw new IoError('io.writeFailed', { path: destPath, reason: (e as Error).message }, { cause: e });
-      throw unreachable(redactUrl(url), e as Error);
-    } finally {
-      await out.close();
+      throw fail() ?? unreachable(redactUrl(url), e as Error);
     }
+    if (bytes > 0) check?.end(redactUrl(url));
     if (bytes === 0) throw new DataError('source.empty', { url: redactUrl(url) });
-  });
+  }
+  await toByteSink(dest).write(body());
   return { bytes, sha256: hash.digest('hex') };
 }

@@ -20,6 +20,7 @@ import { checkGraph } from './checkGraph.ts';
 import { artifactSpec, buildComponentSpec, componentKey, executorKey, mapValues, parameterSpec } from './componentSpec.ts';
 import { checkTargetSupports, executorDeploy, platformSpec, resolveTaskDeploy, resourceSpec, type DeployLayers } from './deployment.ts';
 import { compileInputArtifactsForKubeflow } from './importers.ts';
+import { ENCLAVE_COMMAND, isEnclaveTask, sealedEnv } from './sealedRuntime.ts';
 import { DEFAULT_KFP_VERSION, kfpTarget, sdkVersionFor, type KfpTarget } from './kfpVersions.ts';
 import { buildTaskSpec } from './taskSpec.ts';
 
@@ -98,11 +99,16 @@ export function executorArgs(componentName: string): string[] {
 
 function executorSpec(componentName: string, options: CompileOptions, deploy: CheckedDeployOptions, target: KfpTarget): ExecutorSpec {
   const resources = resourceSpec(deploy, target.profile);
+  const env = sealedEnv(deploy);
+  // An enclave task runs the enclave image's launcher (deploy/sgx/run-enclave), which starts the same executor inside
+  // Gramine with these arguments.
+  const command = isEnclaveTask(deploy) ? ENCLAVE_COMMAND : (options.command ?? DEFAULT_EXECUTOR_COMMAND);
   return {
     container: {
       image: options.image ?? DEFAULT_IMAGE,
-      command: [...(options.command ?? DEFAULT_EXECUTOR_COMMAND)],
+      command: [...command],
       args: executorArgs(componentName),
+      ...(env.length > 0 ? { env } : {}),
       ...(resources ? { resources } : {}),
     },
   };

@@ -18,6 +18,7 @@ import {
 import type { KubernetesExecutorConfig, PlatformSpec, ResourceSpec, RetryPolicySpec } from '../ir/index.ts';
 import { executorKey } from './componentSpec.ts';
 import { firstVersionWith, type KfpBackendProfile, type KfpTarget, type PlatformField } from './kfpVersions.ts';
+import { checkSealedRuntime, sealedVolumes } from './sealedRuntime.ts';
 
 export const SGX_EPC_RESOURCE = 'sgx.intel.com/epc';
 
@@ -78,6 +79,7 @@ export function checkTargetSupports(perTask: Map<string, CheckedDeployOptions>, 
     if (!target.profile.resourceStrings) checkLegacyMemory(task, o, target);
   }
   if (!target.profile.perTaskPodMetadata) checkSharedPodMetadata(perTask, target);
+  checkSealedRuntime(perTask, target);
 }
 
 /**
@@ -185,6 +187,7 @@ export function kubernetesConfig(o: CheckedDeployOptions): KubernetesExecutorCon
       ...(s.optional !== undefined ? { optional: s.optional } : {}),
     }));
   }
+  Object.assign(c, sealedVolumes(o));
   if (o.imagePullSecrets && o.imagePullSecrets.length > 0) c.imagePullSecret = o.imagePullSecrets.map((secretName) => ({ secretName }));
   // int64 fields are strings in protobuf JSON.
   if (o.activeDeadlineSeconds !== undefined) c.activeDeadlineSeconds = String(o.activeDeadlineSeconds);

@@ -40,10 +40,25 @@ export interface KfpBackendProfile {
   readonly source: string;
 }
 
-export type PlatformField = 'nodeSelector' | 'secretAsEnv' | 'tolerations' | 'podMetadata' | 'imagePullSecret' | 'activeDeadlineSeconds';
+export type PlatformField =
+  | 'nodeSelector'
+  | 'secretAsEnv'
+  | 'secretAsVolume'
+  | 'configMapAsVolume'
+  | 'tolerations'
+  | 'podMetadata'
+  | 'imagePullSecret'
+  | 'activeDeadlineSeconds';
 
-const BASIC_PLATFORM: ReadonlySet<PlatformField> = new Set(['nodeSelector', 'secretAsEnv']);
-const FULL_PLATFORM: ReadonlySet<PlatformField> = new Set([...BASIC_PLATFORM, 'tolerations', 'podMetadata', 'imagePullSecret', 'activeDeadlineSeconds']);
+// secretAsVolume: kubernetes_executor_config.proto@bd9f74e34de6 (go.mod@2.0.5) SecretAsVolume{secret_name, mount_path},
+// mounted into the user container by driver.go@2.0.5 extendPodSpecPatch (volume named after the secret).
+// configMapAsVolume: first in kubernetes_platform@19a24e3e99db (go.mod@2.1.0) ConfigMapAsVolume, driver.go@2.1.0
+// extendPodSpecPatch GetConfigMapAsVolume; the 2.0.5 proto has no such field (the driver would fail "unknown field").
+// Container env (PipelineContainerSpec.env, {name, value}) is in every 2.x: pipeline_spec.proto@758c91f76784 and
+// driver.go@2.0.5..2.17.0 initPodSpecPatch (userEnvVar from container.GetEnv(), values copied verbatim: no placeholder
+// is resolved in them).
+const BASIC_PLATFORM: ReadonlySet<PlatformField> = new Set(['nodeSelector', 'secretAsEnv', 'secretAsVolume']);
+const FULL_PLATFORM: ReadonlySet<PlatformField> = new Set([...BASIC_PLATFORM, 'configMapAsVolume', 'tolerations', 'podMetadata', 'imagePullSecret', 'activeDeadlineSeconds']);
 
 export const KFP_PROFILES: readonly KfpBackendProfile[] = [
   {
@@ -57,7 +72,7 @@ export const KFP_PROFILES: readonly KfpBackendProfile[] = [
     source:
       'go.mod@2.0.5: api@758c91f76784 (pipeline_spec.proto ResourceSpec: cpu_limit, memory_limit, cpu_request, memory_request, accelerator{type,count}), ' +
       'kubernetes_platform@bd9f74e34de6 (KubernetesExecutorConfig: secret_as_volume, secret_as_env, pvc_mount, node_selector); ' +
-      'backend/src/v2/driver/driver.go@2.0.5 initPodSpecPatch',
+      'backend/src/v2/driver/driver.go@2.0.5 initPodSpecPatch (container env, resources), extendPodSpecPatch (secret volumes)',
   },
   {
     since: [2, 1, 0],
@@ -69,7 +84,7 @@ export const KFP_PROFILES: readonly KfpBackendProfile[] = [
     perTaskPodMetadata: false,
     source:
       'go.mod@2.1.0..2.3.0: api@758c91f76784 / 58ce09e07d03 (numeric resources only), kubernetes_platform@19a24e3e99db..d911c8b73b49 ' +
-      '(+ pod_metadata, image_pull_secret, active_deadline_seconds, tolerations); driver.go@2.3.0 applies them, argocompiler/container.go@2.3.0 pod metadata',
+      '(+ pod_metadata, image_pull_secret, config_map_as_volume, active_deadline_seconds, tolerations); driver.go@2.1.0/@2.3.0 apply them, argocompiler/container.go@2.3.0 pod metadata',
   },
   {
     since: [2, 4, 0],

@@ -45,6 +45,24 @@ const quantity = (kind: 'cpu' | 'bytes' | 'epc') =>
 const labelKey = z.string().refine(isQualifiedName, 'must be a Kubernetes label key (name or prefix/name; letters, digits, - _ .)');
 const secretName = z.string().max(253).regex(DNS_SUBDOMAIN, 'must be a Kubernetes object name (lowercase letters, digits, - and .)');
 
+// A versioned Key Vault / Managed HSM key id, https://<host>/keys/<name>/<version> (what src/seal/azure/keyVaultKeyId.ts
+// accepts: sealed artifacts name the exact key version), and an Azure Attestation instance, https://<name>.<region>.attest.azure.net.
+const KEY_VAULT_KEY_ID = /^https:\/\/[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::[0-9]{1,5})?\/keys\/[0-9A-Za-z-]{1,127}\/[0-9A-Za-z]{1,64}$/;
+const MAA_ENDPOINT = /^https:\/\/(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,3}attest\.azure\.net$/;
+const keyVaultKeyId = z.string().max(2048).regex(KEY_VAULT_KEY_ID, 'must be a versioned Key Vault key id, https://<vault>.vault.azure.net/keys/<name>/<version>');
+const maaEndpoint = z.string().max(300).regex(MAA_ENDPOINT, 'must be an Azure Attestation instance, https://<name>.<region>.attest.azure.net');
+
+/**
+ * Where a sealed task's keys come from (the pod's environment contract, src/seal/keyProviderFromEnv.ts):
+ * a key folder in a Kubernetes secret, Key Vault wrap/unwrap, or Secure Key Release against an attestation.
+ */
+export const sealOptionsSchema = z.discriminatedUnion('provider', [
+  z.strictObject({ provider: z.literal('local'), keysSecret: secretName }),
+  z.strictObject({ provider: z.literal('azure-keyvault'), keyId: keyVaultKeyId }),
+  z.strictObject({ provider: z.literal('azure-skr'), keyId: keyVaultKeyId, maaEndpoint, policyConfigMap: secretName }),
+]);
+export type SealOptions = z.output<typeof sealOptionsSchema>;
+
 const toleration = z.strictObject({
   key: labelKey.optional(),
   operator: z.enum(['Equal', 'Exists']).default('Equal'),
@@ -75,6 +93,10 @@ export const deployOptionsSchema = z.strictObject({
   retries: z.number().int().min(0).max(100).optional(),
   /** KFP execution caching. */
   caching: z.boolean().optional(),
+  /** Run the task inside an SGX enclave (Gramine; the image built from Dockerfile.sgx); 'none' removes an earlier layer's. */
+  enclave: z.enum(['gramine', 'none'], { error: 'must be gramine or none' }).optional(),
+  /** Seal the task's artifacts with these keys; null removes an earlier layer's. */
+  seal: sealOptionsSchema.nullable().optional(),
 });
 
 export type DeployOptions = z.input<typeof deployOptionsSchema>;

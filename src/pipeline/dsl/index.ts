@@ -16,7 +16,7 @@ export { validateParameter, validateParameters } from './validateParameter.ts';
 export { artifactInput, artifactOutput } from './artifacts.ts';
 export type { ArtifactInputSpec, ArtifactOutputSpec, ArtifactInputSpecs, ArtifactOutputSpecs } from './artifacts.ts';
 export { metadataProblem, type ArtifactMetadata } from './metadata.ts';
-export type { RunContext, InputArtifact, OutputArtifact, ProgressUpdate } from './context.ts';
+export type { RunContext, InputArtifact, OutputArtifact, ProgressUpdate, ScratchFile } from './context.ts';
 export { defineComponent, type ComponentConfig, type ComponentDefinition, type AnyComponent } from './component.ts';
 export { definePipeline } from './pipeline.ts';
 export type {

@@ -14,14 +14,19 @@
 // - output parameters KFP provisions are not ours unless declared (we declare none): ignored;
 // - URIs with `..` segments, control characters or an unknown scheme, and an outputFile that is
 //   not a plain file path (special file, directory, `..`), are refused before the component runs.
-import { lstat, mkdir, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { PipelineError, UsageError, writeFileAtomic } from '../../core/index.ts';
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { PipelineError, UsageError, writeFileAtomic, type ByteChunks } from '../../core/index.ts';
 import { CLI_SOURCE_POLICY, sourcePolicyFromEnv } from '../../data/source/sourcePolicy.ts';
 import type { ComponentRuntime } from '../dsl/context.ts';
 import type { ArtifactTypeName, JsonValue } from '../ir/index.ts';
 import { validateParameters, type AnyComponent, type InputArtifact, type OutputArtifact, type ProgressUpdate } from '../dsl/index.ts';
+import type { ScratchFile } from '../dsl/context.ts';
+import { plainCodec, type ArtifactCodec, type CodecWrite } from './artifactCodec.ts';
 import { parseExecutorInput, type ExecutorInput, type ExecutorOutput } from './executorInput.ts';
+import { buildInputArtifact } from './inputArtifact.ts';
 import { buildOutputArtifact, type OutputState } from './outputArtifact.ts';
 import { uriToPath } from './uriToPath.ts';
 
@@ -39,46 +44,61 @@ export interface ExecuteOptions {
    * Servers and the KFP executor pass their own.
    */
   runtime?: ComponentRuntime;
+  /** How artifacts are read and written (default: plain files; src/seal's codec for sealed runs). */
+  codec?: ArtifactCodec;
+  /** The run and task this execution belongs to, bound into sealed outputs. Required when sealing. */
+  identity?: { runId: string; task: string };
 }
 
 export async function executeComponent(component: AnyComponent, executorInput: unknown, options: ExecuteOptions = {}): Promise<ExecutorOutput> {
   const input = parseExecutorInput(component.name, executorInput);
   const owner = `component '${component.name}'`;
+  const codec = options.codec ?? plainCodec;
+  if (codec.sealed && !options.identity) throw new PipelineError('pipeline.badDefinition', { owner, reason: 'a sealed execution needs the run id and task name' });
+  const identity = options.identity ?? { runId: '', task: component.name };
   const parameters = validateParameters(owner, component.parameters, input.inputs?.parameterValues ?? {});
-  const inputs = resolveInputs(component, input);
-  const outputStates = resolveOutputs(component, input);
+  const inputs = resolveInputs(component, input, codec);
+  const outputStates = resolveOutputs(component, input, identity);
   const outputFile = input.outputs?.outputFile;
   if (outputFile) await checkOutputFile(component.name, outputFile);
   for (const s of outputStates.values()) await mkdir(dirname(s.path), { recursive: true });
-  const outputs = Object.fromEntries([...outputStates].map(([k, s]) => [k, buildOutputArtifact(component.name, s)])) as Record<string, OutputArtifact>;
+  const outputs = Object.fromEntries([...outputStates].map(([k, s]) => [k, buildOutputArtifact(component.name, s, codec)])) as Record<string, OutputArtifact>;
+  const scratchDir = outputStates.size > 0 ? dirname([...outputStates.values()][0].path) : tmpdir();
+  const scratches = new Set<string>();
   const signal = options.signal ?? new AbortController().signal;
   const runtime: ComponentRuntime = Object.freeze({ dataPolicy: options.runtime?.dataPolicy ?? sourcePolicyFromEnv(process.env, CLI_SOURCE_POLICY) });
   signal.throwIfAborted();
-  await component.run({
-    component: component.name,
-    parameters,
-    inputs,
-    outputs,
-    runtime,
-    signal,
-    log: (text) => options.reporter?.log(String(text)),
-    progress: (update) => {
-      if (Number.isFinite(update.current) && Number.isFinite(update.total)) options.reporter?.progress(update);
-    },
-  });
+  try {
+    await component.run({
+      component: component.name,
+      parameters,
+      inputs,
+      outputs,
+      runtime,
+      signal,
+      scratch: (name) => makeScratch(component.name, scratchDir, name, identity, codec, scratches),
+      log: (text) => options.reporter?.log(String(text)),
+      progress: (update) => {
+        if (Number.isFinite(update.current) && Number.isFinite(update.total)) options.reporter?.progress(update);
+      },
+    });
+  } finally {
+    for (const p of scratches) await rm(p, { force: true });
+  }
   for (const [key, s] of outputStates) {
     const written = await stat(s.path).catch(() => undefined);
     if (!written) throw new PipelineError('pipeline.outputNotWritten', { component: component.name, output: key, path: s.path });
+    await codec.finishOutput({ path: s.path, label: `output '${key}' of '${component.name}'`, identity: s.identity }, s.written === true);
   }
   const result: ExecutorOutput = {
     parameterValues: {},
-    artifacts: Object.fromEntries([...outputStates].map(([k, s]) => [k, { artifacts: [{ name: s.name, metadata: { ...s.metadata } }] }])),
+    artifacts: Object.fromEntries([...outputStates].map(([k, s]) => [k, { artifacts: [{ name: s.name, metadata: { ...s.metadata, ...(s.codecMetadata ?? {}) } }] }])),
   };
   if (outputFile) await writeFileAtomic(outputFile, JSON.stringify(result));
   return result;
 }
 
-function resolveInputs(component: AnyComponent, input: ExecutorInput): Record<string, InputArtifact | undefined> {
+function resolveInputs(component: AnyComponent, input: ExecutorInput, codec: ArtifactCodec): Record<string, InputArtifact | undefined> {
   const given = input.inputs?.artifacts ?? {};
   const declared = component.inputs as Record<string, { type: ArtifactTypeName; optional: boolean }>;
   rejectUnknown(component.name, 'inputs.artifacts', given, declared);
@@ -92,18 +112,12 @@ function resolveInputs(component: AnyComponent, input: ExecutorInput): Record<st
       continue;
     }
     checkType(component.name, `inputs.artifacts.${key}`, a.type?.schemaTitle, spec.type);
-    out[key] = Object.freeze({
-      name: a.name || key,
-      type: spec.type,
-      uri: a.uri,
-      path: uriToPath(a.uri),
-      metadata: Object.freeze({ ...((a.metadata ?? {}) as Record<string, JsonValue>) }),
-    });
+    out[key] = buildInputArtifact(component.name, { key, name: a.name || key, type: spec.type, uri: a.uri, path: uriToPath(a.uri), metadata: { ...((a.metadata ?? {}) as Record<string, JsonValue>) } }, codec);
   }
   return out;
 }
 
-function resolveOutputs(component: AnyComponent, input: ExecutorInput): Map<string, OutputState> {
+function resolveOutputs(component: AnyComponent, input: ExecutorInput, run: { runId: string; task: string }): Map<string, OutputState> {
   const given = input.outputs?.artifacts ?? {};
   const declared = component.outputs as Record<string, { type: ArtifactTypeName }>;
   // Undeclared outputs (the driver's `executor-logs`) are the launcher's business: not touched, not reported.
@@ -113,7 +127,7 @@ function resolveOutputs(component: AnyComponent, input: ExecutorInput): Map<stri
     if (!a) throw new UsageError('pipeline.badExecutorInput', { component: component.name, reason: `output artifact '${key}' has no uri` });
     checkUri(component.name, `outputs.artifacts.${key}`, a.uri);
     checkType(component.name, `outputs.artifacts.${key}`, a.type?.schemaTitle, spec.type);
-    out.set(key, { key, name: a.name || key, type: spec.type, uri: a.uri, path: uriToPath(a.uri), metadata: {} });
+    out.set(key, { key, name: a.name || key, type: spec.type, uri: a.uri, path: uriToPath(a.uri), metadata: {}, identity: { runId: run.runId, task: run.task, artifact: key, type: spec.type } });
   }
   return out;
 }
@@ -155,4 +169,26 @@ async function checkOutputFile(component: string, path: string): Promise<void> {
   if (SCHEME.test(path)) bad(component, 'outputs.outputFile must be a local path');
   const existing = await lstat(path).catch(() => undefined);
   if (existing && !existing.isFile()) bad(component, `outputs.outputFile '${path}' exists and is not a regular file`);
+}
+
+/** A scratch file beside the outputs, written and read through the codec, removed after the step at the latest. */
+function makeScratch(component: string, dir: string, name: string, run: { runId: string; task: string }, codec: ArtifactCodec, all: Set<string>): ScratchFile {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new PipelineError('pipeline.badName', { what: 'scratch file', name, rule: 'letters, digits, . _ - (at most 64)' });
+  const path = join(dir, `.scratch-${name}-${randomBytes(6).toString('hex')}`);
+  all.add(path);
+  const label = `scratch file '${name}' of '${component}'`;
+  const write: CodecWrite = { path, label, identity: { runId: run.runId, task: run.task, artifact: `scratch:${name}`, type: 'system.Artifact' } };
+  let recorded: Record<string, JsonValue> = {};
+  return Object.freeze({
+    path,
+    label,
+    write: async (chunks: ByteChunks) => {
+      recorded = await codec.write(write, chunks);
+    },
+    open: () => codec.open({ path, label, declaredType: 'system.Artifact', metadata: recorded }),
+    remove: async () => {
+      await rm(path, { force: true });
+      all.delete(path);
+    },
+  });
 }

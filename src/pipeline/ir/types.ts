@@ -150,6 +150,10 @@ export interface KubernetesExecutorConfig {
   tolerations?: TolerationSpec[];
   podMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   secretAsEnv?: { secretName: string; keyToEnv: { secretKey: string; envVar: string }[]; optional?: boolean }[];
+  /** A secret's keys as files under mountPath (the volume is named after the secret). */
+  secretAsVolume?: { secretName: string; mountPath: string }[];
+  /** A config map's keys as files under mountPath (KFP 2.1+; the volume is named after the config map). */
+  configMapAsVolume?: { configMapName: string; mountPath: string }[];
   imagePullSecret?: { secretName: string }[];
   /** int64 as a string. */
   activeDeadlineSeconds?: string;

@@ -19,3 +19,4 @@ export {
 } from './runOwner.ts';
 export { readRunManifest, readRunState, planResume, resumeParameters, lockForResume, clearRerunLeftovers, RESUME_LOCK, type ResumePlan, type RunStateView, type ReadOptions } from './resumeRun.ts';
 export { resolveRunArtifacts } from './runArtifacts.ts';
+export { storedArtifactSource, type StoredArtifactOptions } from './storedArtifact.ts';

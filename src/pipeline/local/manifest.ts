@@ -86,6 +86,8 @@ export interface RunManifest {
   tasks: Record<string, TaskRecord>;
   owner?: RunOwner;
   resumes?: ResumeRecord[];
+  /** Set when every artifact of the run is sealed (src/seal): readers need the run's keys. */
+  sealed?: boolean;
 }
 
 /** Serialises writes so a slow early write can never land after a later one. */
@@ -123,6 +125,17 @@ function withoutFiledMetadata(key: string, value: unknown): unknown {
   // redacted, and parameters as recorded values (a URL with spaces around it too); see redact.ts.
   if (typeof value === 'string') return redactText(value);
   if (key === 'parameters' && value !== null && typeof value === 'object' && !Array.isArray(value)) return redactParameters(value as Record<string, unknown>);
-  if (value !== null && typeof value === 'object' && 'metadataPath' in value) return { ...value, metadata: undefined };
+  if (value !== null && typeof value === 'object' && 'metadataPath' in value) return { ...value, metadata: inlineAlways((value as OutputRecord).metadata) };
   return value;
+}
+
+/**
+ * Metadata keys kept in run.json even when the rest is filed: the seal record a sealing codec
+ * returns (src/seal/artifactCodec.ts), which every reader checks the artifact against.
+ */
+const ALWAYS_INLINE = ['sealed'] as const;
+
+function inlineAlways(metadata: Record<string, JsonValue> | undefined): Record<string, JsonValue> | undefined {
+  const kept = Object.fromEntries(ALWAYS_INLINE.filter((k) => metadata?.[k] !== undefined).map((k) => [k, metadata![k]]));
+  return Object.keys(kept).length > 0 ? kept : undefined;
 }

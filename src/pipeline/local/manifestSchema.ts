@@ -59,6 +59,7 @@ export const runManifestSchema = z.object({
   tasks: z.record(z.string(), taskRecordSchema),
   owner: runOwnerSchema.optional(),
   resumes: z.array(resumeRecordSchema).optional(),
+  sealed: z.boolean().optional(),
 });
 
 /** run.json as a reader sees it. */

@@ -89,7 +89,8 @@ export interface ResumePlan {
 /** Whether an output is on disk as recorded (a FIFO or unreadable file counts as damaged). */
 async function outputIntact(store: ArtifactStore, record: OutputRecord): Promise<boolean> {
   try {
-    const stored = await store.stat(record.path);
+    // verify: a remote store's recorded digest is metadata anyone who can write the object can rewrite.
+    const stored = await store.stat(record.path, { verify: true });
     if (!stored || stored.sha256 !== record.sha256 || stored.size !== record.size) return false;
     if (record.metadataPath !== undefined && !(await store.stat(record.metadataPath))) return false;
     return true;

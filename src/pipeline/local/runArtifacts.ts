@@ -4,8 +4,9 @@
 // byte it read. An optional input that is not given is simply absent; tasks see undefined.
 import { promises as fsp } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { IoError, UsageError } from '../../core/index.ts';
-import type { PipelineSpec } from '../ir/index.ts';
+import { fileSource, IoError, UsageError } from '../../core/index.ts';
+import { plainCodec, type ArtifactCodec } from '../executor/index.ts';
+import type { JsonValue, PipelineSpec } from '../ir/index.ts';
 import type { ArtifactStore } from '../store/index.ts';
 import type { InputRecord } from './manifest.ts';
 
@@ -32,19 +33,36 @@ export async function resolveRunArtifacts(spec: PipelineSpec, given: Readonly<Re
   return out;
 }
 
-/** Copies each resolved input into the store under `inputs/`; returns the records for run.json. */
-export async function importRunArtifacts(spec: PipelineSpec, paths: Readonly<Record<string, string>>, store: ArtifactStore): Promise<Record<string, InputRecord>> {
+/**
+ * Copies each resolved input into the store under `inputs/`; returns the records for run.json.
+ * In a sealed run each input is sealed on the way in (bound to this run, task 'inputs' and its
+ * name), so the run folder holds no plaintext even of what the user gave it; folders are refused there.
+ */
+export async function importRunArtifacts(
+  spec: PipelineSpec,
+  paths: Readonly<Record<string, string>>,
+  store: ArtifactStore,
+  options: { codec?: ArtifactCodec; runId?: string } = {},
+): Promise<Record<string, InputRecord>> {
   const defs = spec.root.inputDefinitions?.artifacts ?? {};
+  const codec = options.codec ?? plainCodec;
   const records: Record<string, InputRecord> = {};
   for (const [key, source] of Object.entries(paths)) {
     const staging = await store.createStaging('inputs');
     try {
       const copy = `${staging}/${basename(source)}`;
-      await fsp.cp(source, copy, { recursive: true }).catch((e: Error) => {
-        throw new IoError('io.readFailed', { path: source, reason: e.message }, { cause: e });
-      });
+      const type = defs[key].artifactType.schemaTitle;
+      let metadata: Record<string, JsonValue> = {};
+      if (codec.sealed) {
+        if (!(await fsp.stat(source)).isFile()) throw new UsageError('pipeline.sealedFolderInput', { input: key, path: source });
+        metadata = await codec.write({ path: copy, label: source, identity: { runId: options.runId ?? '', task: 'inputs', artifact: key, type } }, fileSource(source).open());
+      } else {
+        await fsp.cp(source, copy, { recursive: true, dereference: true }).catch((e: Error) => {
+          throw new IoError('io.readFailed', { path: source, reason: e.message }, { cause: e });
+        });
+      }
       const stored = await store.put(`inputs/${key}${extname(source)}`, { file: copy });
-      records[key] = { path: stored.key, sha256: stored.sha256, size: stored.size, type: defs[key].artifactType.schemaTitle, source };
+      records[key] = { path: stored.key, sha256: stored.sha256, size: stored.size, type, source, ...(Object.keys(metadata).length > 0 ? { metadata } : {}) };
     } finally {
       await store.discardStaging(staging);
     }

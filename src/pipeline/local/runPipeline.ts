@@ -14,7 +14,7 @@
 import { PipelineError, UsageError, errorLine, redactParameters } from '../../core/index.ts';
 import type { PipelineSpec } from '../ir/index.ts';
 import type { ComponentRuntime } from '../dsl/context.ts';
-import type { ComponentRegistry } from '../executor/index.ts';
+import { plainCodec, type ArtifactCodec, type ComponentRegistry } from '../executor/index.ts';
 import { silentReporter, type RunReporter } from '../report/index.ts';
 import { LocalArtifactStore, type ArtifactStore } from '../store/index.ts';
 import { MANIFEST_KEY, ManifestWriter, SPEC_KEY, type OutputRecord, type RunManifest, type TaskRecord } from './manifest.ts';
@@ -56,6 +56,16 @@ export interface RunPipelineOptions {
   heartbeatMs?: number;
   /** Handed to every component as `ctx.runtime` (data-source policy); default as executeComponent's. */
   runtime?: ComponentRuntime;
+  /**
+   * How the run's artifacts are read and written, made once the run id is known: src/seal's
+   * SealingCodec for a sealed run. Default: plain files.
+   */
+  codecFor?: (runId: string) => ArtifactCodec;
+  /**
+   * Called after run.json's last write (e.g. to sign the run manifest); its failure fails the run
+   * call, the run's results stay as written.
+   */
+  afterRun?: (manifest: RunManifest, store: ArtifactStore) => Promise<void>;
 }
 
 export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistry, options: RunPipelineOptions): Promise<RunManifest> {
@@ -99,12 +109,17 @@ export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistr
         tasks: Object.fromEntries(plan.map((t): [string, TaskRecord] => [t.name, { state: 'pending', component: t.component.name }])),
       };
   manifest.owner = currentOwner(started);
+  const codec = options.codecFor?.(manifest.id) ?? plainCodec;
+  if (resume && (resume.manifest.sealed === true) !== codec.sealed) {
+    throw new UsageError('pipeline.resumeSealedMismatch', { runDir: options.runDir, sealed: resume.manifest.sealed === true });
+  }
+  if (codec.sealed) manifest.sealed = true;
   let runArtifacts: Record<string, OutputRecord>;
   if (resume) {
     runArtifacts = resume.manifest.inputs ?? {};
   } else {
     await store.put(SPEC_KEY, { bytes: JSON.stringify(spec, null, 2) + '\n' });
-    runArtifacts = await importRunArtifacts(spec, artifactPaths, store);
+    runArtifacts = await importRunArtifacts(spec, artifactPaths, store, { codec, runId: manifest.id });
     if (Object.keys(runArtifacts).length > 0) manifest.inputs = runArtifacts as RunManifest['inputs'];
   }
   const writer = new ManifestWriter(store, manifest);
@@ -129,7 +144,7 @@ export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistr
     Object.assign(record, { state: 'running', startedAt: t0.toISOString() });
     writer.save();
     reporter.taskStarted({ task: task.name, component: task.component.name });
-    const ctx = { spec, runParameters, runArtifacts, finished, uriFor: (k: string) => store.uriFor(k), store, reporter, signal, debug: options.debug === true, ...(options.runtime ? { runtime: options.runtime } : {}) };
+    const ctx = { spec, runParameters, runArtifacts, finished, uriFor: (k: string) => store.uriFor(k), store, reporter, signal, codec, runId: manifest.id, debug: options.debug === true, ...(options.runtime ? { runtime: options.runtime } : {}) };
     return runTask(task, ctx, (r) => {
       record.parameters = redactParameters(r.parameters);
       record.inputs = r.inputs;
@@ -197,6 +212,7 @@ export async function runPipeline(spec: PipelineSpec, registry: ComponentRegistr
   clearInterval(heartbeat);
   writer.save();
   await writer.flush();
+  if (options.afterRun) await options.afterRun(manifest, store);
   reporter.runFinished({
     runId: manifest.id,
     runDir: options.runDir,

@@ -3,10 +3,10 @@
 // folder is removed, so a run directory never holds a half-written artifact.
 import { errorDetail, errorLine, redactText } from '../../core/index.ts';
 import type { ComponentRuntime } from '../dsl/context.ts';
-import { executeComponent, type ExecutorOutput } from '../executor/index.ts';
+import { executeComponent, type ArtifactCodec, type ExecutorOutput } from '../executor/index.ts';
 import type { ArtifactTypeName, ParameterValue } from '../ir/index.ts';
 import type { RunReporter } from '../report/index.ts';
-import type { ArtifactStore } from '../store/index.ts';
+import type { ArtifactStore, CheckedOut } from '../store/index.ts';
 import { INLINE_METADATA_LIMIT, type OutputRecord } from './manifest.ts';
 import type { PlannedTask } from './planTasks.ts';
 import { resolveTaskInput, type TaskInputContext } from './taskExecutorInput.ts';
@@ -19,6 +19,9 @@ export interface TaskRunContext extends TaskInputContext {
   debug?: boolean;
   /** Handed to every component as `ctx.runtime` (data-source policy); see ExecuteOptions.runtime. */
   runtime?: ComponentRuntime;
+  /** How artifacts are read and written (plain or sealed); default plain. */
+  codec?: ArtifactCodec;
+  runId: string;
 }
 
 export interface TaskRunResult {
@@ -43,16 +46,23 @@ export async function runTask(task: PlannedTask, ctx: TaskRunContext, onResolved
     logWrites = logWrites.then(() => ctx.store.append(logKey, text.endsWith('\n') ? text : text + '\n'));
   };
   const staging = await ctx.store.createStaging(task.name);
+  const checkedOut = new Map<string, CheckedOut>();
   try {
     const fileNames = Object.fromEntries(Object.entries(outputs).map(([key, o]) => [key, key + o.extension]));
     const stagedUris = Object.fromEntries(Object.entries(fileNames).map(([key, f]) => [key, `${staging}/${f}`]));
-    const resolved = resolveTaskInput(task, ctx, stagedUris);
+    // Components read local files: a remote store's inputs are checked out (downloaded, digest
+    // checked) for the task and removed after it; the local store hands out its own files.
+    const wanted = new Set(Object.values(resolveTaskInput(task, ctx, stagedUris).inputKeys));
+    for (const key of wanted) checkedOut.set(key, await ctx.store.checkout(key));
+    const resolved = resolveTaskInput(task, { ...ctx, uriFor: (k) => checkedOut.get(k)?.path ?? ctx.uriFor(k) }, stagedUris);
     onResolved({ parameters: resolved.parameters, inputs: resolved.inputKeys });
     let result: ExecutorOutput;
     try {
       result = await executeComponent(task.component, resolved.executorInput, {
         signal: ctx.signal,
         ...(ctx.runtime ? { runtime: ctx.runtime } : {}),
+        ...(ctx.codec ? { codec: ctx.codec } : {}),
+        identity: { runId: ctx.runId, task: task.name },
         reporter: { log, progress: (u) => ctx.reporter.taskProgress({ task: task.name, ...u }) },
       });
     } catch (e) {
@@ -78,6 +88,7 @@ export async function runTask(task: PlannedTask, ctx: TaskRunContext, onResolved
     }
     return { parameters: resolved.parameters, inputs: resolved.inputKeys, outputs: records, ...(logged ? { log: logKey } : {}) };
   } finally {
+    for (const c of checkedOut.values()) await c.release();
     await ctx.store.discardStaging(staging);
   }
 }

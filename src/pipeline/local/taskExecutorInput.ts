@@ -56,7 +56,7 @@ export function resolveTaskInput(task: PlannedTask, ctx: TaskInputContext, outpu
         if (definitions.artifacts?.[key]?.isOptional) continue;
         throw bad(`task '${task.name}' input '${key}': run input artifact '${b.componentInputArtifact}' was not given and the input is required`);
       }
-      artifacts[key] = { artifacts: [{ name: `inputs/${b.componentInputArtifact}`, type: typeOf(record.type), uri: ctx.uriFor(record.path), metadata: {} }] };
+      artifacts[key] = { artifacts: [{ name: `inputs/${b.componentInputArtifact}`, type: typeOf(record.type), uri: ctx.uriFor(record.path), metadata: record.metadata ?? {} }] };
       inputKeys[key] = record.path;
       continue;
     }

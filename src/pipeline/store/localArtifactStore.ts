@@ -3,19 +3,24 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { IoError, PipelineError, sha256, sha256File, writeFileAtomic } from '../../core/index.ts';
-import type { ArtifactStore, PutSource, StoredObject } from './artifactStore.ts';
+import { IoError, PipelineError, openRegularFile, sha256, sha256File, writeFileAtomic } from '../../core/index.ts';
+import type { ArtifactStore, CheckedOut, ObjectStream, PutSource, StoredObject } from './artifactStore.ts';
+import { checkKey, checkPrefix, shownKey } from './storeKey.ts';
 
 export class LocalArtifactStore implements ArtifactStore {
   readonly root: string;
+  readonly location: string;
 
   constructor(root: string) {
     this.root = resolve(root);
+    this.location = this.root;
   }
 
-  /** Absolute path of `key`, refusing keys that escape the root. */
+  /** Absolute path of `key`, refusing keys that escape the root (the rules every store shares: storeKey.ts). */
   pathFor(key: string): string {
-    if (key === '' || isAbsolute(key) || key.split(/[\\/]/).includes('..')) throw new PipelineError('pipeline.badStoreKey', { key });
+    checkKey(key);
+    // checkKey refuses a leading '/'; a drive path ('C:/x') is absolute only on Windows.
+    if (isAbsolute(key)) throw new PipelineError('store.badKey', { key: shownKey(key), reason: 'it is absolute' });
     return join(this.root, key);
   }
 
@@ -31,6 +36,8 @@ export class LocalArtifactStore implements ArtifactStore {
   async put(key: string, source: PutSource): Promise<StoredObject> {
     const target = this.pathFor(key);
     if ('bytes' in source) {
+      // A file replaces a folder as it does for a `file` source (rename cannot replace a folder).
+      if ((await fsp.lstat(target).catch(() => undefined))?.isDirectory()) await fsp.rm(target, { recursive: true, force: true });
       await writeFileAtomic(target, source.bytes);
     } else {
       await fsp.mkdir(dirname(target), { recursive: true });
@@ -64,7 +71,30 @@ export class LocalArtifactStore implements ArtifactStore {
     return { key, sha256: sha256(lines.join('')), size, kind: 'directory' };
   }
 
+  /** The stored file itself, opened only if it is a regular file (a FIFO would block a reader). */
+  async read(key: string): Promise<ObjectStream> {
+    const fh = await openRegularFile(this.pathFor(key));
+    return fh.createReadStream({ highWaterMark: 1 << 20 });
+  }
+
+  /** The stored object itself: a component reads it in place, so release() has nothing to do. */
+  async checkout(key: string): Promise<CheckedOut> {
+    const path = this.pathFor(key);
+    const s = await fsp.stat(path).catch(() => undefined);
+    if (!s) throw new IoError('io.notFound', { path });
+    if (!s.isFile() && !s.isDirectory()) throw new IoError('io.notAFile', { path });
+    return { path, release: async () => {} };
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.pathFor(key);
+    await fsp.rm(path, { recursive: true, force: true }).catch((e: Error) => {
+      throw new IoError('io.writeFailed', { path, reason: e.message }, { cause: e });
+    });
+  }
+
   async list(prefix = ''): Promise<string[]> {
+    prefix = checkPrefix(prefix);
     const base = prefix === '' ? this.root : this.pathFor(prefix);
     const s = await fsp.stat(base).catch(() => undefined);
     if (!s) return [];

@@ -3,9 +3,8 @@
 // every prediction also gets its top reasons: TreeSHAP on the trained model (the compiled form
 // keeps no covers), the preprocessed columns summed back to the raw applicant fields named by
 // the fitted preprocessor.
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { DataError, ModelError, UsageError, writeFileAtomic } from '../../../core/index.ts';
+import { DataError, ModelError, readAllBytes, readAllText, UsageError, type ByteSource } from '../../../core/index.ts';
 import { ContributionsPool, loadCompiledModel, parseModel } from '../../../gbdt/index.ts';
 import { accuracyScore, classificationReport, FittedColumnTransformer, formatClassificationReportCsv, rocAucScore } from '../../../ml/index.ts';
 import { artifactInput, artifactOutput, booleanParam, defineComponent, doubleParam } from '../../../pipeline/index.ts';
@@ -34,16 +33,16 @@ export const batchInference = defineComponent({
     metrics: artifactOutput('system.Metrics', { extension: '.json' }),
   },
   run: async (ctx) => {
-    const model = loadCompiledModel(await readFile(ctx.inputs.compiled_model.path), ctx.inputs.compiled_model.path);
-    const y = await readLabels(ctx.inputs.y_test.path);
+    const model = loadCompiledModel(await readAllBytes(ctx.inputs.compiled_model, MAX_MODEL_BYTES), ctx.inputs.compiled_model.label);
+    const y = await readLabels(ctx.inputs.y_test);
     // Streamed: one batch of features in memory at a time, scored on every core (rows are
     // independent, so the result does not depend on the batch size or the thread count).
-    const explainer = ctx.parameters.explain ? await loadExplainer(ctx.inputs.model?.path, ctx.inputs.preprocessor?.path) : undefined;
+    const explainer = ctx.parameters.explain ? await loadExplainer(ctx.inputs.model, ctx.inputs.preprocessor) : undefined;
     const parts: Float64Array[] = [];
     const reasons: (string | null)[][] = Array.from({ length: REASON_COUNT }, () => []);
     let xRows = 0;
     try {
-      for await (const batch of readMatrixBatches(ctx.inputs.x_test.path)) {
+      for await (const batch of readMatrixBatches(ctx.inputs.x_test)) {
         parts.push(model.predict(batch, { nthread: 0 }));
         if (explainer) {
           const contribs = await explainer.pool.contributions(batch);
@@ -61,7 +60,7 @@ export const batchInference = defineComponent({
       explainer?.pool.dispose();
     }
     if (xRows !== y.length) {
-      throw new DataError('loanDefault.rowMismatch', { x: ctx.inputs.x_test.path, xRows, y: ctx.inputs.y_test.path, yRows: y.length });
+      throw new DataError('loanDefault.rowMismatch', { x: ctx.inputs.x_test.label, xRows, y: ctx.inputs.y_test.label, yRows: y.length });
     }
     const probability = new Float64Array(xRows);
     let at = 0;
@@ -78,9 +77,9 @@ export const batchInference = defineComponent({
     const metrics = { AUC: rocAucScore(y, probability), Accuracy: accuracyScore(y, predicted) * 100 };
     ctx.log(`AUC ${metrics.AUC}, accuracy ${metrics.Accuracy}% on ${y.length} rows (threshold ${threshold})`);
 
-    await writePredictions({ groundTruth: y, probability, ...(explainer ? { reasons } : {}) }, ctx.outputs.prediction_data.path);
-    await writeFileAtomic(ctx.outputs.report.path, formatClassificationReportCsv(report));
-    await writeFileAtomic(ctx.outputs.metrics.path, JSON.stringify(metrics) + '\n');
+    await writePredictions({ groundTruth: y, probability, ...(explainer ? { reasons } : {}) }, ctx.outputs.prediction_data);
+    await ctx.outputs.report.write([formatClassificationReportCsv(report)]);
+    await ctx.outputs.metrics.write([JSON.stringify(metrics) + '\n']);
     ctx.outputs.metrics.setMetadata(metrics);
   },
 });
@@ -91,10 +90,14 @@ interface Explainer {
   readonly fieldOf: string[];
 }
 
-async function loadExplainer(modelPath: string | undefined, preprocessorPath: string | undefined): Promise<Explainer> {
-  if (modelPath === undefined || preprocessorPath === undefined) throw new UsageError('loanDefault.explainInputs', {});
-  const model = parseModel(await readFile(modelPath), modelPath);
-  const fitted = FittedColumnTransformer.fromJSON(JSON.parse(await readFile(preprocessorPath, 'utf8')));
+/** Larger model files are refused before they are parsed (the biggest a 10M-row run makes is far smaller). */
+const MAX_MODEL_BYTES = 1024 ** 3;
+
+async function loadExplainer(modelSource: ByteSource | undefined, preprocessorSource: ByteSource | undefined): Promise<Explainer> {
+  if (modelSource === undefined || preprocessorSource === undefined) throw new UsageError('loanDefault.explainInputs', {});
+  const model = parseModel(await readAllBytes(modelSource, MAX_MODEL_BYTES), modelSource.label);
+  const preprocessorPath = preprocessorSource.label;
+  const fitted = FittedColumnTransformer.fromJSON(JSON.parse(await readAllText(preprocessorSource, 64 * 1024 ** 2)));
   if (fitted.featureNames.length !== model.numFeature) {
     throw new ModelError('gbdt.featureCount', { expected: model.numFeature, got: fitted.featureNames.length }, { location: { file: preprocessorPath } });
   }

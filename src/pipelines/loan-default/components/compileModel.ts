@@ -1,7 +1,6 @@
 // Step 5 — turn the trained model into the inference-optimised form batch scoring uses (the
 // reference converts to oneDAL here). Any XGBoost JSON model is accepted.
-import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../../../core/index.ts';
+import { readAllText } from '../../../core/index.ts';
 import { compileModel as compileGbdt, fromXgboostJson } from '../../../gbdt/index.ts';
 import { artifactInput, artifactOutput, defineComponent } from '../../../pipeline/index.ts';
 
@@ -11,10 +10,10 @@ export const compileModel = defineComponent({
   inputs: { model: artifactInput('system.Model') },
   outputs: { compiled_model: artifactOutput('system.Model', { extension: '.sealedgbm' }) },
   run: async (ctx) => {
-    const model = fromXgboostJson(await readFile(ctx.inputs.model.path, 'utf8'), ctx.inputs.model.path);
+    const model = fromXgboostJson(await readAllText(ctx.inputs.model, 1024 ** 3), ctx.inputs.model.label);
     const compiled = compileGbdt(model);
     const bytes = compiled.serialize();
-    await writeFileAtomic(ctx.outputs.compiled_model.path, bytes);
+    await ctx.outputs.compiled_model.write([bytes]);
     ctx.log(`compiled ${model.trees.length} trees, ${compiled.numNodes} nodes, ${bytes.length} bytes`);
     ctx.outputs.compiled_model.setMetadata({ format: compiled.format, version: compiled.version, trees: model.trees.length, nodes: compiled.numNodes });
   },

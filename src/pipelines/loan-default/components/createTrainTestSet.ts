@@ -23,7 +23,7 @@ export const createTrainTestSet = defineComponent({
   },
   run: async (ctx) => {
     const { test_size: testSize, seed, split } = ctx.parameters;
-    const data = await readRawDataset(ctx.inputs.data.path);
+    const data = await readRawDataset(ctx.inputs.data);
     const options = { testSize, seed };
     let indices;
     if (split === 'grouped') {
@@ -38,10 +38,10 @@ export const createTrainTestSet = defineComponent({
     const train = data.take(indices.train);
     const test = data.take(indices.test);
     ctx.log(`${split} split of ${data.numRows} rows: ${train.numRows} train, ${test.numRows} test`);
-    await writeFeatures(train, ctx.outputs.x_train_data.path);
-    await writeLabels(train.numeric(LABEL_COLUMN).values, ctx.outputs.y_train_data.path);
-    await writeFeatures(test, ctx.outputs.x_test_data.path);
-    await writeLabels(test.numeric(LABEL_COLUMN).values, ctx.outputs.y_test_data.path);
+    await writeFeatures(train, ctx.outputs.x_train_data);
+    await writeLabels(train.numeric(LABEL_COLUMN).values, ctx.outputs.y_train_data);
+    await writeFeatures(test, ctx.outputs.x_test_data);
+    await writeLabels(test.numeric(LABEL_COLUMN).values, ctx.outputs.y_test_data);
     ctx.outputs.x_train_data.setMetadata({ rows: train.numRows });
     ctx.outputs.x_test_data.setMetadata({ rows: test.numRows });
   },

@@ -1,6 +1,5 @@
 // Step 1 — load the credit-risk CSV (or generate the embedded synthetic default) and, when
 // data_size asks for more rows than the source has, augment it as the reference does.
-import { rm } from 'node:fs/promises';
 import { fetchDataSource, numericColumn, Table } from '../../../data/index.ts';
 import { augmentRows } from '../../../ml/index.ts';
 import { artifactOutput, defineComponent, integerParam, stringParam } from '../../../pipeline/index.ts';
@@ -35,8 +34,9 @@ export const loadData = defineComponent({
         notice: `SYNTHETIC data: ${table.numRows} generated credit-risk rows (seed ${seed}), not real applicants; use --data-url for real data`,
       });
     } else {
-      // Downloaded next to the output so a failure leaves nothing but the staging folder.
-      const download = `${out.path}.source`;
+      // Downloaded to a scratch file beside the output (sealed in a sealed run, so the source's
+      // plaintext never lands on disk); removed afterwards, and by the executor on failure.
+      const download = ctx.scratch('source.csv');
       try {
         // Where data may come from is the runtime's policy (CLI flags, SEALED_DATA_POLICY), not a parameter;
         // content that is not CSV text is refused without being quoted in the error.
@@ -45,7 +45,7 @@ export const loadData = defineComponent({
         table = await readRawDataset(download, fetched.source);
         out.setMetadata({ source: fetched.source, synthetic: false, sourceRows: table.numRows, sourceSha256: fetched.sha256 });
       } finally {
-        await rm(download, { force: true });
+        await download.remove();
       }
     }
     if (dataSize > 0 && dataSize >= table.numRows) {
@@ -61,6 +61,6 @@ export const loadData = defineComponent({
       ctx.log(`data_size ${dataSize} is below the ${table.numRows} source rows: data used as is (as the reference does)`);
     }
     out.setMetadata({ rows: table.numRows });
-    await writeRawDataset(table, out.path);
+    await writeRawDataset(table, out);
   },
 });

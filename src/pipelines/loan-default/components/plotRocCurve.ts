@@ -1,7 +1,6 @@
 // Step 7 — the ROC curve exactly as scikit-learn's roc_curve (drop_intermediate on), as a KFP
 // ClassificationMetrics artifact (which the Kubeflow UI draws, with the confusion matrix at the
 // decision threshold) and as a self-contained page.
-import { writeFileAtomic } from '../../../core/index.ts';
 import { confusionMatrix, rocAucScore, rocCurve } from '../../../ml/index.ts';
 import { artifactInput, artifactOutput, defineComponent, doubleParam } from '../../../pipeline/index.ts';
 import { readPredictions } from '../predictionFile.ts';
@@ -18,7 +17,7 @@ export const plotRocCurve = defineComponent({
     roc_plot: artifactOutput('system.HTML', { extension: '.html' }),
   },
   run: async (ctx) => {
-    const { groundTruth, probability } = await readPredictions(ctx.inputs.prediction_data.path);
+    const { groundTruth, probability } = await readPredictions(ctx.inputs.prediction_data);
     const curve = rocCurve(groundTruth, probability);
     for (const w of curve.warnings) ctx.log(`warning: ${w}`);
     const auc = rocAucScore(groundTruth, probability);
@@ -31,10 +30,10 @@ export const plotRocCurve = defineComponent({
     const predicted = probability.map((p) => (p > ctx.parameters.threshold ? 1 : 0));
     const cm = confusionMatrix(groundTruth, predicted, { labels: [0, 1] });
     const confusion = { annotationSpecs: TARGET_NAMES.map((displayName) => ({ displayName })), rows: cm.matrix.map((row) => ({ row: [...row] })) };
-    await writeFileAtomic(ctx.outputs.roc_curve.path, JSON.stringify({ confidenceMetrics, confusionMatrix: confusion }) + '\n');
+    await ctx.outputs.roc_curve.write([JSON.stringify({ confidenceMetrics, confusionMatrix: confusion }) + '\n']);
     ctx.outputs.roc_curve.setMetadata({ confidenceMetrics, confusionMatrix: confusion });
     const plot = await renderRocPlot({ fpr: curve.fpr, tpr: curve.tpr, thresholds: curve.thresholds, auc });
-    await writeFileAtomic(ctx.outputs.roc_plot.path, plot.html);
+    await ctx.outputs.roc_plot.write([plot.html]);
     ctx.outputs.roc_plot.setMetadata({ display_name: 'ROC curve' });
     ctx.log(`${confidenceMetrics.length} ROC points, AUC ${auc}`);
   },

@@ -1,6 +1,5 @@
 // Step 3 — fit the reference preprocessing on the training features and apply it to both
 // sets. The fitted parameters are saved so new applicants can be scored the same way later.
-import { writeFileAtomic } from '../../../core/index.ts';
 import { createColumnTransformer } from '../../../ml/index.ts';
 import { artifactInput, artifactOutput, defineComponent } from '../../../pipeline/index.ts';
 import { readFeatures, writeMatrix } from '../datasetFiles.ts';
@@ -16,15 +15,15 @@ export const preprocessFeatures = defineComponent({
     preprocessor: artifactOutput('system.Model', { extension: '.json' }),
   },
   run: async (ctx) => {
-    const xTrain = await readFeatures(ctx.inputs.x_train.path);
-    const xTest = await readFeatures(ctx.inputs.x_test.path);
+    const xTrain = await readFeatures(ctx.inputs.x_train);
+    const xTest = await readFeatures(ctx.inputs.x_test);
     const { fitted, matrix: train } = createColumnTransformer(LOAN_DEFAULT_PREPROCESSOR).fitTransform(xTrain);
     for (const w of fitted.warnings) ctx.log(`warning: ${w}`);
     const test = fitted.transform(xTest);
     ctx.log(`${fitted.numFeatures} features: ${fitted.featureNames.join(', ')}`);
-    await writeMatrix(train, ctx.outputs.x_train_processed.path);
-    await writeMatrix(test, ctx.outputs.x_test_processed.path);
-    await writeFileAtomic(ctx.outputs.preprocessor.path, JSON.stringify(fitted.toJSON(), null, 2) + '\n');
+    await writeMatrix(train, ctx.outputs.x_train_processed);
+    await writeMatrix(test, ctx.outputs.x_test_processed);
+    await ctx.outputs.preprocessor.write([JSON.stringify(fitted.toJSON(), null, 2) + '\n']);
     ctx.outputs.preprocessor.setMetadata({ features: fitted.numFeatures });
   },
 });

@@ -3,9 +3,8 @@
 // is an XGBoost JSON model that Python XGBoost loads as is. With `init_model` (an XGBoost JSON
 // or UBJSON model) training continues that model: num_boost_round more rounds are added to its
 // trees, as `xgboost.train(..., xgb_model=...)` does — the reference kit's incremental update.
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { IoError, ModelError, writeFileAtomic } from '../../../core/index.ts';
+import { ModelError, readAllBytes, type ByteSource } from '../../../core/index.ts';
 import { parseModel, trainAsync, type GbdtModel } from '../../../gbdt/index.ts';
 import { artifactInput, artifactOutput, defineComponent, doubleParam, integerParam } from '../../../pipeline/index.ts';
 import { readLabels, readMatrix } from '../datasetFiles.ts';
@@ -32,15 +31,15 @@ export const trainModel = defineComponent({
   outputs: { model: artifactOutput('system.Model', { extension: '.json' }) },
   run: async (ctx) => {
     const p = ctx.parameters;
-    const x = await readMatrix(ctx.inputs.x_train.path);
-    const y = await readLabels(ctx.inputs.y_train.path);
+    const x = await readMatrix(ctx.inputs.x_train);
+    const y = await readLabels(ctx.inputs.y_train);
     // Never more threads than cores: each worker is a V8 instance of its own (tens of MB), so a run
     // asking for 1,024 would take gigabytes past any heap cap (found in review), and more threads
     // than cores cannot train faster. The trees are the same for any thread count.
     const cores = availableParallelism();
     const nthread = p.nthread === 0 ? cores : Math.min(p.nthread, cores);
     if (p.nthread > cores) ctx.log(`nthread ${p.nthread} is more than the ${cores} cores here: using ${cores}`);
-    const init = ctx.inputs.init_model ? await readInitModel(ctx.inputs.init_model.path, x.nCols) : undefined;
+    const init = ctx.inputs.init_model ? await readInitModel(ctx.inputs.init_model, x.nCols) : undefined;
     if (init) ctx.log(`continuing the init model (${init.trees.length} trees)`);
     ctx.log(`training on ${x.nRows} x ${x.nCols}, ${p.num_boost_round} rounds, nthread ${nthread}`);
     const started = performance.now();
@@ -67,7 +66,7 @@ export const trainModel = defineComponent({
     const seconds = (performance.now() - started) / 1000;
     const trees = booster.model.trees.length;
     ctx.log(`trained ${p.num_boost_round} rounds in ${seconds.toFixed(2)} s; the model has ${trees} trees`);
-    await writeFileAtomic(ctx.outputs.model.path, booster.toXgboostJson());
+    await ctx.outputs.model.write([booster.toXgboostJson()]);
     ctx.outputs.model.setMetadata({
       framework: 'sealed-gbdt (XGBoost JSON format)',
       trees,
@@ -78,11 +77,9 @@ export const trainModel = defineComponent({
 });
 
 /** The model to continue; its feature count must match the training matrix. */
-async function readInitModel(path: string, nCols: number): Promise<GbdtModel> {
-  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
-    throw e.code === 'ENOENT' ? new IoError('io.notFound', { path }) : new IoError('io.readFailed', { path, reason: e.message });
-  });
-  const model = parseModel(bytes, path);
+async function readInitModel(source: ByteSource, nCols: number): Promise<GbdtModel> {
+  const path = source.label;
+  const model = parseModel(await readAllBytes(source, 1024 ** 3), path);
   if (model.numFeature !== nCols) throw new ModelError('gbdt.featureCount', { expected: model.numFeature, got: nCols }, { location: { file: path } });
   return model;
 }

@@ -3,7 +3,9 @@
 // annotations from compiler/argocompiler/container.go@2.3.0+ (extendPodMetadata); retryStrategy from
 // compiler/argocompiler/container.go@2.5.0+ (getTaskRetryStrategy). The Kubernetes executor config is parsed strictly
 // with that version's kubernetes_executor_config.proto by the driver (cmd/driver/main.go@2.0.5: jsonpb.UnmarshalString,
-// "failed to unmarshal Kubernetes config"; @HEAD util.UnmarshalString in parseExecConfigJson).
+// "failed to unmarshal Kubernetes config"; @HEAD util.UnmarshalString in parseExecConfigJson). Secret and config-map volumes:
+// extendPodSpecPatch (driver.go@2.0.5 secret volumes without Optional; driver.go@2.3.0/@2.5.0, k8s.go@HEAD secret and
+// config-map volumes named after the secret / config map, Optional false unless set, mounted into the user container).
 import { goJsonMarshal, ProtoJsonError, protojsonUnmarshal } from './protojson.ts';
 import type { ContainerJson, TaskJson, UploadedPipeline } from './upload.ts';
 import { PROFILES, type VersionProfile } from './versions.ts';
@@ -17,6 +19,9 @@ export interface EmulatedPod {
   /** The user command + args the launcher runs after `--` (before placeholder substitution). */
   userCommand: string[];
   env: Json[];
+  /** Pod volumes and the user container's mounts of them, as the driver adds them. */
+  volumes: Json[];
+  volumeMounts: { name: string; mountPath: string }[];
   /** Quantity strings exactly as the driver hands them to k8s resource.ParseQuantity. */
   resources: { limits: Record<string, string>; requests: Record<string, string> };
   nodeSelector?: Record<string, string>;
@@ -122,6 +127,8 @@ export function podSpecFor(uploaded: UploadedPipeline, taskName: string): Emulat
     image: container.image,
     userCommand: [...(container.command ?? []), ...(container.args ?? [])],
     env: (container.env ?? []).map((e) => ({ name: e.name, value: e.value })),
+    volumes: [],
+    volumeMounts: [],
     resources: resources(profile, container.resources),
     labels: {},
     annotations: {},
@@ -130,10 +137,24 @@ export function podSpecFor(uploaded: UploadedPipeline, taskName: string): Emulat
   if (k8s) {
     const has = (f: string) => profile.platformFields.includes(f) && k8s[f] !== undefined;
     if (has('nodeSelector')) pod.nodeSelector = (k8s.nodeSelector as { labels?: Record<string, string> }).labels;
+    // Optional is set (false unless given) from driver.go@2.2.0 on; 2.0.5 leaves it out.
+    const optional = (v: unknown) => (uploaded.version === '2.0.5' ? {} : { optional: v === true });
+    if (has('secretAsVolume')) {
+      for (const v of k8s.secretAsVolume as { secretName: string; mountPath: string; optional?: boolean }[]) {
+        pod.volumes.push({ name: v.secretName, secret: { secretName: v.secretName, ...optional(v.optional) } });
+        pod.volumeMounts.push({ name: v.secretName, mountPath: v.mountPath });
+      }
+    }
     if (has('tolerations')) pod.tolerations = (k8s.tolerations as Json[]).map((t) => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect, ...(t.tolerationSeconds !== undefined ? { tolerationSeconds: Number(t.tolerationSeconds) } : {}) }));
     if (has('secretAsEnv')) {
       for (const s of k8s.secretAsEnv as { secretName: string; keyToEnv?: { secretKey: string; envVar: string }[] }[]) {
         for (const k of s.keyToEnv ?? []) pod.env.push({ name: k.envVar, valueFrom: { secretKeyRef: { name: s.secretName, key: k.secretKey } } });
+      }
+    }
+    if (has('configMapAsVolume')) {
+      for (const v of k8s.configMapAsVolume as { configMapName: string; mountPath: string; optional?: boolean }[]) {
+        pod.volumes.push({ name: v.configMapName, configMap: { name: v.configMapName, ...optional(v.optional) } });
+        pod.volumeMounts.push({ name: v.configMapName, mountPath: v.mountPath });
       }
     }
     if (has('imagePullSecret')) pod.imagePullSecrets = (k8s.imagePullSecret as { secretName: string }[]).map((s) => ({ name: s.secretName }));

@@ -20,7 +20,7 @@ export interface VersionProfile {
    * resourceType/resourceCount else type/count (backend/src/v2/driver/driver.go@2.5.0, driver.go@HEAD).
    */
   resources: 'legacy' | 'strings-then-legacy';
-  /** KubernetesExecutorConfig fields extendPodSpecPatch applies (driver.go@2.0.5, driver.go@2.3.0, driver.go@2.5.0, k8s.go@HEAD). */
+  /** KubernetesExecutorConfig fields extendPodSpecPatch applies (driver.go@2.0.5, driver.go@2.3.0, driver.go@2.5.0, k8s.go@HEAD; configMapAsVolume from 2.1.0). */
   platformFields: readonly string[];
   /** podMetadata labels/annotations put on the pod by the argo compiler (compiler/argocompiler/container.go@2.3.0+, extendPodMetadata). */
   podMetadata: boolean;
@@ -69,7 +69,7 @@ export const PROFILES: Record<KfpVersion, VersionProfile> = {
   '2.3': {
     ...base('2.3', '2.3.0', 'api@58ce09e07d03', 'kubernetes_platform@d911c8b73b49'),
     resources: 'legacy',
-    platformFields: ['nodeSelector', 'tolerations', 'secretAsVolume', 'secretAsEnv', 'imagePullSecret', 'fieldPathAsEnv', 'activeDeadlineSeconds', 'pvcMount'],
+    platformFields: ['nodeSelector', 'tolerations', 'secretAsVolume', 'secretAsEnv', 'configMapAsVolume', 'imagePullSecret', 'fieldPathAsEnv', 'activeDeadlineSeconds', 'pvcMount'],
     podMetadata: true,
     sharedPodTemplate: true,
     retries: false,
@@ -83,7 +83,7 @@ export const PROFILES: Record<KfpVersion, VersionProfile> = {
   '2.5': {
     ...base('2.5', '2.5.0', 'api@2.5.0', 'kubernetes_platform@2.5.0'),
     resources: 'strings-then-legacy',
-    platformFields: ['nodeSelector', 'tolerations', 'secretAsVolume', 'secretAsEnv', 'imagePullSecret', 'fieldPathAsEnv', 'activeDeadlineSeconds', 'pvcMount'],
+    platformFields: ['nodeSelector', 'tolerations', 'secretAsVolume', 'secretAsEnv', 'configMapAsVolume', 'imagePullSecret', 'fieldPathAsEnv', 'activeDeadlineSeconds', 'pvcMount'],
     podMetadata: true,
     sharedPodTemplate: true,
     retries: true,
@@ -96,7 +96,7 @@ export const PROFILES: Record<KfpVersion, VersionProfile> = {
   HEAD: {
     ...base('HEAD', 'HEAD', 'api@HEAD', 'kubernetes_platform@HEAD'),
     resources: 'strings-then-legacy',
-    platformFields: ['nodeSelector', 'tolerations', 'secretAsVolume', 'secretAsEnv', 'imagePullSecret', 'fieldPathAsEnv', 'activeDeadlineSeconds', 'pvcMount'],
+    platformFields: ['nodeSelector', 'tolerations', 'secretAsVolume', 'secretAsEnv', 'configMapAsVolume', 'imagePullSecret', 'fieldPathAsEnv', 'activeDeadlineSeconds', 'pvcMount'],
     podMetadata: true,
     sharedPodTemplate: false,
     retries: true,

@@ -1,5 +1,7 @@
 // The run's metrics: AUC and accuracy, the ROC curve with hover read-out, a threshold slider
-// driving the confusion matrix (and a marker on the curve), and the classification report.
+// driving the confusion matrix (and a marker on the curve), and the classification report. A
+// sealed run on a dashboard without its keys has only AUC, accuracy and the ROC points (the
+// server's sealedNotice says so): no confusion matrix, no report.
 import { useMemo, useState } from 'react';
 import type { RunMetrics } from '../../../api/contract.ts';
 import { confusionAt, confusionRates } from '../lib/confusion.ts';
@@ -18,8 +20,8 @@ function classLabels(report: RunMetrics['report']): [string, string] {
 
 export function MetricsPanel({ runId, metrics, defaultThreshold }: { runId: string; metrics: RunMetrics; defaultThreshold: number }) {
   const [threshold, setThreshold] = useState(defaultThreshold);
-  const matrix = useMemo(() => confusionAt(metrics.confusion, threshold), [metrics.confusion, threshold]);
-  const rates = confusionRates(matrix);
+  const matrix = useMemo(() => (metrics.confusion ? confusionAt(metrics.confusion, threshold) : undefined), [metrics.confusion, threshold]);
+  const rates = matrix ? confusionRates(matrix) : { fpr: undefined, recall: undefined };
   const [negative, positive] = classLabels(metrics.report);
   const series = useMemo(() => [{ id: runId, label: runId, color: CURVE_COLOR, points: metrics.roc }], [runId, metrics.roc]);
   const marker = rates.fpr !== undefined && rates.recall !== undefined ? { fpr: rates.fpr, tpr: rates.recall, label: `t = ${threshold.toFixed(3)}` } : undefined;
@@ -41,39 +43,46 @@ export function MetricsPanel({ runId, metrics, defaultThreshold }: { runId: stri
           </div>
         </dl>
       </div>
+      {metrics.sealedNotice && (
+        <p className="notice notice--warn" data-testid="metrics-sealed">
+          {metrics.sealedNotice}. Shown here: what run.json keeps plain (AUC, accuracy, the ROC points).
+        </p>
+      )}
       <div className="metrics__grid">
         <div>
           <h3 className="metrics__subtitle">ROC curve</h3>
           <RocChart series={series} marker={marker} fillArea testId="roc-curve" readoutTestId="roc-hover-readout" title={`ROC curve of run ${runId}, AUC ${formatNumber(metrics.auc)}`} />
         </div>
-        <div>
-          <h3 className="metrics__subtitle">Confusion matrix</h3>
-          <div className="threshold">
-            <label htmlFor="threshold-slider" className="threshold__label">
-              Threshold <output className="threshold__value">{threshold.toFixed(3)}</output>
-            </label>
-            <input
-              id="threshold-slider"
-              type="range"
-              min={0}
-              max={1}
-              step={0.001}
-              value={threshold}
-              data-testid="threshold-slider"
-              onChange={(e) => setThreshold(Number(e.target.value))}
-              aria-describedby="threshold-help"
-            />
-            <p id="threshold-help" className="muted small">
-              A prediction is <i>{positive}</i> when its probability is above the threshold.{' '}
-              {threshold !== defaultThreshold && (
-                <button type="button" className="link-button" onClick={() => setThreshold(defaultThreshold)}>
-                  Reset to {defaultThreshold}
-                </button>
-              )}
-            </p>
+        {matrix && (
+          <div>
+            <h3 className="metrics__subtitle">Confusion matrix</h3>
+            <div className="threshold">
+              <label htmlFor="threshold-slider" className="threshold__label">
+                Threshold <output className="threshold__value">{threshold.toFixed(3)}</output>
+              </label>
+              <input
+                id="threshold-slider"
+                type="range"
+                min={0}
+                max={1}
+                step={0.001}
+                value={threshold}
+                data-testid="threshold-slider"
+                onChange={(e) => setThreshold(Number(e.target.value))}
+                aria-describedby="threshold-help"
+              />
+              <p id="threshold-help" className="muted small">
+                A prediction is <i>{positive}</i> when its probability is above the threshold.{' '}
+                {threshold !== defaultThreshold && (
+                  <button type="button" className="link-button" onClick={() => setThreshold(defaultThreshold)}>
+                    Reset to {defaultThreshold}
+                  </button>
+                )}
+              </p>
+            </div>
+            <ConfusionMatrix matrix={matrix} negativeLabel={negative} positiveLabel={positive} />
           </div>
-          <ConfusionMatrix matrix={matrix} negativeLabel={negative} positiveLabel={positive} />
-        </div>
+        )}
       </div>
       {metrics.report.length > 0 && (
         <>

@@ -2,6 +2,7 @@ import type { RunDetail } from '../../../api/contract.ts';
 import { elapsedMs, formatDataSize, formatDuration, formatNumber, formatParam, formatPercent, formatTime } from '../lib/format.ts';
 import { navigate, paths } from '../lib/router.ts';
 import { Link } from './Link.tsx';
+import { SealedBadge } from './SealedBadge.tsx';
 import { StateBadge } from './StateBadge.tsx';
 
 export function RunHeader({ run, now }: { run: RunDetail; now: number }) {
@@ -30,7 +31,7 @@ export function RunHeader({ run, now }: { run: RunDetail; now: number }) {
         <div>
           <dt>State</dt>
           <dd>
-            <StateBadge state={s.state} testId="run-state" />
+            <StateBadge state={s.state} testId="run-state" /> <SealedBadge run={s} testId="run-sealed" />
           </dd>
         </div>
         <div>
@@ -76,6 +77,12 @@ export function RunHeader({ run, now }: { run: RunDetail; now: number }) {
             ))}
           </ul>
         </div>
+      )}
+      {s.locked && (
+        <p className="notice notice--warn" data-testid="run-locked">
+          This run is sealed: its artifacts are encrypted. Start the dashboard with <code>--keys DIR</code> (the key folder it was sealed with) to open them. AUC and
+          accuracy come from run.json, which stays plain.
+        </p>
       )}
       {run.error && (
         <p className="notice notice--error" role="alert" data-testid="run-error">

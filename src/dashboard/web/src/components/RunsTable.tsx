@@ -4,6 +4,7 @@ import { formatDataSize, formatDuration, formatNumber, formatPercent, formatTime
 import { navigate, paths } from '../lib/router.ts';
 import type { RunSortKey, SortDirection } from '../lib/sortRuns.ts';
 import { Link } from './Link.tsx';
+import { SealedBadge } from './SealedBadge.tsx';
 import { StateBadge } from './StateBadge.tsx';
 
 const COLUMNS: { key: RunSortKey; label: string; numeric?: boolean }[] = [
@@ -97,7 +98,7 @@ const RunRow = memo(function RunRow({ run, checked, onToggle, now }: { run: RunS
       <td className="num">{formatNumber(run.auc)}</td>
       <td className="num">{formatPercent(run.accuracy)}</td>
       <td className="mono">
-        <Link to={paths.run(run.id)}>{run.id}</Link>
+        <Link to={paths.run(run.id)}>{run.id}</Link> <SealedBadge run={run} testId={`run-sealed-${run.id}`} />
       </td>
     </tr>
   );

@@ -1,4 +1,6 @@
 // The selected task: its parameters, outputs (download, and a viewer for CSV and JSON) and log.
+// A sealed run's outputs download decrypted (?plain=1) or as stored (the envelope, for
+// `sealed unseal`); on a dashboard without keys (`locked`) only the stored envelope, no viewer.
 import { useState } from 'react';
 import type { ArtifactInfo, RunState, TaskInfo } from '../../../api/contract.ts';
 import { artifactPath } from '../lib/api.ts';
@@ -11,12 +13,14 @@ import { TaskLog } from './TaskLog.tsx';
 interface TaskPanelProps {
   runId: string;
   runState: RunState;
+  /** A sealed run this dashboard has no keys for. */
+  locked: boolean;
   task: TaskInfo;
   now: number;
   onClose: () => void;
 }
 
-export function TaskPanel({ runId, runState, task, now, onClose }: TaskPanelProps) {
+export function TaskPanel({ runId, runState, locked, task, now, onClose }: TaskPanelProps) {
   const [viewing, setViewing] = useState<string>();
   const viewed = task.outputs.find((o) => o.name === viewing);
   const params = Object.entries(task.parameters);
@@ -68,7 +72,7 @@ export function TaskPanel({ runId, runState, task, now, onClose }: TaskPanelProp
           ) : (
             <ul className="outputs" data-testid="task-outputs">
               {task.outputs.map((o) => (
-                <OutputItem key={o.name} runId={runId} task={task.name} output={o} active={o.name === viewing} onView={() => setViewing(o.name === viewing ? undefined : o.name)} />
+                <OutputItem key={o.name} runId={runId} task={task.name} output={o} locked={locked} active={o.name === viewing} onView={() => setViewing(o.name === viewing ? undefined : o.name)} />
               ))}
             </ul>
           )}
@@ -94,8 +98,9 @@ export function TaskPanel({ runId, runState, task, now, onClose }: TaskPanelProp
   );
 }
 
-function OutputItem({ runId, task, output, active, onView }: { runId: string; task: string; output: ArtifactInfo; active: boolean; onView: () => void }) {
-  const viewable = output.view === 'csv' || output.view === 'json';
+function OutputItem({ runId, task, output, locked, active, onView }: { runId: string; task: string; output: ArtifactInfo; locked: boolean; active: boolean; onView: () => void }) {
+  const viewable = (output.view === 'csv' || output.view === 'json') && !(output.sealed && locked);
+  const path = artifactPath(runId, task, output.name);
   const rows = typeof output.metadata?.rows === 'number' ? output.metadata.rows : undefined;
   return (
     <li className={active ? 'outputs__item is-active' : 'outputs__item'} data-testid={`output-${output.name}`}>
@@ -111,6 +116,7 @@ function OutputItem({ runId, task, output, active, onView }: { runId: string; ta
           {output.type} · {formatBytes(output.size)}
           {rows !== undefined && <> · {rows.toLocaleString('en-US')} rows</>}
           {output.view !== 'other' && <span className="tag">{output.view}</span>}
+          {output.sealed && <span className="tag tag--sealed">sealed</span>}
         </span>
       </div>
       <div className="outputs__actions">
@@ -119,9 +125,20 @@ function OutputItem({ runId, task, output, active, onView }: { runId: string; ta
             {active ? 'Hide' : 'View'}
           </button>
         )}
-        <a className="button button--small" href={artifactPath(runId, task, output.name)} download aria-label={`Download ${output.name}`} title={output.view === 'html' ? 'HTML artifacts are downloaded, not shown here' : `sha256 ${output.sha256}`}>
-          Download
-        </a>
+        {output.sealed && !locked && (
+          <a className="button button--small" href={`${path}?plain=1`} download aria-label={`Download ${output.name} decrypted`} title="Decrypted with the dashboard's keys after its checks; the plaintext is not kept on the server">
+            Download
+          </a>
+        )}
+        {output.sealed ? (
+          <a className="button button--small button--quiet" href={path} download aria-label={`Download ${output.name} sealed`} title={`The sealed file as stored (sealed unseal FILE --keys DIR opens it); sha256 ${output.sha256}`}>
+            Sealed file
+          </a>
+        ) : (
+          <a className="button button--small" href={path} download aria-label={`Download ${output.name}`} title={output.view === 'html' ? 'HTML artifacts are downloaded, not shown here' : `sha256 ${output.sha256}`}>
+            Download
+          </a>
+        )}
       </div>
     </li>
   );

@@ -74,6 +74,11 @@ function NewRunForm({ pipeline, source }: { pipeline: PipelineInfo; source?: Run
         <div>
           <h2 className="card__title">{pipeline.name}</h2>
           <p className="muted small">{pipeline.description}</p>
+          {pipeline.sealed && (
+            <p className="small" data-testid="new-run-sealed">
+              <span className="badge badge--sealed">sealed</span> Runs started here are sealed with the dashboard&apos;s keys.
+            </p>
+          )}
           {source && (
             <p className="small">
               Parameters of run <span className="mono">{source.summary.id}</span>.

@@ -79,7 +79,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
         <PipelineGraph tasks={detail.tasks} edges={detail.edges} selected={task?.name} onSelect={onSelect} now={now} />
       </section>
 
-      {task && <TaskPanel key={task.name} runId={runId} runState={detail.summary.state} task={task} now={now} onClose={() => setQueryParam('task', undefined)} />}
+      {task && <TaskPanel key={task.name} runId={runId} runState={detail.summary.state} locked={detail.summary.locked === true} task={task} now={now} onClose={() => setQueryParam('task', undefined)} />}
 
       {metrics.data && <MetricsPanel runId={runId} metrics={metrics.data} defaultThreshold={typeof threshold === 'number' ? threshold : 0.5} />}
       {!metrics.data && !metrics.loading && metrics.error === undefined && (

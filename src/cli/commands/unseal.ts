@@ -1,0 +1,58 @@
+// `sealed unseal FILE --keys DIR --out PLAIN`: the plaintext of one sealed artifact, for a user who
+// needs it outside the pipeline. When FILE sits in a run folder (run.json one or two folders up
+// lists it) the run's seal record is checked too: identity, both digests and sizes, exactly as a
+// pipeline step reading it would. Otherwise only the envelope is checked and its context printed.
+// The output is written 0600 under a temporary name and renamed when complete: a tampered
+// artifact leaves no file behind. An existing PLAIN is never overwritten.
+import { lstat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileSink, IoError, printable, UsageError } from '../../core/index.ts';
+import { MANIFEST_KEY, readRunManifest, storedArtifactSource, type OutputRecord, type RunManifest } from '../../pipeline/index.ts';
+import { LocalKeyProvider, SealingCodec, unsealFile } from '../../seal/index.ts';
+import type { CliIo } from '../io.ts';
+
+export interface UnsealOptions {
+  keys: string;
+  out: string;
+}
+
+export async function unsealCommand(file: string, options: UnsealOptions, io: CliIo): Promise<number> {
+  const input = resolve(io.cwd, file);
+  const out = resolve(io.cwd, options.out);
+  if (await lstat(out).catch(() => undefined)) throw new UsageError('cli.usage', { reason: `--out ${printable(options.out)} exists: choose a new file (unseal never overwrites)` });
+  const st = await lstat(input).catch(() => undefined);
+  if (!st) throw new IoError('io.notFound', { path: file });
+  if (!st.isFile()) throw new IoError('io.notAFile', { path: file });
+  const keys = await LocalKeyProvider.open(resolve(io.cwd, options.keys));
+  const inRun = await findRunRecord(input);
+  if (inRun) {
+    const codec = new SealingCodec(keys, { runId: inRun.manifest.id });
+    const source = storedArtifactSource(inRun.record, codec, { path: input, label: file });
+    await fileSink(out, { mode: 0o600 }).write(source.open());
+    io.stderr.write(`unsealed ${printable(inRun.key)} of run ${printable(inRun.manifest.id)} (identity and sha256 checked against run.json) to ${printable(options.out)}\n`);
+    return 0;
+  }
+  let context = '';
+  await unsealFile(input, out, { keyProvider: keys, label: file, onHeader: (h) => (context = `run ${h.context.runId}, task ${h.context.task}, artifact ${h.context.artifact} (${h.context.type})`) });
+  io.stderr.write(`unsealed ${printable(file)} (${printable(context)}) to ${printable(options.out)}; no run.json lists it, so only the envelope was checked\n`);
+  return 0;
+}
+
+interface RunRecord {
+  manifest: RunManifest;
+  key: string;
+  record: OutputRecord;
+}
+
+/** The run.json (one or two folders up) whose tasks or inputs list `path`, with that record. */
+async function findRunRecord(path: string): Promise<RunRecord | undefined> {
+  for (let dir = dirname(path), depth = 0; depth < 2; dir = dirname(dir), depth++) {
+    if (!(await lstat(join(dir, MANIFEST_KEY)).catch(() => undefined))) continue;
+    const manifest = await readRunManifest(dir);
+    const key = relative(dir, path).split(sep).join('/');
+    const records = [...Object.values(manifest.inputs ?? {}), ...Object.values(manifest.tasks).flatMap((t) => Object.values(t.outputs ?? {}))];
+    const record = records.find((r) => r.path === key);
+    return record ? { manifest, key, record } : undefined;
+  }
+  return undefined;
+}
