@@ -59,3 +59,20 @@ export class IoError<C extends MessageCode = MessageCode> extends SealedError<C>
 export function isSealedError(e: unknown): e is SealedError {
   return e instanceof SealedError;
 }
+
+/** Message arguments that quote values read from data (a cell's text, a category); never structure such as column names. */
+const DATA_VALUE_ARGS = ['text', 'value'] as const;
+
+/**
+ * The same error with the data values it quotes replaced by `<sealed>`: what a sealed run logs and
+ * records, so a parse error cannot carry a cell of sealed data into run.json, task logs or pod logs.
+ * Anything that is not a SealedError quoting a value is returned as it is.
+ */
+export function withoutDataValues(e: unknown): unknown {
+  if (!isSealedError(e)) return e;
+  const args = e.args as Record<string, unknown>;
+  if (!DATA_VALUE_ARGS.some((k) => Object.hasOwn(args, k))) return e;
+  const hidden = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, (DATA_VALUE_ARGS as readonly string[]).includes(k) ? '<sealed>' : v]));
+  const Kind = e.constructor as new (code: MessageCode, args: unknown, options?: { location?: Location }) => SealedError;
+  return new Kind(e.code, hidden, e.location ? { location: e.location } : undefined);
+}

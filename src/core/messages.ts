@@ -31,6 +31,7 @@ export const messages = {
   'seal.noRecord': msg((a: { artifact: string }) => `${a.artifact}: this sealed run has no seal record for it (not written by a sealed task of this run, or its record was removed)`),
   'seal.recordInvalid': msg((a: { artifact: string; reason: string }) => `${a.artifact}: invalid seal record: ${a.reason}`),
   'seal.otherRun': msg((a: { artifact: string; found: string; expected: string }) => `${a.artifact}: sealed by run '${a.found}', this is run '${a.expected}' (artifact taken from another run)`),
+  'seal.wrongProducer': msg((a: { artifact: string; found: string; expected: string }) => `${a.artifact}: sealed as ${a.found}, this input must come from ${a.expected} (outputs swapped between tasks)`),
   'seal.typeMismatch': msg((a: { artifact: string; found: string; expected: string }) => `${a.artifact}: sealed as ${a.found}, the reading step expects ${a.expected}`),
   'seal.digestMismatch': msg((a: { artifact: string; which: string; expected: string; found: string }) => `${a.artifact}: ${a.which} sha256 ${a.found} differs from the recorded ${a.expected} (artifact replaced)`),
   'seal.unsealedOutput': msg((a: { artifact: string }) => `${a.artifact}: a sealed run's output must be written through the artifact handle (ctx.outputs.<name>.write), not to its path; the file was removed`),
@@ -374,6 +375,7 @@ export const messages = {
 
   // --- seal / integrity (src/seal/attest: signed run manifest, sealed verify) --------------------
   // Errors (thrown) first, then the texts of verify findings (src/seal/attest/verifyRun.ts).
+  'integrity.manifestNotSigned': msg((a: { run: string; reason: string }) => `run ${a.run} cannot be trusted: ${a.reason}; check it with sealed verify`),
   'integrity.noKey': msg((_a: Record<string, never>) => 'no public key to check the run signature with: give --public-key FILE or --keys DIR (a key found inside the run would prove nothing)'),
   'integrity.notARun': msg((a: { path: string; reason: string }) => `${a.path} is not a run folder: ${a.reason}`),
   'integrity.badInput': msg((a: { name: string; reason: string }) => `cannot sign the run: artifact '${excerpt(a.name, 256)}' ${a.reason}`),
@@ -446,6 +448,9 @@ export const messages = {
   'dashboard.secretFileOwner': msg((a: { path: string }) => `${a.path} is not owned by the user running the dashboard; refused (fix: chown it, or delete it to make a new one)`),
   'dashboard.badUrl': msg((a: { url: string }) => `malformed URL '${a.url}'`),
   'dashboard.sealedNoKeys': msg((a: { run: string }) => `run '${a.run}' is sealed: start the dashboard with --keys DIR (the key folder it was sealed with) to open its artifacts`),
+  'dashboard.storeReadOnly': msg((a: { store: string }) => `this dashboard browses runs in ${a.store}; start runs with sealed run --store ${a.store}`),
+  'dashboard.storeFailed': msg((a: { store: string; reason: string }) => `the run store ${a.store} could not be read: ${a.reason}`),
+  'dashboard.storeTimeout': msg((a: { store: string; what: string; seconds: number }) => `the run store ${a.store} did not answer within ${a.seconds} s (${a.what}); try again later`),
 } as const;
 
 export type MessageCode = keyof typeof messages;

@@ -39,6 +39,7 @@ interface Read {
   label: string;
   declaredType: string;
   metadata: Readonly<Record<string, unknown>>;
+  producer?: { task: string; artifact: string };
   stored?: () => AsyncIterable<Uint8Array>;
 }
 
@@ -107,6 +108,10 @@ export class SealingCodec {
     const name = `${read.label} (${describeArtifact(record)})`;
     if (record.runId !== this.#options.runId) throw new DataError('seal.otherRun', { artifact: name, found: record.runId, expected: this.#options.runId });
     if (read.declaredType !== 'system.Artifact' && record.type !== read.declaredType) throw new DataError('seal.typeMismatch', { artifact: name, found: record.type, expected: read.declaredType });
+    const p = read.producer;
+    if (p && (record.task !== p.task || record.artifact !== p.artifact)) {
+      throw new DataError('seal.wrongProducer', { artifact: name, found: `${record.task}/${record.artifact}`, expected: `${p.task}/${p.artifact}` });
+    }
     return record;
   }
 

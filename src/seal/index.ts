@@ -3,7 +3,7 @@
 export * from './envelope.ts';
 export { sealFile, unsealFile, isSealed } from './files.ts';
 export type { KeyProvider, WrappedKey } from './keyProvider.ts';
-export { initKeyFolder, LocalKeyProvider, verifierFromPublicKey, publicKeyFingerprint } from './localKeys.ts';
+export { initKeyFolder, LocalKeyProvider, verifierFromPublicKey, publicKeyFingerprint, type Signer, type Verifier } from './localKeys.ts';
 // Signed run manifests and sealed verify (uses the ArtifactStore interface, types only).
 export * from './attest/index.ts';
 // Azure: Key Vault wrap/unwrap, Secure Key Release, MAA token checks, the release policy (src/seal/azure),

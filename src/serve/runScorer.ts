@@ -12,8 +12,8 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DataError, excerpt, IoError, readAllBytes, UsageError } from '../core/index.ts';
-import { MANIFEST_KEY, runManifestSchema, storedArtifactSource, type OutputRecord, type StoredManifest, type StoredOutput } from '../pipeline/index.ts';
-import { isSealed, SEAL_RECORD_KEY, SealingCodec, sealRecordOf, type KeyProvider } from '../seal/index.ts';
+import { LocalArtifactStore, MANIFEST_KEY, runManifestSchema, storedArtifactSource, type OutputRecord, type StoredManifest, type StoredOutput } from '../pipeline/index.ts';
+import { isSealed, readSignedRunManifest, SEAL_RECORD_KEY, SealingCodec, sealRecordOf, type KeyProvider, type Verifier } from '../seal/index.ts';
 import { LoanScorer, runDirFiles } from './loanScorer.ts';
 
 /** Where the loan-default pipeline leaves what the scorer needs. */
@@ -28,12 +28,17 @@ export interface RunScorerOptions {
   keys?: KeyProvider;
   /** How messages name the run folder (as the user typed it). */
   shown?: string;
+  /**
+   * The key folder's signing key: a sealed run's run.json must then be the one its run.sig.json
+   * signed (readSignedRunManifest), so seal records cannot have been edited or rolled back.
+   */
+  verifier?: Verifier;
 }
 
 export async function loadRunScorer(runDir: string, options: RunScorerOptions = {}): Promise<LoanScorer> {
   const shown = options.shown ?? runDir;
-  const manifest = await readManifest(runDir, shown);
-  const sealed = manifest !== undefined && isSealedManifest(manifest);
+  const found = await readManifest(runDir, shown);
+  const sealed = found !== undefined && isSealedManifest(found);
   if (!sealed) {
     if (options.keys) throw new UsageError('serve.runNotSealed', { runDir: shown });
     const files = runDirFiles(runDir);
@@ -43,6 +48,7 @@ export async function loadRunScorer(runDir: string, options: RunScorerOptions = 
     return LoanScorer.fromBytes({ model: new Uint8Array(model), preprocessor, names: files });
   }
   if (!options.keys) throw new UsageError('serve.sealedRunNoKeys', { runDir: shown });
+  const manifest = options.verifier ? parseManifest(await readSignedRunManifest(new LocalArtifactStore(runDir), options.verifier, shown), shown) : found;
   const codec = new SealingCodec(options.keys, { runId: manifest.id });
   const read = async (at: { task: string; output: string }): Promise<{ bytes: Buffer; name: string }> => {
     const task = Object.hasOwn(manifest.tasks, at.task) ? manifest.tasks[at.task] : undefined;
@@ -83,9 +89,14 @@ async function readManifest(runDir: string, shown: string): Promise<StoredManife
   const bad = (reason: string): UsageError => new UsageError('serve.badRunDir', { runDir: shown, reason });
   if (!st.isFile()) throw bad('its run.json is not a regular file');
   if (st.size > MANIFEST_LIMIT) throw bad(`its run.json is larger than ${MANIFEST_LIMIT} bytes`);
+  return parseManifest(await readFile(path), shown);
+}
+
+function parseManifest(bytes: Buffer, shown: string): StoredManifest {
+  const bad = (reason: string): UsageError => new UsageError('serve.badRunDir', { runDir: shown, reason });
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    json = JSON.parse(bytes.toString('utf8'));
   } catch (e) {
     throw bad(`its run.json is not JSON (${excerpt((e as Error).message)})`);
   }

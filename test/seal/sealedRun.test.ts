@@ -4,15 +4,16 @@
 // steps, `sealed unseal`) with a one-line error naming the artifact and nothing decrypted written.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAllBytes, sha256 } from '../../src/core/index.ts';
 import { loanDefaultCatalog } from '../../src/cli/pipelineCatalog.ts';
 import { compilePipeline, runPipeline, silentReporter, storedArtifactSource, type OutputRecord, type RunManifest } from '../../src/pipeline/index.ts';
-import { initKeyFolder, LocalKeyProvider, SealingCodec, DEFAULT_SEGMENT_SIZE } from '../../src/seal/index.ts';
+import { initKeyFolder, LocalKeyProvider, SealingCodec, DEFAULT_SEGMENT_SIZE, signRun } from '../../src/seal/index.ts';
 import { sealed, writeRawCsv } from '../pipelines/loan-default/helpers.ts';
 import { tempDir } from '../pipeline/helpers/tempDir.ts';
-import { tamperCases, type RawAccess } from './tamperTable.ts';
+import { loadRunScorer } from '../../src/serve/runScorer.ts';
+import { assertRefused, tamperCases, type RawAccess } from './tamperTable.ts';
 
 // Made at top level: tempDir's cleanup must belong to the file, not to the before hook.
 const cwd = tempDir();
@@ -80,7 +81,7 @@ test('the sealed run folder holds no plaintext of the input CSV (grep for its ro
 test('sealed unseal gives back the plain run’s bytes, checked against run.json', async () => {
   const r = await sealed(['unseal', 's1/create-train-test-set/x_test_data.csv', '--keys', 'keys', '--out', 'x_test.csv'], cwd);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /identity and sha256 checked against run\.json/);
+  assert.match(r.stderr, /identity and sha256 checked against the signed run\.json/);
   assert.deepEqual(readFileSync(join(cwd, 'x_test.csv')), readFileSync(join(cwd, 'plain/create-train-test-set/x_test_data.csv')));
   const again = await sealed(['unseal', 's1/create-train-test-set/x_test_data.csv', '--keys', 'keys', '--out', 'x_test.csv'], cwd);
   assert.equal(again.code, 2);
@@ -105,13 +106,7 @@ for (const c of tamperCases) {
       // The pipeline's reader (what the next step does).
       const codec = new SealingCodec(await LocalKeyProvider.open(join(cwd, 'keys')), { runId: m.id });
       const source = storedArtifactSource(recordOf(m, VICTIM), codec, { path: join(cwd, runDir, VICTIM) });
-      const err = await readAllBytes(source).then(
-        () => assert.fail('read succeeded'),
-        (e: Error) => e,
-      );
-      assert.match(err.message, c.expect);
-      assert.match(err.message, /credit_risk_dataset/);
-      assert.doesNotMatch(err.message, /\n/);
+      await assertRefused(source, c, /credit_risk_dataset/);
       // `sealed unseal`: exit 1, the same kind of line, no output file and no temporary one.
       const out = `plain-${sha256(c.name).slice(0, 8)}.csv`;
       const u = await sealed(['unseal', `${runDir}/${VICTIM}`, '--keys', 'keys', '--out', out], cwd);
@@ -124,10 +119,15 @@ for (const c of tamperCases) {
   });
 }
 
-test('tamper: the wrong key folder cannot open a sealed artifact', async () => {
+test('tamper: the wrong key folder opens nothing: the run signature and the data keys both refuse it', async () => {
   const u = await sealed(['unseal', `s1/${VICTIM}`, '--keys', 'other-keys', '--out', 'wrong-key.csv'], cwd);
   assert.equal(u.code, 1);
-  assert.match(u.stderr, /cannot unwrap its data key .*credit_risk_dataset|credit_risk_dataset.*cannot unwrap/);
+  assert.match(u.stderr, /cannot be trusted: run\.sig\.json does not verify with key/);
+  // Taken out of its run folder, only the envelope is checked: the data key does not unwrap.
+  copyFileSync(join(cwd, 's1', VICTIM), join(cwd, 'loose.csv.sealed'));
+  const loose = await sealed(['unseal', 'loose.csv.sealed', '--keys', 'other-keys', '--out', 'wrong-key.csv'], cwd);
+  assert.equal(loose.code, 1);
+  assert.match(loose.stderr, /credit_risk_dataset.*cannot unwrap its data key/);
   assert.equal(existsSync(join(cwd, 'wrong-key.csv')), false);
 });
 
@@ -139,6 +139,9 @@ test('tamper between steps: the next step refuses the altered input and the run 
     runDir,
     parameters: { data_url: raw, seed: 3 },
     codecFor: (runId) => new SealingCodec(keys, { runId }),
+    afterRun: async (_m, store) => {
+      await signRun(store, keys.signer(), { kek: { provider: keys.name, keyId: keys.keyId }, sealed: true });
+    },
     reporter: {
       ...silentReporter,
       taskFinished: (e) => {
@@ -177,4 +180,77 @@ test('sealed run --seal without --keys, and --keys without --seal, are refused i
   assert.equal(b.code, 2);
   assert.match(b.stderr, /--keys DIR is for sealed runs: add --seal/);
   assert.equal(existsSync(join(cwd, 'x1')) || existsSync(join(cwd, 'x2')), false);
+});
+
+test('a failed sealed run resumes sealed (and only sealed), repairs the tampered step and is signed again', async () => {
+  // 'between' failed because x_train was altered after its step: resume reruns that step.
+  const plainResume = await sealed(['run', '--resume', 'between'], cwd);
+  assert.equal(plainResume.code, 2);
+  assert.match(plainResume.stderr, /is a sealed run: resume it with --seal --keys DIR/);
+  const r = await sealed(['run', '--resume', 'between', '--seal', '--keys', 'keys'], cwd);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /resuming run .* from task 'create-train-test-set'/);
+  const v = await sealed(['verify', 'between', '--keys', 'keys'], cwd);
+  assert.equal(v.code, 0, v.stdout);
+  assert.match(v.stdout, /verified: .* plaintexts checked/);
+});
+
+/** A copy of a finished sealed run, to attack without disturbing the others. */
+function copyRun(from: string, to: string): void {
+  cpSync(join(cwd, from), join(cwd, to), { recursive: true });
+}
+
+test('attack: outputs swapped with their run.json records (and the model removed) are refused by --resume, which would re-sign them', async () => {
+  copyRun('s1', 'swap');
+  const path = join(cwd, 'swap', 'run.json');
+  const m = JSON.parse(readFileSync(path, 'utf8')) as RunManifest;
+  const pre = m.tasks['preprocess-features'].outputs!;
+  [pre.x_train_processed, pre.x_test_processed] = [pre.x_test_processed, pre.x_train_processed];
+  m.tasks['train-model'].state = 'failed';
+  writeFileSync(path, JSON.stringify(m, null, 2));
+  rmSync(join(cwd, 'swap', 'train-model', 'model.json'));
+  const r = await sealed(['run', '--resume', 'swap', '--seal', '--keys', 'keys'], cwd);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /run swap cannot be trusted: run\.json was changed after the run was signed/);
+  assert.equal(existsSync(join(cwd, 'swap', 'train-model', 'model.json')), false, 'nothing ran');
+});
+
+test('attack: an input whose seal record names another task or output is refused by the reading step (producer check)', async () => {
+  const m = manifestOf('s1');
+  const codec = new SealingCodec(await LocalKeyProvider.open(join(cwd, 'keys')), { runId: m.id });
+  const rec = recordOf(m, 'preprocess-features/x_test_processed.csv');
+  const source = storedArtifactSource(rec, codec, { path: join(cwd, 's1', rec.path), producer: { task: 'preprocess-features', artifact: 'x_train_processed' } });
+  await assert.rejects(readAllBytes(source), /sealed as preprocess-features\/x_test_processed, this input must come from preprocess-features\/x_train_processed/);
+});
+
+test('attack: an older version of an artifact put back with its old record is refused by unseal and serve (signed run.json)', async () => {
+  copyRun('s1', 'replay-old');
+  const r = await sealed(['run', '--data-url', raw, '--run-dir', 'replay-new', '--seed', '4', '--seal', '--keys', 'keys'], cwd);
+  assert.equal(r.code, 0, r.stderr);
+  // Put the old model and the old run's record for it into the new run (run ids differ, so also take the id).
+  copyFileSync(join(cwd, 'replay-old', 'train-model', 'model.json'), join(cwd, 'replay-new', 'train-model', 'model.json'));
+  const newPath = join(cwd, 'replay-new', 'run.json');
+  const fresh = JSON.parse(readFileSync(newPath, 'utf8')) as RunManifest;
+  const old = manifestOf('replay-old');
+  fresh.id = old.id;
+  for (const t of Object.keys(fresh.tasks)) fresh.tasks[t].outputs = old.tasks[t].outputs;
+  writeFileSync(newPath, JSON.stringify(fresh, null, 2));
+  const u = await sealed(['unseal', 'replay-new/train-model/model.json', '--keys', 'keys', '--out', 'replayed.json'], cwd);
+  assert.equal(u.code, 1);
+  assert.match(u.stderr, /cannot be trusted: run\.json was changed after the run was signed/);
+  assert.equal(existsSync(join(cwd, 'replayed.json')), false);
+  const keys = await LocalKeyProvider.open(join(cwd, 'keys'));
+  await assert.rejects(loadRunScorer(join(cwd, 'replay-new'), { keys, verifier: keys.verifier() }), /run\.json was changed after the run was signed/);
+});
+
+test('attack: a sealed run never writes a data value in clear through an error (run.json, task logs)', async () => {
+  const rows = readFileSync(raw, 'utf8').split('\n');
+  const cells = rows[5].split(',');
+  cells[1] = 'SECRETINCOME77';
+  rows[5] = cells.join(',');
+  writeFileSync(join(cwd, 'bad.csv'), rows.join('\n'));
+  const r = await sealed(['run', '--data-url', join(cwd, 'bad.csv'), '--run-dir', 'bad', '--seal', '--keys', 'keys'], cwd);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /expected a number, found '<sealed>'/);
+  for (const f of filesUnder(join(cwd, 'bad'))) assert.doesNotMatch(readFileSync(f, 'latin1'), /SECRETINCOME77/, f);
 });

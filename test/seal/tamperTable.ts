@@ -6,6 +6,9 @@
 // version 1, header length 4), header JSON, header MAC 32, then segments of segmentSize
 // plaintext bytes + a 16-byte GCM tag each.
 
+import assert from 'node:assert/strict';
+import { readAllBytes, type ByteSource } from '../../src/core/index.ts';
+
 export interface RawAccess {
   read(key: string): Promise<Buffer>;
   write(key: string, bytes: Buffer): Promise<void>;
@@ -99,3 +102,15 @@ export const tamperCases: readonly TamperCase[] = [
   { name: 'artifacts swapped between two tasks', expect: /sealed for (task|artifact|type) /, apply: async (t) => t.run.write(t.victim, await t.run.read(t.sibling)) },
   { name: 'artifacts swapped between two runs', expect: /sealed for runId /, apply: async (t) => t.run.write(t.victim, await t.otherRun.read(t.victim)) },
 ];
+
+/** Reading `source` through the sealing codec must fail with one line that says `c.expect` and names `artifact`. */
+export async function assertRefused(source: ByteSource, c: TamperCase, artifact: RegExp): Promise<string> {
+  const err = await readAllBytes(source).then(
+    () => assert.fail(`${c.name}: the read succeeded`),
+    (e: Error) => e,
+  );
+  assert.match(err.message, c.expect);
+  assert.match(err.message, artifact);
+  assert.doesNotMatch(err.message, /\n/);
+  return err.message;
+}

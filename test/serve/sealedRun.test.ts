@@ -142,7 +142,8 @@ test('swapping: the model of another sealed run is refused, with or without its 
   const manifest = JSON.parse(readFileSync(join(withRecord, 'run.json'), 'utf8'));
   manifest.tasks['train-model'].outputs.model = JSON.parse(readFileSync(join(otherRun, 'run.json'), 'utf8')).tasks['train-model'].outputs.model;
   writeFileSync(join(withRecord, 'run.json'), JSON.stringify(manifest));
-  await refused(['--run-dir', 'swapped-record', '--keys', 'keys'], 1, /sealed by run '.*', this is run '.*' \(artifact taken from another run\)/);
+  // The edited run.json no longer matches what run.sig.json signed: refused before any artifact is read.
+  await refused(['--run-dir', 'swapped-record', '--keys', 'keys'], 1, /cannot be trusted: run\.json was changed after the run was signed/);
 });
 
 test("run.json pointing train-model's model at the compiled model of the same run is refused", async () => {
@@ -150,9 +151,9 @@ test("run.json pointing train-model's model at the compiled model of the same ru
   const manifest = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
   manifest.tasks['train-model'].outputs.model = manifest.tasks['compile-model'].outputs.compiled_model;
   writeFileSync(join(dir, 'run.json'), JSON.stringify(manifest));
-  await refused(['--run-dir', 'pointed', '--keys', 'keys'], 1, /sealed for task 'compile-model', expected 'train-model'/);
+  await refused(['--run-dir', 'pointed', '--keys', 'keys'], 1, /cannot be trusted: run\.json was changed after the run was signed/);
 });
 
-test('the wrong key folder: refused naming the artifact', async () => {
-  await refused(['--run-dir', 'sealed-a', '--keys', 'other-keys'], 1, /^sealed: artifact '(model|preprocessor)' \(run .*\): cannot unwrap its data key/);
+test('the wrong key folder: refused, its signing key does not vouch for the run', async () => {
+  await refused(['--run-dir', 'sealed-a', '--keys', 'other-keys'], 1, /cannot be trusted: run\.sig\.json does not verify with key/);
 });

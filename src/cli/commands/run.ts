@@ -7,7 +7,8 @@ import { relative, resolve, isAbsolute } from 'node:path';
 import { IoError, PipelineError, UsageError, debugEnabled, printable, printableJson } from '../../core/index.ts';
 import { redactValue } from '../../core/index.ts';
 import { parseModel } from '../../gbdt/index.ts';
-import { compilePipeline, newRunId, parseStoreLocation, parseStoreUrl, runPipeline, validateParameters, type ArtifactStore, type PipelineDefinition } from '../../pipeline/index.ts';
+import { compilePipeline, LocalArtifactStore, newRunId, parseStoreLocation, parseStoreUrl, runPipeline, validateParameters, type ArtifactStore, type PipelineDefinition } from '../../pipeline/index.ts';
+import { readSignedRunManifest } from '../../seal/index.ts';
 import { clearRerunLeftovers, lockForResume, planResume, readRunManifest, resumeParameters, type RunManifest } from '../../pipeline/index.ts';
 import { cliSourcePolicy } from '../../data/source/sourcePolicy.ts';
 import type { CliIo } from '../io.ts';
@@ -127,6 +128,10 @@ async function resumeCommand(options: RunCommandOptions & { resume: string }, io
   await readRunManifest(runDir, shown);
   const release = await lockForResume(runDir, { label: shown });
   try {
+    const sealing = await openSealing(options, io.cwd);
+    // A sealed run resumes only from the run.json its signature vouches for: kept tasks' outputs are
+    // then checked against authentic records (planResume), not ones edited to bless swapped files.
+    if (sealing) await readSignedRunManifest(new LocalArtifactStore(runDir), sealing.keys.verifier(), shown);
     const plan = await planResume(spec, registry, runDir, { label: shown });
     const recordedThreads = plan.manifest.parameters.threads;
     const given = runOptionsToParameters({
@@ -141,7 +146,6 @@ async function resumeCommand(options: RunCommandOptions & { resume: string }, io
     const parameters = validateParameters(`pipeline '${pipeline.name}'`, pipeline.parameters, real);
     await clearRerunLeftovers(runDir, plan.rerun);
     io.stderr.write(`resuming run ${printable(plan.manifest.id)} from task '${plan.rerun[0] ?? 'none'}' (${printable(plan.why)}); keeping ${plan.keep.length > 0 ? plan.keep.join(', ') : 'no task'}\n`);
-    const sealing = await openSealing(options, io.cwd);
     const manifest = await runPipeline(spec, registry, {
       runDir,
       parameters,

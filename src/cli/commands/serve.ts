@@ -103,7 +103,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo, signal: Abo
   // Refuses a model that does not fit the preprocessor, or a sealed run without its keys (before listening).
   const scorer =
     options.runDir !== undefined
-      ? await loadRunScorer(resolve(io.cwd, options.runDir), { ...(keys ? { keys } : {}), shown: printable(options.runDir) })
+      ? await loadRunScorer(resolve(io.cwd, options.runDir), { ...(keys ? { keys, verifier: keys.verifier() } : {}), shown: printable(options.runDir) })
       : await loadFiles({ model: resolve(io.cwd, options.model!), preprocessor: resolve(io.cwd, options.preprocessor!) }, { model: options.model!, preprocessor: options.preprocessor! });
   const limits: Partial<ServeLimits> = {
     ...(options.requestTimeout !== undefined ? { requestTimeoutMs: options.requestTimeout * 1000 } : {}),

@@ -7,8 +7,8 @@
 import { lstat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileSink, IoError, printable, UsageError } from '../../core/index.ts';
-import { MANIFEST_KEY, readRunManifest, storedArtifactSource, type OutputRecord, type RunManifest } from '../../pipeline/index.ts';
-import { LocalKeyProvider, SealingCodec, unsealFile } from '../../seal/index.ts';
+import { LocalArtifactStore, MANIFEST_KEY, runManifestSchema, storedArtifactSource, type StoredManifest, type StoredOutput } from '../../pipeline/index.ts';
+import { LocalKeyProvider, readSignedRunManifest, SealingCodec, unsealFile } from '../../seal/index.ts';
 import type { CliIo } from '../io.ts';
 
 export interface UnsealOptions {
@@ -24,12 +24,12 @@ export async function unsealCommand(file: string, options: UnsealOptions, io: Cl
   if (!st) throw new IoError('io.notFound', { path: file });
   if (!st.isFile()) throw new IoError('io.notAFile', { path: file });
   const keys = await LocalKeyProvider.open(resolve(io.cwd, options.keys));
-  const inRun = await findRunRecord(input);
+  const inRun = await findRunRecord(input, keys);
   if (inRun) {
     const codec = new SealingCodec(keys, { runId: inRun.manifest.id });
-    const source = storedArtifactSource(inRun.record, codec, { path: input, label: file });
+    const source = storedArtifactSource(inRun.record, codec, { path: input, label: file, producer: inRun.producer });
     await fileSink(out, { mode: 0o600 }).write(source.open());
-    io.stderr.write(`unsealed ${printable(inRun.key)} of run ${printable(inRun.manifest.id)} (identity and sha256 checked against run.json) to ${printable(options.out)}\n`);
+    io.stderr.write(`unsealed ${printable(inRun.key)} of run ${printable(inRun.manifest.id)} (identity and sha256 checked against the signed run.json) to ${printable(options.out)}\n`);
     return 0;
   }
   let context = '';
@@ -39,20 +39,31 @@ export async function unsealCommand(file: string, options: UnsealOptions, io: Cl
 }
 
 interface RunRecord {
-  manifest: RunManifest;
+  manifest: StoredManifest;
   key: string;
-  record: OutputRecord;
+  record: StoredOutput;
+  /** Where run.json lists it: the task and output (or 'inputs' and the input's name) its seal record must name. */
+  producer: { task: string; artifact: string };
 }
 
-/** The run.json (one or two folders up) whose tasks or inputs list `path`, with that record. */
-async function findRunRecord(path: string): Promise<RunRecord | undefined> {
+/**
+ * The run.json (one or two folders up) whose tasks or inputs list `path`, with that record; run.json
+ * must be the one the run's signature (run.sig.json, the key folder's signing key) vouches for.
+ */
+async function findRunRecord(path: string, keys: LocalKeyProvider): Promise<RunRecord | undefined> {
   for (let dir = dirname(path), depth = 0; depth < 2; dir = dirname(dir), depth++) {
     if (!(await lstat(join(dir, MANIFEST_KEY)).catch(() => undefined))) continue;
-    const manifest = await readRunManifest(dir);
+    const bytes = await readSignedRunManifest(new LocalArtifactStore(dir), keys.verifier(), dir);
+    const parsed = runManifestSchema.safeParse(JSON.parse(bytes.toString('utf8')));
+    if (!parsed.success) throw new UsageError('cli.usage', { reason: `${printable(join(dir, MANIFEST_KEY))} is not a run record` });
+    const manifest = parsed.data;
     const key = relative(dir, path).split(sep).join('/');
-    const records = [...Object.values(manifest.inputs ?? {}), ...Object.values(manifest.tasks).flatMap((t) => Object.values(t.outputs ?? {}))];
-    const record = records.find((r) => r.path === key);
-    return record ? { manifest, key, record } : undefined;
+    const listed: [string, string, StoredOutput][] = [
+      ...Object.entries(manifest.inputs ?? {}).map(([name, r]): [string, string, StoredOutput] => ['inputs', name, r]),
+      ...Object.entries(manifest.tasks).flatMap(([task, t]) => Object.entries(t.outputs ?? {}).map(([name, r]): [string, string, StoredOutput] => [task, name, r])),
+    ];
+    const hit = listed.find(([, , r]) => r.path === key);
+    return hit ? { manifest, key, record: hit[2], producer: { task: hit[0], artifact: hit[1] } } : undefined;
   }
   return undefined;
 }

@@ -24,6 +24,8 @@ export interface CodecRead {
   declaredType: string;
   /** The artifact's metadata as recorded by its producer (run.json locally, MLMD on Kubeflow). */
   metadata: Readonly<Record<string, JsonValue>>;
+  /** Who must have produced it (task, output key), when the reader knows its pipeline's DAG. */
+  producer?: { task: string; artifact: string };
   /**
    * The stored bytes, when the caller opens them itself (the dashboard through a descriptor that
    * did not follow links, a remote store's stream). Default: the file at `path`.

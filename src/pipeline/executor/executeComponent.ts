@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PipelineError, UsageError, writeFileAtomic, type ByteChunks } from '../../core/index.ts';
+import { PipelineError, UsageError, withoutDataValues, writeFileAtomic, type ByteChunks } from '../../core/index.ts';
 import { CLI_SOURCE_POLICY, sourcePolicyFromEnv } from '../../data/source/sourcePolicy.ts';
 import type { ComponentRuntime } from '../dsl/context.ts';
 import type { ArtifactTypeName, JsonValue } from '../ir/index.ts';
@@ -48,6 +48,17 @@ export interface ExecuteOptions {
   codec?: ArtifactCodec;
   /** The run and task this execution belongs to, bound into sealed outputs. Required when sealing. */
   identity?: { runId: string; task: string };
+  /**
+   * Who must have produced each input (from the pipeline's DAG): a sealed input whose seal record
+   * names another task or output is refused, so outputs cannot be swapped between tasks.
+   */
+  producers?: Readonly<Record<string, { task: string; artifact: string }>>;
+  /**
+   * Where scratch files go. Default: beside the first output (same file system, so no copy across mounts). An
+   * enclave passes its own temporary folder (the Gramine manifest's TMPDIR, in-enclave tmpfs) so scratch never
+   * touches the host-visible output mount.
+   */
+  scratchDir?: string;
 }
 
 export async function executeComponent(component: AnyComponent, executorInput: unknown, options: ExecuteOptions = {}): Promise<ExecutorOutput> {
@@ -57,13 +68,14 @@ export async function executeComponent(component: AnyComponent, executorInput: u
   if (codec.sealed && !options.identity) throw new PipelineError('pipeline.badDefinition', { owner, reason: 'a sealed execution needs the run id and task name' });
   const identity = options.identity ?? { runId: '', task: component.name };
   const parameters = validateParameters(owner, component.parameters, input.inputs?.parameterValues ?? {});
-  const inputs = resolveInputs(component, input, codec);
+  const inputs = resolveInputs(component, input, codec, options.producers ?? {});
   const outputStates = resolveOutputs(component, input, identity);
   const outputFile = input.outputs?.outputFile;
   if (outputFile) await checkOutputFile(component.name, outputFile);
   for (const s of outputStates.values()) await mkdir(dirname(s.path), { recursive: true });
+  if (options.scratchDir !== undefined) await mkdir(options.scratchDir, { recursive: true });
   const outputs = Object.fromEntries([...outputStates].map(([k, s]) => [k, buildOutputArtifact(component.name, s, codec)])) as Record<string, OutputArtifact>;
-  const scratchDir = outputStates.size > 0 ? dirname([...outputStates.values()][0].path) : tmpdir();
+  const scratchDir = options.scratchDir ?? (outputStates.size > 0 ? dirname([...outputStates.values()][0].path) : tmpdir());
   const scratches = new Set<string>();
   const signal = options.signal ?? new AbortController().signal;
   const runtime: ComponentRuntime = Object.freeze({ dataPolicy: options.runtime?.dataPolicy ?? sourcePolicyFromEnv(process.env, CLI_SOURCE_POLICY) });
@@ -82,6 +94,9 @@ export async function executeComponent(component: AnyComponent, executorInput: u
         if (Number.isFinite(update.current) && Number.isFinite(update.total)) options.reporter?.progress(update);
       },
     });
+  } catch (e) {
+    // A sealed run's errors go to run.json, task logs and pod logs in the clear: no data values in them.
+    throw codec.sealed ? withoutDataValues(e) : e;
   } finally {
     for (const p of scratches) await rm(p, { force: true });
   }
@@ -98,7 +113,7 @@ export async function executeComponent(component: AnyComponent, executorInput: u
   return result;
 }
 
-function resolveInputs(component: AnyComponent, input: ExecutorInput, codec: ArtifactCodec): Record<string, InputArtifact | undefined> {
+function resolveInputs(component: AnyComponent, input: ExecutorInput, codec: ArtifactCodec, producers: Readonly<Record<string, { task: string; artifact: string }>>): Record<string, InputArtifact | undefined> {
   const given = input.inputs?.artifacts ?? {};
   const declared = component.inputs as Record<string, { type: ArtifactTypeName; optional: boolean }>;
   rejectUnknown(component.name, 'inputs.artifacts', given, declared);
@@ -112,7 +127,7 @@ function resolveInputs(component: AnyComponent, input: ExecutorInput, codec: Art
       continue;
     }
     checkType(component.name, `inputs.artifacts.${key}`, a.type?.schemaTitle, spec.type);
-    out[key] = buildInputArtifact(component.name, { key, name: a.name || key, type: spec.type, uri: a.uri, path: uriToPath(a.uri), metadata: { ...((a.metadata ?? {}) as Record<string, JsonValue>) } }, codec);
+    out[key] = buildInputArtifact(component.name, { key, name: a.name || key, type: spec.type, uri: a.uri, path: uriToPath(a.uri), metadata: { ...((a.metadata ?? {}) as Record<string, JsonValue>) }, ...(producers[key] ? { producer: producers[key] } : {}) }, codec);
   }
   return out;
 }

@@ -11,10 +11,11 @@ export interface InputState {
   uri: string;
   path: string;
   metadata: Record<string, JsonValue>;
+  producer?: { task: string; artifact: string };
 }
 
 export function buildInputArtifact(component: string, state: InputState, codec: ArtifactCodec): InputArtifact {
-  const read: CodecRead = { path: state.path, label: state.path, declaredType: state.type, metadata: state.metadata };
+  const read: CodecRead = { path: state.path, label: state.path, declaredType: state.type, metadata: state.metadata, ...(state.producer ? { producer: state.producer } : {}) };
   const sizeHint = codec.sizeHint(read);
   return Object.freeze({
     name: state.name,

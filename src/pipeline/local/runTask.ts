@@ -63,6 +63,7 @@ export async function runTask(task: PlannedTask, ctx: TaskRunContext, onResolved
         ...(ctx.runtime ? { runtime: ctx.runtime } : {}),
         ...(ctx.codec ? { codec: ctx.codec } : {}),
         identity: { runId: ctx.runId, task: task.name },
+        producers: resolved.producers,
         reporter: { log, progress: (u) => ctx.reporter.taskProgress({ task: task.name, ...u }) },
       });
     } catch (e) {

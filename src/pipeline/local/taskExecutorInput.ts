@@ -28,6 +28,8 @@ export interface ResolvedTaskInput {
   parameters: Record<string, ParameterValue>;
   /** Input key -> store key of the upstream artifact. */
   inputKeys: Record<string, string>;
+  /** Input key -> who must have produced it (task and output key; run inputs: 'inputs' and the input's name). */
+  producers: Record<string, { task: string; artifact: string }>;
 }
 
 export function resolveTaskInput(task: PlannedTask, ctx: TaskInputContext, outputUris: Record<string, string>): ResolvedTaskInput {
@@ -48,6 +50,7 @@ export function resolveTaskInput(task: PlannedTask, ctx: TaskInputContext, outpu
   }
   const artifacts: NonNullable<ExecutorInput['inputs']>['artifacts'] = {};
   const inputKeys: Record<string, string> = {};
+  const producers: Record<string, { task: string; artifact: string }> = {};
   for (const [key, b] of Object.entries(bindings.artifacts ?? {})) {
     if ('componentInputArtifact' in b) {
       const record = ctx.runArtifacts[b.componentInputArtifact];
@@ -58,6 +61,7 @@ export function resolveTaskInput(task: PlannedTask, ctx: TaskInputContext, outpu
       }
       artifacts[key] = { artifacts: [{ name: `inputs/${b.componentInputArtifact}`, type: typeOf(record.type), uri: ctx.uriFor(record.path), metadata: record.metadata ?? {} }] };
       inputKeys[key] = record.path;
+      producers[key] = { task: 'inputs', artifact: b.componentInputArtifact };
       continue;
     }
     const { producerTask, outputArtifactKey } = b.taskOutputArtifact;
@@ -65,12 +69,13 @@ export function resolveTaskInput(task: PlannedTask, ctx: TaskInputContext, outpu
     if (!record) throw bad(`task '${task.name}' input '${key}': task '${producerTask}' produced no '${outputArtifactKey}'`);
     artifacts[key] = { artifacts: [{ name: `${producerTask}/${outputArtifactKey}`, type: typeOf(record.type), uri: ctx.uriFor(record.path), metadata: record.metadata ?? {} }] };
     inputKeys[key] = record.path;
+    producers[key] = { task: producerTask, artifact: outputArtifactKey };
   }
   const outputDefs = ctx.spec.components[task.spec.componentRef.name].outputDefinitions?.artifacts ?? {};
   const outputs = Object.fromEntries(
     Object.entries(outputDefs).map(([key, def]) => [key, { artifacts: [{ name: key, type: typeOf(def.artifactType.schemaTitle), uri: outputUris[key] }] }]),
   );
-  return { executorInput: { inputs: { parameterValues: parameters, artifacts }, outputs: { artifacts: outputs } }, parameters, inputKeys };
+  return { executorInput: { inputs: { parameterValues: parameters, artifacts }, outputs: { artifacts: outputs } }, parameters, inputKeys, producers };
 }
 
 function upstream(ctx: TaskInputContext, task: string, producer: string): FinishedOutputs {

@@ -26,3 +26,4 @@ export { collectRunAttestation, describeFolder, type CollectOptions } from './co
 export { signStatement, writeRunSignature, signRun } from './signRun.ts';
 export { verifyRun, type VerifyRunOptions, type VerifyReport, type VerifyFinding, type FindingKind, type Unsealer, type UnsealResult } from './verifyRun.ts';
 export { findUnsafeEntries, type UnsafeEntry } from './localScan.ts';
+export { readSignedRunManifest, type SignedRunSource } from './signedManifest.ts';
