@@ -5,10 +5,11 @@
 // Data sources follow SEALED_DATA_POLICY when the pod sets it, else EXECUTOR_SOURCE_POLICY: no local
 // file at all (a pod must not read its own service-account token through data_url) and no private
 // network address (the cluster's services, the node's cloud metadata endpoint).
+import { tmpdir } from 'node:os';
 import { excerpt, UsageError } from '../core/index.ts';
 import { EXECUTOR_SOURCE_POLICY, sourcePolicyFromEnv } from '../data/source/sourcePolicy.ts';
-import { executeComponent, kfpTaskIdentity, type ArtifactCodec } from '../pipeline/index.ts';
-import { keyProviderFromEnv, SealingCodec } from '../seal/index.ts';
+import { executeComponent, kfpTaskIdentity, type ArtifactCodec, type CodecRead, type JsonValue } from '../pipeline/index.ts';
+import { keyProviderFromEnv, SEAL_RECORD_KEY, SealingCodec } from '../seal/index.ts';
 import { defaultIo, type MainDeps } from './io.ts';
 import { loanDefaultCatalog } from './pipelineCatalog.ts';
 import { plainReporter } from './progress/plainReporter.ts';
@@ -26,6 +27,9 @@ export async function executorMain(argv: string[], deps: MainDeps = {}): Promise
     const sealing = await sealingFromEnv(io.env, component.name, args.executorInput);
     const output = await executeComponent(component, args.executorInput, {
       ...sealing,
+      // In an enclave (the Gramine manifest sets SEALED_ENCLAVE=gramine and TMPDIR=/sealed-tmp, an in-enclave
+      // tmpfs) scratch files stay in the enclave's own temporary folder, not beside the host-visible outputs.
+      ...(io.env.SEALED_ENCLAVE ? { scratchDir: tmpdir() } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
       runtime: { dataPolicy },
       reporter: {
@@ -50,7 +54,30 @@ async function sealingFromEnv(env: NodeJS.ProcessEnv, component: string, executo
   if (env.SEALED_SEAL !== '1') throw new UsageError('cli.usage', { reason: `SEALED_SEAL must be 1 or 0, not ${excerpt(env.SEALED_SEAL)}` });
   const { provider } = await keyProviderFromEnv(env);
   const id = kfpTaskIdentity(executorInput, { component });
-  return { codec: new SealingCodec(provider, { runId: id.runId }), identity: { runId: id.runId, task: id.task } };
+  return { codec: readingMlmdRecords(new SealingCodec(provider, { runId: id.runId })), identity: { runId: id.runId, task: id.task } };
+}
+
+/**
+ * KFP hands an upstream output's metadata to the next task through MLMD, which wraps every struct value: the launcher's
+ * RecordArtifact stores `{"sealed": {...}}` as the custom property `{"struct": {...}}` (StructValueToMLMDValue) and the
+ * driver passes it on as is (toRuntimeArtifact), in backend/src/v2/metadata/converter.go of every 2.x release. The seal
+ * record is unwrapped here, at the KFP boundary, so the codec checks what the producer recorded.
+ */
+function readingMlmdRecords(codec: ArtifactCodec): ArtifactCodec {
+  const unwrap = <R extends CodecRead>(read: R): R => {
+    const wrapped = read.metadata[SEAL_RECORD_KEY];
+    if (typeof wrapped !== 'object' || wrapped === null || Array.isArray(wrapped) || Object.keys(wrapped).length !== 1) return read;
+    const inner = (wrapped as Record<string, JsonValue>).struct;
+    if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) return read;
+    return { ...read, metadata: { ...read.metadata, [SEAL_RECORD_KEY]: inner } };
+  };
+  return {
+    sealed: codec.sealed,
+    sizeHint: (read) => codec.sizeHint(unwrap(read)),
+    open: (read) => codec.open(unwrap(read)),
+    write: (write, chunks) => codec.write(write, chunks),
+    finishOutput: (write, through) => codec.finishOutput(write, through),
+  };
 }
 
 function parseArgs(argv: string[]): { component: string; executorInput: string; debug: boolean } {

@@ -17,7 +17,7 @@ export const PUBLIC_FILE_MODE = 0o644;
 /** Key files are small; anything larger is not one of ours and is not read whole. */
 export const MAX_KEY_FILE_BYTES = 64 * 1024;
 
-const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
+export const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 export const currentUid = (): number | undefined => (typeof process.getuid === 'function' ? process.getuid() : undefined);
@@ -27,7 +27,8 @@ export function shellQuote(path: string): string {
   return `'${path.replace(/'/g, `'\\''`)}'`;
 }
 
-function kindOf(stat: Stats): string {
+/** What a non-regular entry is, for messages. */
+export function kindOf(stat: Stats): string {
   if (stat.isSymbolicLink()) return 'a symbolic link';
   if (stat.isDirectory()) return 'a folder';
   if (stat.isFIFO()) return 'a FIFO';
@@ -36,7 +37,7 @@ function kindOf(stat: Stats): string {
   return 'not a regular file';
 }
 
-const modeText = (stat: Stats): string => (stat.mode & 0o777).toString(8).padStart(3, '0');
+export const modeText = (stat: Stats): string => (stat.mode & 0o777).toString(8).padStart(3, '0');
 
 async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   try {
@@ -101,24 +102,29 @@ export async function readKeyFile(path: string, rule: KeyFileRule): Promise<Buff
   try {
     const stat = await handle.stat();
     checkFileStat(path, stat, rule);
-    if (stat.size > MAX_KEY_FILE_BYTES) throw new KeyError('keys.badKeyFile', { path, reason: `it is ${stat.size} bytes, more than a key file holds` });
-    const buffer = Buffer.alloc(MAX_KEY_FILE_BYTES + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-    }
-    if (length > MAX_KEY_FILE_BYTES) throw new KeyError('keys.badKeyFile', { path, reason: 'it is larger than a key file' });
-    const content = Buffer.from(buffer.subarray(0, length));
-    buffer.fill(0);
-    return content;
+    return await readBoundedKeyFile(handle, path, stat);
   } catch (e) {
     if (e instanceof KeyError) throw e;
     throw new IoError('io.readFailed', { path, reason: (e as Error).message }, { cause: e });
   } finally {
     await handle.close();
   }
+}
+
+/** The whole content of an opened key file (its fstat `stat` already checked), refusing more than MAX_KEY_FILE_BYTES. */
+export async function readBoundedKeyFile(handle: fsp.FileHandle, path: string, stat: Stats): Promise<Buffer> {
+  if (stat.size > MAX_KEY_FILE_BYTES) throw new KeyError('keys.badKeyFile', { path, reason: `it is ${stat.size} bytes, more than a key file holds` });
+  const buffer = Buffer.alloc(MAX_KEY_FILE_BYTES + 1);
+  let length = 0;
+  while (length < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+  }
+  if (length > MAX_KEY_FILE_BYTES) throw new KeyError('keys.badKeyFile', { path, reason: 'it is larger than a key file' });
+  const content = Buffer.from(buffer.subarray(0, length));
+  buffer.fill(0);
+  return content;
 }
 
 /**

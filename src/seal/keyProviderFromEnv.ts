@@ -52,6 +52,11 @@ export interface ConfiguredKeys {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+// SEALED_KEYS_DIR is a Kubernetes secret volume in a pod (sealed compile --seal-keys-secret): the kubelet lays it out
+// with links into `..data` and 0644 root-owned files, which a user's key folder may not have. Its rules are in
+// kubeSecretKeys.ts; a folder without `..data` (a plain mount of a key folder) is checked as a user's folder.
+const MOUNTED = { layout: 'kubernetes-secret' } as const;
+
 export async function keyProviderFromEnv(env: Env, deps: KeyProviderFromEnvDeps = {}): Promise<ConfiguredKeys> {
   const kindText = env[KEY_PROVIDER_ENV];
   if (kindText === undefined || kindText === '') throw new UsageError('keys.env.missing', { variable: KEY_PROVIDER_ENV, provider: 'sealed artifacts', what: KEY_PROVIDER_KINDS.join(' | ') });
@@ -66,12 +71,12 @@ export async function keyProviderFromEnv(env: Env, deps: KeyProviderFromEnvDeps 
   };
 
   if (kind === 'local') {
-    const local = await LocalKeyProvider.open(need(KEYS_DIR_ENV, 'the mounted key folder'));
+    const local = await LocalKeyProvider.open(need(KEYS_DIR_ENV, 'the mounted key folder'), MOUNTED);
     return { kind, provider: local, signer: local.signer() };
   }
 
   const keyId = parseKeyVaultKeyId(need(KEYVAULT_KEY_ID_ENV, 'the versioned key id https://<vault>/keys/<name>/<version>'), KEYVAULT_KEY_ID_ENV).id;
-  const signer = env[KEYS_DIR_ENV] ? (await LocalKeyProvider.open(env[KEYS_DIR_ENV])).signer() : undefined;
+  const signer = env[KEYS_DIR_ENV] ? (await LocalKeyProvider.open(env[KEYS_DIR_ENV], MOUNTED)).signer() : undefined;
   const credential = deps.credential ?? (await defaultCredential());
   if (kind === 'azure-keyvault') {
     return { kind, provider: new AzureKeyVaultKeyProvider({ keyId, credential, clientOptions: deps.clientOptions }), signer };

@@ -40,7 +40,9 @@ import {
   statKeyFolder,
   syncFolder,
   writeNewKeyFile,
+  type KeyFileRule,
 } from './keyFiles.ts';
+import { checkSecretVolumeUnchanged, openSecretVolume, readSecretVolumeFile } from './kubeSecretKeys.ts';
 import type { KeyProvider, WrappedKey } from './keyProvider.ts';
 
 export const KEK_FILE = 'kek.key';
@@ -167,6 +169,24 @@ function makeVerifier(key: KeyObject): Verifier {
   };
 }
 
+/** 'folder': a user's key folder (keyFiles.ts rules); 'kubernetes-secret': a pod's mounted key secret (kubeSecretKeys.ts). */
+export type KeyFolderLayout = 'folder' | 'kubernetes-secret';
+
+export interface OpenKeyFolderOptions {
+  layout?: KeyFolderLayout;
+}
+
+/** How the key files of `dir` are read under `layout`; `done` runs after the last read. */
+async function keyFileReader(dir: string, layout: KeyFolderLayout): Promise<{ read(name: string, rule: KeyFileRule): Promise<Buffer>; done(): Promise<void> }> {
+  if (layout === 'kubernetes-secret') {
+    const volume = await openSecretVolume(dir);
+    // The kubelet's own rules (0644 files, links into ..data) replace the user-folder rules for every file.
+    if (volume) return { read: (name) => readSecretVolumeFile(volume, name), done: () => checkSecretVolumeUnchanged(volume) };
+  }
+  if (!(await statKeyFolder(dir))) throw new KeyError('keys.unsafeFolder', { path: dir, reason: 'does not exist', fix: `sealed keys init --out ${shellQuote(dir)}` });
+  return { read: (name, rule) => readKeyFile(join(dir, name), rule), done: async () => undefined };
+}
+
 /** The key folder's provider: wraps data keys with its KEK; signs with its Ed25519 key. */
 export class LocalKeyProvider implements KeyProvider {
   readonly name = LOCAL_PROVIDER;
@@ -185,15 +205,21 @@ export class LocalKeyProvider implements KeyProvider {
     this.#publicKey = publicKey;
   }
 
-  /** Checks the folder and its files (see keyFiles.ts) and loads the keys; refuses with one line naming the file and the fix. */
-  static async open(dir: string): Promise<LocalKeyProvider> {
-    if (!(await statKeyFolder(dir))) throw new KeyError('keys.unsafeFolder', { path: dir, reason: 'does not exist', fix: `sealed keys init --out ${shellQuote(dir)}` });
+  /**
+   * Checks the folder and its files (see keyFiles.ts) and loads the keys; refuses with one line naming the file and
+   * the fix. `layout: 'kubernetes-secret'` (keyProviderFromEnv only, for a pod's mounted secret) also accepts the
+   * kubelet's secret-volume layout under the rules of kubeSecretKeys.ts; a folder without `..data` still gets the
+   * user-folder rules.
+   */
+  static async open(dir: string, options: OpenKeyFolderOptions = {}): Promise<LocalKeyProvider> {
+    const files = await keyFileReader(dir, options.layout ?? 'folder');
     const kekPath = join(dir, KEK_FILE);
-    const { keyId, kek } = parseKek(kekPath, await readKeyFile(kekPath, SECRET_RULE));
+    const { keyId, kek } = parseKek(kekPath, await files.read(KEK_FILE, SECRET_RULE));
     const signingPath = join(dir, SIGNING_KEY_FILE);
-    const signingKey = parsePrivateKey(signingPath, await readKeyFile(signingPath, SECRET_RULE));
+    const signingKey = parsePrivateKey(signingPath, await files.read(SIGNING_KEY_FILE, SECRET_RULE));
     const pubPath = join(dir, SIGNING_PUB_FILE);
-    const publicKey = parsePublicKey(pubPath, await readKeyFile(pubPath, PUBLIC_RULE));
+    const publicKey = parsePublicKey(pubPath, await files.read(SIGNING_PUB_FILE, PUBLIC_RULE));
+    await files.done();
     const derived = createPublicKey(signingKey).export({ type: 'spki', format: 'der' });
     if (!derived.equals(publicKey.export({ type: 'spki', format: 'der' }))) {
       throw new KeyError('keys.badKeyFile', { path: pubPath, reason: `it is not the public key of ${SIGNING_KEY_FILE}` });

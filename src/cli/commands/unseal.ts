@@ -4,9 +4,9 @@
 // pipeline step reading it would. Otherwise only the envelope is checked and its context printed.
 // The output is written 0600 under a temporary name and renamed when complete: a tampered
 // artifact leaves no file behind. An existing PLAIN is never overwritten.
-import { lstat } from 'node:fs/promises';
+import { link, lstat, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileSink, IoError, printable, UsageError } from '../../core/index.ts';
+import { fileSink, IoError, printable, tempPathFor, UsageError } from '../../core/index.ts';
 import { LocalArtifactStore, MANIFEST_KEY, runManifestSchema, storedArtifactSource, type StoredManifest, type StoredOutput } from '../../pipeline/index.ts';
 import { LocalKeyProvider, readSignedRunManifest, SealingCodec, unsealFile } from '../../seal/index.ts';
 import type { CliIo } from '../io.ts';
@@ -28,14 +28,31 @@ export async function unsealCommand(file: string, options: UnsealOptions, io: Cl
   if (inRun) {
     const codec = new SealingCodec(keys, { runId: inRun.manifest.id });
     const source = storedArtifactSource(inRun.record, codec, { path: input, label: file, producer: inRun.producer });
-    await fileSink(out, { mode: 0o600 }).write(source.open());
+    await writeNewFile(out, options.out, (tmp) => fileSink(tmp, { mode: 0o600 }).write(source.open()));
     io.stderr.write(`unsealed ${printable(inRun.key)} of run ${printable(inRun.manifest.id)} (identity and sha256 checked against the signed run.json) to ${printable(options.out)}\n`);
     return 0;
   }
   let context = '';
-  await unsealFile(input, out, { keyProvider: keys, label: file, onHeader: (h) => (context = `run ${h.context.runId}, task ${h.context.task}, artifact ${h.context.artifact} (${h.context.type})`) });
+  await writeNewFile(out, options.out, (tmp) => unsealFile(input, tmp, { keyProvider: keys, label: file, onHeader: (h) => (context = `run ${h.context.runId}, task ${h.context.task}, artifact ${h.context.artifact} (${h.context.type})`) }));
   io.stderr.write(`unsealed ${printable(file)} (${printable(context)}) to ${printable(options.out)}; no run.json lists it, so only the envelope was checked\n`);
   return 0;
+}
+
+/**
+ * Writes through a private temporary name, then hard-links it to `out`, which fails if `out` has
+ * appeared in the meantime (a rename would silently replace it): unseal never overwrites.
+ */
+async function writeNewFile(out: string, shown: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = tempPathFor(out);
+  try {
+    await write(tmp);
+    await link(tmp, out).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'EEXIST') throw new UsageError('cli.usage', { reason: `--out ${printable(shown)} exists: choose a new file (unseal never overwrites)` });
+      throw new IoError('io.writeFailed', { path: shown, reason: e.message }, { cause: e });
+    });
+  } finally {
+    await rm(tmp, { force: true });
+  }
 }
 
 interface RunRecord {

@@ -2,7 +2,7 @@
 // and writes a ByteSink; a plain file is one, a sealed artifact (src/seal) is another that
 // decrypts or encrypts on the fly, so no plaintext of a sealed run is ever written to disk and
 // readers and writers of file formats (CSV, models) need not know which one they got.
-import { promises as fsp } from 'node:fs';
+import { constants as fsc, promises as fsp } from 'node:fs';
 import { IoError, UsageError, isSealedError } from '../errors.ts';
 import { withAtomicFile } from './atomicWrite.ts';
 
@@ -56,16 +56,26 @@ async function* readFileChunks(path: string): AsyncGenerator<Uint8Array> {
   }
 }
 
-/** Opens `path` for reading, refusing anything but a regular file (a FIFO would block forever). */
+// O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer (open(2)), so the type check below
+// can refuse it; reads of a regular file ignore the flag. O_NOCTTY: a terminal never becomes our controlling one.
+const OPEN_FOR_READ = fsc.O_RDONLY | (fsc.O_NONBLOCK ?? 0) | (fsc.O_NOCTTY ?? 0);
+
+/** Opens `path` for reading, refusing anything but a regular file (a FIFO, device or socket) without blocking. */
 export async function openRegularFile(path: string): Promise<fsp.FileHandle> {
   let fh: fsp.FileHandle;
   try {
-    fh = await fsp.open(path, 'r');
+    fh = await fsp.open(path, OPEN_FOR_READ);
   } catch (e) {
     throw readError(e, path);
   }
-  const st = await fh.stat();
-  if (!st.isFile()) {
+  let regular = false;
+  try {
+    regular = (await fh.stat()).isFile();
+  } catch (e) {
+    await fh.close();
+    throw readError(e, path);
+  }
+  if (!regular) {
     await fh.close();
     throw new IoError('io.notAFile', { path });
   }

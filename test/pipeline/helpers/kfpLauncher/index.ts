@@ -3,12 +3,14 @@
 //   const uploaded = uploadPipeline(yamlText, '2.3');            // upload.ts: strict protojson per version
 //   const run = await runPipeline(uploaded, { parameters, root, appDir });   // DAG order, driver -> launcher per task
 //   run.tasks.get('train-model')!.pod.resources.limits             // podSpec.ts
+// Secret volumes are projected as the kubelet does (secretVolume.ts); with isolation 'namespace' each container sees its
+// pod's own paths (podNamespace.ts) instead of the substitution of paths.ts.
 // Tasks run one at a time in dependency order (the Argo DAG; a task waits for its dependentTasks and for the
 // producers of its inputs), each either a container (driver.ts + podSpec.ts + launcher.ts) or an importer (importer.ts).
 import { randomUUID } from 'node:crypto';
 import { buildExecutorInput, type DriverContext, type ExecutorInputJson } from './driver.ts';
 import { runImporter } from './importer.ts';
-import { launchContainer, type LaunchResult } from './launcher.ts';
+import { launchContainer, type LaunchOptions, type LaunchResult } from './launcher.ts';
 import { Mlmd, type MlmdArtifact } from './mlmd.ts';
 import { PodPaths } from './paths.ts';
 import { podSpecFor, type EmulatedPod } from './podSpec.ts';
@@ -20,6 +22,8 @@ export { KfpLauncherError } from './launcher.ts';
 export { KfpImporterError } from './importer.ts';
 export { PROFILES, KFP_VERSIONS, type KfpVersion, type VersionProfile } from './versions.ts';
 export { PodPaths, localPathForUri } from './paths.ts';
+export { projectSecret, SECRET_DEFAULT_MODE } from './secretVolume.ts';
+export { podNamespacesAvailable } from './podNamespace.ts';
 export type { ExecutorInputJson } from './driver.ts';
 export type { MlmdArtifact } from './mlmd.ts';
 
@@ -33,6 +37,12 @@ export interface RunOptions {
   /** Default 'minio://mlpipeline/v2/artifacts' (the launcher config's default pipeline root). */
   pipelineRoot?: string;
   runId?: string;
+  /** The cluster's Secret objects, for the pods' secret volumes (launcher.ts projectVolumes). */
+  secrets?: LaunchOptions['secrets'];
+  /** How a pod sees its files (launcher.ts LaunchOptions.isolation); 'namespace' needs podNamespacesAvailable(). */
+  isolation?: LaunchOptions['isolation'];
+  /** Called before each task starts, with the run so far (a test's hook to act on the store between tasks). */
+  beforeTask?: (task: string, run: KfpRun) => void | Promise<void>;
 }
 
 export interface TaskRun {
@@ -60,6 +70,7 @@ export async function runPipeline(uploaded: UploadedPipeline, options: RunOption
     mlmd: new Mlmd(),
   };
   const tasks = new Map<string, TaskRun>();
+  const live: KfpRun = { runId: ctx.runId, tasks, mlmd: ctx.mlmd };
   const pending = new Set(Object.keys(spec.root.dag.tasks));
   const upstream = (name: string) => {
     const t = spec.root.dag.tasks[name];
@@ -73,6 +84,7 @@ export async function runPipeline(uploaded: UploadedPipeline, options: RunOption
     const ready = [...pending].find((t) => upstream(t).every((d) => tasks.has(d)));
     if (!ready) throw new Error(`no task is ready among ${[...pending].join(', ')}`);
     pending.delete(ready);
+    await options.beforeTask?.(ready, live);
     const paths = new PodPaths(options.root, ready);
     const task = spec.root.dag.tasks[ready];
     const executor = spec.deploymentSpec.executors[spec.components[task.componentRef.name].executorLabel!];
@@ -90,8 +102,8 @@ export async function runPipeline(uploaded: UploadedPipeline, options: RunOption
     }
     const executorInput = buildExecutorInput(uploaded, ready, ctx);
     const pod = podSpecFor(uploaded, ready);
-    const launch = await launchContainer(uploaded, ready, executorInput, pod, ctx.mlmd, paths, { appDir: options.appDir });
+    const launch = await launchContainer(uploaded, ready, executorInput, pod, ctx.mlmd, paths, { appDir: options.appDir, secrets: options.secrets, isolation: options.isolation });
     tasks.set(ready, { kind: 'container', pod, executorInput, launch, outputs: Object.fromEntries(Object.entries(launch.outputs).map(([k, a]) => [k, host(a)])) });
   }
-  return { runId: ctx.runId, tasks, mlmd: ctx.mlmd };
+  return live;
 }

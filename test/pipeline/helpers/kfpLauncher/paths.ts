@@ -6,6 +6,8 @@
 // `<root>/pods/<task>/`. SUBSTITUTION: the ExecutorInput handed to the container as `{{$}}` has every artifact URI and
 // output file replaced by that local path (a plain path, which our executor uses as is, README "any other URI is used
 // as a path as is"), because this test process cannot create /minio. Everything else in it is what the driver built.
+// With isolation 'namespace' (podNamespace.ts) the container sees /minio itself and the URIs are left as the driver
+// made them; a sealed task needs that, since it reads its run id and task from them (runIdFromUris.ts).
 import { join } from 'node:path';
 
 const MOUNTS: [string, string][] = [
