@@ -154,7 +154,8 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
   program
     .command('ui')
     .description('dashboard: browse runs and their artifacts, start runs (HTTPS, login; first start sets the password)')
-    .option('--runs <dir>', 'runs folder (default runs)')
+    .option('--runs <dir|url>', 'runs folder (default runs), or runs kept by sealed run --store, read-only: s3://bucket/prefix or az://container/prefix')
+    .option('--s3-endpoint <url>', 'S3-compatible server for --runs s3://... (e.g. MinIO); default AWS')
     .option('--port <n>', 'port (default 8443; 0: any free port)', (v) => parseInteger('--port', v, OPTION_LIMITS.port))
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--state-dir <dir>', 'password hash and TLS certificate (default .sealed-ui)')

@@ -8,10 +8,14 @@
 // --allow-private-networks. With --keys DIR (a folder from `sealed keys init`, checked at
 // start) the dashboard opens sealed runs, decrypting in memory only, and runs started from it
 // are sealed with the same folder; without it sealed runs are listed as locked.
+// `--runs s3://bucket/prefix [--s3-endpoint URL]` or `--runs az://container/prefix` browses the
+// runs `sealed run --store` kept there, read-only (credentials from the environment only, as for
+// `sealed run --store`); runs cannot be started from such a dashboard.
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { printable, UsageError } from '../../core/index.ts';
 import { DEFAULT_HOST, DEFAULT_PORT, PASSWORD_ENV, startDashboard } from '../../dashboard/server/index.ts';
+import { parseStoreLocation, parseStoreUrl, type ArtifactStore } from '../../pipeline/index.ts';
 import { LocalKeyProvider } from '../../seal/index.ts';
 import type { CliIo } from '../io.ts';
 import type { PipelineCatalog } from '../pipelineCatalog.ts';
@@ -42,6 +46,8 @@ export interface UiOptions {
   maxConnections?: number;
   /** Key folder: open sealed runs, seal the runs started here. */
   keys?: string;
+  /** S3-compatible server of `--runs s3://...`. */
+  s3Endpoint?: string;
 }
 
 export async function uiCommand(options: UiOptions, io: CliIo, catalog: PipelineCatalog, signal: AbortSignal): Promise<number> {
@@ -60,8 +66,10 @@ export async function uiCommand(options: UiOptions, io: CliIo, catalog: Pipeline
   // Checked before anything listens: a folder with loose modes or a bad key fails the start.
   const keysDir = options.keys !== undefined ? at(options.keys) : undefined;
   const keys = keysDir !== undefined ? { provider: await LocalKeyProvider.open(keysDir), dir: keysDir } : undefined;
+  const runs = options.runs ?? DEFAULT_RUNS_DIR;
+  const runStore = runsStore(runs, options, io);
   const dashboard = await startDashboard({
-    runsDir: at(options.runs ?? DEFAULT_RUNS_DIR),
+    ...(runStore ? { runStore } : { runsDir: at(runs) }),
     stateDir: at(options.stateDir ?? DEFAULT_STATE_DIR),
     pipeline: await catalog(),
     host: options.host ?? DEFAULT_HOST,
@@ -77,7 +85,8 @@ export async function uiCommand(options: UiOptions, io: CliIo, catalog: Pipeline
     password: { ...(env !== undefined ? { env } : {}), ...(options.passwordFile !== undefined ? { file: at(options.passwordFile) } : {}) },
     print: (line) => void io.stderr.write(line + '\n'),
   });
-  if (keys) io.stderr.write(`dashboard: sealed runs are opened with the keys in ${printable(keys.dir)}; runs started here are sealed with them\n`);
+  if (runStore) io.stderr.write(`dashboard: browsing the runs in ${printable(runStore.location)} (read-only: start runs with sealed run --store)\n`);
+  if (keys) io.stderr.write(`dashboard: sealed runs are opened with the keys in ${printable(keys.dir)}${runStore ? '' : '; runs started here are sealed with them'}\n`);
   await new Promise<void>((done) => {
     if (signal.aborted) return done();
     const stop = (): void => {
@@ -91,6 +100,19 @@ export async function uiCommand(options: UiOptions, io: CliIo, catalog: Pipeline
   await dashboard.close();
   io.stderr.write('dashboard stopped\n');
   return 0;
+}
+
+/**
+ * The object store `--runs` names (s3:// or az://, credentials from the environment only); undefined
+ * for a folder. Only text with a scheme:// is taken apart, so every folder name keeps working.
+ */
+function runsStore(runs: string, options: UiOptions, io: CliIo): ArtifactStore | undefined {
+  const location = /^[a-z][a-z0-9+.-]*:\/\//i.test(runs) ? parseStoreLocation(runs) : { kind: 'local' as const };
+  if (options.s3Endpoint !== undefined && location.kind !== 's3') throw new UsageError('cli.usage', { reason: '--s3-endpoint is for --runs s3://...' });
+  if (location.kind === 'local') return undefined;
+  // The AWS SDK warns on every start that its 2027 releases need Node 22: not the user's concern here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  return parseStoreUrl(runs, io.env, options.s3Endpoint !== undefined ? { s3Endpoint: options.s3Endpoint } : {});
 }
 
 /** A --data-root as the real path of an existing folder, so the policy compares real paths. */

@@ -1,5 +1,6 @@
 // The artifact routes of the API (behind the session guard); task and output names are looked
-// up in run.json, the file is opened through storedArtifacts.ts (runFiles.ts underneath):
+// up in run.json, the file is opened through storedArtifacts.ts (the run's RunFiles underneath:
+// runFiles.ts for a runs folder, storeRuns.ts for runs in an object store):
 //   GET /api/runs/:id/artifacts/:task/:output                     the file as stored, as a download
 //   GET /api/runs/:id/artifacts/:task/:output?plain=1             a sealed artifact decrypted (needs keys)
 //   GET /api/runs/:id/artifacts/:task/:output/preview?cursor&limit  CsvPage (CSV outputs)
@@ -22,8 +23,8 @@ import { readCsvHeader, readCsvPage } from './csvPage.ts';
 import { countCsvRowsIn } from './csvRowCount.ts';
 import type { FileCache } from './fileCache.ts';
 import { queryInteger } from './requestInput.ts';
-import { openRunFile, READ_DEADLINE_MS, readTimedOut, withDeadline } from './runFiles.ts';
-import type { IndexedRun, RunIndex } from './runIndex.ts';
+import { READ_DEADLINE_MS, readTimedOut, withDeadline } from './runFiles.ts';
+import type { IndexedRun, RunCatalog } from './runSource.ts';
 import { JSON_VIEW_LIMIT } from './runMetrics.ts';
 import { contentTypeOf, outputOf, viewOf } from './runLookup.ts';
 import { asArtifactError, drain, isSealedRun, readWhole, type OpenedArtifact, type StoredArtifacts } from './storedArtifacts.ts';
@@ -34,7 +35,7 @@ export const DEFAULT_PAGE_ROWS = 100;
 export const DOWNLOAD_BUFFER_BYTES = 32 * 1024 * 1024;
 
 export interface ArtifactRoutesContext {
-  runs: RunIndex;
+  runs: RunCatalog;
   rowCounts: FileCache<number>;
   artifacts: StoredArtifacts;
   /** Sealed artifacts that passed a full check, per file version (large plaintext downloads). */
@@ -78,12 +79,12 @@ export function registerArtifactRoutes(api: FastifyInstance, ctx: ArtifactRoutes
     const sealed = isSealedRun(run.manifest);
     // ?plain=1 of a plain run's artifact is its file as stored.
     if (plain === '1' && sealed) return sendPlaintext(reply, run, output, at, name);
-    const file = await openRunFile(run.dir, run.id, output.path);
+    const file = await run.files.open(output.path);
     return reply
       .type(sealed ? 'application/octet-stream' : contentTypeOf(output.path))
       .header('content-disposition', `attachment; filename="${sealed ? `${name}.sealed` : name}"`)
       .header('content-length', String(file.size))
-      .send(file.handle.createReadStream({ start: 0, autoClose: true }));
+      .send(file.stream());
   });
 
   const sendPlaintext = async (reply: FastifyReply, run: IndexedRun, output: StoredOutput, at: { task: string; output: string }, name: string): Promise<FastifyReply> => {

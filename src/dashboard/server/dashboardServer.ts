@@ -9,6 +9,8 @@
 //   /, /assets/*, other page paths  the Vite build (SPA fallback), or 503 without one
 //   errors                          {error} with the status of errorReplies.ts
 //
+// Runs come from a runs folder (runIndex.ts, runFiles.ts; runs can be started) or, read-only, from
+// a prefix of an object store (storeRuns.ts); the routes read both through runSource.ts.
 // createDashboardServer builds it from files already in place (the password file must exist);
 // startDashboard (startDashboard.ts) prepares those files and listens.
 import { join, resolve } from 'node:path';
@@ -17,6 +19,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { formatMessage, UsageError } from '../../core/index.ts';
 import { limitConnectionsPerAddress } from '../../core/net/connectionsPerAddress.ts';
 import type { PipelineEntry } from '../../cli/pipelineCatalog.ts';
+import type { ArtifactStore } from '../../pipeline/index.ts';
 import type { KeyProvider } from '../../seal/index.ts';
 import { API_LIMITS } from '../api/contract.ts';
 import { registerArtifactRoutes } from './artifactRoutes.ts';
@@ -36,13 +39,21 @@ import { sessionCookie } from './sessionCookie.ts';
 import { DEFAULT_ABSOLUTE_MS, DEFAULT_IDLE_MS, SessionStore } from './sessionStore.ts';
 import { DEFAULT_STATIC_DIR, registerStaticApp } from './staticApp.ts';
 import { StoredArtifacts } from './storedArtifacts.ts';
+import { StoreRunIndex } from './storeRuns.ts';
 
 /** Each failed login waits this long on top of bcrypt's own time: a brake for scripted guessing. */
 export const DEFAULT_LOGIN_FAILURE_DELAY_MS = 1000;
 
 export interface DashboardServerOptions {
-  /** The runs folder: every `<runsDir>/<id>/run.json` is a run; runs started here go there too. */
-  runsDir: string;
+  /** The runs folder: every `<runsDir>/<id>/run.json` is a run; runs started here go there too. Required unless runStore is given. */
+  runsDir?: string;
+  /**
+   * Runs kept in an object store (`sealed ui --runs s3://bucket/prefix`): every `<prefix>/<id>/run.json`
+   * is a run, read-only (storeRuns.ts); runsDir is not used and no run can be started here.
+   */
+  runStore?: ArtifactStore;
+  /** Runs of runStore listed at most, the newest by id (default storeRuns.ts DEFAULT_MAX_STORE_RUNS). */
+  maxStoreRuns?: number;
   /** Holds the password file (and, for startDashboard, the TLS certificate and key). */
   stateDir: string;
   /** The pipeline runs are started with, e.g. `await loanDefaultCatalog()`. */
@@ -91,7 +102,7 @@ export interface DashboardKeys {
 export async function createDashboardServer(options: DashboardServerOptions): Promise<FastifyInstance> {
   const now = options.now ?? Date.now;
   const onError = options.onError ?? ((e: unknown) => process.stderr.write(`dashboard: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`));
-  const runsDir = resolve(options.runsDir);
+  if (options.runStore === undefined && options.runsDir === undefined) throw new TypeError('createDashboardServer needs runsDir or runStore');
   const passwordPath = join(options.stateDir, PASSWORD_FILE);
   const account = await readPasswordFile(passwordPath, (m) => onError(m));
   if (!account) throw new UsageError('dashboard.noPassword', { path: passwordPath });
@@ -138,22 +149,32 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
     cookie: sessionCookie(https),
     failureDelayMs: options.loginFailureDelayMs ?? DEFAULT_LOGIN_FAILURE_DELAY_MS,
   };
-  const runs = new RunIndex(runsDir, options.readDeadlineMs, options.keys !== undefined);
+  const hasKeys = options.keys !== undefined;
+  const store = options.runStore;
+  const runsDir = store === undefined && options.runsDir !== undefined ? resolve(options.runsDir) : undefined;
+  const runs =
+    store !== undefined
+      ? new StoreRunIndex(store, { hasKeys, ...(options.readDeadlineMs !== undefined ? { readDeadlineMs: options.readDeadlineMs } : {}), ...(options.maxStoreRuns !== undefined ? { maxRuns: options.maxStoreRuns } : {}) })
+      : new RunIndex(runsDir ?? '', options.readDeadlineMs, hasKeys);
   const artifacts = new StoredArtifacts(options.keys?.provider);
-  const launcher = new RunLauncher({
-    runsDir,
-    entry: options.pipeline,
-    now,
-    onError,
-    ...(options.runLimits ? { limits: options.runLimits } : {}),
-    ...(options.dataPolicy ? { dataPolicy: options.dataPolicy } : {}),
-    ...(options.childCatalog ? { childCatalog: options.childCatalog } : {}),
-    ...(options.keys ? { keysDir: options.keys.dir } : {}),
-  });
-  app.addHook('onClose', async () => launcher.close());
+  // Runs start only into a runs folder; a dashboard on a store refuses them (runRoutes.ts).
+  const launcher =
+    runsDir === undefined
+      ? undefined
+      : new RunLauncher({
+          runsDir,
+          entry: options.pipeline,
+          now,
+          onError,
+          ...(options.runLimits ? { limits: options.runLimits } : {}),
+          ...(options.dataPolicy ? { dataPolicy: options.dataPolicy } : {}),
+          ...(options.childCatalog ? { childCatalog: options.childCatalog } : {}),
+          ...(options.keys ? { keysDir: options.keys.dir } : {}),
+        });
+  if (launcher) app.addHook('onClose', async () => launcher.close());
   // The form shows the dashboard's own data_size cap, not the pipeline's wider one.
-  const info = pipelineInfo(options.pipeline.pipeline, options.keys !== undefined);
-  for (const p of info.parameters) if (p.name === 'data_size') p.max = Math.min(p.max ?? Infinity, launcher.limits.maxDataSize);
+  const info = pipelineInfo(options.pipeline.pipeline, hasKeys);
+  if (launcher) for (const p of info.parameters) if (p.name === 'data_size') p.max = Math.min(p.max ?? Infinity, launcher.limits.maxDataSize);
 
   await app.register(
     async (api) => {
@@ -163,7 +184,7 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
       await api.register(async (guarded) => {
         guarded.addHook('onRequest', sessionGuard(auth));
         registerSessionRoutes(guarded, auth);
-        registerRunRoutes(guarded, { runs, launcher, pipeline: info, confusion: new FileCache(), artifacts });
+        registerRunRoutes(guarded, { runs, launcher, ...(store ? { readOnlyStore: store.location } : {}), pipeline: info, confusion: new FileCache(), artifacts });
         registerArtifactRoutes(guarded, { runs, rowCounts: new FileCache(), artifacts, verified: new FileCache(), ...(options.downloadBufferBytes !== undefined ? { downloadBufferBytes: options.downloadBufferBytes } : {}) });
       });
     },

@@ -16,6 +16,8 @@ import { constants, promises as fsp, type Dirent, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ApiError } from './apiError.ts';
+import { fileByteSource } from './byteSource.ts';
+import type { OpenedFile, RunFiles } from './runSource.ts';
 
 /** How long one whole-file read (run.json, a log tail, a JSON view) may take. */
 export const READ_DEADLINE_MS = 10_000;
@@ -149,4 +151,28 @@ export async function* handleChunks(handle: FileHandle): AsyncGenerator<Uint8Arr
     position += bytesRead;
     yield buf.subarray(0, bytesRead);
   }
+}
+
+/** The files of the run in `runDir` (a real path from runFolder), through the checks above. */
+export function localRunFiles(runDir: string, runId: string): RunFiles {
+  return {
+    open: async (file) => openedLocalFile(await openRunFile(runDir, runId, file)),
+    readText: (file, limit, deadlineMs) => readRunFile(runDir, runId, file, limit, deadlineMs),
+    exists: (file) => runFileExists(runDir, runId, file),
+  };
+}
+
+/** An open run file as the routes read it: positional reads on its descriptor. */
+export function openedLocalFile(file: RunFile): OpenedFile {
+  return {
+    path: file.path,
+    size: file.size,
+    mtimeMs: file.mtimeMs,
+    ctimeMs: file.ctimeMs,
+    ino: file.ino,
+    chunks: () => handleChunks(file.handle),
+    random: fileByteSource(file.handle, file.size),
+    stream: () => file.handle.createReadStream({ start: 0, autoClose: true }),
+    close: () => file.handle.close(),
+  };
 }

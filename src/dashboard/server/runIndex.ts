@@ -7,24 +7,24 @@ import { join } from 'node:path';
 import { redactText } from '../../core/index.ts';
 import type { RunSummary } from '../api/contract.ts';
 import { ApiError } from './apiError.ts';
-import { listRunFolders, READ_DEADLINE_MS, readRunFile, runFolder } from './runFiles.ts';
+import { listRunFolders, localRunFiles, READ_DEADLINE_MS, readRunFile, runFolder } from './runFiles.ts';
+import type { IndexedRun, RunCatalog } from './runSource.ts';
 import { summariseRun, withLiveState } from './runSummary.ts';
 import { runManifestSchema, type StoredManifest } from './storedRun.ts';
 
+export type { IndexedRun } from './runSource.ts';
+
 export const MANIFEST_FILE = 'run.json';
 /** run.json keeps large metadata in side files, so a bigger one is not a run.json. */
-const MANIFEST_LIMIT = 16 * 1024 * 1024;
+export const MANIFEST_LIMIT = 16 * 1024 * 1024;
 
-export interface IndexedRun {
-  /** The folder name. */
-  id: string;
-  /** Real path of the run folder. */
-  dir: string;
-  manifest: StoredManifest;
-  summary: RunSummary;
+/** run.json's text as the API shows it; throws unless it is JSON that passes the runner's schema. */
+export function parseRunManifest(text: string): StoredManifest {
+  // Redacted on read too: run.json files written before redaction by shape (src/core/redact.ts) may hold secrets.
+  return runManifestSchema.parse(JSON.parse(text, (_k, v: unknown) => (typeof v === 'string' ? redactText(v) : v)));
 }
 
-export class RunIndex {
+export class RunIndex implements RunCatalog {
   readonly #cache = new Map<string, { stamp: string; run: IndexedRun | undefined }>();
 
   constructor(
@@ -80,9 +80,8 @@ export class RunIndex {
 
   async #read(id: string, dir: string): Promise<{ run: IndexedRun | undefined; keep: boolean }> {
     try {
-      // Redacted on read too: run.json files written before redaction by shape (src/core/redact.ts) may hold secrets.
-      const manifest = runManifestSchema.parse(JSON.parse(await readRunFile(dir, id, MANIFEST_FILE, MANIFEST_LIMIT, this.readDeadlineMs), (_k, v: unknown) => (typeof v === 'string' ? redactText(v) : v)));
-      return { run: { id, dir, manifest, summary: summariseRun(id, manifest, this.hasKeys) }, keep: true };
+      const manifest = parseRunManifest(await readRunFile(dir, id, MANIFEST_FILE, MANIFEST_LIMIT, this.readDeadlineMs));
+      return { run: { id, dir, manifest, summary: summariseRun(id, manifest, this.hasKeys), files: localRunFiles(dir, id) }, keep: true };
     } catch (e) {
       // Unreadable, not JSON, not a run.json, a FIFO or device, or a symlink out of the folder:
       // not a run. A read that ran out of time is tried again next time instead of remembered.

@@ -15,7 +15,7 @@ import { confusionBuckets } from './confusionBuckets.ts';
 import type { FileCache } from './fileCache.ts';
 import { METRICS_LAYOUT, own } from './metricsLayout.ts';
 import { READ_DEADLINE_MS, readTimedOut, withDeadline } from './runFiles.ts';
-import type { IndexedRun } from './runIndex.ts';
+import type { IndexedRun } from './runSource.ts';
 import { outputOf } from './runLookup.ts';
 import { asArtifactError, isSealedRun, readWhole, type StoredArtifacts } from './storedArtifacts.ts';
 import type { StoredOutput } from './storedRun.ts';

@@ -1,6 +1,6 @@
 // The run routes of the API (all behind the session guard):
 //   GET  /api/runs                      RunSummary[] (newest first)
-//   POST /api/runs                      StartRunRequest -> 202 {id}
+//   POST /api/runs                      StartRunRequest -> 202 {id} (409 on a dashboard browsing a store)
 //   GET  /api/runs/:id                  RunDetail
 //   GET  /api/runs/:id/tasks/:task/log  the log, text/plain, last MiB ('' when none yet)
 //   GET  /api/runs/:id/metrics          RunMetrics
@@ -11,9 +11,9 @@ import type { ConfusionSource, PipelineInfo } from '../api/contract.ts';
 import { ApiError } from './apiError.ts';
 import { sessionUser } from './authRoutes.ts';
 import type { FileCache } from './fileCache.ts';
-import { openRunFile, READ_DEADLINE_MS, readRunFile, readTimedOut, runFileExists, withDeadline } from './runFiles.ts';
+import { READ_DEADLINE_MS, readTimedOut, withDeadline } from './runFiles.ts';
 import { runDetail } from './runDetail.ts';
-import type { IndexedRun, RunIndex } from './runIndex.ts';
+import type { IndexedRun, RunCatalog } from './runSource.ts';
 import type { RunLauncher } from './runLauncher.ts';
 import { logFileOf, taskOf } from './runLookup.ts';
 import { runMetrics } from './runMetrics.ts';
@@ -23,8 +23,11 @@ import type { StoredArtifacts } from './storedArtifacts.ts';
 import { readLogTail } from './taskLog.ts';
 
 export interface RunRoutesContext {
-  runs: RunIndex;
-  launcher: RunLauncher;
+  runs: RunCatalog;
+  /** Starts runs; absent when the dashboard browses runs in an object store (`readOnlyStore`). */
+  launcher: RunLauncher | undefined;
+  /** The store URL the runs come from, when runs cannot be started here. */
+  readOnlyStore?: string;
   pipeline: PipelineInfo;
   confusion: FileCache<ConfusionSource>;
   artifacts: StoredArtifacts;
@@ -43,23 +46,25 @@ export function registerRunRoutes(api: FastifyInstance, ctx: RunRoutesContext): 
   api.get('/runs', async () => {
     const listed = await ctx.runs.list();
     const ids = new Set(listed.map((r) => r.id));
-    return { runs: [...ctx.launcher.queued().filter((r) => !ids.has(r.id)).reverse(), ...listed] };
+    return { runs: [...(ctx.launcher?.queued() ?? []).filter((r) => !ids.has(r.id)).reverse(), ...listed] };
   });
 
   api.post('/runs', async (req, reply) => {
+    // A dashboard on a store only reads it: a run started here would need the store's write credentials and a place to run.
+    if (!ctx.launcher) throw new ApiError(409, 'dashboard.storeReadOnly', { store: ctx.readOnlyStore ?? 'an object store' });
     const { parameters } = parseBody(startRunBody, req.body);
     const id = await ctx.launcher.start(sessionUser(req), parameters ?? {});
     return reply.code(202).send({ id });
   });
 
   api.get<RunParams>('/runs/:id', async (req) => {
-    const queued = ctx.launcher.queuedDetail(req.params.id);
+    const queued = ctx.launcher?.queuedDetail(req.params.id);
     if (queued) return queued;
     const run = await ctx.runs.get(req.params.id);
     const withLog = new Set<string>();
     for (const [name, task] of Object.entries(run.manifest.tasks)) {
       const log = logFileOf(name, task);
-      if (log !== undefined && (task.log !== undefined || (await runFileExists(run.dir, run.id, log)))) withLog.add(name);
+      if (log !== undefined && (task.log !== undefined || (await run.files.exists(log)))) withLog.add(name);
     }
     return runDetail(run, await readGraph(run), (name) => withLog.has(name));
   });
@@ -69,7 +74,7 @@ export function registerRunRoutes(api: FastifyInstance, ctx: RunRoutesContext): 
     const log = logFileOf(req.params.task, taskOf(run, req.params.task));
     void reply.type('text/plain; charset=utf-8');
     if (log === undefined) return '';
-    const file = await openRunFile(run.dir, run.id, log).catch((e: unknown) => {
+    const file = await run.files.open(log).catch((e: unknown) => {
       // A running task that has not logged yet has no file.
       if (e instanceof ApiError && e.code === 'dashboard.notAFile') return undefined;
       throw e;
@@ -78,7 +83,7 @@ export function registerRunRoutes(api: FastifyInstance, ctx: RunRoutesContext): 
     try {
       return await withDeadline(readLogTail(file), READ_DEADLINE_MS, () => readTimedOut(run.id, log));
     } finally {
-      await file.handle.close();
+      await file.close();
     }
   });
 
@@ -90,7 +95,7 @@ export function registerRunRoutes(api: FastifyInstance, ctx: RunRoutesContext): 
 /** The task graph from the run's pipeline.json; undefined when it is missing or not a compiled pipeline. */
 async function readGraph(run: IndexedRun): Promise<PipelineGraph | undefined> {
   try {
-    const parsed = pipelineGraphSchema.safeParse(JSON.parse(await readRunFile(run.dir, run.id, SPEC_FILE, SPEC_LIMIT)));
+    const parsed = pipelineGraphSchema.safeParse(JSON.parse(await run.files.readText(SPEC_FILE, SPEC_LIMIT)));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

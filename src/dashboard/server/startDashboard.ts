@@ -45,10 +45,14 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
   if (userTls && options.insecureHttp) throw new UsageError('dashboard.tlsWithInsecureHttp', {});
   const stateDir = resolve(options.stateDir);
   await makeStateDir(stateDir);
-  await fsp.mkdir(resolve(options.runsDir), { recursive: true }).catch((e: Error) => {
-    throw new IoError('io.writeFailed', { path: options.runsDir, reason: e.message }, { cause: e });
-  });
-  await checkOwnDir(resolve(options.runsDir), 'runs folder');
+  // A runs folder is made and must be private; runs in an object store are only read (runStore).
+  const runsDir = options.runStore === undefined ? options.runsDir : undefined;
+  if (runsDir !== undefined) {
+    await fsp.mkdir(resolve(runsDir), { recursive: true }).catch((e: Error) => {
+      throw new IoError('io.writeFailed', { path: runsDir, reason: e.message }, { cause: e });
+    });
+    await checkOwnDir(resolve(runsDir), 'runs folder');
+  }
   const warn = (m: string): void => options.print(`warning: ${m}`);
   await ensurePassword({ stateDir, user: options.user ?? DEFAULT_USER, sources: options.password ?? {}, bcryptCost: options.bcryptCost ?? DEFAULT_BCRYPT_COST, print: options.print });
 

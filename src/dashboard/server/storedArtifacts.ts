@@ -3,22 +3,22 @@
 //
 // A plain run's artifact is the file itself. A sealed run's artifact (run.json `sealed: true`,
 // or any output carrying a seal record) is read through the pipeline's one reader,
-// storedArtifactSource with a SealingCodec for the run's recorded id, fed from the descriptor
-// openRunFile opened without following links: the codec checks the envelope's context against
+// storedArtifactSource with a SealingCodec for the run's recorded id, fed from the file the
+// run's RunFiles opened (runSource.ts: a descriptor runFiles.ts opened without following
+// links, or an object a store streams, storeRuns.ts): the codec checks the envelope's context against
 // the seal record, authenticates every segment and, at the end, both digests and sizes. Its
 // errors (DataError, one line naming the artifact) become 422s. Without keys a sealed run's
 // artifacts are refused with 409 and the message saying how to open them.
 //
 // Nothing decrypted is written anywhere: plaintext lives in the request's memory only. Caches
 // (fileCache.ts) hold row counts, confusion buckets and "this version passed its checks",
-// keyed by `cacheKey` (real path + seal record digests + run id) and the file's version.
+// keyed by `cacheKey` (real path or object URI + seal record digests + run id) and the file's version.
 import { DataError, isSealedError, type ByteSource as ContentSource } from '../../core/index.ts';
 import { storedArtifactSource, type OutputRecord } from '../../pipeline/index.ts';
 import { SEAL_RECORD_KEY, SealingCodec, sealRecordOf, type KeyProvider, type SealRecord } from '../../seal/index.ts';
 import { ApiError } from './apiError.ts';
-import { fileByteSource, type ByteSource } from './byteSource.ts';
-import { handleChunks, openRunFile, readRunFile, type RunFile } from './runFiles.ts';
-import type { IndexedRun } from './runIndex.ts';
+import type { ByteSource } from './byteSource.ts';
+import type { IndexedRun, OpenedFile } from './runSource.ts';
 import type { StoredManifest, StoredOutput } from './storedRun.ts';
 
 /** Side files of large metadata (run.json keeps them small); the same cap as run.json. */
@@ -32,7 +32,7 @@ export function isSealedRun(manifest: Pick<StoredManifest, 'sealed' | 'tasks'>):
 
 export interface OpenedArtifact {
   /** The stored file, open; close() closes it. */
-  readonly file: RunFile;
+  readonly file: OpenedFile;
   readonly sealed: boolean;
   /** Content bytes: the file's size, or the plaintext size of the seal record. */
   readonly size: number;
@@ -72,7 +72,7 @@ export class StoredArtifacts {
 
   /** Opens `output` (task `at.task`'s output `at.output`) of `run` for reading; the caller closes it. */
   async open(run: IndexedRun, output: StoredOutput, at: { task: string; output: string }): Promise<OpenedArtifact> {
-    if (!isSealedRun(run.manifest)) return plainArtifact(await openRunFile(run.dir, run.id, output.path));
+    if (!isSealedRun(run.manifest)) return plainArtifact(await run.files.open(output.path));
     const keys = this.#keys;
     if (!keys) throw new ApiError(409, 'dashboard.sealedNoKeys', { run: run.id });
     const metadata = await this.metadataOf(run, output);
@@ -89,12 +89,12 @@ export class StoredArtifacts {
       if (record[field] !== expected) throw badArtifact(run, output.path, new DataError('seal.contextMismatch', { artifact: output.path, field, expected, found: record[field] }).message);
     }
     // Everything that can refuse is checked above: from here the descriptor is closed by the caller.
-    const file = await openRunFile(run.dir, run.id, output.path);
+    const file = await run.files.open(output.path);
     // Named as the dashboard names files in its errors; the codec adds the sealed identity.
     const codec = new SealingCodec(keys, { runId: run.manifest.id });
     // run.json is read leniently (any type string, any JSON metadata); the codec checks the record itself.
     const stored = { type: output.type as OutputRecord['type'], metadata: metadata as OutputRecord['metadata'] };
-    const source: ContentSource = storedArtifactSource(stored, codec, { path: file.path, label: output.path, stored: () => handleChunks(file.handle) });
+    const source: ContentSource = storedArtifactSource(stored, codec, { path: file.path, label: output.path, stored: () => file.chunks() });
     const random = streamByteSource(record.plaintextSize, () => source.open());
     return {
       file,
@@ -105,7 +105,7 @@ export class StoredArtifacts {
       cacheKey: `${file.path}\0${run.manifest.id}\0${record.sha256}\0${record.plaintextSha256}\0${record.plaintextSize}`,
       close: async () => {
         await random.close();
-        await file.handle.close();
+        await file.close();
       },
     };
   }
@@ -113,7 +113,7 @@ export class StoredArtifacts {
   /** The output's metadata: inline in run.json, or in its side file (run.json keeps large metadata there). */
   async metadataOf(run: IndexedRun, output: StoredOutput): Promise<Record<string, unknown>> {
     if (output.metadataPath === undefined) return output.metadata ?? {};
-    const text = await readRunFile(run.dir, run.id, output.metadataPath, METADATA_LIMIT);
+    const text = await run.files.readText(output.metadataPath, METADATA_LIMIT);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -125,15 +125,15 @@ export class StoredArtifacts {
   }
 }
 
-function plainArtifact(file: RunFile): OpenedArtifact {
+function plainArtifact(file: OpenedFile): OpenedArtifact {
   return {
     file,
     sealed: false,
     size: file.size,
-    chunks: () => handleChunks(file.handle),
-    random: fileByteSource(file.handle, file.size),
+    chunks: () => file.chunks(),
+    random: file.random,
     cacheKey: file.path,
-    close: () => file.handle.close(),
+    close: () => file.close(),
   };
 }
 
