@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { CsvPage, PipelineInfo, RunDetail, RunMetrics, RunSummary } from '../../src/dashboard/api/contract.ts';
 import { compilePipeline, runPipeline } from '../../src/pipeline/index.ts';
-import { LocalKeyProvider, SealingCodec, initKeyFolder } from '../../src/seal/index.ts';
+import { LocalKeyProvider, SealingCodec, initKeyFolder, signRun } from '../../src/seal/index.ts';
 import { CHILD_CATALOGS, tableCatalog } from '../dashboard/childCatalogs.ts';
 import { get, loggedIn, post, testServer, type Client } from '../dashboard/helpers.ts';
 import { sealed, writeRawCsv } from '../pipelines/loan-default/helpers.ts';
@@ -94,7 +94,7 @@ before(async () => {
   const spec = compilePipeline(pipeline);
   const provider = await LocalKeyProvider.open(keysDir);
   for (const [id, seal] of [['table-plain', false], ['table-sealed', true]] as const) {
-    const m = await runPipeline(spec, registry, { runDir: join(runsDir, id), runId: id, parameters: { rows: 20_000 }, ...(seal ? { codecFor: (runId: string) => new SealingCodec(provider, { runId }) } : {}) });
+    const m = await runPipeline(spec, registry, { runDir: join(runsDir, id), runId: id, parameters: { rows: 20_000 }, ...(seal ? { codecFor: (runId: string) => new SealingCodec(provider, { runId }), afterRun: (_m, store) => signRun(store, provider.signer(), { kek: { provider: provider.name, keyId: provider.keyId }, sealed: true }).then(() => undefined) } : {}) });
     assert.equal(m.state, 'succeeded', m.error);
   }
   assert.ok(statSync(join(runsDir, 'table-sealed', TABLE_FILE)).size > 8 * 65536);
@@ -213,10 +213,11 @@ test('no keys: the run is listed as sealed and locked; its views are 409 saying 
 
 test('wrong key folder: 422 naming the artifact, no plaintext', async () => {
   const { app, client } = wrongKeys;
-  const cannot = /'create-train-test-set\/x_test_data\.csv' of run 'sealed-a'.*cannot unwrap its data key/;
+  // The other folder's signing key does not vouch for the run: refused before any data key is tried.
+  const cannot = /'create-train-test-set\/x_test_data\.csv' of run 'sealed-a'.*run\.sig\.json does not verify with key/;
   assertRefused(await get(app, client, at('sealed-a', ...X_TEST, '/preview')), 422, cannot, 'preview');
   assertRefused(await get(app, client, at('sealed-a', ...X_TEST, '?plain=1')), 422, cannot, 'download');
-  assertRefused(await get(app, client, '/api/runs/sealed-a/metrics'), 422, /of run 'sealed-a'.*cannot unwrap/, 'metrics');
+  assertRefused(await get(app, client, '/api/runs/sealed-a/metrics'), 422, /of run 'sealed-a'.*does not verify/, 'metrics');
 });
 
 test('tampering: a byte flipped near the end of a sealed CSV refuses even its first page, the download and the metrics', async () => {
@@ -264,7 +265,8 @@ test('swapping: an artifact from another sealed run is refused, with or without 
   editRunJson(withRecord, (m) => {
     m.tasks['create-train-test-set'].outputs.x_test_data = other.tasks['create-train-test-set'].outputs.x_test_data;
   });
-  assertRefused(await get(app, client, at('swapped-record', ...X_TEST, '/preview')), 422, /sealed by run '.*', this is run '.*' \(artifact taken from another run\)/, 'file and record swapped');
+  // run.json edited: no longer what run.sig.json signed, refused before the artifact is opened.
+  assertRefused(await get(app, client, at('swapped-record', ...X_TEST, '/preview')), 422, /run\.json (was )?changed after (the run|it) was signed/, 'file and record swapped');
 });
 
 test('run.json edits: a removed seal record, or an output pointed at another artifact of the same run, are refused', async () => {
@@ -273,14 +275,14 @@ test('run.json edits: a removed seal record, or an output pointed at another art
   editRunJson(stripped, (m) => {
     delete m.tasks['create-train-test-set'].outputs.x_test_data.metadata!.sealed;
   });
-  assertRefused(await get(app, client, at('no-record', ...X_TEST, '/preview')), 422, /has no seal record/, 'record removed');
+  assertRefused(await get(app, client, at('no-record', ...X_TEST, '/preview')), 422, /run\.json (was )?changed after (the run|it) was signed/, 'record removed');
 
   const pointed = copyRun('sealed-a', 'pointed');
   editRunJson(pointed, (m) => {
     const outputs = m.tasks['create-train-test-set'].outputs;
     outputs.x_test_data = outputs.x_train_data;
   });
-  assertRefused(await get(app, client, at('pointed', ...X_TEST, '/preview')), 422, /sealed for artifact 'x_train_data', expected 'x_test_data'/, 'output pointed elsewhere');
+  assertRefused(await get(app, client, at('pointed', ...X_TEST, '/preview')), 422, /run\.json (was )?changed after (the run|it) was signed/, 'output pointed elsewhere');
 });
 
 test('a run started from a dashboard with keys is sealed; its process gets the key folder by IPC, not by argv or the environment', async () => {
@@ -291,7 +293,7 @@ test('a run started from a dashboard with keys is sealed; its process gets the k
   assert.equal(started.statusCode, 202, started.body);
   const { id } = started.json<{ id: string }>();
   let detail: RunDetail | undefined;
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 2400; i++) {
     detail = (await get(s.app, client, `/api/runs/${id}`)).json<RunDetail>();
     if (detail.summary.state !== 'running') break;
     await sleep(50);

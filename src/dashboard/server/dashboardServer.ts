@@ -20,7 +20,7 @@ import { formatMessage, UsageError } from '../../core/index.ts';
 import { limitConnectionsPerAddress } from '../../core/net/connectionsPerAddress.ts';
 import type { PipelineEntry } from '../../cli/pipelineCatalog.ts';
 import type { ArtifactStore } from '../../pipeline/index.ts';
-import type { KeyProvider } from '../../seal/index.ts';
+import type { KeyProvider, Verifier } from '../../seal/index.ts';
 import { API_LIMITS } from '../api/contract.ts';
 import { registerArtifactRoutes } from './artifactRoutes.ts';
 import { registerLogin, registerSessionRoutes, sessionGuard, type AuthContext } from './authRoutes.ts';
@@ -156,7 +156,9 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
     store !== undefined
       ? new StoreRunIndex(store, { hasKeys, ...(options.readDeadlineMs !== undefined ? { readDeadlineMs: options.readDeadlineMs } : {}), ...(options.maxStoreRuns !== undefined ? { maxRuns: options.maxStoreRuns } : {}) })
       : new RunIndex(runsDir ?? '', options.readDeadlineMs, hasKeys);
-  const artifacts = new StoredArtifacts(options.keys?.provider);
+  // The key folder's signing key (LocalKeyProvider) vouches for sealed runs' run.json (storedArtifacts.ts).
+  const provider = options.keys?.provider as (KeyProvider & { verifier?: () => Verifier }) | undefined;
+  const artifacts = new StoredArtifacts(provider, provider?.verifier?.());
   // Runs start only into a runs folder; a dashboard on a store refuses them (runRoutes.ts).
   const launcher =
     runsDir === undefined

@@ -15,7 +15,7 @@
 // keyed by `cacheKey` (real path or object URI + seal record digests + run id) and the file's version.
 import { DataError, isSealedError, type ByteSource as ContentSource } from '../../core/index.ts';
 import { storedArtifactSource, type OutputRecord } from '../../pipeline/index.ts';
-import { SEAL_RECORD_KEY, SealingCodec, sealRecordOf, type KeyProvider, type SealRecord } from '../../seal/index.ts';
+import { readSignedRunManifest, SEAL_RECORD_KEY, SealingCodec, sealRecordOf, type KeyProvider, type SealRecord, type Verifier } from '../../seal/index.ts';
 import { ApiError } from './apiError.ts';
 import type { ByteSource } from './byteSource.ts';
 import type { IndexedRun, OpenedFile } from './runSource.ts';
@@ -58,11 +58,52 @@ export function asArtifactError(run: IndexedRun, file: string) {
   };
 }
 
+/** Largest run.json / run.sig.json read to check a signature. */
+const SIGNED_TEXT_LIMIT = 16 * 1024 * 1024;
+
 export class StoredArtifacts {
   readonly #keys: KeyProvider | undefined;
+  readonly #verifier: Verifier | undefined;
+  /** Signed run.json texts already checked, by run id: a run's signature is verified once per version of its run.json. */
+  readonly #signed = new Map<string, { text: string; manifest: StoredManifest }>();
 
-  constructor(keys: KeyProvider | undefined) {
+  /**
+   * `verifier`: the key folder's signing key. With it, a sealed run's records are taken only from
+   * the run.json its run.sig.json signed (so they cannot have been edited, moved or rolled back);
+   * a sealed run that is not signed yet (running, or interrupted) stays locked.
+   */
+  constructor(keys: KeyProvider | undefined, verifier?: Verifier) {
     this.#keys = keys;
+    this.#verifier = verifier;
+  }
+
+  /** The output record as the run's signed run.json has it; 422 when run.json is not what was signed. */
+  async #signedOutput(run: IndexedRun, output: StoredOutput, at: { task: string; output: string }): Promise<StoredOutput> {
+    const verifier = this.#verifier;
+    if (!verifier) return output;
+    const files = run.files;
+    const source = {
+      get: async (key: string) => Buffer.from(await files.readText(key, SIGNED_TEXT_LIMIT), 'utf8'),
+      stat: (key: string) => files.exists(key).then((found) => (found ? {} : undefined)),
+    };
+    let signed: StoredManifest;
+    try {
+      const text = (await readSignedRunManifest(source, verifier, run.id)).toString('utf8');
+      const cached = this.#signed.get(run.id);
+      if (cached?.text === text) signed = cached.manifest;
+      else {
+        signed = JSON.parse(text) as StoredManifest;
+        this.#signed.set(run.id, { text, manifest: signed });
+      }
+    } catch (e) {
+      if (e instanceof ApiError) throw e;
+      throw badArtifact(run, output.path, (e as Error).message);
+    }
+    const record = signed.tasks?.[at.task]?.outputs?.[at.output];
+    if (!record || JSON.stringify(record) !== JSON.stringify(output)) {
+      throw badArtifact(run, output.path, `run.json changed after it was signed: its record of ${at.task}/${at.output} is not the signed one`);
+    }
+    return record;
   }
 
   /** True when the dashboard was given keys (sealed ui --keys DIR). */
@@ -75,6 +116,7 @@ export class StoredArtifacts {
     if (!isSealedRun(run.manifest)) return plainArtifact(await run.files.open(output.path));
     const keys = this.#keys;
     if (!keys) throw new ApiError(409, 'dashboard.sealedNoKeys', { run: run.id });
+    output = await this.#signedOutput(run, output, at);
     const metadata = await this.metadataOf(run, output);
     let record: SealRecord | undefined;
     try {
