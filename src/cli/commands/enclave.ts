@@ -7,10 +7,9 @@
 //   check-manifest FILE
 //       a rendered (or signed) manifest against the rules of src/seal/enclave/manifestCheck.ts.
 // Each prints what it found; nothing secret is read or printed (a SIGSTRUCT holds a public key only).
-import { constants, promises as fsp } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DataError, IoError, printable, writeFileAtomic } from '../../core/index.ts';
+import { DataError, IoError, openRegularFile, printable, writeFileAtomic } from '../../core/index.ts';
 import { ARCH_LIBDIR, checkManifest, checkManifestVars, MAX_TOML_BYTES, parseSigstruct, parseToml, policyFromIdentity, serializePolicy, SIGSTRUCT_SIZE } from '../../seal/enclave/index.ts';
 import type { CliIo } from '../io.ts';
 import { parseInteger } from '../parseOptions.ts';
@@ -108,17 +107,10 @@ export async function enclaveCheckManifestCommand(file: string, io: CliIo): Prom
   return 0;
 }
 
-/**
- * At most `maxBytes` + 1 bytes of a regular file. Opened non-blocking and checked with fstat before any read, so
- * a FIFO or device given as the file is refused at once instead of making the command wait (core's
- * openRegularFile opens before it checks, and an open of a FIFO waits for a writer).
- */
+/** At most `maxBytes` + 1 bytes of a regular file (core openRegularFile: a FIFO or device is refused at once, never waited on). */
 async function readBounded(path: string, maxBytes: number): Promise<Buffer> {
-  const fh = await fsp.open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY).catch((e: NodeJS.ErrnoException) => {
-    throw e.code === 'ENOENT' ? new IoError('io.notFound', { path }, { cause: e }) : new IoError('io.readFailed', { path, reason: e.message }, { cause: e });
-  });
+  const fh = await openRegularFile(path);
   try {
-    if (!(await fh.stat()).isFile()) throw new IoError('io.notAFile', { path });
     const buf = Buffer.alloc(maxBytes + 1);
     let n = 0;
     while (n < buf.length) {
