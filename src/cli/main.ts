@@ -6,27 +6,22 @@ import { Command, CommanderError } from 'commander';
 import { excerpt } from '../core/index.ts';
 import { defaultIo, type CliIo, type MainDeps } from './io.ts';
 import { OPTION_LIMITS, parseInteger } from './parseOptions.ts';
-import { loanDefaultCatalog, type PipelineCatalog } from './pipelineCatalog.ts';
 import { reportError, reportLine } from './reportError.ts';
-import { runCommand } from './commands/run.ts';
-import { componentCommand } from './commands/component.ts';
+import type { PipelineCatalog } from './pipelineCatalog.ts';
+import type { UnsealOptions } from './commands/unseal.ts';
 import { registerGbdtCommands } from './commands/gbdt.ts';
 import { registerKfpCommands } from './commands/kfp.ts';
-import { exportOnnxCommand } from './commands/exportOnnx.ts';
-import { serveCommand } from './commands/serve.ts';
-import { uiCommand } from './commands/ui.ts';
-import { compileCommand } from './commands/compile.ts';
 import { registerKeysCommands } from './commands/keys.ts';
-import { unsealCommand, type UnsealOptions } from './commands/unseal.ts';
 import { registerEnclaveCommands } from './commands/enclave.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
-import { openRunForVerify, unsealerFor } from './sealing.ts';
 
 export type { MainDeps } from './io.ts';
 
 export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
   const io = defaultIo(deps);
-  const catalog = deps.catalog ?? loanDefaultCatalog;
+  // Commands and the pipeline catalog load when a command runs, not at every start (issue 17: start-up):
+  // `sealed --version` or `--help` should not load the pipeline, the servers and the cloud SDKs.
+  const catalog = deps.catalog ?? (async () => (await import('./pipelineCatalog.ts')).loanDefaultCatalog());
   const { signal, release } = cancellation(deps.signal);
   let exitCode = 0;
   const program = buildProgram(io, catalog, signal, (code) => (exitCode = code));
@@ -76,7 +71,7 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .option('--s3-endpoint <url>', 'S3-compatible server for --store s3://... (e.g. MinIO); default AWS')
     .option('--json', 'end stdout with one JSON line {"runDir","state","metrics"}')
     .option('--debug', 'stack traces of errors on stderr and in task logs (same as sealed --debug run)')
-    .action(async (options) => setExit(await runCommand(options, io, catalog, signal)));
+    .action(async (options) => setExit(await (await import('./commands/run.ts')).runCommand(options, io, catalog, signal)));
 
   const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
   program
@@ -109,7 +104,7 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .option('--keyvault-key-id <url>', 'versioned Key Vault key id (azure-keyvault, azure-skr)')
     .option('--maa-endpoint <url>', 'Azure Attestation instance (azure-skr)')
     .option('--attestation-policy-configmap <name>', 'config map holding policy.json from sealed enclave policy (azure-skr)')
-    .action(async (options) => setExit(await compileCommand(options, io, catalog)));
+    .action(async (options) => setExit(await (await import('./commands/compile.ts')).compileCommand(options, io, catalog)));
 
   program
     .command('component')
@@ -119,7 +114,7 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .allowUnknownOption()
     .allowExcessArguments()
     .helpOption(false)
-    .action(async (name: string | undefined, tokens: string[]) => setExit(await componentCommand(name, tokens, io, catalog, signal)));
+    .action(async (name: string | undefined, tokens: string[]) => setExit(await (await import('./commands/component.ts')).componentCommand(name, tokens, io, catalog, signal)));
 
   registerGbdtCommands(program, io, signal, setExit);
   registerKfpCommands(program, io, signal, setExit);
@@ -131,9 +126,12 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .argument('<file>', 'a sealed artifact file')
     .requiredOption('--keys <dir>', 'the key folder the run was sealed with')
     .requiredOption('--out <file>', 'where the plaintext goes (mode 600; must not exist)')
-    .action(async (file: string, options: UnsealOptions) => setExit(await unsealCommand(file, options, io)));
+    .action(async (file: string, options: UnsealOptions) => setExit(await (await import('./commands/unseal.ts')).unsealCommand(file, options, io)));
   registerEnclaveCommands(program, io, setExit);
-  registerVerifyCommand(program, io, setExit, { unsealerFor, openRun: openRunForVerify });
+  registerVerifyCommand(program, io, setExit, {
+    unsealerFor: async (dir, run) => (await import('./sealing.ts')).unsealerFor(dir, run),
+    openRun: async (run, cliIo, options) => (await import('./sealing.ts')).openRunForVerify(run, cliIo, options),
+  });
 
   program
     .command('serve')
@@ -149,7 +147,7 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .option('--max-connections <n>', 'concurrent connections (default 256)', (v) => parseInteger('--max-connections', v, { min: 1, max: 65_535 }))
     .option('--max-queue <n>', 'explain and large-batch jobs waiting before 503 (default 32)', (v) => parseInteger('--max-queue', v, { min: 1, max: 10_000 }))
     .option('--keys <dir>', 'key folder a sealed --run-dir was sealed with (its model and preprocessor are decrypted in memory only)')
-    .action(async (options) => setExit(await serveCommand(options, io, signal)));
+    .action(async (options) => setExit(await (await import('./commands/serve.ts')).serveCommand(options, io, signal)));
 
   program
     .command('ui')
@@ -173,14 +171,14 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .option('--max-runs-per-user <n>', 'runs one user may have running or waiting (default 3)', (v) => parseInteger('--max-runs-per-user', v, { min: 1, max: 1000 }))
     .option('--max-connections <n>', 'open connections the server accepts at once (default 256)', (v) => parseInteger('--max-connections', v, { min: 1, max: 65_535 }))
     .option('--keys <dir>', 'key folder (sealed keys init): open sealed runs, and seal the runs started here')
-    .action(async (options) => setExit(await uiCommand(options, io, catalog, signal)));
+    .action(async (options) => setExit(await (await import('./commands/ui.ts')).uiCommand(options, io, catalog, signal)));
 
   program
     .command('export-onnx')
     .description('write a model as ONNX (ai.onnx.ml TreeEnsembleClassifier/Regressor; input "input": float [N, features])')
     .requiredOption('--model <model.json|model.ubj>', 'XGBoost JSON or UBJSON model')
     .requiredOption('--out <model.onnx>', 'ONNX file to write')
-    .action(async (options) => setExit(await exportOnnxCommand(options, io)));
+    .action(async (options) => setExit(await (await import('./commands/exportOnnx.ts')).exportOnnxCommand(options, io)));
 
   return program;
 }

@@ -8,7 +8,7 @@
 // gets the key folder by IPC only. The runs are real loan-default runs of 300 applicants.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -300,6 +300,8 @@ test('a run started from a dashboard with keys is sealed; its process gets the k
   }
   assert.equal(detail?.summary.state, 'succeeded', JSON.stringify(detail?.tasks[0]));
   assert.equal(detail.summary.sealed, true);
+  // The run signs itself right after its last run.json write; until then its artifacts stay locked (422).
+  for (let i = 0; i < 200 && !existsSync(join(s.runsDir, id, 'run.sig.json')); i++) await sleep(50);
   const manifest = JSON.parse(readFileSync(join(s.runsDir, id, 'run.json'), 'utf8'));
   assert.equal(manifest.sealed, true);
   const stored = readFileSync(join(s.runsDir, id, manifest.tasks['write-table'].outputs.table.path));

@@ -3,9 +3,12 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
 import { OPTION_LIMITS, parseInteger } from '../parseOptions.ts';
-import { gbdtImportanceCommand } from './gbdtImportance.ts';
-import { gbdtPredictCommand } from './gbdtPredict.ts';
-import { gbdtTrainCommand } from './gbdtTrain.ts';
+import { lazy } from '../lazyCommand.ts';
+
+// Implementations load when a command runs (lazyCommand.ts): the engine is not part of start-up.
+const gbdtImportanceCommand = lazy(() => import('./gbdtImportance.ts'), 'gbdtImportanceCommand');
+const gbdtPredictCommand = lazy(() => import('./gbdtPredict.ts'), 'gbdtPredictCommand');
+const gbdtTrainCommand = lazy(() => import('./gbdtTrain.ts'), 'gbdtTrainCommand');
 
 export function registerGbdtCommands(program: Command, io: CliIo, signal: AbortSignal, setExit: (code: number) => void): void {
   const gbdt = program.command('gbdt').description('train, predict and explain gradient-boosted trees on CSV files (XGBoost JSON/UBJSON models)');

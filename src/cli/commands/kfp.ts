@@ -4,12 +4,28 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
 import { OPTION_LIMITS, parseInteger, parseNumber } from '../parseOptions.ts';
-import { experimentsListCommand, pipelinesGetCommand, pipelinesListCommand, pipelinesVersionsCommand } from './kfpCatalog.ts';
-import { addConnectionOptions } from './kfpConnection.ts';
-import { runsArtifactsCommand, runsChangeCommand } from './kfpRunCommands.ts';
-import { runsGetCommand, runsListCommand, runsTerminateCommand, runsWatchCommand } from './kfpRuns.ts';
-import { scheduleChangeCommand, scheduleCreateCommand, scheduleListCommand } from './kfpSchedule.ts';
-import { submitCommand } from './kfpSubmit.ts';
+import { lazy } from '../lazyCommand.ts';
+import { addConnectionOptions } from './kfpConnectionOptions.ts';
+
+// Implementations load when a command runs (lazyCommand.ts): the KFP client is not part of start-up.
+const catalog = () => import('./kfpCatalog.ts');
+const runCommands = () => import('./kfpRunCommands.ts');
+const runs = () => import('./kfpRuns.ts');
+const schedule = () => import('./kfpSchedule.ts');
+const experimentsListCommand = lazy(catalog, 'experimentsListCommand');
+const pipelinesGetCommand = lazy(catalog, 'pipelinesGetCommand');
+const pipelinesListCommand = lazy(catalog, 'pipelinesListCommand');
+const pipelinesVersionsCommand = lazy(catalog, 'pipelinesVersionsCommand');
+const runsArtifactsCommand = lazy(runCommands, 'runsArtifactsCommand');
+const runsChangeCommand = lazy(runCommands, 'runsChangeCommand');
+const runsGetCommand = lazy(runs, 'runsGetCommand');
+const runsListCommand = lazy(runs, 'runsListCommand');
+const runsTerminateCommand = lazy(runs, 'runsTerminateCommand');
+const runsWatchCommand = lazy(runs, 'runsWatchCommand');
+const scheduleChangeCommand = lazy(schedule, 'scheduleChangeCommand');
+const scheduleCreateCommand = lazy(schedule, 'scheduleCreateCommand');
+const scheduleListCommand = lazy(schedule, 'scheduleListCommand');
+const submitCommand = lazy(() => import('./kfpSubmit.ts'), 'submitCommand');
 
 export function registerKfpCommands(program: Command, io: CliIo, signal: AbortSignal, setExit: (code: number) => void): void {
   // The interval ends in a setTimeout: above 2^31-1 ms Node would fire it at once.

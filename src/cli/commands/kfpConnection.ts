@@ -4,10 +4,10 @@
 // variable of the same kind, and a token together with a cookie is refused.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import { IoError, UsageError } from '../../core/index.ts';
 import { bearerToken, KfpClient, loadCaFile, resolveNamespace, sessionCookie, type KfpCredentials } from '../../pipeline/kfp/index.ts';
 import type { CliIo } from '../io.ts';
+export { addConnectionOptions } from './kfpConnectionOptions.ts';
 
 export interface KfpConnectionFlags {
   host?: string;
@@ -16,17 +16,6 @@ export interface KfpConnectionFlags {
   cookieFile?: string;
   caFile?: string;
   insecureSkipTlsVerify?: boolean;
-}
-
-/** Every KFP command takes the connection options and --namespace. */
-export function addConnectionOptions(command: Command): Command {
-  command.option('--host <url>', 'KFP API base URL, e.g. https://kubeflow.example.com/pipeline or http://127.0.0.1:8888 (default: env KFP_HOST)');
-  command.option('--namespace <ns>', 'Kubeflow profile namespace (multi-user Kubeflow; default: env KFP_NAMESPACE, else the KFP SDK context ~/.config/kfp/context.json)');
-  return command
-    .option('--token-file <path>', 'file holding a bearer token (default: env KFP_TOKEN)')
-    .option('--cookie-file <path>', 'file holding the session cookie as name=value (default: env KFP_COOKIE)')
-    .option('--ca-file <pem>', 'CA certificate(s) to trust for an https host, besides the public ones')
-    .option('--insecure-skip-tls-verify', 'accept any server certificate (throw-away test clusters only)');
 }
 
 /** A client for the flags; nothing is sent yet. `command` names the command in messages. */

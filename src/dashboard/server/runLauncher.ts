@@ -86,9 +86,10 @@ const RETRY_AFTER_S = 30;
 const STDERR_KEPT = 4096;
 const POLL_MS = 25;
 
-const CHILD_ENTRY = fileURLToPath(new URL('./runChild.ts', import.meta.url));
-// The child runs TypeScript sources as bin/sealed does: through tsx's loader (an absolute URL,
-// so it resolves whatever the working folder).
+// The child runs what this process runs: the built JavaScript (dist/app, scripts/buildApp.mjs) or the
+// TypeScript sources. tsx's loader (an absolute URL, so it resolves whatever the working folder) is
+// given either way: a pipeline catalog module the dashboard was configured with may be TypeScript.
+const CHILD_ENTRY = fileURLToPath(new URL(import.meta.url.endsWith('.js') ? './runChild.js' : './runChild.ts', import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 interface QueuedRun {

@@ -10,8 +10,11 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatMessage } from '../../core/index.ts';
 
-/** dist/dashboard of this package (where `npm run build:dashboard` writes), wherever the command runs from. */
-export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../../dist/dashboard', import.meta.url));
+/**
+ * dist/dashboard of this package (where `npm run build:dashboard` writes), wherever the command runs from:
+ * three folders up from src/dashboard/server, five from the built copy in dist/app/src/dashboard/server.
+ */
+export const DEFAULT_STATIC_DIR = fileURLToPath(new URL(/\/dist\/app\/src\/dashboard\/server\/[^/]+$/.test(import.meta.url) ? '../../../../../dist/dashboard' : '../../../dist/dashboard', import.meta.url));
 const LONG_CACHE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 /** Paths the browser app routes itself (see src/dashboard/web/src/lib/router.ts). */

@@ -3,18 +3,25 @@
 // protobuf parsing accepts) plus the references a schema cannot express (every executorLabel,
 // componentRef, producer task, pipeline parameter and platform executor must exist).
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { PipelineError } from '../../core/index.ts';
 import type { PipelineSpec, PlatformSpec } from './types.ts';
 
 const schemaOf = (name: string): object => JSON.parse(readFileSync(new URL(`./schema/${name}`, import.meta.url), 'utf8')) as object;
 
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
-const checkSpec = ajv.compile(schemaOf('pipelineSpec.schema.json'));
-const checkPlatform = ajv.compile(schemaOf('platformSpec.schema.json'));
+// Compiled on first use (~0.1 s): commands that never validate IR do not pay for it at start-up.
+let compiled: { checkSpec: ValidateFunction; checkPlatform: ValidateFunction } | undefined;
+function checkers(): { checkSpec: ValidateFunction; checkPlatform: ValidateFunction } {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+    compiled = { checkSpec: ajv.compile(schemaOf('pipelineSpec.schema.json')), checkPlatform: ajv.compile(schemaOf('platformSpec.schema.json')) };
+  }
+  return compiled;
+}
 
 /** Throws PipelineError 'pipeline.irInvalid' naming the JSON path of the first problem. */
 export function validatePipelineIr(spec: unknown, platform?: unknown): asserts spec is PipelineSpec {
+  const { checkSpec, checkPlatform } = checkers();
   if (!checkSpec(spec)) throw schemaError('pipeline spec', checkSpec.errors);
   checkReferences(spec as PipelineSpec);
   if (platform !== undefined) {

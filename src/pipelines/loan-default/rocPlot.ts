@@ -5,9 +5,8 @@
 //
 // The page loads nothing from outside (a CSP forbids it), so it displays the same in the
 // Kubeflow UI, our dashboard or a file browser.
-import { Resvg } from '@resvg/resvg-js';
-import { compile, type TopLevelSpec } from 'vega-lite';
-import { parse, View } from 'vega';
+// vega, vega-lite and resvg load when a plot is drawn, not when the pipeline is defined (start-up, issue 17).
+import type { TopLevelSpec } from 'vega-lite';
 import { UsageError } from '../../core/errors.ts';
 
 export interface RocCurve {
@@ -41,7 +40,7 @@ export async function renderRocPlot(curve: RocCurve, options: RocPlotOptions = {
   const aucText = `AUC = ${curve.auc.toFixed(4)}`;
   const points = thinIndices(curve.fpr.length, options.maxPoints ?? 2000).map((i) => ({ fpr: curve.fpr[i], tpr: curve.tpr[i] }));
   const svg = await renderSvg(rocSpec(points, aucText));
-  const png = renderPng(svg, options.fontFamily ?? 'DejaVu Sans', options.pngScale ?? 2);
+  const png = await renderPng(svg, options.fontFamily ?? 'DejaVu Sans', options.pngScale ?? 2);
   return { svg, png, html: rocHtml(svg, png, aucText) };
 }
 
@@ -104,6 +103,7 @@ export function rocSpec(points: { fpr: number; tpr: number }[], aucText: string)
 }
 
 async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [{ compile }, { parse, View }] = await Promise.all([import('vega-lite'), import('vega')]);
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -112,7 +112,8 @@ async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-function renderPng(svg: string, fontFamily: string, scale: number): Uint8Array {
+async function renderPng(svg: string, fontFamily: string, scale: number): Promise<Uint8Array> {
+  const { Resvg } = await import('@resvg/resvg-js');
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',
