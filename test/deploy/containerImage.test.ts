@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { compilePipeline, DEFAULT_EXECUTOR_COMMAND } from '../../src/pipeline/index.ts';
 import { loanDefaultPipeline } from '../../src/pipelines/loan-default/index.ts';
@@ -25,19 +25,27 @@ test('the Dockerfile: Node 20 slim, production dependencies only, numeric non-ro
   assert.ok(instructions.some((l) => /^RUN npm ci --omit=dev\b/.test(l)));
   const user = instructions.filter((l) => l.startsWith('USER ')).at(-1);
   assert.match(user ?? '', /^USER [1-9][0-9]*:[1-9][0-9]*$/);
-  assert.deepEqual([...new Set(copied)].sort(), ['.npmrc', 'bin', 'package-lock.json', 'package.json', 'src']);
+  assert.deepEqual([...new Set(copied)].sort(), ['.npmrc', 'bin', 'package-lock.json', 'package.json', 'scripts/buildApp.mjs', 'src']);
+  // The sources are compiled in the image (issue 17: no transpiling when a task starts).
+  assert.ok(instructions.some((l) => /^RUN node scripts\/buildApp\.mjs$/.test(l)));
   for (const path of copied) assert.ok(existsSync(join(repoRoot, path)), `${path} is copied but missing`);
   // The compiled command runs the executor the image holds.
   assert.deepEqual(DEFAULT_EXECUTOR_COMMAND, ['node', '/app/bin/sealed-executor']);
   assert.ok(existsSync(join(repoRoot, 'bin', 'sealed-executor')));
   const ignore = readFileSync(join(repoRoot, '.dockerignore'), 'utf8');
   assert.match(ignore, /^\*$/m, '.dockerignore starts from nothing');
+  for (const path of new Set(copied)) assert.match(ignore, new RegExp(`^!${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?$`, 'm'), `.dockerignore lets ${path} into the build context`);
 });
 
 test('the executor runs a task from a clean `npm ci --omit=dev` of the files the image copies', { timeout: 300_000 }, async () => {
   const app = tempDir();
-  for (const path of new Set(copied)) cpSync(join(repoRoot, path), join(app, path), { recursive: true });
+  for (const path of new Set(copied)) {
+    mkdirSync(dirname(join(app, path)), { recursive: true });
+    cpSync(join(repoRoot, path), join(app, path), { recursive: true });
+  }
   await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app, env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
+  // The Dockerfile's build step, with production dependencies only (esbuild comes with tsx).
+  await run(process.execPath, ['scripts/buildApp.mjs'], { cwd: app });
   for (const dev of ['typescript', 'eslint', 'onnxruntime-node']) assert.ok(!existsSync(join(app, 'node_modules', dev)), `dev dependency ${dev} was installed`);
 
   const work = tempDir();
@@ -53,7 +61,8 @@ test('the executor runs a task from a clean `npm ci --omit=dev` of the files the
   };
   const container = compilePipeline(loanDefaultPipeline).deploymentSpec.executors['exec-load-data'].container!;
   const argv = [...container.command.slice(1), ...container.args!].map((a) => (a === '{{$}}' ? JSON.stringify(executorInput) : a.replace(/^\/app\//, `${app}/`)));
-  const { stdout } = await run(process.execPath, argv, { cwd: work, env: { PATH: process.env.PATH ?? '' } });
+  const { stdout, stderr } = await run(process.execPath, argv, { cwd: work, env: { PATH: process.env.PATH ?? '', SEALED_TRACE_ENTRY: '1' } });
+  assert.match(stderr, /^sealed: running dist\/app \(built\)$/m, 'the task runs the compiled build, not tsx');
   const output = JSON.parse(readFileSync(outputFile, 'utf8')) as { artifacts: Record<string, { artifacts: { metadata: Record<string, unknown> }[] }> };
   assert.deepEqual(JSON.parse(stdout.trim().split('\n').at(-1)!), output);
   assert.ok(Number(output.artifacts.credit_risk_dataset.artifacts[0].metadata.rows) > 0);
