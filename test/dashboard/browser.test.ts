@@ -6,7 +6,8 @@
 // Screenshots of the main pages go to test-results/dashboard/ (look at them after a change).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnUi } from './uiProcess.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -28,23 +29,8 @@ let browser: Browser;
 
 async function startUi(extra: string[] = []): Promise<{ child: ChildProcess; url: string }> {
   writeFileSync(join(work, 'password.txt'), PASSWORD + '\n', { mode: 0o600 });
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/sealed'), 'ui', '--runs', runsDir, '--state-dir', join(work, 'state'), '--port', '0', '--password-file', join(work, 'password.txt'), '--data-root', work, ...extra], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`sealed ui did not start: ${text}`)), 30_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      text += d.toString();
-      const m = /listening on (https?:\/\/\S+)/.exec(text);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1].replace(/\/$/, ''));
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`sealed ui exited with ${code}: ${text}`)));
-  });
-  return { child, url };
+  const { child, url } = spawnUi(['--runs', runsDir, '--state-dir', join(work, 'state'), '--port', '0', '--password-file', join(work, 'password.txt'), '--data-root', work, ...extra]);
+  return { child, url: await url };
 }
 
 before(async () => {

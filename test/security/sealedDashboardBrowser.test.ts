@@ -3,9 +3,10 @@
 // a plain run. Started without --keys it lists the sealed run as locked, says on the run page how
 // to open it, and offers no viewer for its artifacts; started with --keys it shows the run as
 // sealed and pages its CSV. Screenshots go to test-results/dashboard/ (sealed-*.png).
+import { spawnUi } from '../dashboard/uiProcess.ts';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -28,23 +29,9 @@ let browser: Browser;
 /** `sealed ui` on the runs folder (its own state folder per start); resolves with its URL. */
 async function startUi(name: string, extra: string[] = []): Promise<string> {
   writeFileSync(join(work, 'password.txt'), PASSWORD + '\n', { mode: 0o600 });
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/sealed'), 'ui', '--runs', runsDir, '--state-dir', join(work, `state-${name}`), '--port', '0', '--password-file', join(work, 'password.txt'), ...extra], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const { child, url } = spawnUi(['--runs', runsDir, '--state-dir', join(work, `state-${name}`), '--port', '0', '--password-file', join(work, 'password.txt'), ...extra]);
   servers.push(child);
-  return new Promise<string>((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`sealed ui did not start: ${text}`)), 30_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      text += d.toString();
-      const m = /listening on (https?:\/\/\S+)/.exec(text);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1].replace(/\/$/, ''));
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`sealed ui exited with ${code}: ${text}`)));
-  });
+  return url;
 }
 
 before(async () => {
