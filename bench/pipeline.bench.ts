@@ -4,11 +4,13 @@
 //
 //   npm run bench:pipeline -- [--runs 3] [--data-size 1000000] [--threads 2]
 //
-// Prints median wall seconds, median peak RSS and the ratio ours / reference.
-import { mkdtempSync, rmSync } from 'node:fs';
+// Prints a per-step table (each task's seconds from our run's run.json next to the reference's
+// stage times, medians over the runs), then median wall seconds, median peak RSS and the ratios
+// ours / reference.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAlternating, metric, type Contestant } from './lib/alternate.ts';
+import { runAlternating, metric, type Contestant, type Sample } from './lib/alternate.ts';
 import { parseBenchArgs } from './lib/args.ts';
 import { measureProcess } from './lib/processStats.ts';
 import { realDataPath } from './lib/paths.ts';
@@ -35,9 +37,10 @@ const ours: Contestant = {
     const s = await measureProcess(process.execPath, [
       join(repoRoot, 'bin/sealed'), 'run', '--data-url', data, '--data-size', String(dataSize), '--threads', String(threads), '--run-dir', runDir, '--json',
     ]);
+    const steps = taskSeconds(runDir);
     rmSync(runDir, { recursive: true, force: true });
     const metrics = (JSON.parse(s.stdout.trim().split('\n').pop()!) as { metrics: { AUC: number } }).metrics;
-    return { seconds: s.seconds, peakRss: s.peakRssBytes, auc: metrics.AUC };
+    return { seconds: s.seconds, peakRss: s.peakRssBytes, auc: metrics.AUC, ...steps };
   },
 };
 
@@ -47,18 +50,51 @@ const reference: Contestant = {
     const s = await measureProcess(PYTHON, [
       join(repoRoot, 'bench/reference/loan_default_reference.py'), '--data', data, '--data-size', String(dataSize), '--threads', String(threads),
     ]);
-    const out = JSON.parse(s.stdout.trim().split('\n').pop()!) as { AUC: number };
-    return { seconds: s.seconds, peakRss: s.peakRssBytes, auc: out.AUC };
+    const out = JSON.parse(s.stdout.trim().split('\n').pop()!) as { AUC: number; times: Record<string, number> };
+    const steps = Object.fromEntries(Object.entries(out.times).map(([k, v]) => [`step:${k === 'total' ? 'tasks' : k}`, v]));
+    return { seconds: s.seconds, peakRss: s.peakRssBytes, auc: out.AUC, ...steps };
   },
 };
+
+/** Each task's seconds as the run recorded them (run.json `tasks.<name>.durationMs`), keyed `step:<task>`, and their sum as `step:tasks`. */
+function taskSeconds(runDir: string): Record<string, number> {
+  const manifest = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { tasks: Record<string, { durationMs?: number }> };
+  const out: Record<string, number> = {};
+  let total = 0;
+  for (const [name, task] of Object.entries(manifest.tasks)) {
+    if (task.durationMs === undefined) continue;
+    out[`step:${name}`] = task.durationMs / 1000;
+    total += task.durationMs / 1000;
+  }
+  out['step:tasks'] = total;
+  return out;
+}
+
+/** Our steps in pipeline order, then the reference's stages we have no task for; `tasks` (their sum) last. */
+function stepNames(samples: Map<string, Sample[]>): string[] {
+  const names: string[] = [];
+  for (const list of samples.values()) for (const s of list) for (const k of Object.keys(s)) if (k.startsWith('step:') && k !== 'step:tasks' && !names.includes(k)) names.push(k);
+  return [...names.map((k) => k.slice(5)), 'tasks'];
+}
 
 const haveReference = pythonHas('xgboost', 'sklearn', 'pandas');
 if (!haveReference) console.log('Python reference skipped: /usr/bin/python3 with xgboost, sklearn and pandas not found (apt-get install python3-xgboost python3-sklearn python3-pandas).');
 console.log(`loan-default pipeline, real CSV${dataSize > 0 ? ` augmented to ${dataSize} rows` : ' (32,581 rows)'}, ${threads} threads, ${args.runs} alternating runs each`);
 try {
   const samples = await runAlternating(haveReference ? [ours, reference] : [ours], args.runs, console.log);
-  const rows: string[][] = [];
   const med = (name: string, key: string) => median(metric(samples.get(name) ?? [], key));
+  // Per step: our task's seconds (run.json) next to the reference's stage (its "times"), medians.
+  const stepRows = stepNames(samples).map((step) => {
+    const o = med(ours.name, `step:${step}`);
+    const r = haveReference ? med(reference.name, `step:${step}`) : NaN;
+    return [step === 'tasks' ? 'all steps (sum)' : step, fmtSeconds(o), fmtSeconds(r), fmtRatio(o / r)];
+  });
+  const startOurs = med(ours.name, 'seconds') - med(ours.name, 'step:tasks');
+  const startRef = haveReference ? med(reference.name, 'seconds') - med(reference.name, 'step:tasks') : NaN;
+  stepRows.push(['outside the steps (start-up, exit)', fmtSeconds(startOurs), fmtSeconds(startRef), fmtRatio(startOurs / startRef)]);
+  printTable(['step (median of runs)', 'ours', 'reference', 'ratio'], stepRows);
+  console.log('');
+  const rows: string[][] = [];
   for (const [name] of samples) rows.push([name, fmtSeconds(med(name, 'seconds')), fmtMiB(med(name, 'peakRss')), med(name, 'auc').toFixed(4)]);
   printTable(['median of runs', 'wall', 'peak RSS', 'AUC'], rows);
   if (haveReference) {

@@ -7,11 +7,17 @@
 // count; prints median seconds, rows/s and ratios.
 //
 //   npm run bench:predict -- [--runs 3] [--data-size 1000000] [--threads 1,2]
+//
+// With --whole-process: `sealed gbdt predict` on the test rows as a CSV against XGBoost's
+// whole-process scoring (pandas CSV in and out), each timed from outside as a fresh process
+// (bench/lib/predictWholeProcess.ts); --threads defaults to 2 there.
 import { join } from 'node:path';
 import { repoRoot } from '../test/helpers/sharedData.ts';
 import { runAlternating, metric, type Contestant } from './lib/alternate.ts';
 import { parseBenchArgs } from './lib/args.ts';
 import { measureProcess } from './lib/processStats.ts';
+import { ensureTestCsv } from './lib/predictCsv.ts';
+import { benchWholeProcess } from './lib/predictWholeProcess.ts';
 import { ensureReferenceModel } from './lib/referenceModel.ts';
 import { fmtRatio, fmtSeconds, printTable } from './lib/report.ts';
 import { PYTHON, pythonHas } from './lib/spawnJson.ts';
@@ -20,7 +26,8 @@ import { ensureTrainData } from './lib/trainData.ts';
 
 const args = parseBenchArgs(process.argv.slice(2), 3);
 const dataSize = Number(args.flags.get('data-size') ?? 1_000_000);
-const threadCounts = String(args.flags.get('threads') ?? '1,2').split(',').map(Number);
+const wholeProcess = args.flags.get('whole-process') === true;
+const threadCounts = String(args.flags.get('threads') ?? (wholeProcess ? '2' : '1,2')).split(',').map(Number);
 if (!Number.isInteger(dataSize) || dataSize < 1000) throw new Error('--data-size must be an integer >= 1000');
 if (threadCounts.some((t) => !Number.isInteger(t) || t < 1)) throw new Error('--threads must list positive integers, e.g. 1,2');
 
@@ -31,6 +38,11 @@ const model = ensureReferenceModel(files);
 const haveXgboost = pythonHas('xgboost', 'sklearn', 'numpy');
 if (!haveXgboost) console.log('XGBoost side skipped: /usr/bin/python3 with xgboost and sklearn not found (apt-get install python3-xgboost python3-sklearn).');
 console.log(`scoring ${files.nTest} x ${files.nCols} (${files.source} data), ${args.runs} alternating runs per thread count`);
+if (wholeProcess) {
+  const csv = await ensureTestCsv(files);
+  await benchWholeProcess({ model, csv, nRows: files.nTest, threadCounts, runs: args.runs, haveXgboost });
+  process.exit(0);
+}
 
 const run = async (command: string, argv: string[]) => {
   const s = await measureProcess(command, argv);

@@ -1,21 +1,30 @@
 // Where the command's code comes from: the JavaScript `npm ci` built into dist/app
 // (scripts/buildApp.mjs) when it is fresh, else the TypeScript sources through tsx (development:
 // an edited source is never shadowed by an older build). Fresh = src/ has changed nothing (no file or
-// folder newer) since the build recorded its newest source time; checking costs a few milliseconds.
+// folder newer) since the build recorded its newest source time. Checking stats every file and
+// folder of src/ (~490) at every start: ~8 ms of CPU in a fresh process (issue 17), half of the
+// ~15 ms it took with path.join, whose normalising cost as much as the stat calls themselves.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SKIP_DIRS = new Set(['node_modules', 'web']);
 
-function newestSourceMtime(dir) {
+/**
+ * The newest mtime of `dir` and everything below it (files and folders, so added, removed and
+ * renamed files count too), skipping SKIP_DIRS; scripts/buildApp.mjs records it with the build.
+ */
+export function newestSourceMtime(dir) {
   let newest = statSync(dir).mtimeMs;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, e.name);
+    // `dir` is already absolute and normal: plain concatenation, not path.join.
+    const path = `${dir}/${e.name}`;
+    let m;
     if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) newest = Math.max(newest, newestSourceMtime(path));
-    } else newest = Math.max(newest, statSync(path).mtimeMs);
+      if (SKIP_DIRS.has(e.name)) continue;
+      m = newestSourceMtime(path);
+    } else m = statSync(path).mtimeMs;
+    if (m > newest) newest = m;
   }
   return newest;
 }
@@ -23,8 +32,8 @@ function newestSourceMtime(dir) {
 function builtIsFresh() {
   if (process.env.SEALED_FROM_SOURCE === '1') return false;
   try {
-    const build = JSON.parse(readFileSync(join(root, 'dist/app/build.json'), 'utf8'));
-    return typeof build.newestSourceMtimeMs === 'number' && newestSourceMtime(join(root, 'src')) <= build.newestSourceMtimeMs;
+    const build = JSON.parse(readFileSync(`${root}dist/app/build.json`, 'utf8'));
+    return typeof build.newestSourceMtimeMs === 'number' && newestSourceMtime(`${root}src`) <= build.newestSourceMtimeMs;
   } catch {
     return false;
   }

@@ -8,12 +8,15 @@
 //   - worker entry shims (*.mjs that register tsx and import a .ts) -> the same file importing the .js;
 //   - other .mjs and .json files copied as they are;
 //   - dist/app/package.json: the package's name and version (the CLI prints it) and "type": "module";
-//   - dist/app/build.json: when, from how many files.
+//   - dist/app/build.json: when, from how many files;
+//   - dist/app/component-help.json: `sealed component --help` of the default catalog, computed by the
+//     built code itself (src/cli/componentHelp.ts), so that help does not import every component.
 // The tree is built beside the old one and renamed into place, so a failed build leaves the last one.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { transform } from 'esbuild';
+import { newestSourceMtime as newestMtimeBelow } from '../bin/entry.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SKIP_DIRS = new Set(['node_modules', 'web']);
@@ -75,20 +78,17 @@ function packageJson(root) {
   return JSON.stringify({ name: pkg.name, version: pkg.version, private: true, type: 'module' }, null, 2) + '\n';
 }
 
-/** The newest mtime of src/ (files and folders, so added and removed files count too), as bin/entry.mjs computes it. */
+/** The newest mtime of src/, computed as bin/entry.mjs computes it when it decides whether the build is fresh. */
 export function newestSourceMtime(root = ROOT) {
-  let newest = 0;
-  const visit = (dir) => {
-    newest = Math.max(newest, statSync(dir).mtimeMs);
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) visit(path);
-      } else newest = Math.max(newest, statSync(path).mtimeMs);
-    }
-  };
-  visit(join(root, 'src'));
-  return newest;
+  return newestMtimeBelow(join(root, 'src'));
+}
+
+const HELP_FILE = 'component-help.json';
+
+/** The component help the built tree in `appDir` gives (it loads the default catalog's components). */
+async function componentHelpText(appDir) {
+  const { defaultCatalogHelp } = await import(pathToFileURL(join(appDir, 'src', 'cli', 'componentHelp.js')).href);
+  return JSON.stringify(await defaultCatalogHelp()) + '\n';
 }
 
 export async function buildApp(root = ROOT) {
@@ -103,9 +103,18 @@ export async function buildApp(root = ROOT) {
     writeFileSync(path, text);
   }
   writeFileSync(join(staging, 'package.json'), packageJson(root));
+  writeFileSync(join(staging, HELP_FILE), await componentHelpText(staging));
   writeFileSync(join(staging, 'build.json'), JSON.stringify({ builtAt: new Date().toISOString(), files: files.size, newestSourceMtimeMs: sourcesAt }) + '\n');
-  rmSync(target, { recursive: true, force: true });
+  // Two renames instead of remove-then-rename: a `sealed` starting meanwhile finds no dist/app only
+  // between them, not for as long as deleting 400 files takes (it then runs from the sources).
+  const old = `${target}.old-${process.pid}`;
+  try {
+    renameSync(target, old);
+  } catch (e) {
+    if (e.code !== 'ENOENT') throw e;
+  }
   renameSync(staging, target);
+  rmSync(old, { recursive: true, force: true });
   return files.size;
 }
 
@@ -138,6 +147,16 @@ export async function staleFiles(root = ROOT) {
     pkg = '';
   }
   if (pkg !== packageJson(root)) problems.push('stale: dist/app/package.json');
+  // Only meaningful when the built code is current (else it is listed above already).
+  if (problems.length === 0) {
+    let help;
+    try {
+      help = readFileSync(join(root, 'dist', 'app', HELP_FILE), 'utf8');
+    } catch {
+      help = '';
+    }
+    if (help !== (await componentHelpText(join(root, 'dist', 'app')))) problems.push(`stale: dist/app/${HELP_FILE}`);
+  }
   return problems;
 }
 

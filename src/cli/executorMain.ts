@@ -11,7 +11,7 @@ import { EXECUTOR_SOURCE_POLICY, sourcePolicyFromEnv } from '../data/source/sour
 import { executeComponent, kfpTaskIdentity, type ArtifactCodec, type CodecRead, type JsonValue } from '../pipeline/index.ts';
 import { keyProviderFromEnv, SEAL_RECORD_KEY, SealingCodec } from '../seal/index.ts';
 import { defaultIo, type MainDeps } from './io.ts';
-import { loanDefaultCatalog } from './pipelineCatalog.ts';
+import { defaultCatalog } from './pipelineCatalog.ts';
 import { plainReporter } from './progress/plainReporter.ts';
 import { reportError } from './reportError.ts';
 
@@ -20,7 +20,7 @@ export async function executorMain(argv: string[], deps: MainDeps = {}): Promise
   try {
     const args = parseArgs(argv);
     if (args.debug) io.env = { ...io.env, SEALED_DEBUG: '1' };
-    const { registry } = await (deps.catalog ?? loanDefaultCatalog)();
+    const { registry } = await (deps.catalog ?? defaultCatalog)();
     const component = registry.get(args.component);
     const reporter = plainReporter(io.stderr);
     const dataPolicy = sourcePolicyFromEnv(io.env, EXECUTOR_SOURCE_POLICY);

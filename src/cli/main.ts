@@ -8,6 +8,7 @@ import { defaultIo, type CliIo, type MainDeps } from './io.ts';
 import { OPTION_LIMITS, parseInteger } from './parseOptions.ts';
 import { reportError, reportLine } from './reportError.ts';
 import type { PipelineCatalog } from './pipelineCatalog.ts';
+import type { ComponentHelpSource } from './componentHelp.ts';
 import type { UnsealOptions } from './commands/unseal.ts';
 import { registerGbdtCommands } from './commands/gbdt.ts';
 import { registerKfpCommands } from './commands/kfp.ts';
@@ -21,10 +22,12 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   const io = defaultIo(deps);
   // Commands and the pipeline catalog load when a command runs, not at every start (issue 17: start-up):
   // `sealed --version` or `--help` should not load the pipeline, the servers and the cloud SDKs.
-  const catalog = deps.catalog ?? (async () => (await import('./pipelineCatalog.ts')).loanDefaultCatalog());
+  const catalog = deps.catalog ?? (async () => (await import('./pipelineCatalog.ts')).defaultCatalog());
+  // `sealed component --help` of the default catalog comes from the build, without loading the components.
+  const componentHelp = deps.catalog ? undefined : async () => (await import('./componentHelp.ts')).builtComponentHelp();
   const { signal, release } = cancellation(deps.signal);
   let exitCode = 0;
-  const program = buildProgram(io, catalog, signal, (code) => (exitCode = code));
+  const program = buildProgram(io, catalog, componentHelp, signal, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -36,7 +39,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   }
 }
 
-function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, setExit: (code: number) => void): Command {
+function buildProgram(io: CliIo, catalog: PipelineCatalog, componentHelp: ComponentHelpSource | undefined, signal: AbortSignal, setExit: (code: number) => void): Command {
   const program = new Command('sealed')
     .description('Secure, accelerated ML pipelines: run locally, compile to Kubeflow Pipelines v2.')
     .version(packageVersion(), '-V, --version')
@@ -63,6 +66,7 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .option('--run-dir <dir>', 'folder for this run (default runs/<run id>)')
     .option('--threads <n>', 'worker threads (default: number of cores)', (v) => parseInteger('--threads', v, OPTION_LIMITS.threads))
     .option('--explain', 'add the top 3 reasons (TreeSHAP, raw applicant fields) to every prediction')
+    .option('--artifact-format <format>', 'file format of the data artifacts between steps: csv or parquet')
     .option('--init-model <path>', 'XGBoost JSON or UBJSON model that training continues (pipeline input init_model)')
     .option('--resume <dir>', 'continue the interrupted or failed run in DIR from its first task whose outputs are missing or fail their sha256, with its recorded parameters')
     .option('--seal', 'seal every artifact (AES-256-GCM, a fresh key per artifact, bound to run/task/name/type) and sign the run manifest; needs --keys')
@@ -83,6 +87,7 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .option('--kfp-version <version>', 'Kubeflow Pipelines release the file is for: fields and options it cannot take are refused (default 2.0.5)')
     .option('--input-artifact <name=uri>', 'import a run input artifact from minio://, s3:// or gs:// (e.g. init_model=...), repeatable', collect)
     .option('--display-name <text>', 'pipelineInfo.displayName')
+    .option('--artifact-format <format>', "default of the run parameter artifact_format: csv or parquet (the data artifacts' file format)")
     .option('--node-selector <key=value|none>', 'pod node selector, repeatable (loan-default: intelvm=sgx); none removes it', collect)
     .option('--toleration <key=value:Effect>', 'pod toleration (key:Effect for operator Exists), repeatable', collect)
     .option('--epc <quantity>', 'SGX enclave page cache per task (sgx.intel.com/epc), e.g. 64Mi')
@@ -114,7 +119,7 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, signal: AbortSignal, 
     .allowUnknownOption()
     .allowExcessArguments()
     .helpOption(false)
-    .action(async (name: string | undefined, tokens: string[]) => setExit(await (await import('./commands/component.ts')).componentCommand(name, tokens, io, catalog, signal)));
+    .action(async (name: string | undefined, tokens: string[]) => setExit(await (await import('./commands/component.ts')).componentCommand(name, tokens, io, catalog, signal, componentHelp)));
 
   registerGbdtCommands(program, io, signal, setExit);
   registerKfpCommands(program, io, signal, setExit);

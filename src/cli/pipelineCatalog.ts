@@ -12,6 +12,8 @@ export interface RunOptions {
   seed?: number;
   split?: string;
   explain?: boolean;
+  /** `--artifact-format csv|parquet`: the data artifacts' file format. */
+  artifactFormat?: string;
   /** Always set (defaults to the number of cores). */
   threads: number;
 }
@@ -32,6 +34,7 @@ const OPTION_PARAMETERS: readonly [keyof RunOptions, string, string][] = [
   ['split', 'split', '--split'],
   ['threads', 'threads', '--threads'],
   ['explain', 'explain', '--explain'],
+  ['artifactFormat', 'artifact_format', '--artifact-format'],
 ];
 
 /**
@@ -64,3 +67,6 @@ export function pipelineEntry(
 
 /** The default pipeline of `sealed run`: the loan-default pipeline. */
 export const loanDefaultCatalog: PipelineCatalog = async () => pipelineEntry(loanDefaultPipeline, loanDefaultComponents);
+
+/** What `sealed` runs when no catalog is injected (main.ts, executorMain.ts; the build's component help). */
+export const defaultCatalog: PipelineCatalog = loanDefaultCatalog;

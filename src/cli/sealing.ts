@@ -7,7 +7,7 @@ import { lstat } from 'node:fs/promises';
 import { LocalArtifactStore, parseStoreLocation, parseStoreUrl, type ArtifactCodec, type ArtifactStore, type RunManifest } from '../pipeline/index.ts';
 import type { OpenedRun } from './commands/verify.ts';
 import type { CliIo } from './io.ts';
-import { LocalKeyProvider, SealingCodec, signRun, unsealChunks, type Unsealer } from '../seal/index.ts';
+import type { LocalKeyProvider, Unsealer } from '../seal/index.ts';
 import { createHash } from 'node:crypto';
 
 export interface SealOptions {
@@ -27,6 +27,8 @@ export async function openSealing(options: SealOptions, cwd: string): Promise<Se
   if (options.seal !== true && options.keys === undefined) return undefined;
   if (options.seal !== true) throw new UsageError('cli.usage', { reason: '--keys DIR is for sealed runs: add --seal' });
   if (options.keys === undefined) throw new UsageError('cli.usage', { reason: '--seal needs --keys DIR (make one with: sealed keys init --out DIR)' });
+  // Loaded for sealed runs only: src/seal brings the Azure clients (undici, jose), ~0.15 s of CPU a plain run need not pay.
+  const { LocalKeyProvider, SealingCodec, signRun } = await import('../seal/index.ts');
   const keys = await LocalKeyProvider.open(resolve(cwd, options.keys));
   return {
     keys,
@@ -39,6 +41,7 @@ export async function openSealing(options: SealOptions, cwd: string): Promise<Se
 
 /** For `sealed verify --keys`: decrypts a sealed artifact from the store and digests its plaintext. */
 export async function unsealerFor(keysDir: string, run: { store: ArtifactStore }): Promise<Unsealer> {
+  const { LocalKeyProvider, unsealChunks } = await import('../seal/index.ts');
   const keys = await LocalKeyProvider.open(keysDir);
   return async (artifact, { runId }) => {
     const s = artifact.sealed;

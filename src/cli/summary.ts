@@ -2,7 +2,8 @@
 // `summary`, else of the first system.Metrics output in task order.
 // What is printed is escaped (printable): metric names, values and notices come from components, which may quote the data.
 import { printable } from '../core/index.ts';
-import { SEAL_RECORD_KEY } from '../seal/index.ts';
+// From its own module, not src/seal's barrel, which would load the Azure clients into every run.
+import { SEAL_RECORD_KEY } from '../seal/artifactCodec.ts';
 import type { JsonValue, PipelineDefinition, RunManifest } from '../pipeline/index.ts';
 
 export function summaryMetrics(pipeline: PipelineDefinition, manifest: RunManifest): Record<string, JsonValue> {

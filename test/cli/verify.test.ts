@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { verifyCommand } from '../../src/cli/commands/verify.ts';
+import { verifyCommand } from '../../src/cli/commands/verifyCommand.ts';
 import { LocalArtifactStore } from '../../src/pipeline/store/index.ts';
 import { signRun } from '../../src/seal/attest/index.ts';
 import { LocalKeyProvider, initKeyFolder } from '../../src/seal/localKeys.ts';

@@ -140,7 +140,7 @@ test('executor-logs: provisioned from 2.5 (driver.go@2.5.0 provisionOutputs), ho
     assert.equal(outs.artifacts.credit_risk_dataset.artifacts[0].name, v === 'HEAD' ? 'credit_risk_dataset' : undefined);
     assert.equal(outs.outputFile, v === 'HEAD' ? uri.replace('minio://', '/minio/').replace(/credit_risk_dataset$/, 'output_metadata.json') : '/tmp/kfp_outputs/output_metadata.json');
     // The driver leaves unbound optional parameters out; the launcher adds the component default (launcher_v2.go addDefaultParams).
-    assert.deepEqual(task.executorInput!.inputs.parameterValues, { data_url: raw, data_size: 60, seed: 0 });
+    assert.deepEqual(task.executorInput!.inputs.parameterValues, { data_url: raw, data_size: 60, seed: 0, artifact_format: 'csv' });
     assert.ok(!('executor-logs' in (task.launch!.executorOutput.artifacts as Json)));
     if (v === '2.5' || v === 'HEAD') assert.ok(readFileSync(task.outputs['executor-logs'].hostPath!, 'utf8').length >= 0);
     assert.ok(readFileSync(task.outputs.credit_risk_dataset.hostPath!).length > 0);

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { IoError, PipelineError, UsageError, excerpt, writeFileAtomic } from '../../core/index.ts';
-import { checkDeployConfig, compilePipelineDocuments, DEFAULT_KFP_VERSION, ENCLAVE_CLUSTER_NOTE, ENCLAVE_COMMAND, mergeDeployOptions, SEAL_KEYS_MOUNT, toPipelineYaml, type PipelineSpec } from '../../pipeline/index.ts';
+import { checkDeployConfig, compilePipelineDocuments, DEFAULT_KFP_VERSION, ENCLAVE_CLUSTER_NOTE, ENCLAVE_COMMAND, mergeDeployOptions, SEAL_KEYS_MOUNT, toPipelineYaml, validateParameter, type ParamSpec, type PipelineDefinition, type PipelineSpec } from '../../pipeline/index.ts';
 import { checkedDeployFlags, type DeployFlags } from '../deployFlags.ts';
 import type { CliIo } from '../io.ts';
 import type { PipelineCatalog } from '../pipelineCatalog.ts';
@@ -20,6 +20,8 @@ export interface CompileCommandOptions extends DeployFlags {
   kfpVersion?: string;
   /** `name=URI`, repeatable: run input artifacts imported from object storage. */
   inputArtifact?: string[];
+  /** `--artifact-format csv|parquet`: the default of the run parameter artifact_format in the file. */
+  artifactFormat?: string;
 }
 
 // A container image reference as Kubernetes pulls it: [registry[:port]/]path[:tag][@digest].
@@ -28,7 +30,8 @@ const IMAGE_REF = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:(?::[0-9]{1,5})?\/[a-z0-9]+(?
 const MAX_IMAGE_LENGTH = 512;
 
 export async function compileCommand(options: CompileCommandOptions, io: CliIo, catalog: PipelineCatalog): Promise<number> {
-  const { pipeline } = await catalog();
+  const { pipeline: defined } = await catalog();
+  const pipeline = withArtifactFormat(defined, options.artifactFormat);
   if (options.pipeline !== undefined && options.pipeline !== pipeline.name) {
     throw new UsageError('cli.unknownPipeline', { name: options.pipeline, known: [pipeline.name] });
   }
@@ -64,6 +67,18 @@ function clusterNotes(spec: PipelineSpec): string[] {
   if (provider === 'local') notes.push(`sealed run: the key folder must be a secret in the run's namespace (kubectl create secret generic <name> --from-file=kek.key --from-file=signing.key --from-file=signing.pub); it is mounted at ${SEAL_KEYS_MOUNT}`);
   if (provider === 'azure-skr') notes.push('sealed run: the attestation policy (sealed enclave policy) must be a config map with key policy.json in the run\'s namespace');
   return notes;
+}
+
+/**
+ * The pipeline with `artifact_format`'s default set to the flag's value (checked against the
+ * parameter's enum): a run started from the compiled file without the parameter uses it.
+ */
+function withArtifactFormat(pipeline: PipelineDefinition, format: string | undefined): PipelineDefinition {
+  if (format === undefined) return pipeline;
+  const spec = (pipeline.parameters as Record<string, ParamSpec>).artifact_format;
+  if (spec === undefined) throw new UsageError('cli.runOptionUnsupported', { option: '--artifact-format', pipeline: pipeline.name });
+  validateParameter(`pipeline '${pipeline.name}'`, 'artifact_format', spec, format);
+  return { ...pipeline, parameters: { ...pipeline.parameters, artifact_format: { ...spec, default: format } } } as PipelineDefinition;
 }
 
 function checkImage(image: string | undefined): string {

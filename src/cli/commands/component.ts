@@ -4,23 +4,40 @@
 import { rename, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { IoError, UsageError, tempPathFor } from '../../core/index.ts';
-import { cliSourcePolicy } from '../../data/source/index.ts';
-import { executeComponent, type AnyComponent, type ExecutorInput } from '../../pipeline/index.ts';
+import type { AnyComponent, ExecutorInput } from '../../pipeline/index.ts';
+import type { ComponentHelpSource } from '../componentHelp.ts';
 import type { CliIo } from '../io.ts';
 import type { PipelineCatalog } from '../pipelineCatalog.ts';
-import { plainReporter } from '../progress/plainReporter.ts';
 import { describeComponent, parseComponentArgs } from '../componentArgs.ts';
 
-export async function componentCommand(name: string | undefined, tokens: string[], io: CliIo, catalog: PipelineCatalog, signal: AbortSignal): Promise<number> {
-  const { registry } = await catalog();
-  if (name === undefined) throw new UsageError('cli.missingOption', { option: `a component name (${registry.names().join(', ')})`, command: 'sealed component' });
+/**
+ * `help`, when given, answers the help requests without loading the catalog (the build's copy of
+ * the default catalog's help, componentHelp.ts); anything it does not know goes to the catalog.
+ */
+export async function componentCommand(
+  name: string | undefined,
+  tokens: string[],
+  io: CliIo,
+  catalog: PipelineCatalog,
+  signal: AbortSignal,
+  help?: ComponentHelpSource,
+): Promise<number> {
+  const wantsHelp = name === undefined || name === '--help' || name === '-h' || tokens.includes('--help') || tokens.includes('-h');
+  const known = wantsHelp && help ? await help() : undefined;
+  const names = async () => known?.names ?? (await catalog()).registry.names();
+  if (name === undefined) throw new UsageError('cli.missingOption', { option: `a component name (${(await names()).join(', ')})`, command: 'sealed component' });
   if (name === '--help' || name === '-h') {
-    io.stdout.write(['usage: sealed component <component> --<key>=<path-or-value> ...', `components: ${registry.names().join(', ')}`, ''].join('\n'));
+    io.stdout.write(['usage: sealed component <component> --<key>=<path-or-value> ...', `components: ${(await names()).join(', ')}`, ''].join('\n'));
     return 0;
   }
   if (name.startsWith('-')) throw new UsageError('cli.usage', { reason: `give the component name first: sealed component <component> ${name} ...` });
+  if (wantsHelp && known !== undefined && Object.hasOwn(known.describe, name)) {
+    io.stdout.write(known.describe[name]);
+    return 0;
+  }
+  const { registry } = await catalog();
   const component = registry.get(name);
-  if (tokens.includes('--help') || tokens.includes('-h')) {
+  if (wantsHelp) {
     io.stdout.write(describeComponent(component));
     return 0;
   }
@@ -29,6 +46,12 @@ export async function componentCommand(name: string | undefined, tokens: string[
     const s = await stat(resolve(io.cwd, path)).catch(() => undefined);
     if (!s) throw new IoError('io.notFound', { path });
   }
+  // The executor, data sources and progress output load only when a component runs, not for help.
+  const [{ executeComponent }, { cliSourcePolicy }, { plainReporter }] = await Promise.all([
+    import('../../pipeline/index.ts'),
+    import('../../data/source/index.ts'),
+    import('../progress/plainReporter.ts'),
+  ]);
   const targets = Object.fromEntries(Object.entries(args.outputs).map(([k, p]) => [k, resolve(io.cwd, p)]));
   const staged = Object.fromEntries(Object.entries(targets).map(([k, p]) => [k, tempPathFor(p)]));
   const reporter = plainReporter(io.stderr);

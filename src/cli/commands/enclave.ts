@@ -7,30 +7,18 @@
 //   check-manifest FILE
 //       a rendered (or signed) manifest against the rules of src/seal/enclave/manifestCheck.ts.
 // Each prints what it found; nothing secret is read or printed (a SIGSTRUCT holds a public key only).
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DataError, IoError, openRegularFile, printable, writeFileAtomic } from '../../core/index.ts';
-import { ARCH_LIBDIR, checkManifest, checkManifestVars, MAX_TOML_BYTES, parseSigstruct, parseToml, policyFromIdentity, serializePolicy, SIGSTRUCT_SIZE } from '../../seal/enclave/index.ts';
+import { ARCH_LIBDIR } from '../../seal/enclave/manifestVars.ts';
 import type { CliIo } from '../io.ts';
-import { parseInteger } from '../parseOptions.ts';
+import { lazy } from '../lazyCommand.ts';
+import type { EnclavePolicyOptions, EnclaveVarsOptions } from './enclaveTools.ts';
 
-export interface EnclavePolicyOptions {
-  sig: string;
-  maa: string;
-  minSvn?: string;
-  allowDebug?: boolean;
-  out?: string;
-}
+export type { EnclavePolicyOptions, EnclaveVarsOptions } from './enclaveTools.ts';
 
-export interface EnclaveVarsOptions {
-  isvprodid: string;
-  isvsvn: string;
-  enclaveSize?: string;
-  sealProvider: string;
-  keyvaultKeyId?: string;
-  maaEndpoint?: string;
-  archLibdir?: string;
-}
+// Implementations load when a command runs (lazyCommand.ts): enclave tooling is not part of start-up.
+const enclavePolicyCommand = lazy(() => import('./enclaveTools.ts'), 'enclavePolicyCommand');
+const enclaveVarsCommand = lazy(() => import('./enclaveTools.ts'), 'enclaveVarsCommand');
+const enclaveCheckManifestCommand = lazy(() => import('./enclaveTools.ts'), 'enclaveCheckManifestCommand');
 
 export function registerEnclaveCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const enclave = program.command('enclave').description('SGX enclave image tools: attestation policy from a signature, manifest checks');
@@ -53,7 +41,7 @@ export function registerEnclaveCommands(program: Command, io: CliIo, setExit: (c
     .option('--keyvault-key-id <url>', 'Key Vault key URL (azure-skr)')
     .option('--maa-endpoint <url>', 'Azure Attestation URL (azure-skr)')
     .option('--arch-libdir <dir>', `default ${ARCH_LIBDIR}`)
-    .action((options: EnclaveVarsOptions) => setExit(enclaveVarsCommand(options, io)));
+    .action(async (options: EnclaveVarsOptions) => setExit(await enclaveVarsCommand(options, io)));
   enclave
     .command('check-manifest')
     .description('check a rendered or signed Gramine manifest of the executor before it is trusted')
@@ -61,65 +49,3 @@ export function registerEnclaveCommands(program: Command, io: CliIo, setExit: (c
     .action(async (file: string) => setExit(await enclaveCheckManifestCommand(file, io)));
 }
 
-export async function enclavePolicyCommand(options: EnclavePolicyOptions, io: CliIo): Promise<number> {
-  const path = resolve(io.cwd, options.sig);
-  const source = printable(options.sig);
-  const bytes = await readBounded(path, SIGSTRUCT_SIZE);
-  if (bytes.length > SIGSTRUCT_SIZE) throw new DataError('enclave.badSigstruct', { source, reason: `it is larger than ${SIGSTRUCT_SIZE} bytes, the exact size of a SIGSTRUCT` });
-  const identity = parseSigstruct(bytes, source);
-  const minSvn = options.minSvn === undefined ? undefined : parseInteger('--min-svn', options.minSvn, { min: 0, max: 0xffff });
-  const policy = policyFromIdentity(identity, { maa: options.maa, ...(minSvn !== undefined ? { minSvn } : {}), allowDebug: options.allowDebug === true, source });
-  const text = serializePolicy(policy);
-  io.stderr.write(`enclave: mrenclave ${identity.mrenclave}, mrsigner ${identity.mrsigner}, isvprodid ${identity.isvProdId}, isvsvn ${identity.isvSvn}${identity.debug ? ', DEBUG' : ''}\n`);
-  if (options.out === undefined) {
-    io.stdout.write(text);
-  } else {
-    await writeFileAtomic(resolve(io.cwd, options.out), text, { mode: 0o644 });
-    io.stderr.write(`attestation policy written to ${printable(options.out)} (min svn ${policy.enclave.minSvn}, authority ${policy.attestation.authority})\n`);
-  }
-  return 0;
-}
-
-export function enclaveVarsCommand(options: EnclaveVarsOptions, io: CliIo): number {
-  const vars = checkManifestVars({
-    arch_libdir: options.archLibdir ?? ARCH_LIBDIR,
-    isvprodid: options.isvprodid,
-    isvsvn: options.isvsvn,
-    enclave_size: options.enclaveSize ?? '8G',
-    seal_provider: options.sealProvider,
-    keyvault_key_id: options.keyvaultKeyId ?? '',
-    maa_endpoint: options.maaEndpoint ?? '',
-  });
-  io.stdout.write(`manifest variables ok: isvprodid ${vars.isvprodid}, isvsvn ${vars.isvsvn}, enclave_size ${vars.enclave_size}, seal_provider ${vars.seal_provider}\n`);
-  return 0;
-}
-
-export async function enclaveCheckManifestCommand(file: string, io: CliIo): Promise<number> {
-  const source = printable(file);
-  const bytes = await readBounded(resolve(io.cwd, file), MAX_TOML_BYTES);
-  if (bytes.length > MAX_TOML_BYTES) throw new IoError('io.tooLarge', { path: source, limit: MAX_TOML_BYTES });
-  const text = bytes.toString('utf8');
-  const s = checkManifest(parseToml(text, source), source);
-  io.stdout.write(
-    `manifest ok: isvprodid ${s.isvProdId}, isvsvn ${s.isvSvn}, enclave_size ${s.enclaveSize}, max_threads ${s.maxThreads}, ` +
-      `seal provider ${s.sealProvider}, ${s.trustedFiles} trusted file entries, passthrough ${s.passthrough.join(' ') || 'none'}\n`,
-  );
-  return 0;
-}
-
-/** At most `maxBytes` + 1 bytes of a regular file (core openRegularFile: a FIFO or device is refused at once, never waited on). */
-async function readBounded(path: string, maxBytes: number): Promise<Buffer> {
-  const fh = await openRegularFile(path);
-  try {
-    const buf = Buffer.alloc(maxBytes + 1);
-    let n = 0;
-    while (n < buf.length) {
-      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
-      if (bytesRead === 0) break;
-      n += bytesRead;
-    }
-    return buf.subarray(0, n);
-  } finally {
-    await fh.close();
-  }
-}

@@ -10,7 +10,10 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { DataError, IoError, UsageError, excerpt, isSealedError, type DenseMatrix, type Location, type SealedError } from '../../core/index.ts';
-import { parseCsv, readCsvFile, tableToMatrix, type Schema } from '../../data/index.ts';
+// The CSV modules, not the data layer's barrel: that one also loads the schema validator and the
+// network sources, ~0.1 s of start-up `gbdt predict` does not need.
+import { parseCsv, readCsvFile } from '../../data/csv/index.ts';
+import type { Schema } from '../../data/schema/index.ts';
 import { parseJson } from './gbdtJson.ts';
 
 /** A file as the user named it (for messages) and where it is. */
@@ -25,23 +28,64 @@ const numberColumns = (names: readonly string[], nullable: boolean): Schema => (
 
 /** A feature matrix file (see the header): row-major float64, NaN for empty fields. */
 export async function readFeatureMatrix(file: InputFile): Promise<DenseMatrix> {
+  const x = await readFeatureColumns(file);
+  return { data: rowMajor(x.columns, x.nRows), nRows: x.nRows, nCols: x.columns.length };
+}
+
+/** A feature matrix as it is read: one float64 array per column (no row-major copy). */
+export interface FeatureColumns {
+  readonly columns: Float64Array[];
+  readonly nRows: number;
+}
+
+/** The same file and checks as readFeatureMatrix, as columns. */
+export async function readFeatureColumns(file: InputFile): Promise<FeatureColumns> {
   const nCols = await countFields(file);
   const names = Array.from({ length: nCols }, (_, j) => `c${j + 1}`);
   const table = await withoutField(() =>
     readCsvFile(file.path, { header: false, columnNames: names, schema: numberColumns(names, true), naValues: [''], fileName: file.name }),
   );
-  const data = tableToMatrix(table, names);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v === Infinity || v === -Infinity) {
-      const row = Math.floor(i / nCols);
-      const column = (i % nCols) + 1;
-      const { line, text } = await findRow(file, row);
-      const field = text.split(',')[column - 1]?.trim() ?? String(v);
-      throw new DataError('cli.badNumber', { what: 'feature value', text: excerpt(field), expected: 'a finite number (leave the field empty for a missing value)' }, { location: { file: file.name, line, column } });
+  const columns = names.map((name) => table.numeric(name).values);
+  // The first infinity in row order (then column order) is the one reported.
+  let badRow = -1;
+  let badColumn = -1;
+  for (let j = 0; j < nCols; j++) {
+    const v = columns[j];
+    const end = badRow < 0 ? v.length : badRow + 1;
+    for (let i = 0; i < end; i++) {
+      if (v[i] === Infinity || v[i] === -Infinity) {
+        if (badRow < 0 || i < badRow) {
+          badRow = i;
+          badColumn = j;
+        }
+        break;
+      }
     }
   }
-  return { data, nRows: table.numRows, nCols };
+  if (badRow >= 0) {
+    const column = badColumn + 1;
+    const { line, text } = await findRow(file, badRow);
+    const field = text.split(',')[column - 1]?.trim() ?? String(columns[badColumn][badRow]);
+    throw new DataError('cli.badNumber', { what: 'feature value', text: excerpt(field), expected: 'a finite number (leave the field empty for a missing value)' }, { location: { file: file.name, line, column } });
+  }
+  return { columns, nRows: table.numRows };
+}
+
+/** Rows gathered per block of the transposition (the block's rows stay in cache). */
+const TRANSPOSE_BLOCK = 256;
+
+/** Columns as one row-major matrix, transposed block by block. */
+export function rowMajor(columns: readonly Float64Array[], nRows: number): Float64Array {
+  const nCols = columns.length;
+  const out = new Float64Array(nRows * nCols);
+  for (let b0 = 0; b0 < nRows; b0 += TRANSPOSE_BLOCK) {
+    const b1 = Math.min(nRows, b0 + TRANSPOSE_BLOCK);
+    for (let j = 0; j < nCols; j++) {
+      const v = columns[j];
+      for (let i = b0, k = b0 * nCols + j; i < b1; i++, k += nCols) out[k] = v[i];
+    }
+  }
+  return out;
 }
 
 /** A file of one finite number per line: labels or weights (`what` names one value). */

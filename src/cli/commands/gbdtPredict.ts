@@ -8,21 +8,15 @@
 // round-trip form (JS String(number)), the file atomically.
 import { resolve } from 'node:path';
 import { DataError, UsageError } from '../../core/index.ts';
-import { writeMatrixCsv } from '../../data/index.ts';
-import {
-  checkArrayLength,
-  checkMemory,
-  compileModel,
-  isCompiledModel,
-  loadCompiledModel,
-  numGroup,
-  parseModel,
-  predictContributions,
-  type CompiledModel,
-  type DenseMatrix,
-} from '../../gbdt/index.ts';
+// Modules rather than the data and engine barrels: those also load training, explanations, the
+// ONNX writer, the schema validator and network sources, start-up this command does not need.
+import { writeMatrixCsv } from '../../data/csv/index.ts';
+import { compileModel, isCompiledModel, loadCompiledModel, type CompiledModel } from '../../gbdt/compiled/index.ts';
+import { parseModel } from '../../gbdt/io/modelFile.ts';
+import { checkArrayLength, checkMemory } from '../../gbdt/memoryBudget.ts';
+import { numGroup } from '../../gbdt/model.ts';
 import type { CliIo } from '../io.ts';
-import { readBytes, readFeatureMatrix, type InputFile } from './gbdtFiles.ts';
+import { readBytes, readFeatureColumns, rowMajor, type FeatureColumns, type InputFile } from './gbdtFiles.ts';
 
 export interface GbdtPredictOptions {
   model: string;
@@ -37,10 +31,10 @@ export interface GbdtPredictOptions {
 
 export async function gbdtPredictCommand(options: GbdtPredictOptions, io: CliIo): Promise<number> {
   const file = (name: string): InputFile => ({ name, path: resolve(io.cwd, name) });
-  const scorer = modelScorer(await readBytes(file(options.model)), options);
-  const x = await readFeatureMatrix(file(options.data));
-  if (x.nCols !== scorer.numFeature) {
-    throw new DataError('gbdt.featureCount', { expected: scorer.numFeature, got: x.nCols }, { location: { file: options.data } });
+  const scorer = await modelScorer(await readBytes(file(options.model)), options);
+  const x = await readFeatureColumns(file(options.data));
+  if (x.columns.length !== scorer.numFeature) {
+    throw new DataError('gbdt.featureCount', { expected: scorer.numFeature, got: x.columns.length }, { location: { file: options.data } });
   }
   let out: Float64Array;
   try {
@@ -65,22 +59,29 @@ interface Scorer {
   readonly numFeature: number;
   /** Most values written per row (classes, or classes x (features + 1) contributions). */
   readonly perRow: number;
-  score(x: DenseMatrix): Float64Array;
+  score(x: FeatureColumns): Float64Array;
   dispose(): void;
 }
 
-function modelScorer(bytes: Uint8Array, options: GbdtPredictOptions): Scorer {
+async function modelScorer(bytes: Uint8Array, options: GbdtPredictOptions): Promise<Scorer> {
   const outputMargin = options.outputMargin ?? false;
   if (options.contribs) {
     // TreeSHAP weighs paths by the training cover of each node, which the compiled form drops.
     if (isCompiledModel(bytes)) throw new UsageError('cli.contribsNeedModel', { file: options.model });
     const model = parseModel(bytes, options.model);
-    return { numFeature: model.numFeature, perRow: numGroup(model) * (model.numFeature + 1), score: (x) => predictContributions(model, x), dispose: () => {} };
+    const { predictContributions } = await import('../../gbdt/explain/index.ts');
+    return {
+      numFeature: model.numFeature,
+      perRow: numGroup(model) * (model.numFeature + 1),
+      score: (x) => predictContributions(model, { data: rowMajor(x.columns, x.nRows), nRows: x.nRows, nCols: x.columns.length }),
+      dispose: () => {},
+    };
   }
   const fromCompiled = (c: CompiledModel): Scorer => ({
     numFeature: c.forest.numFeature,
     perRow: Math.max(1, c.forest.numGroup),
-    score: (x) => c.predict(x, { outputMargin, nthread: options.threads ?? 0 }),
+    // Straight from the CSV's columns: no row-major copy of the input is made.
+    score: (x) => c.predictColumns(x.columns, x.nRows, { outputMargin, nthread: options.threads ?? 0 }),
     dispose: () => c.dispose(),
   });
   if (isCompiledModel(bytes)) return fromCompiled(loadCompiledModel(bytes, options.model));

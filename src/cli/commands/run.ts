@@ -8,7 +8,6 @@ import { IoError, PipelineError, UsageError, debugEnabled, printable, printableJ
 import { redactValue } from '../../core/index.ts';
 import { parseModel } from '../../gbdt/index.ts';
 import { compilePipeline, LocalArtifactStore, newRunId, parseStoreLocation, parseStoreUrl, runPipeline, validateParameters, type ArtifactStore, type PipelineDefinition } from '../../pipeline/index.ts';
-import { readSignedRunManifest } from '../../seal/index.ts';
 import { clearRerunLeftovers, lockForResume, planResume, readRunManifest, resumeParameters, type RunManifest } from '../../pipeline/index.ts';
 import { cliSourcePolicy } from '../../data/source/sourcePolicy.ts';
 import type { CliIo } from '../io.ts';
@@ -69,6 +68,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo, catalog:
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.split !== undefined ? { split: options.split } : {}),
     ...(options.explain !== undefined ? { explain: options.explain } : {}),
+    ...(options.artifactFormat !== undefined ? { artifactFormat: options.artifactFormat } : {}),
   });
   // Ranges and enums of run parameters are checked here, before any task starts.
   const parameters = validateParameters(`pipeline '${pipeline.name}'`, pipeline.parameters, given);
@@ -107,7 +107,7 @@ function reportOutcome(pipeline: PipelineDefinition, manifest: RunManifest, runD
 }
 
 /** The option that sets a run parameter, for messages (the catalog's generic mapping). */
-const RESUME_OPTIONS: Readonly<Record<string, string>> = { data_url: '--data-url', data_size: '--data-size', seed: '--seed', split: '--split', threads: '--threads', explain: '--explain' };
+const RESUME_OPTIONS: Readonly<Record<string, string>> = { data_url: '--data-url', data_size: '--data-size', seed: '--seed', split: '--split', threads: '--threads', explain: '--explain', artifact_format: '--artifact-format' };
 
 /**
  * `sealed run --resume DIR`: the run in DIR continues from the first task whose outputs are
@@ -131,7 +131,7 @@ async function resumeCommand(options: RunCommandOptions & { resume: string }, io
     const sealing = await openSealing(options, io.cwd);
     // A sealed run resumes only from the run.json its signature vouches for: kept tasks' outputs are
     // then checked against authentic records (planResume), not ones edited to bless swapped files.
-    if (sealing) await readSignedRunManifest(new LocalArtifactStore(runDir), sealing.keys.verifier(), shown);
+    if (sealing) await (await import('../../seal/index.ts')).readSignedRunManifest(new LocalArtifactStore(runDir), sealing.keys.verifier(), shown);
     const plan = await planResume(spec, registry, runDir, { label: shown });
     const recordedThreads = plan.manifest.parameters.threads;
     const given = runOptionsToParameters({
@@ -141,6 +141,7 @@ async function resumeCommand(options: RunCommandOptions & { resume: string }, io
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.split !== undefined ? { split: options.split } : {}),
       ...(options.explain !== undefined ? { explain: options.explain } : {}),
+      ...(options.artifactFormat !== undefined ? { artifactFormat: options.artifactFormat } : {}),
     });
     const real = resumeParameters(plan.manifest, shown, given, redactValue, (p) => RESUME_OPTIONS[p] ?? `parameter '${p}'`);
     const parameters = validateParameters(`pipeline '${pipeline.name}'`, pipeline.parameters, real);

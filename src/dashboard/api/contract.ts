@@ -14,7 +14,7 @@
 //                                                            (a sealed run's: the sealed envelope, named <file>.sealed)
 //   GET  /api/runs/:id/artifacts/:task/:output?plain=1    -> a sealed run's artifact decrypted (dashboard started with --keys),
 //                                                            sent only after the whole artifact passed its checks
-//   GET  /api/runs/:id/artifacts/:task/:output/preview?cursor=N&limit=M -> 200 CsvPage (CSV outputs only)
+//   GET  /api/runs/:id/artifacts/:task/:output/preview?cursor=N&limit=M -> 200 CsvPage (CSV and Parquet outputs)
 //   GET  /api/runs/:id/artifacts/:task/:output/json       -> 200 any (JSON outputs only, up to 16 MiB)
 //   GET  /api/runs/:id/metrics            -> 200 RunMetrics (404 until batch-inference/plot-roc-curve have run)
 //   GET  /api/pipeline                    -> 200 PipelineInfo (the parameters a new run takes)
@@ -67,8 +67,8 @@ export interface ArtifactInfo {
   type: string;
   size: number;
   sha256: string;
-  /** 'csv' | 'json' | 'html' | 'other': what the app can show. */
-  view: 'csv' | 'json' | 'html' | 'other';
+  /** 'csv' | 'parquet' | 'json' | 'html' | 'other': what the app can show (csv and parquet: a table preview; parquet also downloads as CSV with ?as=csv). */
+  view: 'csv' | 'parquet' | 'json' | 'html' | 'other';
   metadata?: Record<string, unknown>;
   /** The stored file is a sealed envelope: `size` and `sha256` are of it; ?plain=1 downloads the plaintext. */
   sealed?: true;

@@ -3,7 +3,8 @@
 // runFiles.ts for a runs folder, storeRuns.ts for runs in an object store):
 //   GET /api/runs/:id/artifacts/:task/:output                     the file as stored, as a download
 //   GET /api/runs/:id/artifacts/:task/:output?plain=1             a sealed artifact decrypted (needs keys)
-//   GET /api/runs/:id/artifacts/:task/:output/preview?cursor&limit  CsvPage (CSV outputs)
+//   GET /api/runs/:id/artifacts/:task/:output?as=csv              a Parquet output as CSV (sealed: decrypted, needs keys)
+//   GET /api/runs/:id/artifacts/:task/:output/preview?cursor&limit  CsvPage (CSV outputs; Parquet: cursor = row index)
 //   GET /api/runs/:id/artifacts/:task/:output/json                the JSON (JSON outputs, up to 16 MiB)
 //
 // Sealed runs (storedArtifacts.ts): the plain download gives the stored envelope, named
@@ -22,6 +23,7 @@ import { ApiError } from './apiError.ts';
 import { readCsvHeader, readCsvPage } from './csvPage.ts';
 import { countCsvRowsIn } from './csvRowCount.ts';
 import type { FileCache } from './fileCache.ts';
+import { isParquetPath, openParquetContent, parquetAsCsv, parquetPage } from './parquetPage.ts';
 import { queryInteger } from './requestInput.ts';
 import { READ_DEADLINE_MS, readTimedOut, withDeadline } from './runFiles.ts';
 import type { IndexedRun, RunCatalog } from './runSource.ts';
@@ -45,7 +47,7 @@ export interface ArtifactRoutesContext {
 }
 
 type ArtifactParams = { Params: { id: string; task: string; output: string } };
-type DownloadQuery = { Querystring: { plain?: string } };
+type DownloadQuery = { Querystring: { plain?: string; as?: string } };
 type PreviewQuery = { Querystring: { cursor?: string; limit?: string } };
 
 /** Only [A-Za-z0-9._-] in an offered file name: nothing that could break out of the header's quotes. */
@@ -55,7 +57,9 @@ export function registerArtifactRoutes(api: FastifyInstance, ctx: ArtifactRoutes
   const artifact = async (params: ArtifactParams['Params'], view?: 'csv' | 'json'): Promise<{ run: IndexedRun; output: StoredOutput; at: { task: string; output: string } }> => {
     const run = await ctx.runs.get(params.id);
     const output = outputOf(run, params.task, params.output);
-    if (view !== undefined && viewOf(output.path) !== view) {
+    // The table preview takes CSV and Parquet.
+    const found = viewOf(output.path);
+    if (view !== undefined && found !== view && !(view === 'csv' && found === 'parquet')) {
       throw new ApiError(400, 'dashboard.wrongView', { run: run.id, task: params.task, output: params.output, view: view === 'csv' ? 'a CSV file' : 'a JSON file' });
     }
     return { run, output, at: { task: params.task, output: params.output } };
@@ -74,9 +78,17 @@ export function registerArtifactRoutes(api: FastifyInstance, ctx: ArtifactRoutes
   api.get<ArtifactParams & DownloadQuery>('/runs/:id/artifacts/:task/:output', async (req, reply) => {
     const plain = req.query.plain;
     if (plain !== undefined && plain !== '1') throw new ApiError(400, 'dashboard.badQuery', { name: 'plain', value: String(plain).slice(0, 20), expected: '1' });
+    const as = req.query.as;
+    if (as !== undefined && as !== 'csv') throw new ApiError(400, 'dashboard.badQuery', { name: 'as', value: String(as).slice(0, 20), expected: 'csv' });
     const { run, output, at } = await artifact(req.params);
     const name = fileName(basename(output.path));
     const sealed = isSealedRun(run.manifest);
+    if (as === 'csv') {
+      if (isParquetPath(output.path)) return sendParquetAsCsv(reply, run, output, at, name);
+      if (viewOf(output.path) !== 'csv') throw new ApiError(400, 'dashboard.wrongView', { run: run.id, task: at.task, output: at.output, view: 'a table (CSV or Parquet)' });
+      // A CSV is already CSV: its plaintext.
+      if (sealed) return sendPlaintext(reply, run, output, at, name);
+    }
     // ?plain=1 of a plain run's artifact is its file as stored.
     if (plain === '1' && sealed) return sendPlaintext(reply, run, output, at, name);
     const file = await run.files.open(output.path);
@@ -86,6 +98,19 @@ export function registerArtifactRoutes(api: FastifyInstance, ctx: ArtifactRoutes
       .header('content-length', String(file.size))
       .send(file.stream());
   });
+
+  /** A Parquet artifact converted to CSV (header line, missing values empty), after its checks. */
+  const sendParquetAsCsv = async (reply: FastifyReply, run: IndexedRun, output: StoredOutput, at: { task: string; output: string }, name: string): Promise<FastifyReply> => {
+    const text = await reading(run, output, at, async (opened) => {
+      const pf = await withDeadline(openParquetContent(() => opened.chunks(), output.path, opened.size), READ_DEADLINE_MS * 6, () => readTimedOut(run.id, output.path, READ_DEADLINE_MS * 6));
+      return Buffer.from([...(await parquetAsCsv(pf))].join(''), 'utf8');
+    });
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${name.replace(/\.parquet$/i, '')}.csv"`)
+      .header('content-length', String(text.length))
+      .send(text);
+  };
 
   const sendPlaintext = async (reply: FastifyReply, run: IndexedRun, output: StoredOutput, at: { task: string; output: string }, name: string): Promise<FastifyReply> => {
     const head = (size: number): FastifyReply => reply.type(contentTypeOf(output.path)).header('content-disposition', `attachment; filename="${name}"`).header('content-length', String(size));
@@ -130,6 +155,10 @@ export function registerArtifactRoutes(api: FastifyInstance, ctx: ArtifactRoutes
     const { run, output, at } = await artifact(req.params, 'csv');
     return reading(run, output, at, async (opened) => {
       const timedOut = (ms = READ_DEADLINE_MS) => () => readTimedOut(run.id, output.path, ms);
+      if (isParquetPath(output.path)) {
+        const pf = await withDeadline(openParquetContent(() => opened.chunks(), output.path, opened.size), READ_DEADLINE_MS * 6, timedOut(READ_DEADLINE_MS * 6));
+        return parquetPage(pf, cursor, limit);
+      }
       const header = await withDeadline(readCsvHeader(opened.random), READ_DEADLINE_MS, timedOut());
       // The row count reads the whole file (for a sealed one: decrypts and checks it), so it is
       // cached and shared, and it keeps going after a timeout. It comes first for a sealed

@@ -4,7 +4,9 @@
 // come from a plain file or a sealed artifact being decrypted (storedArtifacts.ts).
 import { StringDecoder } from 'node:string_decoder';
 import type { ConfusionSource } from '../api/contract.ts';
+import { readParquetTable } from '../../data/parquet/index.ts';
 import { METRICS_LAYOUT } from './metricsLayout.ts';
+import { openParquetContent } from './parquetPage.ts';
 
 export const CONFUSION_BUCKETS = 1000;
 /** A prediction line is two numbers and a few more columns; a longer one is not a predictions file. */
@@ -49,5 +51,25 @@ export async function confusionBuckets(chunks: AsyncIterable<Uint8Array>, fail: 
   }
   rest += decoder.end();
   if (rest !== '') take(rest);
+  return { buckets: CONFUSION_BUCKETS, positives, negatives };
+}
+
+/** The same buckets from a Parquet predictions file (artifact_format=parquet), read whole and checked (parquetPage.ts). */
+export async function confusionBucketsParquet(chunks: () => AsyncIterable<Uint8Array>, file: string, size: number, fail: (reason: string) => Error): Promise<ConfusionSource> {
+  const positives = new Array<number>(CONFUSION_BUCKETS).fill(0);
+  const negatives = new Array<number>(CONFUSION_BUCKETS).fill(0);
+  const { label, probability } = METRICS_LAYOUT.predictionColumns;
+  const pf = await openParquetContent(chunks, file, size);
+  const t = await readParquetTable(pf, { schema: { columns: [{ name: label, type: 'number' }, { name: probability, type: 'number' }] } });
+  const ys = t.numeric(label).values;
+  const ps = t.numeric(probability).values;
+  for (let i = 0; i < ys.length; i++) {
+    const p = ps[i];
+    if (!(p >= 0 && p <= 1)) throw fail(`row ${i + 1}: ${probability} '${p}' is not a probability`);
+    const bucket = Math.min(CONFUSION_BUCKETS - 1, Math.floor(p * CONFUSION_BUCKETS));
+    if (ys[i] === 1) positives[bucket]++;
+    else if (ys[i] === 0) negatives[bucket]++;
+    else throw fail(`row ${i + 1}: ${label} '${ys[i]}' is not 0 or 1`);
+  }
   return { buckets: CONFUSION_BUCKETS, positives, negatives };
 }

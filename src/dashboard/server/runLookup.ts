@@ -26,7 +26,7 @@ export function logFileOf(task: string, record: StoredTask): string | undefined 
   return record.state === 'running' || record.state === 'interrupted' ? `${task}/log.txt` : undefined;
 }
 
-const VIEWS: Readonly<Record<string, ArtifactInfo['view']>> = { '.csv': 'csv', '.json': 'json', '.html': 'html', '.htm': 'html' };
+const VIEWS: Readonly<Record<string, ArtifactInfo['view']>> = { '.csv': 'csv', '.parquet': 'parquet', '.json': 'json', '.html': 'html', '.htm': 'html' };
 
 /** What the app can show of a file, by its extension. */
 export function viewOf(path: string): ArtifactInfo['view'] {
@@ -35,6 +35,7 @@ export function viewOf(path: string): ArtifactInfo['view'] {
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.csv': 'text/csv; charset=utf-8',
+  '.parquet': 'application/vnd.apache.parquet',
   '.json': 'application/json; charset=utf-8',
   '.html': 'text/html; charset=utf-8',
   '.htm': 'text/html; charset=utf-8',

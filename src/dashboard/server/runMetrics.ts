@@ -11,7 +11,8 @@ import { formatMessage } from '../../core/index.ts';
 import type { ConfusionSource, RunMetrics } from '../api/contract.ts';
 import { ApiError } from './apiError.ts';
 import { parseClassificationReport } from './classificationReport.ts';
-import { confusionBuckets } from './confusionBuckets.ts';
+import { confusionBuckets, confusionBucketsParquet } from './confusionBuckets.ts';
+import { isParquetPath } from './parquetPage.ts';
 import type { FileCache } from './fileCache.ts';
 import { METRICS_LAYOUT, own } from './metricsLayout.ts';
 import { READ_DEADLINE_MS, readTimedOut, withDeadline } from './runFiles.ts';
@@ -76,7 +77,11 @@ export async function runMetrics(run: IndexedRun, confusionCache: FileCache<Conf
   let confusion: ConfusionSource;
   try {
     confusion = await withDeadline(
-      confusionCache.get(predictions.cacheKey, predictions.file, () => confusionBuckets(predictions.chunks(), failure(predictionsFile.path))),
+      confusionCache.get(predictions.cacheKey, predictions.file, () =>
+        isParquetPath(predictionsFile.path)
+          ? confusionBucketsParquet(() => predictions.chunks(), predictionsFile.path, predictions.size, failure(predictionsFile.path))
+          : confusionBuckets(predictions.chunks(), failure(predictionsFile.path)),
+      ),
       READ_DEADLINE_MS * 6,
       () => readTimedOut(run.id, predictionsFile.path, READ_DEADLINE_MS * 6),
     ).catch(asArtifactError(run, predictionsFile.path));

@@ -28,6 +28,9 @@ function highBits(v: number): number {
   return f[0];
 }
 
+/** The constants and tables, for kernels that must compute exactly this (objective/wasmGradients.ts). */
+export const EXP_PARTS = { N, LOG2_N, MIN_X, MAX_X, INV_STEP, STEP_HI, STEP_LO, ROUND, MIN_K, FRACTION, SCALE } as const;
+
 export function expForFloat32(x: number): number {
   if (!(x > MIN_X)) return x !== x ? x : 0;
   if (x > MAX_X) return Infinity;

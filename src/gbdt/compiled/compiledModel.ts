@@ -10,14 +10,14 @@
 // (single-output, no treeGroup) still load.
 //
 // Typed arrays are viewed straight out of the file buffer, so loading is a copy, not a parse.
-import { ModelError } from '../../core/index.ts';
+import { DataError, ModelError } from '../../core/index.ts';
 import { checkShape, type DenseMatrix } from '../denseMatrix.ts';
 import type { GbdtModel } from '../model.ts';
 import { createObjective, type Objective } from '../objective/index.ts';
 import { modelObjective } from '../predict/predict.ts';
 import { flattenModel, type FlatForest } from './flatForest.ts';
 import { predictFlatMargins } from './predictFlat.ts';
-import { WasmForest } from './wasmForest.ts';
+import { columnsFiller, rowMajorFiller, WasmForest, type RowFiller } from './wasmForest.ts';
 import { ScorePool } from './scorePool.ts';
 import { wasmKernelsSupported } from '../grow/hist/wasmKernels.ts';
 import { resolveThreads } from '../parallel/workerExecutor.ts';
@@ -74,24 +74,45 @@ export class CompiledModel {
     if (m.nCols !== this.forest.numFeature) {
       throw new ModelError('gbdt.featureCount', { expected: this.forest.numFeature, got: m.nCols });
     }
-    const out = Float64Array.from(this.margins(m, options.nthread ?? 1));
+    const margins = this.margins(rowMajorFiller(m.data, m.nCols), m.nRows, options.nthread ?? 1, () => m.data);
+    return this.finish(margins, options);
+  }
+
+  /**
+   * predict() of a matrix given as columns (columns[j][i] is feature j of row i), e.g. a CSV
+   * table's numeric columns: the same numbers, without a row-major copy of the input.
+   */
+  predictColumns(columns: readonly Float64Array[], nRows: number, options: CompiledPredictOptions = {}): Float64Array {
+    if (columns.length !== this.forest.numFeature) {
+      throw new ModelError('gbdt.featureCount', { expected: this.forest.numFeature, got: columns.length });
+    }
+    if (!Number.isInteger(nRows) || nRows < 0 || columns.some((c) => !(c instanceof Float64Array) || c.length !== nRows)) {
+      throw new DataError('gbdt.badMatrix', { reason: `every column must be a Float64Array of nRows = ${nRows} values` });
+    }
+    const margins = this.margins(columnsFiller(columns), nRows, options.nthread ?? 1, () => rowMajor(columns, nRows));
+    return this.finish(margins, options);
+  }
+
+  private finish(margins: Float32Array, options: CompiledPredictOptions): Float64Array {
+    const out = Float64Array.from(margins);
     return options.outputMargin ? out : this.objective.predTransform(out);
   }
 
   /**
    * Float32 margins: the WebAssembly loop (wasmForest.ts) on up to `nthread` threads, or the
-   * JavaScript traversal where WebAssembly is missing — the same numbers either way.
+   * JavaScript traversal of the row-major matrix `rowMajorData` gives where WebAssembly is
+   * missing — the same numbers either way.
    */
-  private margins(m: DenseMatrix, nthread: number): Float32Array {
-    if (!wasmKernelsSupported()) return predictFlatMargins(this.forest, m.data, m.nRows, m.nCols);
+  private margins(fill: RowFiller, nRows: number, nthread: number, rowMajorData: () => Float64Array): Float32Array {
+    if (!wasmKernelsSupported()) return predictFlatMargins(this.forest, rowMajorData(), nRows, this.forest.numFeature);
     this.wasm ??= new WasmForest(this.forest);
-    const threads = Math.max(1, Math.min(resolveThreads(nthread), Math.floor(m.nRows / MIN_ROWS_PER_THREAD)));
-    if (threads === 1) return this.wasm.predictMargins(m.data, m.nRows);
+    const threads = Math.max(1, Math.min(resolveThreads(nthread), Math.floor(nRows / MIN_ROWS_PER_THREAD)));
+    if (threads === 1) return this.wasm.predictMarginsFrom(fill, nRows);
     if (this.pool?.threads !== threads) {
       this.pool?.dispose();
       this.pool = new ScorePool(this.wasm, threads);
     }
-    return this.wasm.predictMargins(m.data, m.nRows, this.pool.score);
+    return this.wasm.predictMarginsFrom(fill, nRows, this.pool.score);
   }
 
   /** Stops scoring threads (they do not keep the process alive meanwhile). */
@@ -207,6 +228,16 @@ function checkForest(f: FlatForest, bad: (reason: string) => ModelError): void {
       if (f.child[i] <= i || f.child[i] + 1 >= hi) throw bad(`node ${i} has child ${f.child[i]} outside its tree`);
     }
   }
+}
+
+/** Columns as one row-major matrix (the JavaScript fallback's input). */
+function rowMajor(columns: readonly Float64Array[], nRows: number): Float64Array {
+  const nCols = columns.length;
+  const out = new Float64Array(nRows * nCols);
+  columns.forEach((col, j) => {
+    for (let i = 0, k = j; i < nRows; i++, k += nCols) out[k] = col[i];
+  });
+  return out;
 }
 
 function align4(n: number): number {

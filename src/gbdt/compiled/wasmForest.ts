@@ -167,6 +167,46 @@ function treeDepths(f: FlatForest): Int32Array {
 /** Rows converted and scored per batch, so memory stays flat for any input size. */
 export const BATCH_ROWS = 1 << 16;
 
+/** Scores a converted batch with some trees' chunks (ScorePool.score shares it between threads). */
+export type BatchScorer = (rowsAt: number, marginsAt: number, n: number, c0: number, c1: number) => void;
+
+/**
+ * Writes input rows [r0, r0 + n) into `rows` as float32, `width` values per row: the features,
+ * then the NaN column, which the filler leaves as it is.
+ */
+export type RowFiller = (rows: Float32Array, width: number, r0: number, n: number) => void;
+
+/** Rows of a row-major float64 matrix with nCols columns. */
+export function rowMajorFiller(data: Float64Array, nCols: number): RowFiller {
+  return (rows, width, r0, n) => {
+    for (let r = 0; r < n; r++) {
+      const from = (r0 + r) * nCols;
+      const to = r * width;
+      for (let c = 0; c < nCols; c++) rows[to + c] = data[from + c];
+    }
+  };
+}
+
+/** Rows gathered in cache-sized blocks (a block's rows stay in L1 while each column is written in). */
+const FILL_BLOCK = 256;
+
+/**
+ * Rows of a matrix given as columns (a table's numeric columns): no row-major float64 copy of
+ * the whole input is made, which saves its memory and a transposition.
+ */
+export function columnsFiller(columns: readonly Float64Array[]): RowFiller {
+  const nCols = columns.length;
+  return (rows, width, r0, n) => {
+    for (let b0 = 0; b0 < n; b0 += FILL_BLOCK) {
+      const b1 = Math.min(n, b0 + FILL_BLOCK);
+      for (let c = 0; c < nCols; c++) {
+        const col = columns[c];
+        for (let r = b0, to = b0 * width + c; r < b1; r++, to += width) rows[to] = col[r0 + r];
+      }
+    }
+  };
+}
+
 /** A flat forest laid out in a WebAssembly memory, with a scoring loop over row blocks. */
 export class WasmForest {
   readonly mem: KernelMemory;
@@ -207,20 +247,20 @@ export class WasmForest {
    * row-major float64 matrix; `score` scores a converted batch with some trees' chunks
    * (default: this thread alone; ScorePool shares it).
    */
-  predictMargins(data: Float64Array, nRows: number, score?: (rowsAt: number, marginsAt: number, n: number, c0: number, c1: number) => void): Float32Array {
+  predictMargins(data: Float64Array, nRows: number, score?: BatchScorer): Float32Array {
+    return this.predictMarginsFrom(rowMajorFiller(data, this.forest.numFeature), nRows, score);
+  }
+
+  /** predictMargins of rows supplied by `fill` (a row-major matrix, or columns: see the fillers below). */
+  predictMarginsFrom(fill: RowFiller, nRows: number, score?: BatchScorer): Float32Array {
     const G = this.forest.numGroup;
     const out = new Float32Array(nRows * G);
-    const nCols = this.forest.numFeature;
-    const width = nCols + 1;
+    const width = this.forest.numFeature + 1;
     const { rows, margins, nidsAt } = this.buffers();
     const base = this.forest.baseMargin;
     for (let r0 = 0; r0 < nRows; r0 += BATCH_ROWS) {
       const b = Math.min(BATCH_ROWS, nRows - r0);
-      for (let r = 0; r < b; r++) {
-        const from = (r0 + r) * nCols;
-        const to = r * width;
-        for (let c = 0; c < nCols; c++) rows[to + c] = data[from + c];
-      }
+      fill(rows, width, r0, b);
       const gc = this.layout.groupChunks;
       for (let g = 0; g < G; g++) {
         margins.fill(base, 0, b);

@@ -63,6 +63,7 @@ function logistic(name: 'binary:logistic' | 'reg:logistic', defaultMetric: strin
     isValidLabel: (y) => y >= 0 && y <= 1,
     baseMargin: logitMargin,
     gradients: logisticGradients(config.scalePosWeight),
+    kernel: { kind: 'logistic', scalePosWeight: f32(config.scalePosWeight) },
     predTransform: toProb,
     evalTransform: toProb,
   };

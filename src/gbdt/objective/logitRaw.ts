@@ -16,6 +16,7 @@ export function logitRaw(config: ObjectiveConfig): Objective {
     isValidLabel: (y) => y >= 0 && y <= 1,
     baseMargin: (baseScore) => f32(baseScore),
     gradients: logisticGradients(config.scalePosWeight),
+    kernel: { kind: 'logistic', scalePosWeight: f32(config.scalePosWeight) },
     predTransform: identity,
     evalTransform: identity,
   };

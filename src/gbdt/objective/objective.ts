@@ -35,8 +35,16 @@ export interface Objective {
    * scaled by the row weights when given (XGBoost multiplies both by the weight).
    */
   gradients(margins: Float32Array, labels: Float32Array, weights: Float32Array | undefined, gpair: Float32Array): void;
+  /** The same gradients as a WebAssembly kernel can compute them (objective/wasmGradients.ts), if one can. */
+  readonly kernel?: GradientKernel;
   /** Margins (n * numGroup) to predictions: probabilities, values, or class indices (n) for multi:softmax. */
   predTransform(margins: Float64Array): Float64Array;
   /** Margins to what eval metrics read (XGBoost EvalTransform: multi:softmax gives probabilities here). */
   evalTransform(margins: Float64Array): Float64Array;
+}
+
+/** Gradients a WebAssembly kernel computes bit for bit like `gradients`: the logistic loss's. */
+export interface GradientKernel {
+  readonly kind: 'logistic';
+  readonly scalePosWeight: number;
 }

@@ -4,13 +4,14 @@
 // and every output element is written by exactly one share, so the result is the one a single
 // thread computes.
 import { ROOT_BLOCK_ROWS, slotEnd, type SlotLayout } from '../grow/hist/histogram.ts';
-import { FIRST_INDEX_LANE, loadGradients, scatterPositions, type Lane, type RecordShape, type TempLane } from '../grow/hist/rowPartitioner.ts';
+import { FIRST_INDEX_LANE, type Lane, type RecordShape, type TempLane } from '../grow/hist/rowPartitioner.ts';
 import type { RowKernels } from '../grow/hist/rowKernels.ts';
 import type { Objective } from '../objective/index.ts';
 import { awaitChange } from './awaitChange.mjs';
-import { addLeafRows } from '../grow/hist/leafValues.ts';
 import { ENTRY_FIELDS, newExpandEntry, readEntry, writeEntry } from '../grow/hist/expandEntry.ts';
-import { evaluateSplits, type SplitSpace } from '../grow/hist/evaluateSplits.ts';
+import type { SplitSpace } from '../grow/hist/evaluateSplits.ts';
+import type { SplitEvaluator } from '../grow/hist/wasmEvaluate.ts';
+import type { GradientsKernel } from '../objective/wasmGradients.ts';
 import type { GainParams } from '../grow/hist/splitGain.ts';
 
 export const Command = { Mark: 1, ScatterBuild: 2, SplitNodes: 3, StartTree: 4, Gradients: 5, LeafValues: 6 } as const;
@@ -70,6 +71,10 @@ export interface KernelContext {
   readonly entries: () => Float64Array;
   readonly space: SplitSpace;
   readonly gain: GainParams;
+  /** This thread's split evaluator (wasmEvaluate.ts splitEvaluator over space and gain). */
+  readonly evaluate: SplitEvaluator;
+  /** This thread's WebAssembly gradients, when the shared arrays are in the kernels' memory. */
+  readonly gradientKernel?: GradientsKernel;
 }
 
 export function chunkOf(begin: number, end: number, share: number, threads: number): [number, number] {
@@ -122,7 +127,7 @@ export function runShare(ctx: KernelContext, command: Command, job: Int32Array, 
       if (dst < FIRST_INDEX_LANE) {
         ctx.kernels.scatterRows(ctx.lanes[src], ctx.lanes[dst], ctx.goLeft, b, e, job[at], job[at + 1]);
       } else {
-        scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, job[at], job[at + 1]);
+        ctx.kernels.scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, job[at], job[at + 1]);
       }
     }
     const buildAt = 1 + nTasks * rec;
@@ -149,9 +154,10 @@ function startTree(ctx: KernelContext, job: Int32Array, share: number): void {
   for (let k = first; k < last; k++) {
     const b = k * ROOT_BLOCK_ROWS;
     const e = Math.min(nRows, b + ROOT_BLOCK_ROWS);
-    if (gpair) loadGradients(lane, ctx.shape, gpair, b, e);
     const h = histOf(k);
-    ctx.kernels.buildHistogram(h.chunk, h.base, lane, ctx.allColumns, b, e, null);
+    // Shared arrays are in the kernels' memory (from the training buffers' source).
+    if (gpair) ctx.kernels.buildRootHistogram(h.chunk, h.base, lane, ctx.allColumns, b, e, gpair);
+    else ctx.kernels.buildHistogram(h.chunk, h.base, lane, ctx.allColumns, b, e, null);
   }
   if (blocks === 1) return;
   ctx.barrier();
@@ -190,7 +196,7 @@ function splitNode(ctx: KernelContext, job: Int32Array, o: number, positions: (l
     job[o + SPLIT_MID] = b + nLeft;
     job[o + SPLIT_FIRST] = 1;
     // Positions (index mode): small enough that counting first costs little.
-    scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, b, b + nLeft);
+    ctx.kernels.scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, b, b + nLeft);
     [cb, ce] = job[o + 9] === 1 ? [b, b + nLeft] : [b + nLeft, e];
   }
   const recordLane = dst < FIRST_INDEX_LANE ? dst : job[o + 1];
@@ -211,7 +217,7 @@ const entry = newExpandEntry(0, 0, 0, 0, 0);
 function evaluateEntry(ctx: KernelContext, at: number, hist: Float64Array, base: number): void {
   const entries = ctx.entries();
   readEntry(entries, at, entry);
-  evaluateSplits(entry, hist, base, ctx.space, ctx.gain);
+  ctx.evaluate(entry, hist, base);
   writeEntry(entries, at, entry);
 }
 
@@ -272,7 +278,8 @@ function rowShare(ctx: KernelContext, command: Command, job: Int32Array, share: 
     const G = objective.numGroup;
     const [b, e] = chunkOf(0, job[1], share, T);
     const w = job[4] >= 0 ? get(job[4]).subarray(b, e) : undefined;
-    objective.gradients(get(job[2]).subarray(b * G, e * G), get(job[3]).subarray(b, e), w, get(job[5]).subarray(2 * b * G, 2 * e * G));
+    const args = [get(job[2]).subarray(b * G, e * G), get(job[3]).subarray(b, e), w, get(job[5]).subarray(2 * b * G, 2 * e * G)] as const;
+    if (!ctx.gradientKernel?.(objective, ...args)) objective.gradients(...args);
     return;
   }
   const margins = get(job[2]);
@@ -289,7 +296,7 @@ function rowShare(ctx: KernelContext, command: Command, job: Int32Array, share: 
     const lane = job[o];
     const [begin, end] = chunkOf(job[o + 2], job[o + 3], share, T);
     const col = job[o + 5];
-    addLeafRows(
+    ctx.kernels.addLeafRows(
       {
         lane: ctx.lanes[job[o + 1]],
         idx: lane >= FIRST_INDEX_LANE ? ctx.indexLanes[lane - FIRST_INDEX_LANE] : null,
@@ -300,7 +307,6 @@ function rowShare(ctx: KernelContext, command: Command, job: Int32Array, share: 
         lut: col >= 0 ? luts.subarray(job[o + 6]) : undefined,
         rightValue: float(job[o + 7]),
       },
-      ctx.shape,
       margins,
       stride,
       offset,

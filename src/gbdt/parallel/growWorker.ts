@@ -8,6 +8,8 @@ import { makeLane, TempLane } from '../grow/hist/rowPartitioner.ts';
 import { heapSource } from '../grow/hist/bufferSource.ts';
 import { jsKernels } from '../grow/hist/rowKernels.ts';
 import { wasmKernels } from '../grow/hist/wasmKernels.ts';
+import { splitEvaluator } from '../grow/hist/wasmEvaluate.ts';
+import { wasmGradients } from '../objective/wasmGradients.ts';
 import { KernelMemory } from '../wasm/kernelMemory.ts';
 import { createObjective, type Objective } from '../objective/index.ts';
 import { awaitChange } from './awaitChange.mjs';
@@ -53,6 +55,8 @@ const ctx: KernelContext = {
   entries: () => entries,
   space: init.space,
   gain: init.gain,
+  evaluate: splitEvaluator(init.memory ?? undefined, init.space, init.gain),
+  gradientKernel: init.memory ? wasmGradients(init.memory) : undefined,
 };
 
 function drain(upTo: number): void {
@@ -68,7 +72,7 @@ function drain(upTo: number): void {
     else if (msg.type === 'luts') luts = new Uint8Array(msg.buffer);
     else if (msg.type === 'entries') entries = new Float64Array(msg.buffer);
     else if (msg.type === 'histChunk') chunks.push(new Float64Array(msg.region.buffer, msg.region.byteOffset, msg.region.byteLength >> 3));
-    else if (msg.type === 'array') arrays.set(msg.id, new Float32Array(msg.buffer));
+    else if (msg.type === 'array') arrays.set(msg.id, new Float32Array(msg.region.buffer, msg.region.byteOffset, msg.region.byteLength >> 2));
     else objective = createObjective(msg.name, { numClass: msg.numClass, scalePosWeight: msg.scalePosWeight });
     received++;
   }

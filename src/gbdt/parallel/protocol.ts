@@ -38,5 +38,5 @@ export type WorkerMessage =
   | { readonly type: 'entries'; readonly buffer: SharedArrayBuffer }
   | { readonly type: 'histChunk'; readonly region: Region }
   /** A float32 array shared for row-parallel steps (margins, labels, weights, gradient pairs). */
-  | { readonly type: 'array'; readonly id: number; readonly buffer: SharedArrayBuffer }
+  | { readonly type: 'array'; readonly id: number; readonly region: Region }
   | { readonly type: 'objective'; readonly name: string; readonly numClass: number; readonly scalePosWeight: number };

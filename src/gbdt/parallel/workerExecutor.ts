@@ -10,7 +10,8 @@ import { PipelineError } from '../../core/index.ts';
 import type { BuildTask, EvaluateTask, GrowExecutor, GrowState, LeafTask, PartitionTask } from '../grow/hist/growExecutor.ts';
 import type { Objective } from '../objective/index.ts';
 import type { TrainParams } from '../trainParams.ts';
-import { SerialExecutor } from '../grow/hist/growExecutor.ts';
+import { copyTo, SerialExecutor } from '../grow/hist/growExecutor.ts';
+import { wasmGradients } from '../objective/wasmGradients.ts';
 import { allColumns, rootBlockCount, shareColumns } from '../grow/hist/histogram.ts';
 import { regionOf } from '../grow/hist/bufferSource.ts';
 import { awaitChange } from './awaitChange.mjs';
@@ -102,6 +103,8 @@ export function createWorkerExecutor(
     entries: () => entries,
     space,
     gain: state.gain,
+    evaluate: state.evaluate,
+    gradientKernel: state.memory && wasmGradients(state.memory),
   };
 
   const ensureJob = (ints: number) => {
@@ -261,12 +264,12 @@ export function createWorkerExecutor(
   const executor: GrowExecutor = {
     shared(a: Float32Array) {
       if (arrayIds.has(a)) return a;
-      const copy = new Float32Array(new SharedArrayBuffer(a.byteLength));
-      copy.set(a);
+      // From the training buffers' source: in the kernels' memory when WebAssembly runs.
+      const copy = copyTo(state.source, a);
       const id = arrays.size;
       arrays.set(id, copy);
       arrayIds.set(copy, id);
-      send({ type: 'array', id, buffer: copy.buffer as SharedArrayBuffer });
+      send({ type: 'array', id, region: regionOf(copy) });
       return copy;
     },
     gradients(objective: Objective, margins: Float32Array, labels: Float32Array, weights: Float32Array | undefined, gpair: Float32Array) {

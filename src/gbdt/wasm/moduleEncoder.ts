@@ -81,6 +81,23 @@ export class Code {
     return this;
   }
 
+  f32c(v: number): this {
+    const b = new Uint8Array(Float32Array.of(v).buffer);
+    return this.op(0x43, ...b);
+  }
+  f64c(v: number): this {
+    const b = new Uint8Array(Float64Array.of(v).buffer);
+    return this.op(0x44, ...b);
+  }
+
+  /** if (condition on the stack) without results; `else_` optional. */
+  if_(): this {
+    return this.op(0x04, 0x40);
+  }
+  else_(): this {
+    return this.op(0x05);
+  }
+
   /** block/loop without results; br depth counts enclosing blocks from 0. */
   block(): this {
     return this.op(0x02, 0x40);
@@ -129,6 +146,12 @@ export class Code {
   storeF32(offset = 0): this {
     return this.mem(0x38, 2, offset);
   }
+  loadF64(offset = 0): this {
+    return this.mem(0x2b, 3, offset);
+  }
+  storeF64(offset = 0): this {
+    return this.mem(0x39, 3, offset);
+  }
   loadV128(offset = 0): this {
     return this.simdMem(0x00, 4, offset);
   }
@@ -174,6 +197,12 @@ export class Code {
   f32Ne(): this {
     return this.op(0x5c);
   }
+  f32Eq(): this {
+    return this.op(0x5b);
+  }
+  f32Gt(): this {
+    return this.op(0x5e);
+  }
   f32Lt(): this {
     return this.op(0x5d);
   }
@@ -182,6 +211,76 @@ export class Code {
   }
   f32Add(): this {
     return this.op(0x92);
+  }
+  f32Sub(): this {
+    return this.op(0x93);
+  }
+  f32Mul(): this {
+    return this.op(0x94);
+  }
+  f32Div(): this {
+    return this.op(0x95);
+  }
+  eq(): this {
+    return this.op(0x46);
+  }
+  ne(): this {
+    return this.op(0x47);
+  }
+  ltS(): this {
+    return this.op(0x48);
+  }
+  gtS(): this {
+    return this.op(0x4a);
+  }
+  shrS(): this {
+    return this.op(0x75);
+  }
+  f64Eq(): this {
+    return this.op(0x61);
+  }
+  f64Ne(): this {
+    return this.op(0x62);
+  }
+  f64Lt(): this {
+    return this.op(0x63);
+  }
+  f64Gt(): this {
+    return this.op(0x64);
+  }
+  f64Le(): this {
+    return this.op(0x65);
+  }
+  f64Ge(): this {
+    return this.op(0x66);
+  }
+  f64Add(): this {
+    return this.op(0xa0);
+  }
+  f64Sub(): this {
+    return this.op(0xa1);
+  }
+  f64Mul(): this {
+    return this.op(0xa2);
+  }
+  f64Div(): this {
+    return this.op(0xa3);
+  }
+  f64Min(): this {
+    return this.op(0xa4);
+  }
+  f64Neg(): this {
+    return this.op(0x9a);
+  }
+  /** i32.trunc_f64_s (traps outside the int32 range). */
+  i32TruncF64(): this {
+    return this.op(0xaa);
+  }
+  f32DemoteF64(): this {
+    return this.op(0xb6);
+  }
+  f64PromoteF32(): this {
+    return this.op(0xbb);
   }
   f64x2Add(): this {
     return this.simd(0xf0);

@@ -110,6 +110,7 @@ function makeRowsDistinct(columns: readonly Column[], n: number, redraw: (row: n
     while (!seen.add(row)) {
       if (attempts === maxRedraws) throw new DataError('augment.cannotDeduplicate', { row, attempts });
       redraw(row);
+      seen.rehash(row);
       attempts++;
     }
   }

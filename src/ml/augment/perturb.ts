@@ -17,9 +17,42 @@ export function normalNoise(p: NormalNoise, rng: RandomState, base: number): num
 export function perturbNumeric(p: IntegerNoise | NormalNoise, rng: RandomState, source: Float64Array, sourceRow: Int32Array): Float64Array {
   const out = new Float64Array(sourceRow.length);
   if (p.kind === 'integerNoise') {
-    for (let i = 0; i < out.length; i++) out[i] = integerNoise(p, rng, source[sourceRow[i]]);
+    const k = integersInto(rng, p.low, p.high, sourceRow.length);
+    const divisor = p.divisor;
+    if (divisor === undefined) for (let i = 0; i < out.length; i++) out[i] = source[sourceRow[i]] + k[i];
+    else for (let i = 0; i < out.length; i++) out[i] = source[sourceRow[i]] + k[i] / divisor;
   } else {
     for (let i = 0; i < out.length; i++) out[i] = normalNoise(p, rng, source[sourceRow[i]]);
+  }
+  return out;
+}
+
+/**
+ * n draws of rng.integer(low, high), in order, with the masked-rejection loop of numpy's
+ * `random_interval` (RandomState.randomInterval) run here with its mask computed once: the
+ * same 32-bit words are consumed and the same values come out, without a call per draw.
+ */
+export function integersInto(rng: RandomState, low: number, high: number, n: number): Int32Array | Float64Array {
+  const max = high - low - 1;
+  if (max <= 0 || max > 0x7fffffff || !Number.isInteger(low) || Math.abs(low) > 0x3fffffff) {
+    // Rare shapes (a single value, which draws nothing, or huge ranges): the generator's own call.
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = rng.integer(low, high);
+    return out;
+  }
+  let mask = max;
+  mask |= mask >>> 1;
+  mask |= mask >>> 2;
+  mask |= mask >>> 4;
+  mask |= mask >>> 8;
+  mask |= mask >>> 16;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let value: number;
+    do {
+      value = rng.nextUint32() & mask;
+    } while (value > max);
+    out[i] = low + value;
   }
   return out;
 }
@@ -51,10 +84,8 @@ export function perturbCategorical(p: CategoryResample, rng: RandomState, codes:
   // numpy draws the whole `rand(n)` vector, then the whole `choice(unique, n)` vector.
   const u = new Float64Array(n);
   for (let i = 0; i < n; i++) u[i] = rng.randomSample();
+  const pick = integersInto(rng, 0, choices.length, n);
   const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const replacement = choices[rng.integer(0, choices.length)];
-    out[i] = resampleOne(p, u[i], replacement, codes[sourceRow[i]]);
-  }
+  for (let i = 0; i < n; i++) out[i] = resampleOne(p, u[i], choices[pick[i]], codes[sourceRow[i]]);
   return out;
 }

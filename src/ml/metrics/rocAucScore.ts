@@ -4,7 +4,7 @@
 import { DataError } from '../../core/index.ts';
 import { numpySum } from '../preprocess/numpySum.ts';
 import { binaryTruth, checkSameLength, type Labels, type Scores } from './labels.ts';
-import { rocCurve } from './rocCurve.ts';
+import { rocCurve, type RocCurve } from './rocCurve.ts';
 
 /** sklearn.metrics.auc: trapezoidal area under a monotonic curve. */
 export function auc(x: ArrayLike<number>, y: ArrayLike<number>): number {
@@ -30,4 +30,14 @@ export function rocAucScore(yTrue: Labels, yScore: Scores): number {
   if (truth.indexOf(0) === -1 || truth.indexOf(1) === -1) throw new DataError('metrics.singleClass', {});
   const { fpr, tpr } = rocCurve(yTrue, yScore);
   return auc(fpr, tpr);
+}
+
+/**
+ * rocAucScore of the inputs `curve` was made from (rocCurve with drop_intermediate on, the
+ * default), without sorting the scores again: the same number, and the same error when y_true
+ * has a single class (the only case in which rocCurve warns).
+ */
+export function rocAucFromCurve(curve: RocCurve): number {
+  if (curve.warnings.length > 0) throw new DataError('metrics.singleClass', {});
+  return auc(curve.fpr, curve.tpr);
 }

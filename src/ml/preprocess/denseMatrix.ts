@@ -15,3 +15,6 @@ export function matrixColumn(m: DenseMatrix, col: number): Float64Array {
   for (let i = 0, p = col; i < m.nRows; i++, p += m.nCols) out[i] = m.data[p];
   return out;
 }
+
+/** Writes rows [start, end) of a transformer's output into columns offset.. of `out` (same row numbers). */
+export type RowKernel = (out: DenseMatrix, offset: number, start: number, end: number) => void;

@@ -7,7 +7,7 @@
 import { DataError } from '../../core/index.ts';
 import type { Table } from '../../data/index.ts';
 import { numericInput } from './columnInput.ts';
-import type { DenseMatrix } from './denseMatrix.ts';
+import type { DenseMatrix, RowKernel } from './denseMatrix.ts';
 
 export interface MedianImputerState {
   readonly kind: 'medianImputer';
@@ -26,11 +26,69 @@ export function nanMedian(values: ArrayLike<number>): number {
   let n = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) n++;
   if (n === 0) return NaN;
-  const sorted = new Float64Array(n);
-  for (let i = 0, k = 0; i < values.length; i++) if (!Number.isNaN(values[i])) sorted[k++] = values[i];
-  sorted.sort();
+  const a = new Float64Array(n);
+  for (let i = 0, k = 0; i < values.length; i++) if (!Number.isNaN(values[i])) a[k++] = values[i];
+  // The middle order statistics by selection (linear) instead of a full sort; what a sort
+  // would put at those places, -0 before +0 included (see signedZero).
   const mid = n >> 1;
-  return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  selectKth(a, mid);
+  let upper = a[mid];
+  if (n % 2 === 1) return upper === 0 ? signedZero(a, mid) : upper;
+  let lower = a[0];
+  for (let i = 1; i < mid; i++) if (a[i] > lower) lower = a[i]; // a[0, mid) <= a[mid]: its largest is the (mid-1)-th
+  if (upper === 0) upper = signedZero(a, mid);
+  if (lower === 0) lower = signedZero(a, mid - 1);
+  return (lower + upper) / 2;
+}
+
+/** Which zero a sort (-0 before +0) puts at position k, given that it holds a zero. */
+function signedZero(a: Float64Array, k: number): number {
+  let below = 0; // negatives and -0s come first
+  for (let i = 0; i < a.length; i++) if (a[i] < 0 || Object.is(a[i], -0)) below++;
+  return k < below ? -0 : 0;
+}
+
+/**
+ * Reorders a so that a[k] is the k-th smallest, a[0, k) <= a[k] <= a(k, end) (no NaN in a).
+ * Median-of-three quickselect; after 2 log2(n) + 8 rounds (adversarial input) the rest is
+ * sorted, so the worst case stays O(n log n).
+ */
+function selectKth(a: Float64Array, k: number): void {
+  let lo = 0;
+  let hi = a.length - 1;
+  let budget = 2 * Math.ceil(Math.log2(a.length + 1)) + 8;
+  while (hi > lo) {
+    if (budget-- === 0 || hi - lo < 16) {
+      a.subarray(lo, hi + 1).sort();
+      return;
+    }
+    const m = (lo + hi) >>> 1;
+    // median of a[lo], a[m], a[hi] as the pivot
+    if (a[m] < a[lo]) swap(a, m, lo);
+    if (a[hi] < a[lo]) swap(a, hi, lo);
+    if (a[hi] < a[m]) swap(a, hi, m);
+    const pivot = a[m];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
 }
 
 export function fitMedianImputer(table: Table, columns: readonly string[]): FitResult<MedianImputerState> {
@@ -53,13 +111,24 @@ export function medianImputerOutputColumns(state: MedianImputerState): string[] 
 }
 
 export function medianImputerTransform(state: MedianImputerState, table: Table, out: DenseMatrix, offset: number): void {
-  const { nCols: cols, data } = out;
-  let k = offset;
-  state.columns.forEach((name, j) => {
-    const fill = state.statistics[j];
-    const v = numericInput(table, name);
-    if (fill === null) return;
-    for (let i = 0, p = k; i < v.length; i++, p += cols) data[p] = Number.isNaN(v[i]) ? fill : v[i];
-    k++;
-  });
+  medianImputerKernel(state, table)(out, offset, 0, table.numRows);
+}
+
+/** Checks the input columns once; the kernel fills rows [start, end) of out's window. */
+export function medianImputerKernel(state: MedianImputerState, table: Table): RowKernel {
+  const inputs = state.columns.map((name) => numericInput(table, name));
+  return (out, offset, start, end) => {
+    const { nCols: cols, data } = out;
+    let k = offset;
+    state.columns.forEach((_, j) => {
+      const fill = state.statistics[j];
+      if (fill === null) return;
+      const v = inputs[j];
+      for (let i = start, p = start * cols + k; i < end; i++, p += cols) {
+        const x = v[i];
+        data[p] = x !== x ? fill : x;
+      }
+      k++;
+    });
+  };
 }

@@ -8,7 +8,7 @@
 import { DataError } from '../../core/index.ts';
 import { MISSING_CODE, type Table } from '../../data/index.ts';
 import { categoricalInput } from './columnInput.ts';
-import type { DenseMatrix } from './denseMatrix.ts';
+import type { DenseMatrix, RowKernel } from './denseMatrix.ts';
 import type { FitResult } from './medianImputer.ts';
 
 export interface OneHotEncoderState {
@@ -60,9 +60,12 @@ export function oneHotFeatureNames(state: OneHotEncoderState): string[] {
 }
 
 export function oneHotTransform(state: OneHotEncoderState, table: Table, out: DenseMatrix, offset: number): void {
-  const { nCols: cols, data } = out;
-  let block = offset;
-  state.columns.forEach((name, j) => {
+  oneHotKernel(state, table)(out, offset, 0, table.numRows);
+}
+
+/** Resolves each column's dictionary to output positions once; the kernel fills rows [start, end). */
+export function oneHotKernel(state: OneHotEncoderState, table: Table): RowKernel {
+  const plans = state.columns.map((name, j) => {
     const col = categoricalInput(table, name);
     const cats = state.categories[j];
     const position = new Map<string, number>();
@@ -72,13 +75,19 @@ export function oneHotTransform(state: OneHotEncoderState, table: Table, out: De
     // this table's dictionary code -> output column, -1 for values unseen at fit time
     const target = Int32Array.from(col.dictionary, (v) => position.get(v) ?? -1);
     const missingTarget = cats.length > 0 && cats[cats.length - 1] === null ? cats.length - 1 : -1;
-    const codes = col.codes;
-    for (let i = 0, row = 0; i < codes.length; i++, row += cols) {
-      for (let k = 0; k < cats.length; k++) data[row + block + k] = 0;
-      const code = codes[i];
-      const t = code === MISSING_CODE ? missingTarget : target[code];
-      if (t >= 0) data[row + block + t] = 1;
-    }
-    block += cats.length;
+    return { codes: col.codes, width: cats.length, target, missingTarget };
   });
+  return (out, offset, start, end) => {
+    const { nCols: cols, data } = out;
+    let block = offset;
+    for (const { codes, width, target, missingTarget } of plans) {
+      for (let i = start, row = start * cols; i < end; i++, row += cols) {
+        for (let k = 0; k < width; k++) data[row + block + k] = 0;
+        const code = codes[i];
+        const t = code === MISSING_CODE ? missingTarget : target[code];
+        if (t >= 0) data[row + block + t] = 1;
+      }
+      block += width;
+    }
+  };
 }

@@ -2,10 +2,10 @@
 // serialiser handle every kind the same way: fit, output width, feature names, transform.
 import type { Table } from '../../data/index.ts';
 import type { InputKind } from './columnInput.ts';
-import type { DenseMatrix } from './denseMatrix.ts';
-import { fitMedianImputer, medianImputerOutputColumns, medianImputerTransform, type FitResult, type MedianImputerState } from './medianImputer.ts';
-import { fitOneHotEncoder, oneHotFeatureNames, oneHotTransform, type OneHotEncoderState } from './oneHotEncoder.ts';
-import { fitYeoJohnson, yeoJohnsonTransform, type YeoJohnsonState } from './yeoJohnson.ts';
+import type { RowKernel } from './denseMatrix.ts';
+import { fitMedianImputer, medianImputerKernel, medianImputerOutputColumns, type FitResult, type MedianImputerState } from './medianImputer.ts';
+import { fitOneHotEncoder, oneHotFeatureNames, oneHotKernel, type OneHotEncoderState } from './oneHotEncoder.ts';
+import { fitYeoJohnson, yeoJohnsonKernel, type YeoJohnsonState } from './yeoJohnson.ts';
 
 export type TransformerKind = 'medianImputer' | 'yeoJohnson' | 'oneHot';
 export type TransformerState = MedianImputerState | YeoJohnsonState | OneHotEncoderState;
@@ -17,12 +17,13 @@ export const inputKindOf: Record<TransformerKind, InputKind> = {
   oneHot: 'categorical',
 };
 
-export function fitTransformer(kind: TransformerKind, table: Table, columns: readonly string[]): FitResult<TransformerState> {
+/** `lambdas`: Yeo-Johnson lambdas already found for `columns` (ignored by the other kinds). */
+export function fitTransformer(kind: TransformerKind, table: Table, columns: readonly string[], lambdas?: readonly number[]): FitResult<TransformerState> {
   switch (kind) {
     case 'medianImputer':
       return fitMedianImputer(table, columns);
     case 'yeoJohnson':
-      return fitYeoJohnson(table, columns);
+      return fitYeoJohnson(table, columns, { lambdas });
     case 'oneHot':
       return fitOneHotEncoder(table, columns);
   }
@@ -40,13 +41,14 @@ export function transformerFeatureNames(state: TransformerState): string[] {
   }
 }
 
-export function applyTransformer(state: TransformerState, table: Table, out: DenseMatrix, offset: number): void {
+/** The transformer's row kernel for `table` (input columns checked once, here). */
+export function transformerKernel(state: TransformerState, table: Table): RowKernel {
   switch (state.kind) {
     case 'medianImputer':
-      return medianImputerTransform(state, table, out, offset);
+      return medianImputerKernel(state, table);
     case 'yeoJohnson':
-      return yeoJohnsonTransform(state, table, out, offset);
+      return yeoJohnsonKernel(state, table);
     case 'oneHot':
-      return oneHotTransform(state, table, out, offset);
+      return oneHotKernel(state, table);
   }
 }

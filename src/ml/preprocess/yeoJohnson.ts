@@ -13,9 +13,9 @@ import { DataError } from '../../core/index.ts';
 import type { Table } from '../../data/index.ts';
 import { brentMinimize } from './brent.ts';
 import { numericInput } from './columnInput.ts';
-import type { DenseMatrix } from './denseMatrix.ts';
-import { numpySum } from './numpySum.ts';
-import { fitStandardScaler, type ScalerStats } from './standardScaler.ts';
+import type { DenseMatrix, RowKernel } from './denseMatrix.ts';
+import { numpySum, numpySumSquaredDeviations } from './numpySum.ts';
+import { fitStandardScaler } from './standardScaler.ts';
 import type { FitResult } from './medianImputer.ts';
 
 export interface YeoJohnsonState {
@@ -63,6 +63,34 @@ function distinctValues(x: Float64Array): { distinct: Float64Array; slot: Int32A
   return { distinct, slot };
 }
 
+/** Values sampled to decide whether a column repeats its values enough to transform distinct values only. */
+const SAMPLE = 8192;
+
+/** Whether at most half of (a sample of) x's values are distinct: then spreading per-distinct results pays. */
+function repeatsValues(x: Float64Array): boolean {
+  const m = Math.min(x.length, SAMPLE);
+  const step = x.length / m;
+  const sample = new Float64Array(m);
+  for (let i = 0; i < m; i++) sample[i] = x[Math.floor(i * step)];
+  sample.sort();
+  let distinct = 0;
+  for (let i = 0; i < m; i++) if (i === 0 || sample[i] !== sample[i - 1]) distinct++;
+  return distinct * 2 <= m;
+}
+
+/** out[i] = yeoJohnsonValue(x[i], lambda), with the branch on lambda taken once. */
+function transformInto(x: Float64Array, lambda: number, out: Float64Array): void {
+  const n = x.length;
+  const logPositive = Math.abs(lambda) < SPACING_1;
+  const logNegative = !(Math.abs(lambda - 2) > SPACING_1);
+  const mu = 2 - lambda;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (v >= 0) out[i] = logPositive ? Math.log1p(v) : (Math.pow(v + 1, lambda) - 1) / lambda;
+    else out[i] = logNegative ? -Math.log1p(-v) : -(Math.pow(-v + 1, mu) - 1) / mu;
+  }
+}
+
 /** The maximum-likelihood lambda for the non-NaN values of `values` (NaN if there are none). */
 export function yeoJohnsonLambda(values: Float64Array): number {
   let n = 0;
@@ -76,19 +104,22 @@ export function yeoJohnsonLambda(values: Float64Array): number {
   const trans = new Float64Array(n);
 
   // Real columns (ages, amounts) repeat few distinct values: transform each distinct value once
-  // per evaluation and spread it. The values, and so every sum, are exactly the same.
-  const { distinct, slot } = distinctValues(x);
-  const distinctTrans = new Float64Array(distinct.length);
+  // per evaluation and spread it. Augmented columns (income + noise) are nearly all distinct:
+  // transform them directly. The values, and so every sum, are exactly the same either way.
+  let fill: (lambda: number) => void;
+  if (repeatsValues(x)) {
+    const { distinct, slot } = distinctValues(x);
+    const distinctTrans = new Float64Array(distinct.length);
+    fill = (lambda) => {
+      transformInto(distinct, lambda, distinctTrans);
+      for (let i = 0; i < n; i++) trans[i] = distinctTrans[slot[i]];
+    };
+  } else fill = (lambda) => transformInto(x, lambda, trans);
 
   const negLogLikelihood = (lambda: number): number => {
-    for (let k = 0; k < distinct.length; k++) distinctTrans[k] = yeoJohnsonValue(distinct[k], lambda);
-    for (let i = 0; i < n; i++) trans[i] = distinctTrans[slot[i]];
+    fill(lambda);
     const mean = numpySum(trans) / n;
-    for (let i = 0; i < n; i++) {
-      const d = trans[i] - mean;
-      trans[i] = d * d;
-    }
-    const variance = numpySum(trans) / n;
+    const variance = numpySumSquaredDeviations(trans, mean) / n;
     if (variance < TINY) return Infinity;
     let loglike = (-n / 2) * Math.log(variance);
     loglike += (lambda - 1) * signedLogSum;
@@ -97,20 +128,27 @@ export function yeoJohnsonLambda(values: Float64Array): number {
   return brentMinimize(negLogLikelihood, [-2, 2]).x;
 }
 
-export function fitYeoJohnson(table: Table, columns: readonly string[], options: { standardize?: boolean } = {}): FitResult<YeoJohnsonState> {
+export interface YeoJohnsonFitOptions {
+  standardize?: boolean;
+  /** Lambdas already found for these columns (by yeoJohnsonLambdas on worker threads). */
+  lambdas?: readonly number[];
+}
+
+export function fitYeoJohnson(table: Table, columns: readonly string[], options: YeoJohnsonFitOptions = {}): FitResult<YeoJohnsonState> {
   const standardize = options.standardize ?? true;
   if (table.numRows === 0) throw new DataError('preprocess.noRows', { transformer: 'Yeo-Johnson' });
   const lambdas: number[] = [];
   const means: number[] = [];
   const scales: number[] = [];
-  for (const name of columns) {
+  columns.forEach((name, j) => {
     const v = numericInput(table, name);
     if (v.every((x) => Number.isNaN(x))) throw new DataError('preprocess.noObservedValues', { column: name, transformer: 'Yeo-Johnson' });
-    const lambda = yeoJohnsonLambda(v);
+    const lambda = options.lambdas?.[j] ?? yeoJohnsonLambda(v);
     lambdas.push(lambda);
     if (standardize) {
       const t = new Float64Array(v.length);
-      for (let i = 0; i < v.length; i++) t[i] = yeoJohnsonValue(v[i], lambda);
+      transformInto(v, lambda, t);
+      keepFitted(v, lambda, t);
       const s = fitStandardScaler(t);
       means.push(s.mean);
       scales.push(s.scale);
@@ -118,19 +156,53 @@ export function fitYeoJohnson(table: Table, columns: readonly string[], options:
       means.push(0);
       scales.push(1);
     }
-  }
+  });
   return { state: { kind: 'yeoJohnson', columns: [...columns], lambdas, standardize, means, scales }, warnings: [] };
 }
 
 export function yeoJohnsonTransform(state: YeoJohnsonState, table: Table, out: DenseMatrix, offset: number): void {
-  const { nCols: cols, data } = out;
-  state.columns.forEach((name, j) => {
-    const v = numericInput(table, name);
-    const lambda = state.lambdas[j];
-    const s: ScalerStats = { mean: state.means[j], scale: state.scales[j] };
-    for (let i = 0, p = offset + j; i < v.length; i++, p += cols) {
-      const t = yeoJohnsonValue(v[i], lambda);
-      data[p] = state.standardize ? (t - s.mean) / s.scale : t;
-    }
-  });
+  yeoJohnsonKernel(state, table)(out, offset, 0, table.numRows);
+}
+
+/** Checks the input columns once; the kernel fills rows [start, end) of out's window. */
+export function yeoJohnsonKernel(state: YeoJohnsonState, table: Table): RowKernel {
+  const inputs = state.columns.map((name) => numericInput(table, name));
+  // The training columns were transformed once already while fitting (for the scaler): reuse them.
+  const fitted = inputs.map((v, j) => takeFitted(v, state.lambdas[j]));
+  let scratch = new Float64Array(0);
+  return (out, offset, start, end) => {
+    const { nCols: cols, data } = out;
+    inputs.forEach((v, j) => {
+      let t = fitted[j];
+      let base = 0;
+      if (t === undefined) {
+        if (scratch.length < end - start) scratch = new Float64Array(end - start);
+        t = scratch;
+        base = start;
+        transformInto(v.subarray(start, end), state.lambdas[j], t);
+      }
+      const mean = state.means[j];
+      const scale = state.scales[j];
+      if (state.standardize) {
+        for (let i = start, p = start * cols + offset + j; i < end; i++, p += cols) data[p] = (t[i - base] - mean) / scale;
+      } else {
+        for (let i = start, p = start * cols + offset + j; i < end; i++, p += cols) data[p] = t[i - base];
+      }
+    });
+  };
+}
+
+// Transformed training columns kept from fitYeoJohnson for the transform that usually follows
+// (fitTransform), keyed by the input array, so each value's pow() is computed once, not twice.
+// Tables are immutable, so the same array holds the same values. Weak: a column that is never
+// transformed goes with its table.
+const fittedColumns = new WeakMap<Float64Array, { lambda: number; t: Float64Array }>();
+
+function keepFitted(v: Float64Array, lambda: number, t: Float64Array): void {
+  fittedColumns.set(v, { lambda, t });
+}
+
+function takeFitted(v: Float64Array, lambda: number): Float64Array | undefined {
+  const kept = fittedColumns.get(v);
+  return kept !== undefined && Object.is(kept.lambda, lambda) && kept.t.length === v.length ? kept.t : undefined;
 }

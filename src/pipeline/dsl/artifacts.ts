@@ -17,7 +17,19 @@ export interface ArtifactOutputSpec<T extends ArtifactTypeName = ArtifactTypeNam
   readonly type: T;
   /** File extension of the local copy: the runner stores output `y` of task `t` as `<runDir>/t/y<extension>`. */
   readonly extension: string;
+  /**
+   * A string parameter of the component whose value, when the task sets it, replaces the
+   * extension (`'parquet'` -> `.parquet`): a run-wide file format (`artifact_format`) names the
+   * local copies after what they hold.
+   */
+  readonly extensionParameter?: string;
   readonly description?: string;
+}
+
+/** The extension of an output's local copy for a task with these parameter values. */
+export function outputExtension(spec: { extension: string; extensionParameter?: string }, parameters: Readonly<Record<string, unknown>>): string {
+  const chosen = spec.extensionParameter === undefined ? undefined : parameters[spec.extensionParameter];
+  return typeof chosen === 'string' && /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(chosen) ? `.${chosen}` : spec.extension;
 }
 
 export type ArtifactInputSpecs = Record<string, ArtifactInputSpec>;
@@ -39,14 +51,19 @@ export function artifactInput<T extends ArtifactTypeName>(type: T, options: { op
  */
 export function artifactOutput<T extends ArtifactTypeName>(
   type: T,
-  options: { extension?: string; description?: string } = {},
+  options: { extension?: string; extensionParameter?: string; description?: string } = {},
 ): ArtifactOutputSpec<T> {
   checkType(type);
   const extension = options.extension ?? '';
   if (extension !== '' && !/^\.[A-Za-z0-9][A-Za-z0-9._-]*$/.test(extension)) {
     throw new PipelineError('pipeline.badName', { what: 'artifact extension', name: extension, rule: "must look like '.csv'" });
   }
-  const spec = { kind: 'artifactOutput', type, extension } as const;
+  const spec = {
+    kind: 'artifactOutput',
+    type,
+    extension,
+    ...(options.extensionParameter !== undefined ? { extensionParameter: options.extensionParameter } : {}),
+  } as const;
   return options.description === undefined ? spec : { ...spec, description: options.description };
 }
 

@@ -63,6 +63,12 @@ export function defineComponent<I extends ArtifactInputSpecs = Empty, P extends 
     claim(key, 'parameter');
     checkParamSpec(owner, key, spec);
   }
+  for (const [key, spec] of Object.entries(outputs)) {
+    const by = spec.extensionParameter;
+    if (by !== undefined && (parameters as ParamSpecs)[by]?.type !== 'STRING') {
+      throw new PipelineError('pipeline.badDefinition', { owner, reason: `output '${key}' takes its extension from '${by}', which is not a string parameter` });
+    }
+  }
   if (typeof config.run !== 'function') throw new PipelineError('pipeline.badDefinition', { owner, reason: 'run must be a function' });
   return Object.freeze({
     kind: 'component',

@@ -13,7 +13,7 @@ export type {
   NumberBounds,
 } from './params.ts';
 export { validateParameter, validateParameters } from './validateParameter.ts';
-export { artifactInput, artifactOutput } from './artifacts.ts';
+export { artifactInput, artifactOutput, outputExtension } from './artifacts.ts';
 export type { ArtifactInputSpec, ArtifactOutputSpec, ArtifactInputSpecs, ArtifactOutputSpecs } from './artifacts.ts';
 export { metadataProblem, type ArtifactMetadata } from './metadata.ts';
 export type { RunContext, InputArtifact, OutputArtifact, ProgressUpdate, ScratchFile } from './context.ts';

@@ -2,6 +2,7 @@
 // `<task>/<output><extension>` only after the component succeeded; on failure the staging
 // folder is removed, so a run directory never holds a half-written artifact.
 import { errorDetail, errorLine, redactText } from '../../core/index.ts';
+import { outputExtension } from '../dsl/artifacts.ts';
 import type { ComponentRuntime } from '../dsl/context.ts';
 import { executeComponent, type ArtifactCodec, type ExecutorOutput } from '../executor/index.ts';
 import type { ArtifactTypeName, ParameterValue } from '../ir/index.ts';
@@ -34,7 +35,7 @@ export interface TaskRunResult {
 
 /** Hands the resolved inputs to `onResolved` before running, so the caller can record them. */
 export async function runTask(task: PlannedTask, ctx: TaskRunContext, onResolved: (r: Pick<TaskRunResult, 'parameters' | 'inputs'>) => void): Promise<TaskRunResult> {
-  const outputs = task.component.outputs as Record<string, { type: ArtifactTypeName; extension: string }>;
+  const outputs = task.component.outputs as Record<string, { type: ArtifactTypeName; extension: string; extensionParameter?: string }>;
   const logKey = `${task.name}/log.txt`;
   let logged = false;
   let logWrites: Promise<void> = Promise.resolve();
@@ -48,7 +49,10 @@ export async function runTask(task: PlannedTask, ctx: TaskRunContext, onResolved
   const staging = await ctx.store.createStaging(task.name);
   const checkedOut = new Map<string, CheckedOut>();
   try {
-    const fileNames = Object.fromEntries(Object.entries(outputs).map(([key, o]) => [key, key + o.extension]));
+    // An output's extension may follow a parameter (the run's artifact_format): resolved first.
+    const declared = Object.fromEntries(Object.entries(outputs).map(([key, o]) => [key, `${staging}/${key}${o.extension}`]));
+    const taskParameters = resolveTaskInput(task, ctx, declared).parameters;
+    const fileNames = Object.fromEntries(Object.entries(outputs).map(([key, o]) => [key, key + outputExtension(o, taskParameters)]));
     const stagedUris = Object.fromEntries(Object.entries(fileNames).map(([key, f]) => [key, `${staging}/${f}`]));
     // Components read local files: a remote store's inputs are checked out (downloaded, digest
     // checked) for the task and removed after it; the local store hands out its own files.

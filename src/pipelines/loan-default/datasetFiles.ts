@@ -1,14 +1,61 @@
 // How the loan-default steps read and write their files. Every file format of the pipeline is
 // decided here, so the components only say which file they need:
-//   raw dataset   CSV with header, the 12 reference columns (+ `source_row` after augmentation)
-//   x_*           CSV with header, the 11 feature columns
-//   y_*           one column, no header
-//   x_*_processed no header, dense float matrix
+//   raw dataset   the 12 reference columns (+ `source_row` after augmentation)
+//   x_*           the 11 feature columns
+//   y_*           one column (CSV: no header; Parquet: `loan_status`)
+//   x_*_processed dense float matrix (CSV: no header; Parquet: DOUBLE columns f0..fN)
+// Each in one of two formats (ArtifactFormat): CSV, exactly as before, or Parquet (binary,
+// columnar: no number formatting or parsing between steps; DuckDB, pandas, Spark read it).
+// Writers choose by the destination's extension (`.csv`, `.parquet`: what `sealed component`
+// is given), else by the run's `artifact_format` parameter (a KFP URI has no extension); readers
+// look at the content (Parquet starts with `PAR1`), so any file name works.
 // Each reader takes a path or a ByteSource (an artifact handle, plain or sealed), each writer a
 // path or a ByteSink.
 import { DataError, readFirstLine, type ByteSink, type ByteSource, type DenseMatrix } from '../../core/index.ts';
 import { numericColumn, readCsvBatches, readCsvFile, Table, tableToMatrix, writeCsv, writeMatrixCsv, type Schema } from '../../data/index.ts';
+import {
+  isParquetSource,
+  openParquet,
+  readParquetMatrix,
+  readParquetMatrixBatches,
+  readParquetTable,
+  writeParquetMatrix,
+  writeParquetTable,
+  writeParquetVector,
+} from '../../data/parquet/index.ts';
 import { creditRiskSchema, FEATURE_COLUMNS, LABEL_COLUMN } from './schema.ts';
+
+export const ARTIFACT_FORMATS = ['csv', 'parquet'] as const;
+export type ArtifactFormat = (typeof ARTIFACT_FORMATS)[number];
+/** The format of a run whose parameters do not say (and of every run before the parameter existed). */
+export const DEFAULT_ARTIFACT_FORMAT: ArtifactFormat = 'csv';
+
+/** The format to write: the destination's extension when it names one, else `chosen`. */
+export function formatFor(to: string | ByteSink, chosen: ArtifactFormat = DEFAULT_ARTIFACT_FORMAT): ArtifactFormat {
+  // A staged output (`sealed component` writes `.<name>.<hex>.tmp` beside the target, core
+  // tempPathFor, and renames it) is named for its final path.
+  const name = (typeof to === 'string' ? to : to.label).replace(/\.[0-9a-f]{12}\.tmp$/, '');
+  if (/\.parquet$/i.test(name)) return 'parquet';
+  if (/\.csv$/i.test(name)) return 'csv';
+  return chosen;
+}
+
+/** A table in the destination's format (CSV with header, or Parquet). */
+export function writeTableAs(table: Table, to: string | ByteSink, format?: ArtifactFormat, csvOptions: { header?: boolean } = {}): Promise<void> {
+  return formatFor(to, format) === 'parquet' ? writeParquetTable(table, to) : writeCsv(table, to, csvOptions);
+}
+
+/** A table checked against `schema`, from CSV or Parquet (detected from the content). */
+export async function readTableAs(from: string | ByteSource, schema: Schema, fileName?: string): Promise<Table> {
+  if (await isParquetSource(from)) return readParquetTable(from, { schema, ...(fileName ? { fileName } : {}) });
+  return readCsvFile(from, { schema, ...(fileName ? { fileName } : {}) });
+}
+
+/** Column names of a CSV header or a Parquet schema. */
+export async function readColumnNames(from: string | ByteSource): Promise<string[]> {
+  if (await isParquetSource(from)) return (await openParquet(from)).columns.map((c) => c.name);
+  return readHeader(from);
+}
 
 /** Column added by augmentation: the index of the source row each row was made from. */
 export const SOURCE_ROW_COLUMN = 'source_row';
@@ -21,29 +68,36 @@ const sourceRowSchema: Schema = {
 
 /** The raw credit-risk CSV, checked against the reference schema (label must be 0/1). */
 export async function readRawDataset(path: string | ByteSource, fileName?: string): Promise<Table> {
+  if (await isParquetSource(path)) {
+    const pf = await openParquet(path, { fileName: fileName ?? nameOf(path) });
+    const schema = pf.columns.some((c) => c.name === SOURCE_ROW_COLUMN) ? sourceRowSchema : creditRiskSchema;
+    return readParquetTable(pf, { schema });
+  }
   const header = await readHeader(path);
   const schema = header.includes(SOURCE_ROW_COLUMN) ? sourceRowSchema : creditRiskSchema;
   return readCsvFile(path, { schema, fileName: fileName ?? nameOf(path) });
 }
 
-export function writeRawDataset(table: Table, path: string | ByteSink): Promise<void> {
-  return writeCsv(table, path);
+export function writeRawDataset(table: Table, path: string | ByteSink, format?: ArtifactFormat): Promise<void> {
+  return writeTableAs(table, path, format);
 }
 
 export function readFeatures(path: string | ByteSource): Promise<Table> {
-  return readCsvFile(path, { schema: featureSchema });
+  return readTableAs(path, featureSchema);
 }
 
-export function writeFeatures(table: Table, path: string | ByteSink): Promise<void> {
-  return writeCsv(table.select(FEATURE_COLUMNS), path);
+export function writeFeatures(table: Table, path: string | ByteSink, format?: ArtifactFormat): Promise<void> {
+  return writeTableAs(table.select(FEATURE_COLUMNS), path, format);
 }
 
 export async function readLabels(path: string | ByteSource): Promise<Float64Array> {
+  if (await isParquetSource(path)) return (await readParquetTable(path, { schema: labelSchema })).numeric(LABEL_COLUMN).values;
   const t = await readCsvFile(path, { header: false, columnNames: [LABEL_COLUMN], schema: labelSchema });
   return t.numeric(LABEL_COLUMN).values;
 }
 
-export function writeLabels(labels: Float64Array, path: string | ByteSink): Promise<void> {
+export function writeLabels(labels: Float64Array, path: string | ByteSink, format?: ArtifactFormat): Promise<void> {
+  if (formatFor(path, format) === 'parquet') return writeParquetVector(LABEL_COLUMN, labels, path);
   return writeCsv(new Table([numericColumn(LABEL_COLUMN, labels)]), path, { header: false });
 }
 
@@ -51,6 +105,7 @@ const matrixNames = (cols: number): string[] => Array.from({ length: cols }, (_,
 
 /** A headerless numeric CSV as a row-major matrix; the column count comes from the first line. */
 export async function readMatrix(path: string | ByteSource): Promise<DenseMatrix> {
+  if (await isParquetSource(path)) return readParquetMatrix(path);
   const first = await readFirstLine(path);
   if (first === '') throw new DataError('loanDefault.emptyMatrix', { path: nameOf(path) });
   const names = matrixNames(first.split(',').length);
@@ -66,6 +121,11 @@ export async function readMatrix(path: string | ByteSource): Promise<DenseMatrix
  * scores rows holds one batch of features at a time whatever the file's size.
  */
 export async function* readMatrixBatches(path: string | ByteSource, batchRows = 65536): AsyncGenerator<DenseMatrix> {
+  // Parquet: a row group per batch (PARQUET_ROW_GROUP_ROWS rows as we write them).
+  if (await isParquetSource(path)) {
+    yield* readParquetMatrixBatches(path);
+    return;
+  }
   const first = await readFirstLine(path);
   if (first === '') throw new DataError('loanDefault.emptyMatrix', { path: nameOf(path) });
   const names = matrixNames(first.split(',').length);
@@ -77,7 +137,8 @@ export async function* readMatrixBatches(path: string | ByteSource, batchRows = 
   }
 }
 
-export function writeMatrix(m: DenseMatrix, path: string | ByteSink): Promise<void> {
+export function writeMatrix(m: DenseMatrix, path: string | ByteSink, format?: ArtifactFormat): Promise<void> {
+  if (formatFor(path, format) === 'parquet') return writeParquetMatrix(m, path);
   return writeMatrixCsv(m.data, m.nRows, m.nCols, path);
 }
 

@@ -22,6 +22,8 @@ export const loanDefaultPipeline = definePipeline({
     split: createTrainTestSet.parameters.split,
     threads: trainModel.parameters.nthread,
     explain: batchInference.parameters.explain,
+    // csv | parquet for the data artifacts between steps (`--artifact-format`); each data step gets it.
+    artifact_format: loadData.parameters.artifact_format,
   },
   // An optional model to continue training from (`sealed run --init-model m.json|m.ubj`):
   // a run input artifact, so the local runner copies it into the run (inputs/init_model.*).
@@ -31,13 +33,18 @@ export const loanDefaultPipeline = definePipeline({
   // `sealed compile --node-selector key=value|none` replaces it.
   deploy: { nodeSelector: { intelvm: 'sgx' } },
   build: (p, params, inputs) => {
-    const load = p.task(loadData, { params: { data_url: params.data_url, data_size: params.data_size, seed: params.seed } });
+    const load = p.task(loadData, {
+      params: { data_url: params.data_url, data_size: params.data_size, seed: params.seed, artifact_format: params.artifact_format },
+    });
     const split = p.task(createTrainTestSet, {
       inputs: { data: load.outputs.credit_risk_dataset },
       // One seed for the run: with the default 0 this is the reference's random_state=0.
-      params: { test_size: 0.25, seed: params.seed, split: params.split },
+      params: { test_size: 0.25, seed: params.seed, split: params.split, artifact_format: params.artifact_format },
     });
-    const pre = p.task(preprocessFeatures, { inputs: { x_train: split.outputs.x_train_data, x_test: split.outputs.x_test_data } });
+    const pre = p.task(preprocessFeatures, {
+      inputs: { x_train: split.outputs.x_train_data, x_test: split.outputs.x_test_data },
+      params: { artifact_format: params.artifact_format },
+    });
     const model = p.task(trainModel, {
       inputs: { x_train: pre.outputs.x_train_processed, y_train: split.outputs.y_train_data, init_model: inputs.init_model },
       params: { nthread: params.threads },
@@ -51,7 +58,7 @@ export const loanDefaultPipeline = definePipeline({
         model: model.outputs.model,
         preprocessor: pre.outputs.preprocessor,
       },
-      params: { explain: params.explain },
+      params: { explain: params.explain, artifact_format: params.artifact_format },
     });
     p.task(plotRocCurve, { inputs: { prediction_data: scored.outputs.prediction_data } });
   },

@@ -1,9 +1,9 @@
-// The `prediction_data` artifact: CSV `ground_truth,probability_score`, one row per test row;
+// The `prediction_data` artifact (CSV or Parquet, as datasetFiles.ts decides): `ground_truth,probability_score`, one row per test row;
 // explained runs add `reason_1..reason_3` (raw applicant fields, strongest first, empty when
 // fewer fields pushed the score up).
 import type { ByteSink, ByteSource } from '../../core/index.ts';
-import { categoricalFromStrings, MISSING_CODE, numericColumn, readCsvFile, Table, writeCsv, type Schema } from '../../data/index.ts';
-import { readHeader } from './datasetFiles.ts';
+import { categoricalFromStrings, MISSING_CODE, numericColumn, Table, type Schema } from '../../data/index.ts';
+import { readColumnNames, readTableAs, writeTableAs, type ArtifactFormat } from './datasetFiles.ts';
 import { FEATURE_COLUMNS } from './schema.ts';
 
 export const REASON_COUNT = 3;
@@ -27,14 +27,14 @@ export interface Predictions {
   reasons?: readonly (readonly (string | null)[])[];
 }
 
-export function writePredictions(p: Predictions, path: string | ByteSink): Promise<void> {
+export function writePredictions(p: Predictions, path: string | ByteSink, format?: ArtifactFormat): Promise<void> {
   const reasons = (p.reasons ?? []).map((values, k) => categoricalFromStrings(`reason_${k + 1}`, values));
-  return writeCsv(new Table([numericColumn('ground_truth', p.groundTruth), numericColumn('probability_score', p.probability), ...reasons]), path);
+  return writeTableAs(new Table([numericColumn('ground_truth', p.groundTruth), numericColumn('probability_score', p.probability), ...reasons]), path, format);
 }
 
 export async function readPredictions(path: string | ByteSource): Promise<Predictions> {
-  const explained = (await readHeader(path)).includes(reasonNames[0]);
-  const t = await readCsvFile(path, { schema: explained ? explainedSchema : schema });
+  const explained = (await readColumnNames(path)).includes(reasonNames[0]);
+  const t = await readTableAs(path, explained ? explainedSchema : schema);
   const p: Predictions = { groundTruth: t.numeric('ground_truth').values, probability: t.numeric('probability_score').values };
   if (explained) {
     p.reasons = reasonNames.map((name) => {

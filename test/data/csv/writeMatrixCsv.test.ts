@@ -25,3 +25,15 @@ test('writes an optional header and refuses a wrong shape without touching the f
   assert.equal(readFileSync(path, 'utf8'), 'old');
   assert.deepEqual(readdirSync(dir), ['m.csv']);
 });
+
+test('writeMatrixCsv attack: every cell the longest text a number can have still fits the chunk buffer', async () => {
+  const dir = tempDir();
+  const path = join(dir, 'long.csv');
+  const longest = -0.0000034624479581233426; // 25 characters, one more than the longest exponent form
+  assert.equal(String(longest).length, 25);
+  const nRows = 5;
+  const nCols = 7;
+  await writeMatrixCsv(new Float64Array(nRows * nCols).fill(longest), nRows, nCols, path, { rowsPerChunk: 2 });
+  const line = Array.from({ length: nCols }, () => String(longest)).join(',');
+  assert.equal(readFileSync(path, 'utf8'), `${line}\n`.repeat(nRows));
+});

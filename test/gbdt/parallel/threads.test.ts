@@ -2,8 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RandomState } from '../../../src/core/index.ts';
 import { denseMatrix, train } from '../../../src/gbdt/index.ts';
+import { threadPolicy } from '../../../src/gbdt/grow/hist/driver.ts';
 
-// Big enough for the grower to use worker threads (it stays single-threaded below 20,000 rows).
+// The grower stays single-threaded below threadPolicy.minRows rows; these tests lower it so
+// that their data (kept small for speed) runs on worker threads.
+threadPolicy.minRows = 20_000;
+
 function data(nRows: number) {
   const rs = new RandomState(5);
   const nCols = 9;

@@ -180,12 +180,10 @@ test('an empty table cannot be grown', () => {
   assert.throws(() => augment(empty, 5, 1, { perturbations: [] }), (e) => e instanceof DataError && e.code === 'augment.emptyInput');
 });
 
-test('grows the synthetic data set to 1,000,000 distinct rows quickly', () => {
+// No time limit here (a loaded machine would fail it); bench:steps measures the speed.
+test('grows the synthetic data set to 1,000,000 distinct rows', () => {
   const base = generateSyntheticCreditRisk({ rows: 32581, seed: 0 });
-  const t0 = performance.now();
   const { table, sourceRow } = augment(base, 1_000_000, 0);
-  const ms = performance.now() - t0;
   assert.equal(table.numRows, 1_000_000);
   assert.equal(sourceRow[999_999], Math.floor(999_999 / 31));
-  assert.ok(ms < 5000, `took ${ms.toFixed(0)} ms`);
 });

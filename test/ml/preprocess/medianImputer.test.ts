@@ -23,3 +23,27 @@ test('medianImputer fills NaN with the training median and drops all-missing col
   assert.deepEqual(Array.from(matrixColumn(out, 0)), [4, 2]);
   assert.deepEqual(Array.from(matrixColumn(out, 1)), [7, 7]);
 });
+
+test('nanMedian attack: adversarial orders (sorted, reversed, organ pipe, all equal, many ties, signed zeros) give what a full sort gives', () => {
+  const bySort = (v: ArrayLike<number>): number => {
+    const s = Float64Array.from(v).filter((x) => !Number.isNaN(x)).sort();
+    const n = s.length;
+    if (n === 0) return NaN;
+    const m = n >> 1;
+    return n % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
+  const n = 20001;
+  const inputs: number[][] = [
+    Array.from({ length: n }, (_, i) => i),
+    Array.from({ length: n }, (_, i) => -i),
+    Array.from({ length: n }, (_, i) => Math.min(i, n - i)),
+    Array.from({ length: n - 1 }, () => 3),
+    Array.from({ length: n }, (_, i) => i % 3),
+    Array.from({ length: n }, (_, i) => (i % 7 === 0 ? NaN : (i * 7919) % 101)),
+  ];
+  for (let seed = 1; seed <= 300; seed++) {
+    const len = 1 + (seed % 23);
+    inputs.push(Array.from({ length: len }, (_, i) => [0, -0, 1, -1, NaN, 0.5][(seed * 31 + i * 17) % 6]));
+  }
+  for (const v of inputs) assert.ok(Object.is(nanMedian(v), bySort(v)), `length ${v.length}: ${nanMedian(v)} vs ${bySort(v)}`);
+});

@@ -21,6 +21,7 @@ import type { Objective } from '../../objective/index.ts';
 import { HistogramStore } from './histogram.ts';
 import { RowPartitioner } from './rowPartitioner.ts';
 import { chooseKernels } from './kernelChoice.ts';
+import { splitEvaluator } from './wasmEvaluate.ts';
 import { calcGain, calcWeight, gainParams, type GainParams } from './splitGain.ts';
 import { createWorkerExecutor, resolveThreads } from '../../parallel/workerExecutor.ts';
 
@@ -34,8 +35,16 @@ export interface FeatureSelector {
   featuresFor(depth: number): Int32Array | undefined;
 }
 
-/** Below this many rows worker threads cost more than they save. */
-const MIN_ROWS_FOR_THREADS = 20_000;
+/**
+ * Below `minRows` rows training stays on the calling thread: every tree level is a hand-off to
+ * the workers and back (~25 per tree), which at small sizes costs about what it saves on a
+ * quiet machine, and far more on a busy one, where each hand-off waits for a descheduled
+ * thread (24,435 x 26 rows, 500 rounds, on this 2-core host with other work running: 1 thread
+ * 1.3-1.8 s, 2 threads 7-19 s; before the WebAssembly evaluation and gradients, on a quiet
+ * host: 2 threads 2.6 s, 1 thread 2.8-3.0 s). At 750,000 rows a level's work dwarfs its
+ * hand-offs. An object, so tests can lower it to exercise threads on small data.
+ */
+export const threadPolicy = { minRows: 100_000 };
 
 export class HistTreeGrower {
   readonly partitioner: RowPartitioner;
@@ -44,7 +53,15 @@ export class HistTreeGrower {
   private readonly gp: GainParams;
   private readonly exec: GrowExecutor;
   private readonly lut: Uint8Array;
-  private histOf: number[] = [];
+  /** Histogram id per node of the tree being grown, -1 for none (grown with the tree). */
+  private histOf = new Int32Array(64).fill(-1);
+  /** Capacity for the next tree: the last tree's size, so trees are not regrown as they grow. */
+  private treeCapacity = 16;
+  /** Split tables, reused tree after tree (a tree's are in use until its leaf values are added). */
+  private readonly luts: Uint8Array[] = [];
+  private lutsUsed = 0;
+  /** Per node of the last tree: 1 when it is a leaf of a split in `unsplit`. */
+  private unsplitLeaf = new Uint8Array(64);
   /** Splits of the last tree into two leaves whose rows were not partitioned (leafValues.ts). */
   private unsplit: Omit<PartitionTask, 'build' | 'children'>[] = [];
 
@@ -52,22 +69,29 @@ export class HistTreeGrower {
     private readonly bm: BinnedMatrix,
     private readonly params: TrainParams,
   ) {
-    const threads = bm.nRows >= MIN_ROWS_FOR_THREADS ? resolveThreads(params.nthread) : 1;
+    const threads = bm.nRows >= threadPolicy.minRows ? resolveThreads(params.nthread) : 1;
     const shared = threads > 1;
     this.pm = packMatrix(bm, { shared });
-    const { source, kernels, memory } = chooseKernels(this.pm, threads);
+    // Shared per row (booster.ts): margins and pairs per group, a label, a weight, and one
+    // group's pairs when there are several.
+    const groups = Math.max(1, params.numClass);
+    const { source, kernels, memory } = chooseKernels(this.pm, threads, 12 * groups + 8 + (groups > 1 ? 8 : 0));
     this.partitioner = new RowPartitioner(this.pm, { source, kernels });
     this.gp = gainParams(params);
     let widest = 0;
     for (let c = 0; c < this.pm.nCols; c++) widest = Math.max(widest, this.pm.colSlots[c]);
     this.lut = new Uint8Array(widest);
     this.hists = new HistogramStore(this.pm.totalSlots, source);
+    const space = { pm: this.pm, cuts: bm.cuts, nBins: bm.nBins };
     const state: GrowState = {
       pm: this.pm,
       part: this.partitioner,
       hists: this.hists,
-      space: { pm: this.pm, cuts: bm.cuts, nBins: bm.nBins },
+      space,
       gain: this.gp,
+      evaluate: splitEvaluator(memory, space, this.gp),
+      source,
+      memory,
     };
     const parallel = shared ? createWorkerExecutor(state, threads, params, memory) : undefined;
     // Chunks allocated from now on must reach the workers too.
@@ -79,14 +103,17 @@ export class HistTreeGrower {
   grow(gpair: Float32Array, features?: FeatureSelector): RegTree {
     const { bm, gp, exec } = this;
     const eta = this.params.eta;
-    this.histOf = [];
+    this.histOf.fill(-1);
     this.unsplit = [];
+    this.lutsUsed = 0;
     const rootHist = this.hists.acquire();
     this.histOf[0] = rootHist;
     exec.startTree(gpair, rootHist);
     const [g, h] = this.rootSums(rootHist, gpair);
     const weight = calcWeight(gp, g, h);
-    const tree = RegTree.withRoot(f32(weight * eta), weight, f32(h));
+    // RegTree.withRoot with the capacity the last tree needed.
+    const tree = new RegTree(this.treeCapacity);
+    tree.setLeaf(tree.allocNode(-1), f32(weight * eta), weight, f32(h));
     const root = newExpandEntry(0, 0, g, h, calcGain(gp, g, h));
     exec.evaluate([{ entry: root, hist: rootHist, features: features?.featuresFor(0) }]);
 
@@ -107,7 +134,7 @@ export class HistTreeGrower {
       for (let k = 0; k < batch.length; k++) {
         const e = batch[k];
         const [l, r] = children[k];
-        const lut = new Uint8Array(this.lut.length);
+        const lut = this.nextLut();
         const col = splitLut(this.pm, bm.nBins[e.feature], e.feature, e.splitBin, e.defaultLeft, lut);
         const task = { nid: e.nid, left: l.nid, right: r.nid, col, lut };
         if (!expandable[k]) {
@@ -117,6 +144,11 @@ export class HistTreeGrower {
           continue;
         }
         const [small, large] = e.rightHess < e.leftHess ? [r.nid, l.nid] : [l.nid, r.nid];
+        if (this.histOf.length <= r.nid) {
+          const grown = new Int32Array(Math.max(r.nid + 1, 2 * this.histOf.length)).fill(-1);
+          grown.set(this.histOf);
+          this.histOf = grown;
+        }
         const parentHist = this.histOf[e.nid];
         this.histOf[e.nid] = -1;
         const childHist = this.hists.acquire();
@@ -137,7 +169,9 @@ export class HistTreeGrower {
         queue.push(t.children[1].entry);
       }
     }
-    for (let nid = 0; nid < this.histOf.length; nid++) this.releaseHist(nid);
+    for (let nid = 0; nid < tree.numNodes; nid++) this.releaseHist(nid);
+    // What doubling from 16 gives a tree of this size: no more memory than before per tree.
+    this.treeCapacity = Math.max(16, 2 ** Math.ceil(Math.log2(tree.numNodes)));
     return tree;
   }
 
@@ -149,12 +183,17 @@ export class HistTreeGrower {
   /** margins[row * stride + offset] += value of the leaf the row ended in, for the tree just grown. */
   addLeafValues(tree: RegTree, margins: Float32Array, stride = 1, offset = 0): void {
     const leaves: LeafTask[] = [];
-    const inUnsplit = new Set<number>();
+    const n = tree.numNodes;
+    if (this.unsplitLeaf.length < n) this.unsplitLeaf = new Uint8Array(Math.max(n, 2 * this.unsplitLeaf.length));
+    const marked = this.unsplitLeaf;
+    marked.fill(0, 0, n);
     for (const t of this.unsplit) {
       leaves.push({ nid: t.nid, value: tree.leafValue(t.left), split: { col: t.col, lut: t.lut, rightValue: tree.leafValue(t.right) } });
-      inUnsplit.add(t.left).add(t.right);
+      marked[t.left] = 1;
+      marked[t.right] = 1;
     }
-    for (let nid = 0; nid < tree.numNodes; nid++) if (tree.isLeaf(nid) && !inUnsplit.has(nid)) leaves.push({ nid, value: tree.leafValue(nid) });
+    const left = tree.left;
+    for (let nid = 0; nid < n; nid++) if (left[nid] === -1 && marked[nid] === 0) leaves.push({ nid, value: tree.leafValue(nid) });
     this.exec.addLeafValues(leaves, margins, stride, offset);
   }
 
@@ -222,9 +261,15 @@ export class HistTreeGrower {
     ];
   }
 
+  /** A split table for this tree (splitLut fills what it uses; the rest is never read). */
+  private nextLut(): Uint8Array {
+    if (this.lutsUsed === this.luts.length) this.luts.push(new Uint8Array(this.lut.length));
+    return this.luts[this.lutsUsed++];
+  }
+
   private releaseHist(nid: number): void {
-    const id = this.histOf[nid];
-    if (id !== undefined && id >= 0) {
+    const id = nid < this.histOf.length ? this.histOf[nid] : -1;
+    if (id >= 0) {
       this.hists.release(id);
       this.histOf[nid] = -1;
     }

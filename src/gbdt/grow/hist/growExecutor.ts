@@ -5,13 +5,16 @@
 // — with the same kernels over the same data, so the trees are the same either way.
 import type { PackedMatrix } from '../../data/packedMatrix.ts';
 import type { ExpandEntry } from './expandEntry.ts';
-import { evaluateSplits, type SplitSpace } from './evaluateSplits.ts';
+import type { SplitSpace } from './evaluateSplits.ts';
+import type { SplitEvaluator } from './wasmEvaluate.ts';
 import { allColumns, ROOT_BLOCK_ROWS, rootBlockCount, type HistogramStore } from './histogram.ts';
 import type { RowPartitioner } from './rowPartitioner.ts';
 import type { GainParams } from './splitGain.ts';
 import type { Objective } from '../../objective/index.ts';
 import { loadGradients, type TempLane } from './rowPartitioner.ts';
-import { addLeafRows } from './leafValues.ts';
+import { addLeafRows, type LeafRows } from './leafValues.ts';
+import type { BufferSource } from './bufferSource.ts';
+import { wasmGradients, type GradientsKernel } from '../../objective/wasmGradients.ts';
 
 export interface PartitionTask {
   readonly nid: number;
@@ -76,24 +79,47 @@ export interface GrowState {
   readonly hists: HistogramStore;
   readonly space: SplitSpace;
   readonly gain: GainParams;
+  /** evaluateSplits over `space` and `gain`, for this thread's histograms (wasmEvaluate.ts). */
+  readonly evaluate: SplitEvaluator;
+  /** Where the training buffers live (part's lanes, histograms); arrays made shared go there too. */
+  readonly source: BufferSource;
+  /** The memory the WebAssembly kernels address, when they run. */
+  readonly memory?: WebAssembly.Memory;
+}
+
+/** A copy of `a` allocated from `source`. */
+export function copyTo(source: BufferSource, a: Float32Array): Float32Array {
+  const r = source.alloc(Math.max(4, a.byteLength));
+  const copy = new Float32Array(r.buffer, r.byteOffset, a.length);
+  copy.set(a);
+  return copy;
 }
 
 export class SerialExecutor implements GrowExecutor {
   private readonly cols: Int32Array;
 
   private readonly temp: TempLane;
+  /** Arrays copied into the kernels' memory by `shared` (the WebAssembly kernels can address them). */
+  private readonly inMemory = new WeakSet<Float32Array>();
+  private readonly gradientKernel: GradientsKernel | undefined;
 
   constructor(private readonly s: GrowState) {
     this.cols = allColumns(s.pm);
     this.temp = s.part.tempLane();
+    this.gradientKernel = s.memory && wasmGradients(s.memory);
   }
 
   shared(a: Float32Array): Float32Array {
-    return a;
+    if (!this.s.memory || this.inMemory.has(a)) return a;
+    const copy = copyTo(this.s.source, a);
+    this.inMemory.add(copy);
+    return copy;
   }
 
   gradients(objective: Objective, margins: Float32Array, labels: Float32Array, weights: Float32Array | undefined, gpair: Float32Array): void {
-    objective.gradients(margins, labels, weights, gpair);
+    const m = this.inMemory;
+    const kernel = m.has(margins) && m.has(labels) && m.has(gpair) && (!weights || m.has(weights)) ? this.gradientKernel : undefined;
+    if (!kernel?.(objective, margins, labels, weights, gpair)) objective.gradients(margins, labels, weights, gpair);
   }
 
   startTree(gpair: Float32Array, rootHist: number): void {
@@ -103,13 +129,17 @@ export class SerialExecutor implements GrowExecutor {
     const blocks = rootBlockCount(n);
     const scratch = blocks > 1 ? hists.acquire() : -1;
     const root = hists.ref(rootHist);
+    const inMemory = this.inMemory.has(gpair);
     for (let k = 0; k < blocks; k++) {
       // Block by block: the block's records are still in cache when its histogram is built.
       const b = k * ROOT_BLOCK_ROWS;
       const e = Math.min(n, b + ROOT_BLOCK_ROWS);
-      loadGradients(lane, part.shape, gpair, b, e);
       const to = hists.ref(k === 0 ? rootHist : scratch);
-      part.kernels.buildHistogram(hists.chunks[to.chunk], to.base, lane, this.cols, b, e, null);
+      if (inMemory) part.kernels.buildRootHistogram(hists.chunks[to.chunk], to.base, lane, this.cols, b, e, gpair);
+      else {
+        loadGradients(lane, part.shape, gpair, b, e);
+        part.kernels.buildHistogram(hists.chunks[to.chunk], to.base, lane, this.cols, b, e, null);
+      }
       if (k > 0) part.kernels.addHistogram(hists.chunks[root.chunk], root.base, hists.chunks[to.chunk], to.base, 0, hists.length);
     }
     if (scratch >= 0) hists.release(scratch);
@@ -118,9 +148,19 @@ export class SerialExecutor implements GrowExecutor {
 
   addLeafValues(leaves: readonly LeafTask[], margins: Float32Array, stride: number, offset: number): void {
     const p = this.s.part;
+    const add = this.inMemory.has(margins) ? p.kernels.addLeafRows : (r: LeafRows) => addLeafRows(r, p.shape, margins, stride, offset);
     for (const { nid, value, split } of leaves) {
-      const rows = { lane: p.lane(nid), idx: p.positions(nid), begin: p.begin(nid), end: p.end(nid), value };
-      addLeafRows({ ...rows, col: split?.col ?? -1, lut: split?.lut, rightValue: split?.rightValue ?? 0 }, p.shape, margins, stride, offset);
+      const rows: LeafRows = {
+        lane: p.lane(nid),
+        idx: p.positions(nid),
+        begin: p.begin(nid),
+        end: p.end(nid),
+        value,
+        col: split ? split.col : -1,
+        lut: split?.lut,
+        rightValue: split ? split.rightValue : 0,
+      };
+      add(rows, margins, stride, offset);
     }
   }
 
@@ -143,10 +183,10 @@ export class SerialExecutor implements GrowExecutor {
   }
 
   evaluate(tasks: readonly EvaluateTask[]): void {
-    const { hists, space, gain } = this.s;
+    const { hists, evaluate } = this.s;
     for (const t of tasks) {
       const r = hists.ref(t.hist);
-      evaluateSplits(t.entry, hists.chunks[r.chunk], r.base, space, gain, t.features);
+      evaluate(t.entry, hists.chunks[r.chunk], r.base, t.features);
     }
   }
 

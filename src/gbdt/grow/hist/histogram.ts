@@ -36,10 +36,21 @@ export function buildHistogramColumns(
   idx: Uint32Array | null = null,
 ): void {
   const off = layout.colSlotOffset;
-  for (const c of cols) hist.fill(0, base + 2 * off[c], base + 2 * slotEnd(layout, c));
+  zeroColumns(hist, base, layout, cols);
   const kernel = layout.bytesPerBin === 1 ? byteKernel(shape, layout, cols, idx !== null) : undefined;
   if (kernel) kernel(hist, base, lane.words, lane.f32, begin, end, idx);
   else buildGeneric(hist, base, lane, shape, off, cols, begin, end, idx);
+}
+
+/** Zeroes the slots of the columns in `cols` (ascending): one fill per run of adjacent columns. */
+export function zeroColumns(hist: Float64Array, base: number, layout: SlotLayout, cols: Int32Array): void {
+  const off = layout.colSlotOffset;
+  for (let k = 0; k < cols.length; ) {
+    let j = k + 1;
+    while (j < cols.length && cols[j] === cols[j - 1] + 1) j++;
+    hist.fill(0, base + 2 * off[cols[k]], base + 2 * slotEnd(layout, cols[j - 1]));
+    k = j;
+  }
 }
 
 /** One past column c's last slot. */

@@ -27,7 +27,8 @@ export function addLeafRows(r: LeafRows, shape: RecordShape, margins: Float32Arr
   const { idx, value } = r;
   const R = shape.words;
   if (r.col < 0) {
-    for (let i = r.begin; i < r.end; i++) margins[words[(idx ? idx[i] : i) * R + ROW_WORD] * stride + offset] += value;
+    if (idx) for (let i = r.begin; i < r.end; i++) margins[words[idx[i] * R + ROW_WORD] * stride + offset] += value;
+    else for (let i = r.begin, at = r.begin * R + ROW_WORD; i < r.end; i++, at += R) margins[words[at] * stride + offset] += value;
     return;
   }
   const lut = r.lut!;
@@ -37,8 +38,12 @@ export function addLeafRows(r: LeafRows, shape: RecordShape, margins: Float32Arr
   const values = leafPair;
   values[0] = r.rightValue;
   values[1] = value;
-  for (let i = r.begin; i < r.end; i++) {
-    const p = idx ? idx[i] : i;
-    margins[words[p * R + ROW_WORD] * stride + offset] += values[lut[bins[p * binStride + at0]]];
+  if (idx) {
+    for (let i = r.begin; i < r.end; i++) {
+      const p = idx[i];
+      margins[words[p * R + ROW_WORD] * stride + offset] += values[lut[bins[p * binStride + at0]]];
+    }
+    return;
   }
+  for (let i = r.begin; i < r.end; i++) margins[words[i * R + ROW_WORD] * stride + offset] += values[lut[bins[i * binStride + at0]]];
 }

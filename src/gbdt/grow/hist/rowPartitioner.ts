@@ -443,7 +443,7 @@ export class RowPartitioner {
     if (to < FIRST_INDEX_LANE) {
       this.kernels.scatterRows(this.lanes[this.laneOf[nid]], this.lanes[to], this.goLeft, b, e, leftAt, rightAt);
     } else {
-      scatterPositions(this.positions(nid), this.indexLanes[to - FIRST_INDEX_LANE], this.goLeft, b, e, leftAt, rightAt);
+      this.kernels.scatterPositions(this.positions(nid), this.indexLanes[to - FIRST_INDEX_LANE], this.goLeft, b, e, leftAt, rightAt);
     }
   }
 

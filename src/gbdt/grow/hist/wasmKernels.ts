@@ -8,10 +8,10 @@
 //
 // Every sum is the JavaScript kernels' sum: the same float64 additions in the same order
 // (f64x2.add adds each lane as a scalar add would), so trees do not depend on which ran.
-import { Code, encodeModule, I32, V128, type FunctionDef, type ValType } from '../../wasm/moduleEncoder.ts';
+import { Code, encodeModule, F32, I32, V128, type FunctionDef, type ValType } from '../../wasm/moduleEncoder.ts';
 import { MAX_PAGES, KernelMemory } from '../../wasm/kernelMemory.ts';
-import { slotEnd, type SlotLayout } from './histogram.ts';
-import { markLeft, RECORD_HEADER, type Lane, type RecordShape } from './rowPartitioner.ts';
+import { slotEnd, zeroColumns, type SlotLayout } from './histogram.ts';
+import { RECORD_HEADER, ROW_WORD, type Lane, type RecordShape } from './rowPartitioner.ts';
 import type { RowKernels } from './rowKernels.ts';
 
 interface PartitionExports {
@@ -20,11 +20,21 @@ interface PartitionExports {
   scatter(p: number, end: number, goLeft: number, left: number, right: number): void;
   sub(a: number, b: number, aEnd: number): void;
   add(a: number, b: number, aEnd: number): void;
+  loadPairs(dst: number, gpair: number, gpairEnd: number): void;
+  markAt(q: number, qEnd: number, records: number, binAt: number, lut: number, goLeft: number): number;
+  scatterAt(src: number, i: number, end: number, goLeft: number, left: number, right: number): void;
+  leafRec: LeafFunction;
+  leafAt: LeafFunction;
+  leafRecSplit: LeafFunction;
+  leafAtSplit: LeafFunction;
 }
+
+type LeafFunction = (from: number, to: number, records: number, margins: number, stride: number, offset: number, binAt: number, lut: number, left: number, right: number) => void;
 
 interface HistogramExports {
   hist(p: number, end: number, hist: number): void;
   histAt(q: number, qEnd: number, records: number, hist: number): void;
+  histLoad(p: number, end: number, hist: number, gpair: number): void;
 }
 
 function fn(name: string, params: ValType[], results: ValType[], locals: ValType[], code: Code): FunctionDef {
@@ -108,22 +118,103 @@ function partitionModule(shape: RecordShape, bytesPerBin: 1 | 2): Uint8Array {
     c.br(0).end().end();
     return fn(name, [I32, I32, I32], [], [], c);
   };
+  // Positions (index mode, rowPartitioner.ts): mark through positions, scatter positions.
+  const markAt = new Code();
+  {
+    const [q, qEnd, records, binAt, lut, goLeft, n, l, p] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+    markAt.block().loop();
+    markAt.get(q).get(qEnd).geU().brIf(1);
+    markAt.get(records).get(q).load32().i32(RB).mul().add().set(p);
+    loadBin(markAt, p, binAt, bytesPerBin);
+    markAt.get(lut).add().load8().set(l);
+    markAt.get(goLeft).get(l).store8();
+    markAt.get(n).get(l).add().set(n);
+    markAt.get(goLeft).i32(1).add().set(goLeft);
+    markAt.get(q).i32(4).add().set(q);
+    markAt.br(0).end().end();
+    markAt.get(n);
+  }
+  const scatterAt = new Code();
+  {
+    // src 0: the parent's rows are records, and position i is the entry itself.
+    const [src, i, end, goLeft, left, right, gl] = [0, 1, 2, 3, 4, 5, 6];
+    scatterAt.block().loop();
+    scatterAt.get(i).get(end).geU().brIf(1);
+    scatterAt.get(goLeft).load8().set(gl);
+    scatterAt.get(left).get(right).get(gl).select();
+    scatterAt.get(src).load32().get(i).get(src).i32(0).ne().select();
+    scatterAt.store32();
+    scatterAt.get(left).get(gl).i32(4).mul().add().set(left);
+    scatterAt.get(right).i32(4).add().get(gl).i32(4).mul().sub().set(right);
+    scatterAt.get(src).i32(4).get(src).i32(0).ne().mul().add().set(src);
+    scatterAt.get(goLeft).i32(1).add().set(goLeft);
+    scatterAt.get(i).i32(1).add().set(i);
+    scatterAt.br(0).end().end();
+  }
+  // Gradient pairs (8 bytes a row) into the records' first two words.
+  const loadPairs = new Code();
+  {
+    const [dst, gp, gpEnd] = [0, 1, 2];
+    loadPairs.block().loop();
+    loadPairs.get(gp).get(gpEnd).geU().brIf(1);
+    loadPairs.get(dst).get(gp).load64().store64();
+    loadPairs.get(dst).i32(RB).add().set(dst);
+    loadPairs.get(gp).i32(8).add().set(gp);
+    loadPairs.br(0).end().end();
+  }
   return encodeModule(
     [
+      fn('loadPairs', [I32, I32, I32], [], [], loadPairs),
       fn('split', [I32, I32, I32, I32, I32, I32, I32], [I32], [I32, I32, I32, I32], split),
       fn('mark', [I32, I32, I32, I32, I32], [I32], [I32, I32], mark),
       fn('scatter', [I32, I32, I32, I32, I32], [], [I32, I32], scatter),
       pairwise('sub', true),
       pairwise('add', false),
+      fn('markAt', [I32, I32, I32, I32, I32, I32], [I32], [I32, I32, I32], markAt),
+      fn('scatterAt', [I32, I32, I32, I32, I32, I32], [], [I32], scatterAt),
+      leafFunction('leafRec', false, false, RB, bytesPerBin),
+      leafFunction('leafAt', true, false, RB, bytesPerBin),
+      leafFunction('leafRecSplit', false, true, RB, bytesPerBin),
+      leafFunction('leafAtSplit', true, true, RB, bytesPerBin),
     ],
     MAX_PAGES,
   );
 }
 
-/** Adds (local gh) to the slot pair of every column in `cols` of the record at (local p). */
-function addRecord(c: Code, p: number, h: number, gh: number, a: number, shape: RecordShape, layout: SlotLayout, cols: Int32Array): void {
+/**
+ * leafValues.ts addLeafRows: margins[row * stride + offset] += the leaf's value (float32 add,
+ * as the JavaScript's store into a Float32Array rounds the double sum) for records [from, to)
+ * (byte addresses), or for the positions at [from, to) into `records`; with `split`, the left
+ * value where lut[bin of the record at binAt] is 1, else the right one.
+ * Parameters: from, to, records, margins, strideBytes, offsetBytes, binAt, lut, left (f32), right (f32).
+ */
+function leafFunction(name: string, indexed: boolean, split: boolean, RB: number, bytesPerBin: 1 | 2): FunctionDef {
+  const [from, to, records, margins, stride, offset, binAt, lut, left, right, p, a] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const c = new Code();
+  c.block().loop();
+  c.get(from).get(to).geU().brIf(1);
+  if (indexed) c.get(records).get(from).load32().i32(RB).mul().add().set(p);
+  else c.get(from).set(p);
+  c.get(margins).get(p).load32(ROW_WORD * 4).get(stride).mul().add().get(offset).add().tee(a);
+  c.get(a).loadF32();
+  if (split) {
+    c.get(left).get(right);
+    loadBin(c, p, binAt, bytesPerBin);
+    c.get(lut).add().load8().select();
+  } else c.get(left);
+  c.f32Add().storeF32();
+  c.get(from).i32(indexed ? 4 : RB).add().set(from);
+  c.br(0).end().end();
+  return fn(name, [I32, I32, I32, I32, I32, I32, I32, I32, F32, F32], [], [I32, I32], c);
+}
+
+/**
+ * Adds the record's gradient pair (from the record at (local p), or from (local pairAt) when
+ * given) to the slot pair of every column in `cols` of the record at (local p).
+ */
+function addRecord(c: Code, p: number, h: number, gh: number, a: number, shape: RecordShape, layout: SlotLayout, cols: Int32Array, pairAt = p): void {
   const bpb = layout.bytesPerBin;
-  c.get(p).loadV64().f64x2PromoteLow().set(gh);
+  c.get(pairAt).loadV64().f64x2PromoteLow().set(gh);
   for (const col of cols) {
     const slotBytes = layout.colSlotOffset[col] * 16;
     c.get(h).get(p);
@@ -155,7 +246,27 @@ function histogramModule(shape: RecordShape, layout: SlotLayout, cols: Int32Arra
     histAt.get(q).i32(4).add().set(q);
     histAt.br(0).end().end();
   }
-  return encodeModule([fn('hist', [I32, I32, I32], [], [V128, I32], hist), fn('histAt', [I32, I32, I32, I32], [], [V128, I32, I32], histAt)], MAX_PAGES);
+  // The root's records: load each row's gradient pair into its record and add it to the
+  // histogram in the same pass (one read of the records instead of two).
+  const histLoad = new Code();
+  {
+    const [p, end, h, gp, gh, a] = [0, 1, 2, 3, 4, 5];
+    histLoad.block().loop();
+    histLoad.get(p).get(end).geU().brIf(1);
+    histLoad.get(p).get(gp).load64().store64();
+    addRecord(histLoad, p, h, gh, a, shape, layout, cols, gp);
+    histLoad.get(p).i32(RB).add().set(p);
+    histLoad.get(gp).i32(8).add().set(gp);
+    histLoad.br(0).end().end();
+  }
+  return encodeModule(
+    [
+      fn('hist', [I32, I32, I32], [], [V128, I32], hist),
+      fn('histAt', [I32, I32, I32, I32], [], [V128, I32, I32], histAt),
+      fn('histLoad', [I32, I32, I32, I32], [], [V128, I32], histLoad),
+    ],
+    MAX_PAGES,
+  );
 }
 
 let simdSupported: boolean | undefined;
@@ -190,10 +301,16 @@ export function wasmKernels(memory: WebAssembly.Memory, shape: RecordShape, layo
   const bpb = layout.bytesPerBin;
   const part = instantiate<PartitionExports>(partitionModule(shape, bpb), memory);
   const histograms = new Map<string, HistogramExports>();
+  // By the column list's identity first: callers pass the same few lists every time, and
+  // joining a list into a key per histogram cost more than small histograms do.
+  const byList = new WeakMap<Int32Array, HistogramExports>();
   const histFor = (cols: Int32Array) => {
+    let k = byList.get(cols);
+    if (k) return k;
     const key = cols.join(',');
-    let k = histograms.get(key);
+    k = histograms.get(key);
     if (!k) histograms.set(key, (k = instantiate<HistogramExports>(histogramModule(shape, layout, cols), memory)));
+    byList.set(cols, k);
     return k;
   };
   let widest = 0;
@@ -213,18 +330,36 @@ export function wasmKernels(memory: WebAssembly.Memory, shape: RecordShape, layo
   return {
     kind: 'wasm',
     buildHistogram(hist, base, lane, cols, begin, end, idx) {
-      const off = layout.colSlotOffset;
-      for (const c of cols) hist.fill(0, base + 2 * off[c], base + 2 * slotEnd(layout, c));
+      zeroColumns(hist, base, layout, cols);
       const h = hist.byteOffset + base * 8;
       if (idx) histFor(cols).histAt(idx.byteOffset + begin * 4, idx.byteOffset + end * 4, lane.words.byteOffset, h);
       else histFor(cols).hist(at(lane, begin), at(lane, end), h);
     },
+    buildRootHistogram(hist, base, lane, cols, begin, end, gpair) {
+      zeroColumns(hist, base, layout, cols);
+      histFor(cols).histLoad(at(lane, begin), at(lane, end), hist.byteOffset + base * 8, gpair.byteOffset + 8 * begin);
+    },
     subtractHistogram: (slab, parentBase, childSlab, childBase, from, to) => pairs(part.sub, slab, parentBase, childSlab, childBase, from, to),
     addHistogram: (slab, totalBase, partSlab, partBase, from, to) => pairs(part.add, slab, totalBase, partSlab, partBase, from, to),
     markLeft(lane, col, lut, goLeft, begin, end, idx) {
-      // Positions (small nodes): the JavaScript loop, reading the same memory.
-      if (idx) return markLeft(lane, shape, col, lut, goLeft, begin, end, idx);
+      if (idx) return part.markAt(idx.byteOffset + 4 * begin, idx.byteOffset + 4 * end, lane.words.byteOffset, binAt(col), lutAt(lut), goLeft.byteOffset + begin);
       return part.mark(at(lane, begin), at(lane, end), binAt(col), lutAt(lut), goLeft.byteOffset + begin);
+    },
+    loadGradients(lane, gpair, begin, end) {
+      part.loadPairs(at(lane, begin), gpair.byteOffset + 8 * begin, gpair.byteOffset + 8 * end);
+    },
+    scatterPositions(src, dst, goLeft, begin, end, leftAt, rightAt) {
+      const from = src ? src.byteOffset + 4 * begin : 0;
+      part.scatterAt(from, begin, end, goLeft.byteOffset + begin, dst.byteOffset + 4 * leftAt, dst.byteOffset + 4 * rightAt);
+    },
+    addLeafRows(r, margins, stride, offset) {
+      const { lane, idx } = r;
+      const from = idx ? idx.byteOffset + 4 * r.begin : at(lane, r.begin);
+      const to = idx ? idx.byteOffset + 4 * r.end : at(lane, r.end);
+      const records = lane.words.byteOffset;
+      const m = margins.byteOffset;
+      if (r.col < 0) (idx ? part.leafAt : part.leafRec)(from, to, records, m, 4 * stride, 4 * offset, 0, 0, r.value, 0);
+      else (idx ? part.leafAtSplit : part.leafRecSplit)(from, to, records, m, 4 * stride, 4 * offset, binAt(r.col), lutAt(r.lut!), r.value, r.rightValue);
     },
     scatterRows(src, dst, goLeft, begin, end, leftAt, rightAt) {
       part.scatter(at(src, begin), at(src, end), goLeft.byteOffset + begin, at(dst, leftAt), at(dst, rightAt));

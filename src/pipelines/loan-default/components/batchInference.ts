@@ -7,8 +7,8 @@ import { availableParallelism } from 'node:os';
 import { DataError, ModelError, readAllBytes, readAllText, UsageError, type ByteSource } from '../../../core/index.ts';
 import { ContributionsPool, loadCompiledModel, parseModel } from '../../../gbdt/index.ts';
 import { accuracyScore, classificationReport, FittedColumnTransformer, formatClassificationReportCsv, rocAucScore } from '../../../ml/index.ts';
-import { artifactInput, artifactOutput, booleanParam, defineComponent, doubleParam } from '../../../pipeline/index.ts';
-import { readLabels, readMatrixBatches } from '../datasetFiles.ts';
+import { artifactInput, artifactOutput, booleanParam, defineComponent, doubleParam, stringParam } from '../../../pipeline/index.ts';
+import { ARTIFACT_FORMATS, DEFAULT_ARTIFACT_FORMAT, readLabels, readMatrixBatches } from '../datasetFiles.ts';
 import { REASON_COUNT, writePredictions } from '../predictionFile.ts';
 import { rawFieldOf, topReasons } from '../reasons.ts';
 import { TARGET_NAMES } from '../schema.ts';
@@ -26,9 +26,11 @@ export const batchInference = defineComponent({
   parameters: {
     threshold: doubleParam(0.5, { min: 0, max: 1 }),
     explain: booleanParam(false, { description: 'add the top 3 reasons (raw applicant fields, by TreeSHAP) to every prediction' }),
+    // The file format of the data artifacts (datasetFiles.ts): one value for the whole run.
+    artifact_format: stringParam(DEFAULT_ARTIFACT_FORMAT, { enum: [...ARTIFACT_FORMATS] }),
   },
   outputs: {
-    prediction_data: artifactOutput('system.Dataset', { extension: '.csv' }),
+    prediction_data: artifactOutput('system.Dataset', { extension: '.csv', extensionParameter: 'artifact_format' }),
     report: artifactOutput('system.Dataset', { extension: '.csv' }),
     metrics: artifactOutput('system.Metrics', { extension: '.json' }),
   },
@@ -77,7 +79,7 @@ export const batchInference = defineComponent({
     const metrics = { AUC: rocAucScore(y, probability), Accuracy: accuracyScore(y, predicted) * 100 };
     ctx.log(`AUC ${metrics.AUC}, accuracy ${metrics.Accuracy}% on ${y.length} rows (threshold ${threshold})`);
 
-    await writePredictions({ groundTruth: y, probability, ...(explainer ? { reasons } : {}) }, ctx.outputs.prediction_data);
+    await writePredictions({ groundTruth: y, probability, ...(explainer ? { reasons } : {}) }, ctx.outputs.prediction_data, ctx.parameters.artifact_format);
     await ctx.outputs.report.write([formatClassificationReportCsv(report)]);
     await ctx.outputs.metrics.write([JSON.stringify(metrics) + '\n']);
     ctx.outputs.metrics.setMetadata(metrics);

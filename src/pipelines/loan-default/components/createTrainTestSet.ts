@@ -3,7 +3,7 @@
 // duplicates cannot leak from train into test and inflate the AUC.
 import { groupedTrainTestSplit, trainTestSplit } from '../../../ml/index.ts';
 import { artifactInput, artifactOutput, defineComponent, doubleParam, integerParam, stringParam } from '../../../pipeline/index.ts';
-import { readRawDataset, SOURCE_ROW_COLUMN, writeFeatures, writeLabels } from '../datasetFiles.ts';
+import { ARTIFACT_FORMATS, DEFAULT_ARTIFACT_FORMAT, readRawDataset, SOURCE_ROW_COLUMN, writeFeatures, writeLabels } from '../datasetFiles.ts';
 import { LABEL_COLUMN } from '../schema.ts';
 
 export const createTrainTestSet = defineComponent({
@@ -14,12 +14,14 @@ export const createTrainTestSet = defineComponent({
     test_size: doubleParam(0.25, { exclusiveMin: 0, exclusiveMax: 1 }),
     seed: integerParam(0, { min: 0, max: 0xffffffff }),
     split: stringParam('random', { enum: ['random', 'grouped'] }),
+    // The file format of the data artifacts (datasetFiles.ts): one value for the whole run.
+    artifact_format: stringParam(DEFAULT_ARTIFACT_FORMAT, { enum: [...ARTIFACT_FORMATS] }),
   },
   outputs: {
-    x_train_data: artifactOutput('system.Dataset', { extension: '.csv' }),
-    y_train_data: artifactOutput('system.Dataset', { extension: '.csv' }),
-    x_test_data: artifactOutput('system.Dataset', { extension: '.csv' }),
-    y_test_data: artifactOutput('system.Dataset', { extension: '.csv' }),
+    x_train_data: artifactOutput('system.Dataset', { extension: '.csv', extensionParameter: 'artifact_format' }),
+    y_train_data: artifactOutput('system.Dataset', { extension: '.csv', extensionParameter: 'artifact_format' }),
+    x_test_data: artifactOutput('system.Dataset', { extension: '.csv', extensionParameter: 'artifact_format' }),
+    y_test_data: artifactOutput('system.Dataset', { extension: '.csv', extensionParameter: 'artifact_format' }),
   },
   run: async (ctx) => {
     const { test_size: testSize, seed, split } = ctx.parameters;
@@ -38,10 +40,11 @@ export const createTrainTestSet = defineComponent({
     const train = data.take(indices.train);
     const test = data.take(indices.test);
     ctx.log(`${split} split of ${data.numRows} rows: ${train.numRows} train, ${test.numRows} test`);
-    await writeFeatures(train, ctx.outputs.x_train_data);
-    await writeLabels(train.numeric(LABEL_COLUMN).values, ctx.outputs.y_train_data);
-    await writeFeatures(test, ctx.outputs.x_test_data);
-    await writeLabels(test.numeric(LABEL_COLUMN).values, ctx.outputs.y_test_data);
+    const format = ctx.parameters.artifact_format;
+    await writeFeatures(train, ctx.outputs.x_train_data, format);
+    await writeLabels(train.numeric(LABEL_COLUMN).values, ctx.outputs.y_train_data, format);
+    await writeFeatures(test, ctx.outputs.x_test_data, format);
+    await writeLabels(test.numeric(LABEL_COLUMN).values, ctx.outputs.y_test_data, format);
     ctx.outputs.x_train_data.setMetadata({ rows: train.numRows });
     ctx.outputs.x_test_data.setMetadata({ rows: test.numRows });
   },

@@ -4,7 +4,7 @@ import { fetchDataSource, numericColumn, Table } from '../../../data/index.ts';
 import { augmentRows } from '../../../ml/index.ts';
 import { artifactOutput, defineComponent, integerParam, stringParam } from '../../../pipeline/index.ts';
 import { CREDIT_RISK_AUGMENT_SPEC } from '../augmentSpec.ts';
-import { readRawDataset, SOURCE_ROW_COLUMN, writeRawDataset } from '../datasetFiles.ts';
+import { ARTIFACT_FORMATS, DEFAULT_ARTIFACT_FORMAT, readRawDataset, SOURCE_ROW_COLUMN, writeRawDataset } from '../datasetFiles.ts';
 import { LABEL_COLUMN } from '../schema.ts';
 import { DEFAULT_SYNTHETIC_ROWS, generateSyntheticCreditRisk } from '../syntheticData.ts';
 
@@ -18,8 +18,10 @@ export const loadData = defineComponent({
     // machine or pod holds; the training step checks its own share against the memory budget.
     data_size: integerParam(0, { min: 0, max: 10_000_000 }),
     seed: integerParam(0, { min: 0, max: 0xffffffff }),
+    // The file format of the data artifacts (datasetFiles.ts): one value for the whole run.
+    artifact_format: stringParam(DEFAULT_ARTIFACT_FORMAT, { enum: [...ARTIFACT_FORMATS] }),
   },
-  outputs: { credit_risk_dataset: artifactOutput('system.Dataset', { extension: '.csv' }) },
+  outputs: { credit_risk_dataset: artifactOutput('system.Dataset', { extension: '.csv', extensionParameter: 'artifact_format' }) },
   run: async (ctx) => {
     const { data_url: url, data_size: dataSize, seed } = ctx.parameters;
     const out = ctx.outputs.credit_risk_dataset;
@@ -61,6 +63,6 @@ export const loadData = defineComponent({
       ctx.log(`data_size ${dataSize} is below the ${table.numRows} source rows: data used as is (as the reference does)`);
     }
     out.setMetadata({ rows: table.numRows });
-    await writeRawDataset(table, out);
+    await writeRawDataset(table, out, ctx.parameters.artifact_format);
   },
 });

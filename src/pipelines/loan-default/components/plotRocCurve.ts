@@ -1,7 +1,7 @@
 // Step 7 — the ROC curve exactly as scikit-learn's roc_curve (drop_intermediate on), as a KFP
 // ClassificationMetrics artifact (which the Kubeflow UI draws, with the confusion matrix at the
 // decision threshold) and as a self-contained page.
-import { confusionMatrix, rocAucScore, rocCurve } from '../../../ml/index.ts';
+import { confusionMatrix, rocAucFromCurve, rocCurve } from '../../../ml/index.ts';
 import { artifactInput, artifactOutput, defineComponent, doubleParam } from '../../../pipeline/index.ts';
 import { readPredictions } from '../predictionFile.ts';
 import { renderRocPlot } from '../rocPlot.ts';
@@ -20,7 +20,8 @@ export const plotRocCurve = defineComponent({
     const { groundTruth, probability } = await readPredictions(ctx.inputs.prediction_data);
     const curve = rocCurve(groundTruth, probability);
     for (const w of curve.warnings) ctx.log(`warning: ${w}`);
-    const auc = rocAucScore(groundTruth, probability);
+    // The AUC is the area under this curve: one sort of the scores serves both.
+    const auc = rocAucFromCurve(curve);
     const confidenceMetrics = Array.from(curve.fpr, (fpr, i) => ({
       confidenceThreshold: curve.thresholds[i],
       falsePositiveRate: fpr,

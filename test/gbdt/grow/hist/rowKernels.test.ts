@@ -57,7 +57,7 @@ function setup(pm: PackedMatrix, impl: Impl) {
   part.reset(Float32Array.from({ length: 2 * N }, (_, i) => (i % 2 === 0 ? rs.standardNormal() : rs.randomSample())));
   const r = source.alloc(pm.totalSlots * 2 * 8 * 3);
   const hists = new Float64Array(r.buffer, r.byteOffset, pm.totalSlots * 2 * 3);
-  return { part, kernels, hists, temp: part.tempLane() };
+  return { part, kernels, hists, temp: part.tempLane(), source };
 }
 
 const laneBytes = (l: Lane) => Array.from(new Uint8Array(l.words.buffer, l.words.byteOffset, l.words.byteLength));
@@ -109,6 +109,50 @@ for (const maxBin of [200, 1000]) {
         assert.ok(n[0] > 0 && n[0] < N - 4);
         assert.deepEqual(laneBytes(got.part.lanes[2]), laneBytes(ref.part.lanes[2]));
       }
+    });
+  }
+}
+
+for (const maxBin of [200, 1000]) {
+  for (const impl of impls) {
+    test(`${impl.name} kernels, ${maxBin === 200 ? 'one' : 'two'}-byte bins: positions, gradient pairs, root histograms and leaf values match the reference`, () => {
+      const { pm, nBins } = matrix(maxBin);
+      const ref = setup(pm, impls[0]);
+      const got = setup(pm, impl);
+      const lut = new Uint8Array(pm.totalSlots);
+      const col = splitLut(pm, nBins[1], 1, 30, false, lut);
+      const results = [ref, got].map((s) => {
+        const { part } = s;
+        // Positions into the root records, marked and moved in two chunks (as threads do).
+        for (let i = 0; i < 900; i++) part.indexLanes[0][i] = (i * 7919) % N;
+        const a = s.kernels.markLeft(part.lanes[0], col, lut, part.goLeft, 0, 400, part.indexLanes[0]);
+        const b = s.kernels.markLeft(part.lanes[0], col, lut, part.goLeft, 400, 900, part.indexLanes[0]);
+        s.kernels.scatterPositions(part.indexLanes[0], part.indexLanes[1], part.goLeft, 0, 400, 0, a + b);
+        s.kernels.scatterPositions(part.indexLanes[0], part.indexLanes[1], part.goLeft, 400, 900, a, a + b + 400 - a);
+        // From records (no positions yet): the entries are the record positions themselves.
+        const c = s.kernels.markLeft(part.lanes[0], col, lut, part.goLeft, 1000, 1600, null);
+        s.kernels.scatterPositions(null, part.indexLanes[1], part.goLeft, 1000, 1600, 1000, 1000 + c);
+        // Leaf values: through positions and over records, one leaf or a split into two.
+        // Margins where the kernels can reach them (the WebAssembly ones: their memory).
+        const region = s.source.alloc(4 * 2 * N);
+        const m = new Float32Array(region.buffer, region.byteOffset, 2 * N).fill(0.25);
+        const lane = part.lanes[0];
+        s.kernels.addLeafRows({ lane, idx: part.indexLanes[1], begin: 0, end: 900, value: Math.fround(0.1), col: -1, rightValue: 0 }, m, 2, 1);
+        s.kernels.addLeafRows({ lane, idx: null, begin: 50, end: 3000, value: Math.fround(-0.3), col: -1, rightValue: 0 }, m, 2, 0);
+        s.kernels.addLeafRows({ lane, idx: part.indexLanes[1], begin: 1000, end: 1600, value: Math.fround(1.5), col, lut, rightValue: Math.fround(-2.5) }, m, 1, 0);
+        s.kernels.addLeafRows({ lane, idx: null, begin: 3000, end: N, value: Math.fround(0.7), col, lut, rightValue: Math.fround(0.9) }, m, 2, 1);
+        // Gradient pairs into records [100, 2100) of lane 2.
+        const pairs = s.source.alloc(8 * N);
+        const gpair = new Float32Array(pairs.buffer, pairs.byteOffset, 2 * N);
+        gpair.forEach((_, i) => (gpair[i] = Math.cos(i) * 3));
+        s.kernels.loadGradients(part.lanes[2], gpair, 100, 2100);
+        // The root's pass: pairs loaded and the histogram built together.
+        gpair.forEach((_, i) => (gpair[i] = Math.sin(i) * 2));
+        s.kernels.buildRootHistogram(s.hists, 0, part.lanes[0], allColumns(pm), 20, N - 20, gpair);
+        return { lane2: laneBytes(part.lanes[2]), root: laneBytes(part.lanes[0]), hist: Array.from(s.hists.subarray(0, pm.totalSlots * 2)), nLeft: [a, b, c], positions: Array.from(part.indexLanes[1].subarray(0, 1600)), goLeft: Array.from(part.goLeft.subarray(0, 1600)), margins: Array.from(m) };
+      });
+      assert.deepEqual(results[1], results[0]);
+      assert.ok(results[0].nLeft[0] > 0 && results[0].nLeft[0] < 400);
     });
   }
 }

@@ -90,7 +90,7 @@ export function TaskPanel({ runId, runState, locked, task, now, onClose }: TaskP
               Close viewer
             </button>
           </div>
-          {viewed.view === 'csv' && <CsvPreview key={viewed.name} runId={runId} task={task.name} output={viewed.name} />}
+          {(viewed.view === 'csv' || viewed.view === 'parquet') && <CsvPreview key={viewed.name} runId={runId} task={task.name} output={viewed.name} />}
           {viewed.view === 'json' && <JsonView key={viewed.name} runId={runId} task={task.name} output={viewed.name} />}
         </div>
       )}
@@ -99,7 +99,7 @@ export function TaskPanel({ runId, runState, locked, task, now, onClose }: TaskP
 }
 
 function OutputItem({ runId, task, output, locked, active, onView }: { runId: string; task: string; output: ArtifactInfo; locked: boolean; active: boolean; onView: () => void }) {
-  const viewable = (output.view === 'csv' || output.view === 'json') && !(output.sealed && locked);
+  const viewable = (output.view === 'csv' || output.view === 'parquet' || output.view === 'json') && !(output.sealed && locked);
   const path = artifactPath(runId, task, output.name);
   const rows = typeof output.metadata?.rows === 'number' ? output.metadata.rows : undefined;
   return (
@@ -128,6 +128,11 @@ function OutputItem({ runId, task, output, locked, active, onView }: { runId: st
         {output.sealed && !locked && (
           <a className="button button--small" href={`${path}?plain=1`} download aria-label={`Download ${output.name} decrypted`} title="Decrypted with the dashboard's keys after its checks; the plaintext is not kept on the server">
             Download
+          </a>
+        )}
+        {output.view === 'parquet' && !(output.sealed && locked) && (
+          <a className="button button--small" href={`${path}?as=csv`} download aria-label={`Download ${output.name} as CSV`} title="The Parquet file converted to CSV (header line, missing values empty)">
+            CSV
           </a>
         )}
         {output.sealed ? (

@@ -1,0 +1,57 @@
+// What the built `sealed` loads for its quick answers (issue 17: `--version` and `component --help`
+// under 0.25 s): registering commands must not import what they do, help must not import the
+// components, and a plain run must not load the sealing and cloud code. Checked by module, not by
+// time (bench:startup prints the times): a test that times would fail on a busy machine.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '../helpers/sharedData.ts';
+import { tempDir } from '../pipeline/helpers/tempDir.ts';
+
+const TRACE = join(repoRoot, 'test/build/helpers/importTrace.mjs');
+
+/** Module URLs `node bin/sealed ...args` resolves (relative to the repository), and its stdout. */
+function importsOf(args: string[], cwd = repoRoot): { modules: string[]; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', TRACE, join(repoRoot, 'bin/sealed'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, SEALED_TRACE_ENTRY: '1' },
+  });
+  const lines = r.stderr.split('\n');
+  assert.ok(lines.includes('sealed: running dist/app (built)'), `not the build (run node scripts/buildApp.mjs): ${r.stderr.slice(-300)}`);
+  const prefix = `file://${repoRoot}/`;
+  const modules = lines.filter((l) => l.startsWith('IMPORT ')).map((l) => l.slice('IMPORT '.length).replace(prefix, ''));
+  return { modules, stdout: r.stdout, stderr: lines.filter((l) => !l.startsWith('IMPORT ') && !l.startsWith('sealed: running')).join('\n') };
+}
+
+/** Modules matching any pattern. */
+const loaded = (modules: string[], patterns: RegExp[]): string[] => modules.filter((m) => patterns.some((p) => p.test(m)));
+
+const ENGINES = [/^dist\/app\/src\/(pipelines|pipeline|gbdt|ml|data|serve|dashboard)\//, /^dist\/app\/src\/seal\/(?!enclave\/(manifestVars|attestationPolicy)\.js$)/];
+const HEAVY_PACKAGES = /^node_modules\/(zod|ajv|yaml|undici|jose|vega|vega-lite|@aws-sdk|@azure|fastify)\//;
+
+test('sealed --version and sealed --help load the command line only: no engine, pipeline, sealing or heavy package', () => {
+  for (const args of [['--version'], ['--help']]) {
+    const { modules, stdout } = importsOf(args);
+    assert.ok(stdout.length > 0, args.join(' '));
+    assert.deepEqual(loaded(modules, [...ENGINES, HEAVY_PACKAGES]), [], args.join(' '));
+  }
+});
+
+test('sealed component --help and <component> --help come from the build without loading any component', () => {
+  for (const args of [['component', '--help'], ['component', 'train-model', '--help'], ['component', 'load-data', '-h']]) {
+    const { modules, stdout } = importsOf(args);
+    assert.match(stdout, /^(usage: sealed component|sealed component (train-model|load-data) — )/, args.join(' '));
+    assert.deepEqual(loaded(modules, [...ENGINES, HEAVY_PACKAGES]), [], args.join(' '));
+  }
+});
+
+test('a plain sealed run does not load the sealing keys, the signed-manifest code or the cloud clients', () => {
+  const cwd = tempDir();
+  // A missing data file: the run starts (catalog, compiler, runner, first task) and fails at once.
+  const { modules, stderr } = importsOf(['run', '--data-url', join(cwd, 'missing.csv'), '--run-dir', 'r', '--threads', '1'], cwd);
+  assert.match(stderr, /file not found/);
+  assert.ok(modules.some((m) => m.startsWith('dist/app/src/pipeline/local/')), 'the runner ran');
+  assert.deepEqual(loaded(modules, [/^dist\/app\/src\/seal\/(azure|attest|localKeys|keyFiles)/, /^node_modules\/(undici|jose|@aws-sdk|@azure)\//]), []);
+});
