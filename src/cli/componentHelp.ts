@@ -50,9 +50,19 @@ export async function builtComponentHelp(): Promise<ComponentHelp | undefined> {
   return isComponentHelp(parsed) ? parsed : undefined;
 }
 
-function isComponentHelp(v: unknown): v is ComponentHelp {
+/** Whether `v` has the shape the build writes, with no control characters to reach a terminal. */
+export function isComponentHelp(v: unknown): v is ComponentHelp {
   if (typeof v !== 'object' || v === null) return false;
   const { names, describe } = v as Partial<ComponentHelp>;
   if (!Array.isArray(names) || typeof describe !== 'object' || describe === null || Array.isArray(describe)) return false;
-  return names.every((n) => typeof n === 'string' && Object.hasOwn(describe, n) && typeof describe[n] === 'string');
+  // Printed to a terminal as is: a file with control characters (not what the build writes) is
+  // not trusted, and the registry answers instead.
+  const plain = (s: unknown) => typeof s === 'string' && ![...s].some(isControl);
+  return names.every((n) => plain(n) && Object.hasOwn(describe, n) && plain(describe[n]));
+}
+
+/** C0 (but tab and newline) and C1 control characters, DEL included. */
+function isControl(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  return (c < 0x20 && c !== 0x09 && c !== 0x0a) || (c >= 0x7f && c <= 0x9f);
 }

@@ -56,6 +56,7 @@ export const messages = {
   'data.parquet.corrupt': msg((a: { reason: string }) => `corrupt Parquet file: ${excerpt(a.reason, 200)}`),
   'data.parquet.tooManyRows': msg((a: { rows: string; limit: number }) => `Parquet file declares ${a.rows} rows, more than the ${a.limit}-row limit`),
   'data.parquet.tooLarge': msg((a: { what: string; bytes: string; limit: number }) => `Parquet ${excerpt(a.what)} declares ${a.bytes} bytes, more than the ${a.limit}-byte limit`),
+  'data.parquet.tooManyCells': msg((a: { rows: number; columns: number; limit: number; why: string }) => `Parquet read of ${a.rows} rows x ${a.columns} columns is more than ${a.why}: ${a.limit} cells`),
   'data.parquet.unsupported': msg((a: { what: string }) => `unsupported Parquet feature: ${excerpt(a.what)}`),
   'data.parquet.missingColumn': msg((a: { name: string }) => `Parquet file has no column '${excerpt(a.name)}'`),
   'data.parquet.wrongType': msg((a: { name: string; expected: string; found: string }) => `Parquet column '${excerpt(a.name)}' is ${excerpt(a.found)}, expected ${a.expected}`),

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { componentCommand } from '../../src/cli/commands/component.ts';
-import { componentHelpOf, COMPONENT_HELP_FILE, type ComponentHelp } from '../../src/cli/componentHelp.ts';
+import { componentHelpOf, COMPONENT_HELP_FILE, isComponentHelp, type ComponentHelp } from '../../src/cli/componentHelp.ts';
 import { defaultCatalog, type PipelineCatalog } from '../../src/cli/pipelineCatalog.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { repoRoot } from '../helpers/sharedData.ts';
@@ -59,5 +59,14 @@ test('without a help source, or when it has nothing, help comes from the catalog
     const out = io();
     assert.equal(await componentCommand('fit-model', ['--help'], out, toyCatalog, signal, source), 0);
     assert.equal(out.stdout.text, componentHelpOf(registry).describe['fit-model']);
+  }
+});
+
+test('terminal escapes in an edited help file: not trusted, the registry answers instead', () => {
+  const good: ComponentHelp = { names: ['a'], describe: { a: 'usage: sealed component a\n  --x=<path>\n' } };
+  assert.equal(isComponentHelp(good), true);
+  for (const bad of ['\u001b]8;;https://evil.example\u0007a\u001b]8;;\u0007', 'a\u001b[2J', 'a\u0000', 'a\u009b31m', 'a\r']) {
+    assert.equal(isComponentHelp({ names: ['a'], describe: { a: bad } }), false, JSON.stringify(bad));
+    assert.equal(isComponentHelp({ names: [bad], describe: { [bad]: 'x' } }), false, JSON.stringify(bad));
   }
 });

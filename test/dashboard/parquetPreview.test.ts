@@ -7,7 +7,9 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CsvPage, RunDetail } from '../../src/dashboard/api/contract.ts';
 import { categoricalFromStrings, numericColumn, parseCsv, Table } from '../../src/data/index.ts';
-import { writeParquetTable } from '../../src/data/parquet/index.ts';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { openParquet, writeParquetTable } from '../../src/data/parquet/index.ts';
+import { parquetCsvStream, ParquetFileCache } from '../../src/dashboard/server/parquetPage.ts';
 import { sealed, writeRawCsv } from '../pipelines/loan-default/helpers.ts';
 import { tempDir } from '../pipeline/helpers/tempDir.ts';
 import { get, loggedIn, testServer } from './helpers.ts';
@@ -106,4 +108,55 @@ test('the metrics view of a Parquet run: the same AUC, ROC, report and confusion
   const csvPreview = (await get(app, client, '/api/runs/csv/artifacts/batch-inference/prediction_data/preview?limit=5')).json<CsvPage>();
   assert.deepEqual(preview.rows, csvPreview.rows, 'the Parquet preview shows what the CSV holds');
   assert.equal(preview.totalRows, csvPreview.totalRows);
+});
+
+test('attack: Parquet decompression bomb through ?as=csv and the preview: a 422 naming the file, the server still up', async () => {
+  const { app, runsDir } = await testServer();
+  const client = await loggedIn(app);
+  // 2M rows x 17 constant columns from ~8 KB (RLE pages): 34M cells, past the dashboard's 32M.
+  const data = new Float64Array(2_000_000).fill(1.5);
+  const columnData = Array.from({ length: 17 }, (_, j) => ({ name: `c${j}`, data, type: 'DOUBLE' as const }));
+  await parquetRun(runsDir, 'bomb-run', async (p) => writeFileSync(p, new Uint8Array(parquetWriteBuffer({ columnData, rowGroupSize: data.length, statistics: false }))));
+  const url = '/api/runs/bomb-run/artifacts/load-data/data';
+  const csv = await get(app, client, `${url}?as=csv`);
+  assert.equal(csv.statusCode, 422);
+  assert.match(csv.json<{ error: string }>().error, /data\.parquet.*2000000 rows x 17 columns is more than/);
+  // A page decodes only its rows.
+  const page = await get(app, client, `${url}/preview?cursor=5&limit=2`);
+  assert.equal(page.statusCode, 200);
+  assert.equal(page.json<CsvPage>().totalRows, 2_000_000);
+});
+
+test('attack: ?as=csv streams a group at a time and stops at its output limit; opened files are cached per version', async () => {
+  const dir = tempDir('sealed-pq-stream-');
+  const path = join(dir, 'groups.parquet');
+  await writeParquetTable(table, path, { rowGroupRows: 100 });
+  const pf = await openParquet(path);
+  const pieces: Buffer[] = [];
+  for await (const b of parquetCsvStream(pf, () => new Error('too large'))) pieces.push(b);
+  assert.ok(pieces.length >= 13, 'one piece or more per row group');
+  assert.equal(parseCsv(Buffer.concat(pieces).toString('utf8')).numRows, ROWS);
+  await assert.rejects(async () => {
+    for await (const b of parquetCsvStream(pf, (limit) => new Error(`more than ${limit} bytes`), 1000)) void b;
+  }, /more than 1000 bytes/);
+  // The cache: one open per version, a new version reopens, a failed open is not kept.
+  const cache = new ParquetFileCache(10 * 1024 ** 2);
+  let opens = 0;
+  const open = async () => {
+    opens++;
+    return pf;
+  };
+  const v1 = { mtimeMs: 1, size: 2 };
+  assert.equal(await cache.get('k', v1, open), pf);
+  assert.equal(await cache.get('k', v1, open), pf);
+  assert.equal(opens, 1);
+  await cache.get('k', { mtimeMs: 2, size: 2 }, open);
+  assert.equal(opens, 2);
+  await assert.rejects(cache.get('bad', v1, () => Promise.reject(new Error('corrupt'))));
+  assert.equal(await cache.get('bad', v1, open), pf);
+  // A file larger than the budget is served, not kept.
+  const small = new ParquetFileCache(10);
+  await small.get('k', v1, open);
+  await small.get('k', v1, open);
+  assert.equal(opens, 5);
 });

@@ -19,17 +19,18 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { API_LIMITS, type CsvPage } from '../api/contract.ts';
+import type { ParquetFile } from '../../data/parquet/index.ts';
 import { ApiError } from './apiError.ts';
 import { readCsvHeader, readCsvPage } from './csvPage.ts';
 import { countCsvRowsIn } from './csvRowCount.ts';
 import type { FileCache } from './fileCache.ts';
-import { isParquetPath, openParquetContent, parquetAsCsv, parquetPage } from './parquetPage.ts';
+import { isParquetPath, openParquetContent, parquetCsvStream, parquetPage, ParquetFileCache } from './parquetPage.ts';
 import { queryInteger } from './requestInput.ts';
 import { READ_DEADLINE_MS, readTimedOut, withDeadline } from './runFiles.ts';
 import type { IndexedRun, RunCatalog } from './runSource.ts';
 import { JSON_VIEW_LIMIT } from './runMetrics.ts';
 import { contentTypeOf, outputOf, viewOf } from './runLookup.ts';
-import { asArtifactError, drain, isSealedRun, readWhole, type OpenedArtifact, type StoredArtifacts } from './storedArtifacts.ts';
+import { asArtifactError, badArtifact, drain, isSealedRun, readWhole, type OpenedArtifact, type StoredArtifacts } from './storedArtifacts.ts';
 import type { StoredOutput } from './storedRun.ts';
 
 export const DEFAULT_PAGE_ROWS = 100;
@@ -42,6 +43,8 @@ export interface ArtifactRoutesContext {
   artifacts: StoredArtifacts;
   /** Sealed artifacts that passed a full check, per file version (large plaintext downloads). */
   verified: FileCache<true>;
+  /** Opened Parquet artifacts per file version (bounded in bytes); one is made when not given. */
+  parquetFiles?: ParquetFileCache;
   /** DOWNLOAD_BUFFER_BYTES; tests lower it to reach the check-then-stream path. */
   downloadBufferBytes?: number;
 }
@@ -54,6 +57,14 @@ type PreviewQuery = { Querystring: { cursor?: string; limit?: string } };
 const fileName = (name: string): string => name.replace(/[^A-Za-z0-9._-]/g, '_');
 
 export function registerArtifactRoutes(api: FastifyInstance, ctx: ArtifactRoutesContext): void {
+  const parquetFiles = ctx.parquetFiles ?? new ParquetFileCache();
+  /** The artifact's content as an opened Parquet file, cached per version; a sealed one checked whole on its first open. */
+  const parquetOf = (run: IndexedRun, output: StoredOutput, opened: OpenedArtifact): Promise<ParquetFile> => {
+    const ms = READ_DEADLINE_MS * 6;
+    const open = parquetFiles.get(opened.cacheKey, opened.file, () => openParquetContent(() => opened.chunks(), output.path, opened.size));
+    return withDeadline(open, ms, () => readTimedOut(run.id, output.path, ms));
+  };
+
   const artifact = async (params: ArtifactParams['Params'], view?: 'csv' | 'json'): Promise<{ run: IndexedRun; output: StoredOutput; at: { task: string; output: string } }> => {
     const run = await ctx.runs.get(params.id);
     const output = outputOf(run, params.task, params.output);
@@ -101,15 +112,17 @@ export function registerArtifactRoutes(api: FastifyInstance, ctx: ArtifactRoutes
 
   /** A Parquet artifact converted to CSV (header line, missing values empty), after its checks. */
   const sendParquetAsCsv = async (reply: FastifyReply, run: IndexedRun, output: StoredOutput, at: { task: string; output: string }, name: string): Promise<FastifyReply> => {
-    const text = await reading(run, output, at, async (opened) => {
-      const pf = await withDeadline(openParquetContent(() => opened.chunks(), output.path, opened.size), READ_DEADLINE_MS * 6, () => readTimedOut(run.id, output.path, READ_DEADLINE_MS * 6));
-      return Buffer.from([...(await parquetAsCsv(pf))].join(''), 'utf8');
+    // Opened (cached) and size-checked before any header goes out: those failures are a 422.
+    const chunks = await reading(run, output, at, async (opened) => {
+      const tooLarge = (limit: number): Error => badArtifact(run, output.path, `more than ${limit} bytes as CSV`);
+      return parquetCsvStream(await parquetOf(run, output, opened), tooLarge);
     });
+    // Streamed a row group at a time; a failure now (a corrupt group, the output limit) destroys
+    // the stream, cutting the chunked reply short.
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${name.replace(/\.parquet$/i, '')}.csv"`)
-      .header('content-length', String(text.length))
-      .send(text);
+      .send(Readable.from(chunks, { objectMode: false }));
   };
 
   const sendPlaintext = async (reply: FastifyReply, run: IndexedRun, output: StoredOutput, at: { task: string; output: string }, name: string): Promise<FastifyReply> => {
@@ -156,8 +169,7 @@ export function registerArtifactRoutes(api: FastifyInstance, ctx: ArtifactRoutes
     return reading(run, output, at, async (opened) => {
       const timedOut = (ms = READ_DEADLINE_MS) => () => readTimedOut(run.id, output.path, ms);
       if (isParquetPath(output.path)) {
-        const pf = await withDeadline(openParquetContent(() => opened.chunks(), output.path, opened.size), READ_DEADLINE_MS * 6, timedOut(READ_DEADLINE_MS * 6));
-        return parquetPage(pf, cursor, limit);
+        return parquetPage(await parquetOf(run, output, opened), cursor, limit);
       }
       const header = await withDeadline(readCsvHeader(opened.random), READ_DEADLINE_MS, timedOut());
       // The row count reads the whole file (for a sealed one: decrypts and checks it), so it is

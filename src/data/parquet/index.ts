@@ -7,6 +7,7 @@ export {
   readParquetMatrix,
   readParquetMatrixBatches,
   readParquetRows,
+  checkParquetCells,
   DEFAULT_PARQUET_MAX_BYTES,
   type ParquetFile,
   type ParquetColumnInfo,

@@ -12,7 +12,7 @@ import { categoricalColumn, MISSING_CODE, numericColumn, type Column } from '../
 import { validateTable } from '../schema/validate.ts';
 import { isNumericType, type Schema } from '../schema/types.ts';
 import { Table } from '../table.ts';
-import { checkParquet, DEFAULT_PARQUET_LIMITS, hasParquetMagic, parquetError, type ParquetLimits } from './checkParquet.ts';
+import { asParquetError, checkCells, checkParquet, DEFAULT_PARQUET_LIMITS, hasParquetMagic, parquetError, type ParquetLimits } from './checkParquet.ts';
 import { DataError } from '../../core/errors.ts';
 
 /** Largest Parquet file read into memory by default (a 10M-row run's biggest artifact is ~2 GB as CSV, far less here). */
@@ -42,6 +42,8 @@ export interface ParquetFile {
   readonly columns: readonly ParquetColumnInfo[];
   readonly metadata: FileMetaData;
   readonly buffer: ArrayBuffer;
+  /** The limits it was opened with; reads check their decoded size against them. */
+  readonly limits: ParquetLimits;
 }
 
 /** Whether a source starts with the Parquet magic `PAR1` (reads only its first chunk). */
@@ -58,11 +60,19 @@ export async function openParquet(from: string | ByteSource, options: ParquetRea
   const source = toByteSource(from);
   const file = options.fileName ?? source.label;
   const bytes = await readAllBytes(source, options.maxBytes ?? DEFAULT_PARQUET_MAX_BYTES);
-  const metadata = checkParquet(bytes, file, { ...DEFAULT_PARQUET_LIMITS, ...options.limits });
-  // hyparquet reads an ArrayBuffer; a pooled Buffer's may hold other bytes around it.
-  const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  const columns = metadata.schema.slice(1).map(columnInfo);
-  return { file, numRows: Number(metadata.num_rows), columns, metadata, buffer: buffer as ArrayBuffer };
+  const limits = { ...DEFAULT_PARQUET_LIMITS, ...options.limits };
+  return asParquetError(file, () => {
+    const metadata = checkParquet(bytes, file, limits);
+    // hyparquet reads an ArrayBuffer; a pooled Buffer's may hold other bytes around it.
+    const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const columns = metadata.schema.slice(1).map(columnInfo);
+    return { file, numRows: Number(metadata.num_rows), columns, metadata, buffer: buffer as ArrayBuffer, limits };
+  });
+}
+
+/** Refuses reading `rows` rows (default all) of `columns` columns past the file's cell limits (a decompression bomb). */
+export function checkParquetCells(pf: ParquetFile, columns: number, rows = pf.numRows): void {
+  checkCells(pf.file, pf.buffer.byteLength, rows, columns, pf.limits);
 }
 
 const INTEGER_ANNOTATIONS = new Set([undefined, 'INT_8', 'INT_16', 'INT_32', 'INT_64', 'UINT_8', 'UINT_16', 'UINT_32', 'UINT_64']);
@@ -82,24 +92,37 @@ interface Piece {
   readonly data: ArrayLike<unknown>;
 }
 
-/** The pieces of each named column for rows [rowStart, rowEnd). */
+/**
+ * The pieces of each named column for rows [rowStart, rowEnd). Each row group touched is decoded
+ * on its own, given only its metadata: hyparquet plans over every row group it is given, so a file
+ * of many tiny groups read group by group would otherwise cost groups^2.
+ */
 async function decode(pf: ParquetFile, names: readonly string[], rowStart: number, rowEnd: number): Promise<Map<string, Piece[]>> {
   const pieces = new Map<string, Piece[]>(names.map((n) => [n, []]));
-  try {
-    await parquetRead({
-      file: pf.buffer,
-      metadata: pf.metadata,
-      columns: [...names],
-      rowStart,
-      rowEnd,
-      onChunk: (c) => pieces.get(c.columnName)?.push({ rowStart: c.rowStart, data: c.columnData as ArrayLike<unknown> }),
-    });
-  } catch (e) {
-    if (e instanceof DataError) throw e;
-    throw parquetError(pf.file, 'data.parquet.corrupt', { reason: (e as Error).message }, e);
+  let groupStart = 0;
+  for (const rg of pf.metadata.row_groups) {
+    const groupRows = Number(rg.num_rows);
+    const start = groupStart;
+    groupStart += groupRows;
+    if (start + groupRows <= rowStart || groupRows === 0) continue;
+    if (start >= rowEnd) break;
+    await asParquetError(pf.file, () =>
+      parquetRead({
+        file: pf.buffer,
+        metadata: { ...pf.metadata, row_groups: [rg], num_rows: rg.num_rows },
+        columns: [...names],
+        rowStart: Math.max(0, rowStart - start),
+        rowEnd: Math.min(groupRows, rowEnd - start),
+        onChunk: (c) => pieces.get(c.columnName)?.push({ rowStart: start + c.rowStart, data: c.columnData as ArrayLike<unknown> }),
+      }),
+    );
   }
   return pieces;
 }
+
+/** hyparquet gives `undefined` for a dictionary index past the dictionary: corrupt, not missing (`null`). */
+const outOfRange = (pf: ParquetFile, name: string, row: number): DataError =>
+  parquetError(pf.file, 'data.parquet.corrupt', { reason: `column '${name}' row ${row}: a dictionary index past the dictionary (or no value)` });
 
 function numericValues(pf: ParquetFile, name: string, pieces: readonly Piece[], rowStart: number, rowEnd: number): Float64Array {
   const out = new Float64Array(rowEnd - rowStart).fill(NaN);
@@ -117,7 +140,8 @@ function numericValues(pf: ParquetFile, name: string, pieces: readonly Piece[], 
       if (typeof v === 'number') out[i - rowStart] = v;
       else if (typeof v === 'bigint') out[i - rowStart] = Number(v);
       else if (typeof v === 'boolean') out[i - rowStart] = v ? 1 : 0;
-      else if (v !== null && v !== undefined) throw parquetError(pf.file, 'data.parquet.wrongType', { name, expected: 'numbers', found: typeof v });
+      else if (v === undefined) throw outOfRange(pf, name, i);
+      else if (v !== null) throw parquetError(pf.file, 'data.parquet.wrongType', { name, expected: 'numbers', found: typeof v });
     }
   }
   return out;
@@ -135,7 +159,8 @@ function categoricalValues(pf: ParquetFile, name: string, pieces: readonly Piece
     for (let i = from; i < to; i++) {
       const v = d[i - p.rowStart];
       // '' is missing, as in CSV (an empty field), so both formats give the same table.
-      if (v === null || v === undefined || v === '') continue;
+      if (v === undefined) throw outOfRange(pf, name, i);
+      if (v === null || v === '') continue;
       if (typeof v !== 'string') throw parquetError(pf.file, 'data.parquet.wrongType', { name, expected: 'strings', found: typeof v });
       let c = index.get(v);
       if (c === undefined) {
@@ -170,12 +195,13 @@ export async function readParquetTable(from: string | ByteSource | ParquetFile, 
         if (info.kind === 'other') throw parquetError(pf.file, 'data.parquet.wrongType', { name: info.name, expected: 'numbers or strings', found: info.typeName });
         return { info, categories: undefined };
       });
+  checkParquetCells(pf, wanted.length);
   const pieces = await decode(pf, wanted.map((w) => w.info.name), 0, pf.numRows);
-  const columns = wanted.map(({ info, categories }) =>
+  const columns = await asParquetError(pf.file, () => wanted.map(({ info, categories }) =>
     info.kind === 'number'
       ? numericColumn(info.name, numericValues(pf, info.name, pieces.get(info.name) ?? [], 0, pf.numRows))
       : categoricalValues(pf, info.name, pieces.get(info.name) ?? [], 0, pf.numRows, categories),
-  );
+  ));
   const table = new Table(columns);
   if (options.schema) {
     const [first] = validateTable(table, options.schema, { maxIssues: 1 });
@@ -193,14 +219,15 @@ export async function readParquetRows(pf: ParquetFile, start: number, end: numbe
   for (const info of pf.columns) {
     if (info.kind === 'other') throw parquetError(pf.file, 'data.parquet.wrongType', { name: info.name, expected: 'numbers or strings', found: info.typeName });
   }
+  checkParquetCells(pf, pf.columns.length, to - from);
   const pieces = await decode(pf, pf.columns.map((c) => c.name), from, to);
-  return new Table(
+  return asParquetError(pf.file, () => new Table(
     pf.columns.map((info) =>
       info.kind === 'number'
         ? numericColumn(info.name, numericValues(pf, info.name, pieces.get(info.name) ?? [], from, to))
         : categoricalValues(pf, info.name, pieces.get(info.name) ?? [], from, to),
     ),
-  );
+  ));
 }
 
 const isParquetFile = (x: unknown): x is ParquetFile => typeof x === 'object' && x !== null && (x as ParquetFile).buffer instanceof ArrayBuffer && 'metadata' in x;
@@ -209,6 +236,7 @@ function matrixColumns(pf: ParquetFile): string[] {
   for (const c of pf.columns) {
     if (c.kind !== 'number') throw parquetError(pf.file, 'data.parquet.wrongType', { name: c.name, expected: 'a number column (feature matrix)', found: c.typeName });
   }
+  checkParquetCells(pf, pf.columns.length);
   return pf.columns.map((c) => c.name);
 }
 

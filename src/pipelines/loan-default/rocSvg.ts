@@ -227,7 +227,11 @@ function coord(v: number): string {
  * markup this template cannot reproduce exactly (then draw it with vega).
  */
 export function rocSvg(points: readonly { fpr: number; tpr: number }[], aucText: string): string | undefined {
-  if (points.length < 2 || points[0].fpr !== 0 || points[0].tpr !== 0 || !/^AUC = [01]\.\d{4}$/.test(aucText)) return undefined;
+  // A curve that does not end at (1, 1) changes vega's layout (the frame shrinks a pixel: found in
+  // review); roc_curve's curves always start at (0, 0) and end there.
+  const last = points[points.length - 1];
+  if (points.length < 2 || points[0].fpr !== 0 || points[0].tpr !== 0 || last?.fpr !== 1 || last.tpr !== 1) return undefined;
+  if (!/^AUC = [01]\.\d{4}$/.test(aucText)) return undefined;
   const d: string[] = [];
   for (let i = 0; i < points.length; i++) {
     const { fpr, tpr } = points[i];

@@ -1,13 +1,13 @@
 // Hostile and broken Parquet files: each is refused with a one-line DataError naming the file,
 // before anything the file declares is allocated.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { ByteWriter, ParquetWriter, parquetWriteBuffer } from 'hyparquet-writer';
 import { DataError, IoError } from '../../../src/core/index.ts';
 import { categoricalFromStrings, numericColumn, Table, type Schema } from '../../../src/data/index.ts';
-import { readParquetMatrix, readParquetTable, writeParquetMatrix, writeParquetTable } from '../../../src/data/parquet/index.ts';
+import { openParquet, readParquetMatrix, readParquetMatrixBatches, readParquetRows, readParquetTable, writeParquetMatrix, writeParquetTable } from '../../../src/data/parquet/index.ts';
 import { tempDir } from '../tmpFiles.ts';
 
 const dir = tempDir('sealed-parquet-attack-');
@@ -185,4 +185,122 @@ test('attack: a file larger than the size cap is refused before it is parsed', a
     assert.match((e as Error).message, /big\.parquet is larger than the 100-byte limit/);
     return true;
   });
+});
+
+/** A file of `columns` constant double columns of `rows` rows: RLE pages make it a few KB. */
+function constantFile(name: string, rows: number, columns: number): string {
+  const data = new Float64Array(rows).fill(1.5);
+  const columnData = Array.from({ length: columns }, (_, j) => ({ name: `c${j}`, data, type: 'DOUBLE' as const }));
+  return bytesTo(name, new Uint8Array(parquetWriteBuffer({ columnData, rowGroupSize: rows, statistics: false })));
+}
+
+test('attack: decompression bomb (RLE pages declaring millions of equal values) is refused before decoding', async () => {
+  const before = process.memoryUsage().rss;
+  // 2M rows x 17 columns = 34M cells (272 MB of doubles) from ~8 KB: past the free 32M cells, far past 64 cells a byte.
+  const bomb = constantFile('bomb.parquet', 2_000_000, 17);
+  await refused(bomb, /2000000 rows x 17 columns is more than a \d+-byte file can hold .*decompression bomb/, (p) => readParquetTable(p));
+  await refused(bomb, /decompression bomb/, (p) => readParquetMatrix(p));
+  assert.ok(process.memoryUsage().rss - before < 256 * 1024 ** 2, 'refusing decoded the bomb');
+  // The hard cap on cells read, whatever the file's size.
+  const good = await goodFile('cells.parquet');
+  await refused(good, /100 rows x 2 columns is more than the limit: 150 cells/, (p) => readParquetTable(p, { schema, limits: { maxCells: 150 } }));
+  // Only the columns read count: one column of 100 rows is under 150.
+  const one = await readParquetTable(good, { schema: { columns: [schema.columns[0]] }, limits: { maxCells: 150 } });
+  assert.equal(one.numRows, 100);
+});
+
+test('attack: decompression bomb: files we write stay far below the cells-per-byte rule', async () => {
+  // A pipeline-like matrix: varied doubles and one-hot 0/1 columns (dictionary, RLE/bit-packed),
+  // some all zero; read with no free cells, so only the 64-cells-a-byte rule applies.
+  const nRows = 20_000;
+  const nCols = 26;
+  const data = new Float64Array(nRows * nCols);
+  for (let i = 0; i < nRows; i++) {
+    for (let j = 0; j < nCols; j++) data[i * nCols + j] = j < 8 ? Math.sin(i * (j + 1)) * 1000 : j < 20 ? Number(i % (j - 6) === 0) : 0;
+  }
+  const path = join(dir, 'own-matrix.parquet');
+  await writeParquetMatrix({ data, nRows, nCols }, path);
+  const ratio = (nRows * nCols) / statSync(path).size;
+  assert.ok(ratio < 8, `our matrix holds ${ratio.toFixed(2)} cells a byte`);
+  const back = await readParquetMatrix(path, { limits: { freeCells: 0 } });
+  assert.deepEqual(back.data, data);
+});
+
+test('attack: many tiny row groups (each decode given only its group: linear, and a cap on groups)', async () => {
+  const path = join(dir, 'tiny-groups.parquet');
+  const nRows = 3000;
+  await writeParquetMatrix({ data: Float64Array.from({ length: nRows }, (_, i) => i), nRows, nCols: 1 }, path, { rowGroupRows: 1 });
+  // Read correctly a group at a time and whole (both were quadratic in the groups: 40k groups took 36 s).
+  let rows = 0;
+  for await (const m of readParquetMatrixBatches(path)) {
+    assert.equal(m.data[0], rows);
+    rows += m.nRows;
+  }
+  assert.equal(rows, nRows);
+  assert.equal((await readParquetMatrix(path)).data[2999], 2999);
+  const page = await readParquetRows(await openParquet(path), 1500, 1503);
+  assert.deepEqual([...page.numeric('f0').values], [1500, 1501, 1502]);
+  await refused(path, /3000 row groups, more than the 2999-group limit/, (p) => readParquetMatrix(p, { limits: { maxRowGroups: 2999 } }));
+});
+
+// Written by the reviewer: row group 2's dictionary holds 2 values, its data page indexes a third.
+const OOB_DICTIONARY =
+  'UEFSMRUEFRAVEEwVAhUAAAAAAAAAAAD4PxUGFQwVDFwV0A8VABXQDxUQFQYVAAAA0A8BANAPFQQVIBUgTBUEFQAAAAAAAAAAAARAAAAAAAAADEAVBhUUFRRcFaAfFQAVoB8VEBUGFQAAAKAfAQHQDwDQDwUVBBksSARyb290FQIAFQolAhgBeAAW8C4ZLBkcJggcFQoZJQAQGRgBeBUAFtAPFmQWZCYyJggAABZkFtAPNmQAGRwmbBwVChklABAZGAF4FQAWoB8WfBZ8JqYBJmwAABZ8FqAfNnwAKAloeXBhcnF1ZXQZHBwAAAB4AAAAUEFSMQ==';
+
+test('attack: out-of-range dictionary index is corrupt, not a missing value', async () => {
+  const path = bytesTo('oob.parquet', Buffer.from(OOB_DICTIONARY, 'base64'));
+  await refused(path, /corrupt Parquet file: column 'x' row 2000: a dictionary index past the dictionary/, (p) => readParquetTable(p));
+  await refused(path, /column 'x' row 2000/, (p) => readParquetMatrix(p));
+});
+
+test('attack: corrupt footer numbers of the wrong type give a DataError naming the file', async () => {
+  await refused(
+    tamperedFile('footer-type-rows.parquet', (pw) => {
+      (pw.row_groups[0] as { num_rows: unknown }).num_rows = 4;
+    }),
+    /footer row group 0 row count is not a 64-bit integer \(number\)/,
+    (p) => readParquetTable(p),
+  );
+  await refused(
+    tamperedFile('footer-type-offset.parquet', (pw) => {
+      const meta = pw.row_groups[0].columns[0].meta_data as { data_page_offset: unknown } | undefined;
+      if (meta) meta.data_page_offset = 4;
+    }),
+    /data page offset is not a 64-bit integer/,
+    (p) => readParquetTable(p),
+  );
+});
+
+test('attack: mutation fuzz (400 seeded mutations of a small file: each reads or gives a one-line DataError naming it)', async () => {
+  const base = readFileSync(await goodFile('fuzz-base.parquet'));
+  let seed = 17;
+  const rnd = (): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x80000000;
+  };
+  const path = join(dir, 'fuzz-case.parquet');
+  let refusedCount = 0;
+  for (let k = 0; k < 400; k++) {
+    const b = Buffer.from(base);
+    const flips = 1 + Math.floor(rnd() * 4);
+    for (let j = 0; j < flips; j++) {
+      const at = 4 + Math.floor(rnd() * (b.length - 8));
+      b[at] = rnd() < 0.5 ? Math.floor(rnd() * 256) : b[at] ^ (1 << Math.floor(rnd() * 8));
+    }
+    writeFileSync(path, b);
+    try {
+      await readParquetTable(path);
+    } catch (e) {
+      assert.ok(e instanceof DataError, `mutation ${k}: not a DataError: ${String(e)}`);
+      const message = (e as Error).message;
+      assert.ok(!message.includes('\n') && message.includes(path), `mutation ${k}: ${message}`);
+      refusedCount++;
+    }
+  }
+  assert.ok(refusedCount > 50, `only ${refusedCount} mutations refused: the fuzz does not reach the checks`);
+});
+
+test("attack: a .csv whose content starts with PAR1 says why it was read as Parquet", async () => {
+  const path = bytesTo('looks.csv', Buffer.from('PAR1,b\n1,2\n3,4\n', 'utf8'));
+  await refused(path, /no 'PAR1' magic at the end .*read as Parquet because its content starts with 'PAR1'/, (p) => readParquetTable(p));
 });

@@ -43,6 +43,10 @@ test('curves the template cannot reproduce exactly are left to vega', async () =
   assert.equal(rocSvg([{ fpr: 0, tpr: 0 }, { fpr: Number.NaN, tpr: 1 }], 'AUC = 0.5000'), undefined);
   assert.equal(rocSvg([{ fpr: 0, tpr: 0 }, { fpr: 1.5, tpr: 1 }], 'AUC = 0.5000'), undefined);
   assert.equal(rocSvg([{ fpr: 0, tpr: 0 }, { fpr: 1, tpr: 1 }], 'AUC = 0.5'), undefined);
+  // Curves that stop short of (1, 1) change vega's layout (found in review: width 479): vega draws them.
+  for (const end of [{ fpr: 0, tpr: 1 }, { fpr: 0.997, tpr: 1 }, { fpr: 0.3, tpr: 0.4 }]) {
+    assert.equal(rocSvg([{ fpr: 0, tpr: 0 }, end], 'AUC = 0.5000'), undefined);
+  }
   // Such a curve is still drawn (by vega).
   const plot = await renderRocPlot({ fpr: [0.1, 0.5, 1], tpr: [0.2, 0.6, 1], auc: 0.5 });
   assert.ok(plot.svg.includes('aria-roledescription="line mark"'));
