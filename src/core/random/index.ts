@@ -1,2 +1,2 @@
 export { Mt19937 } from './mt19937.ts';
-export { RandomState } from './randomState.ts';
+export { RandomState, rejectionMask } from './randomState.ts';

@@ -27,13 +27,7 @@ export class RandomState {
   randomInterval(max: number): number {
     if (max === 0) return 0;
     if (max > 0xffffffff) throw new RangeError('randomInterval supports max < 2^32');
-    let mask = max;
-    mask |= mask >>> 1;
-    mask |= mask >>> 2;
-    mask |= mask >>> 4;
-    mask |= mask >>> 8;
-    mask |= mask >>> 16;
-    mask >>>= 0;
+    const mask = rejectionMask(max);
     let value: number;
     do {
       value = (this.bits.nextUint32() & mask) >>> 0;
@@ -87,4 +81,15 @@ export class RandomState {
     this.shuffle(out);
     return out;
   }
+}
+
+/** The smallest all-ones mask covering max (< 2^32): numpy's `random_interval` draws `word & mask` until <= max. */
+export function rejectionMask(max: number): number {
+  let mask = max;
+  mask |= mask >>> 1;
+  mask |= mask >>> 2;
+  mask |= mask >>> 4;
+  mask |= mask >>> 8;
+  mask |= mask >>> 16;
+  return mask >>> 0;
 }

@@ -2,7 +2,7 @@
 // by column in the same order and with the same calls as numpy's legacy generator does for
 // the reference (`randint`, `normal`, then `rand` + `choice` per categorical column), so a
 // seed gives the same table as `np.random.seed(seed)` followed by the reference code.
-import type { RandomState } from '../../core/random/randomState.ts';
+import { rejectionMask, type RandomState } from '../../core/random/randomState.ts';
 import type { CategoryResample, IntegerNoise, NormalNoise } from './spec.ts';
 
 export function integerNoise(p: IntegerNoise, rng: RandomState, base: number): number {
@@ -40,12 +40,7 @@ export function integersInto(rng: RandomState, low: number, high: number, n: num
     for (let i = 0; i < n; i++) out[i] = rng.integer(low, high);
     return out;
   }
-  let mask = max;
-  mask |= mask >>> 1;
-  mask |= mask >>> 2;
-  mask |= mask >>> 4;
-  mask |= mask >>> 8;
-  mask |= mask >>> 16;
+  const mask = rejectionMask(max);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     let value: number;
