@@ -15,9 +15,9 @@
 // (powers of two, exact ties, |x| < 1e-6 or >= 1e15, 16 digits above 2^53, infinities) goes to
 // String(x), so the output is String(x)'s in every case (test/data/csv/formatNumber.test.ts
 // compares millions of values).
+import { twoProductError } from './twoProduct.ts';
 
 const POW10 = Float64Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
-const SPLITTER = 134217729; // 2^27 + 1, Veltkamp's split of a double into two 26-bit halves
 const TWO53 = 9007199254740992;
 const E8 = 1e8;
 
@@ -42,14 +42,8 @@ const digits = new Uint8Array(24);
 function nearest(ax: number, k: number): boolean {
   const b = POW10[k];
   const p = ax * b;
-  // Dekker's two-product: p + err is exactly ax * b.
-  let c = SPLITTER * ax;
-  const ah = c - (c - ax);
-  const al = ax - ah;
-  c = SPLITTER * b;
-  const bh = c - (c - b);
-  const bl = b - bh;
-  const err = ah * bh - p + ah * bl + al * bh + al * bl;
+  // p + err is exactly ax * b.
+  const err = twoProductError(ax, b, p);
   const q = Math.floor(p);
   const r = p - q; // exact
   const o = Math.round(r + err);

@@ -12,6 +12,7 @@
 // (`1`, `-2.5`, `+3.`, `.5`, `1e-5`, `2E+10`), surrounded by optional spaces/tabs (pandas
 // accepts them too). Infinity spellings are handled by `parseSpecialNumber`. Everything else,
 // including hex and 'NaN', is not a number here; 'NaN' and friends are missing-value tokens.
+import { twoProductError } from './twoProduct.ts';
 
 const POW10: Float64Array = (() => {
   const p = new Float64Array(23);
@@ -21,7 +22,6 @@ const POW10: Float64Array = (() => {
 })();
 
 const TWO_POW_53 = 9007199254740992;
-const SPLITTER = 134217729; // 2^27 + 1, Dekker's split
 /** Results within this many ulps of a rounding midpoint go to the slow path. */
 const MIDPOINT_GUARD = 2 ** -30;
 
@@ -182,16 +182,6 @@ export function scaleDoubleDouble(hi: number, lo: number, nLo: number, exp10: nu
   return x;
 }
 
-/** The rounding error of p = fl(a * b), exactly (Dekker). */
-function twoProductError(a: number, b: number, p: number): number {
-  let c = SPLITTER * a;
-  const ah = c - (c - a);
-  const al = a - ah;
-  c = SPLITTER * b;
-  const bh = c - (c - b);
-  const bl = b - bh;
-  return ah * bh - p + ah * bl + al * bh + al * bl;
-}
 
 export function slowParse(b: Uint8Array, start: number, end: number): number {
   // The text was validated above and is pure ASCII, so latin1 decoding is exact.
