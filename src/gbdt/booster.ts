@@ -11,6 +11,7 @@
 import { RandomState, UsageError, ModelError, DataError } from '../core/index.ts';
 import { binMatrix } from './data/binnedMatrix.ts';
 import { checkTrainingMatrix, type DenseMatrix } from './denseMatrix.ts';
+import { toDenseMatrix, type TrainingMatrix } from './data/columnMatrix.ts';
 import { HistTreeGrower } from './grow/hist/driver.ts';
 import { fromXgboostJson, toXgboostJson } from './io/xgboostJson.ts';
 import { numGroup, numRounds, type GbdtModel } from './model.ts';
@@ -80,7 +81,7 @@ export class Booster {
 }
 
 export function train(
-  m: DenseMatrix,
+  m: TrainingMatrix,
   labels: ArrayLike<number>,
   paramsInput: TrainParamsInput,
   options: TrainOptions = {},
@@ -97,7 +98,7 @@ export function train(
  * signals handled, and `signal` stops training between rounds (it rejects with its reason).
  */
 export async function trainAsync(
-  m: DenseMatrix,
+  m: TrainingMatrix,
   labels: ArrayLike<number>,
   paramsInput: TrainParamsInput,
   options: TrainOptions & { readonly signal?: AbortSignal } = {},
@@ -112,7 +113,7 @@ export async function trainAsync(
 
 /** Everything the boosting loop works on, checked and prepared up front. */
 interface Plan {
-  readonly m: DenseMatrix;
+  readonly m: TrainingMatrix;
   readonly y: Float32Array;
   readonly weights: Float32Array | undefined;
   readonly params: TrainParams;
@@ -127,7 +128,7 @@ interface Plan {
 
 /** Checks everything up front, then hands out the boosting loop one round at a time. */
 function startTraining(
-  m: DenseMatrix,
+  m: TrainingMatrix,
   labels: ArrayLike<number>,
   paramsInput: TrainParamsInput,
   options: TrainOptions,
@@ -152,8 +153,9 @@ function startTraining(
   const metrics = evalMetrics(params, objective);
   const evals = options.evals ?? [];
   const baseMargin = objective.baseMargin(params.baseScore);
-  const startMargins = (data: DenseMatrix): Float32Array =>
-    init ? modelMargins(init, baseMargin, data) : new Float32Array(data.nRows * objective.numGroup).fill(baseMargin);
+  // A continued model's margins read rows: a column matrix is laid out by row for them.
+  const startMargins = (data: TrainingMatrix): Float32Array =>
+    init ? modelMargins(init, baseMargin, toDenseMatrix(data)) : new Float32Array(data.nRows * objective.numGroup).fill(baseMargin);
   const evaluator = evals.length > 0 ? new Evaluator(evals, m.nCols, objective, metrics, startMargins) : undefined;
   let stopper: EarlyStopping | undefined;
   if (params.earlyStoppingRounds > 0) {
@@ -175,7 +177,7 @@ function startTraining(
 }
 
 /** Refuses data and parameters whose certain allocations exceed the memory budget (memoryBudget.ts). */
-function checkTrainingMemory(m: DenseMatrix, params: TrainParams, options: TrainOptions): void {
+function checkTrainingMemory(m: TrainingMatrix, params: TrainParams, options: TrainOptions): void {
   // Eval sets are checked later (Evaluator); a malformed one counts no rows here.
   const evalRows = (options.evals ?? []).reduce((sum, e) => sum + (Number(e?.data?.nRows) || 0), 0);
   const shape = trainingShape(m, params, options.weights !== undefined, evalRows);
@@ -187,7 +189,7 @@ function checkTrainingMemory(m: DenseMatrix, params: TrainParams, options: Train
   );
 }
 
-function trainingShape(m: DenseMatrix, params: TrainParams, weighted: boolean, evalRows: number) {
+function trainingShape(m: TrainingMatrix, params: TrainParams, weighted: boolean, evalRows: number) {
   const groups = params.numClass > 1 ? params.numClass : 1;
   return { rows: m.nRows, cols: m.nCols, groups, rounds: certainRounds(params.numBoostRound, params.earlyStoppingRounds), maxBin: params.maxBin, weighted, evalRows };
 }

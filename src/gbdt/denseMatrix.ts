@@ -1,8 +1,10 @@
-// The one input shape of the engine: the shared dense row-major float64 matrix (src/core), NaN
-// marking a missing value (XGBoost's default `missing`). Rows are never turned into objects.
+// The engine's input shape: the shared dense row-major float64 matrix (src/core), NaN marking a
+// missing value (XGBoost's default `missing`). Rows are never turned into objects. Training also
+// takes the same values by column (data/columnMatrix.ts).
 import { DataError, type DenseMatrix } from '../core/index.ts';
+import { checkColumnShape, isColumnMatrix, type TrainingMatrix } from './data/columnMatrix.ts';
 
-export type { DenseMatrix };
+export type { DenseMatrix, TrainingMatrix };
 
 export function denseMatrix(data: Float64Array, nRows: number, nCols: number): DenseMatrix {
   const m = { data, nRows, nCols };
@@ -25,11 +27,24 @@ export function checkShape(m: DenseMatrix): void {
   }
 }
 
-/** Training input: also at least one row and column, and no infinities (XGBoost refuses them too). */
-export function checkTrainingMatrix(m: DenseMatrix): void {
-  checkShape(m);
+/**
+ * Training input (row-major or by column): also at least one row and column, and no infinities
+ * (XGBoost refuses them too).
+ */
+export function checkTrainingMatrix(m: TrainingMatrix): void {
+  if (isColumnMatrix(m)) checkColumnShape(m);
+  else checkShape(m);
   if (m.nRows === 0 || m.nCols === 0) {
     throw new DataError('gbdt.badMatrix', { reason: `cannot train on an empty matrix (${m.nRows} x ${m.nCols})` });
+  }
+  if (isColumnMatrix(m)) {
+    m.columns.forEach((c, f) => {
+      for (let r = 0; r < c.length; r++) {
+        const v = c[r];
+        if (v === Infinity || v === -Infinity) throw new DataError('gbdt.badFeatureValue', { row: r, column: f, value: String(v) });
+      }
+    });
+    return;
   }
   const d = m.data;
   for (let i = 0; i < d.length; i++) {

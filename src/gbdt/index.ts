@@ -1,6 +1,7 @@
 // Public API of the gradient-boosting engine (depends on core only).
 export { train, trainAsync, Booster, type TrainOptions, type EvalSet, type EvalResult, type EvalsResult } from './booster.ts';
 export { denseMatrix, type DenseMatrix } from './denseMatrix.ts';
+export { columnMatrix, isColumnMatrix, type ColumnMatrix, type ColumnValues, type TrainingMatrix } from './data/columnMatrix.ts';
 export type { GbdtModel } from './model.ts';
 export { predict, modelObjective, type PredictOptions } from './predict/predict.ts';
 export { toXgboostJson, fromXgboostJson, XGBOOST_JSON_VERSION } from './io/xgboostJson.ts';

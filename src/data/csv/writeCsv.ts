@@ -59,63 +59,115 @@ const FORMATTED = 2;
  * valid until the next is requested (writeChunksAtomic writes each before asking for more).
  */
 export function csvByteChunks(table: Table, options: CsvWriteOptions = {}): Iterable<Uint8Array> {
+  const rows = csvRowFormatter(table, options);
+  const rowsPerChunk = Math.max(1, options.rowsPerChunk ?? 16384);
+  const nRows = table.numRows;
+  return (function* () {
+    if (nRows === 0 || table.columns.length === 0) {
+      if (rows.header) yield rows.header;
+      return;
+    }
+    for (let start = 0; start < nRows; start += rowsPerChunk) yield rows.format(start, Math.min(nRows, start + rowsPerChunk), start === 0);
+  })();
+}
+
+/** Formats rows of one table; the bytes of any split into row ranges concatenate to the same file. */
+export interface CsvRowFormatter {
+  /** The header line, or null without one. */
+  readonly header: Buffer | null;
+  /**
+   * Rows [start, end) (with the header first when `withHeader`), as a view of a buffer reused
+   * by the next call.
+   */
+  format(start: number, end: number, withHeader: boolean): Uint8Array;
+}
+
+/** Checks the options (before any file is touched) and plans the table's columns once. */
+/** `scratch`: a buffer to format into first (a worker passes one back in, so it allocates once). */
+export function csvRowFormatter(table: Table, options: CsvWriteOptions = {}, scratch?: Buffer): CsvRowFormatter {
   const formatters = options.formatters ?? {};
   for (const name of Object.keys(formatters)) {
     if (!table.has(name)) throw new UsageError('data.csv.unknownColumn', { name });
   }
-  const rowsPerChunk = Math.max(1, options.rowsPerChunk ?? 16384);
   const header = (options.header ?? true) ? Buffer.from(`${table.columns.map((c) => quoteField(c.name)).join(',')}\n`, 'utf8') : null;
-  const nRows = table.numRows;
   const nCols = table.columns.length;
   const plan = table.columns.map((c) => columnPlan(c, formatters[c.name]));
   // Bytes a row can take in its fixed-width columns (formatted ones make room for themselves).
   const rowBound = plan.reduce((s, p) => s + p.bound + 1, 1);
-  return (function* () {
-    if (nRows === 0 || nCols === 0) {
-      if (header) yield header;
-      return;
-    }
-    const kinds = Uint8Array.from(plan, (p) => p.kind);
-    const values = plan.map((p) => p.values);
-    const codes = plan.map((p) => p.codes);
-    const texts = plan.map((p) => p.texts);
-    let buf: Buffer = Buffer.allocUnsafe(Math.max(64 * 1024, (header?.length ?? 0) + Math.min(rowsPerChunk, nRows) * rowBound));
-    let at = 0;
-    if (header) {
-      header.copy(buf, 0);
-      at = header.length;
-    }
-    for (let start = 0; start < nRows; start += rowsPerChunk) {
-      const end = Math.min(nRows, start + rowsPerChunk);
-      for (let i = start; i < end; i++) {
-        if (at + rowBound > buf.length) buf = grown(buf, at, rowBound);
-        for (let j = 0; j < nCols; j++) {
-          if (j > 0) buf[at++] = 44; // ','
-          const kind = kinds[j];
-          if (kind === NUMERIC) {
-            const x = (values[j] as Float64Array)[i];
-            if (x === x) at = writeNumber(buf, at, x);
-          } else if (kind === CATEGORY) {
-            const code = (codes[j] as Int32Array)[i];
-            if (code !== MISSING_CODE) {
-              const t = (texts[j] as Uint8Array[])[code];
-              for (let k = 0; k < t.length; k++) buf[at + k] = t[k];
-              at += t.length;
-            }
-          } else {
-            const p = plan[j];
-            const text = quoteField((p.formatter as CsvFormatter)(valueAt(p.column, i), i));
-            const need = Buffer.byteLength(text, 'utf8') + rowBound;
-            if (at + need > buf.length) buf = grown(buf, at, need);
-            at += buf.write(text, at, 'utf8');
-          }
-        }
-        buf[at++] = 10; // '\n'
+  const rowsState: RowsState = {
+    buf: scratch ?? Buffer.allocUnsafe(0),
+    at: 0,
+    nCols,
+    rowBound,
+    plan,
+    kinds: Uint8Array.from(plan, (p) => p.kind),
+    values: plan.map((p) => p.values),
+    codes: plan.map((p) => p.codes),
+    texts: plan.map((p) => p.texts),
+  };
+  return {
+    header,
+    format(start, end, withHeader) {
+      const head = withHeader ? header : null;
+      const need = (head?.length ?? 0) + (end - start) * rowBound;
+      // Never from Buffer's shared pool (64 KiB at least): a worker transfers it (parallelFormat.ts).
+      if (rowsState.buf.length < need) rowsState.buf = Buffer.allocUnsafe(Math.max(64 * 1024, need));
+      rowsState.at = 0;
+      if (head) {
+        head.copy(rowsState.buf, 0);
+        rowsState.at = head.length;
       }
-      yield buf.subarray(0, at);
-      at = 0;
+      formatRows(rowsState, start, end);
+      return rowsState.buf.subarray(0, rowsState.at);
+    },
+  };
+}
+
+interface RowsState {
+  buf: Buffer;
+  at: number;
+  readonly nCols: number;
+  readonly rowBound: number;
+  readonly plan: readonly ColumnPlan[];
+  readonly kinds: Uint8Array;
+  readonly values: readonly (Float64Array | undefined)[];
+  readonly codes: readonly (Int32Array | undefined)[];
+  readonly texts: readonly (Uint8Array[] | undefined)[];
+}
+
+// Module level, not a closure: its type feedback and optimised code are shared by every
+// formatter (a worker makes one per block; a fresh closure would start cold each time).
+function formatRows(st: RowsState, start: number, end: number): void {
+  const { nCols, rowBound, kinds, values, codes, texts, plan } = st;
+  let buf = st.buf;
+  let at = st.at;
+  for (let i = start; i < end; i++) {
+    if (at + rowBound > buf.length) buf = grown(buf, at, rowBound);
+    for (let j = 0; j < nCols; j++) {
+      if (j > 0) buf[at++] = 44; // ','
+      const kind = kinds[j];
+      if (kind === NUMERIC) {
+        const x = (values[j] as Float64Array)[i];
+        if (x === x) at = writeNumber(buf, at, x);
+      } else if (kind === CATEGORY) {
+        const code = (codes[j] as Int32Array)[i];
+        if (code !== MISSING_CODE) {
+          const t = (texts[j] as Uint8Array[])[code];
+          for (let k = 0; k < t.length; k++) buf[at + k] = t[k];
+          at += t.length;
+        }
+      } else {
+        const p = plan[j];
+        const text = quoteField((p.formatter as CsvFormatter)(valueAt(p.column, i), i));
+        const room = Buffer.byteLength(text, 'utf8') + rowBound;
+        if (at + room > buf.length) buf = grown(buf, at, room);
+        at += buf.write(text, at, 'utf8');
+      }
     }
-  })();
+    buf[at++] = 10; // '\n'
+  }
+  st.buf = buf;
+  st.at = at;
 }
 
 /** A bigger buffer holding buf[0, at), with room for `need` more bytes. */

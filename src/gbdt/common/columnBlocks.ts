@@ -1,19 +1,28 @@
-// Columns of a row-major matrix as float32 (the precision XGBoost keeps features in), a block
+// Columns of a training matrix as float32 (the precision XGBoost keeps features in), a block
 // of adjacent columns at a time. Taking one column at a time reads the whole matrix once per
 // column (each value of a row sits on the row's cache line); a block of eight float64 columns
 // is one cache line per row, so the matrix is read about once per eight columns instead.
 
-import type { DenseMatrix } from '../denseMatrix.ts';
+import { isColumnMatrix, type TrainingMatrix } from '../data/columnMatrix.ts';
 
 /** Columns per block: eight float64 values are one 64-byte cache line. */
 const BLOCK = 8;
 
 /**
- * Calls `visit(f, column)` for every feature f in order with column[r] = float32 of
- * data[r * nCols + f] (NaN stays NaN). The arrays are reused for the next block: `visit` may
+ * Calls `visit(f, column)` for every feature f in order with column[r] = float32 of row r's
+ * value of f (NaN stays NaN). The arrays are reused for the next block: `visit` may
  * change them, and must not keep them.
  */
-export function forEachColumn(m: DenseMatrix, visit: (feature: number, column: Float32Array) => void): void {
+export function forEachColumn(m: TrainingMatrix, visit: (feature: number, column: Float32Array) => void): void {
+  if (isColumnMatrix(m)) {
+    // Stored by column: each is converted in order into one reused array.
+    const column = new Float32Array(m.nRows);
+    m.columns.forEach((values, f) => {
+      column.set(values);
+      visit(f, column);
+    });
+    return;
+  }
   const { data, nRows, nCols } = m;
   const columns = Array.from({ length: Math.min(BLOCK, nCols) }, () => new Float32Array(nRows));
   for (let first = 0; first < nCols; first += BLOCK) {

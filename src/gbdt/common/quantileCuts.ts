@@ -16,7 +16,7 @@
 // we start from the exact summary, so cuts of long columns with many distinct values can
 // differ slightly.
 // Values are float32, as XGBoost stores features as float. Missing values (NaN) are skipped.
-import type { DenseMatrix } from '../denseMatrix.ts';
+import type { TrainingMatrix } from '../data/columnMatrix.ts';
 import { forEachColumn } from './columnBlocks.ts';
 import { exactSummary, pruneSummary, weightedExactSummary, type WeightedSummary } from './weightedSummary.ts';
 
@@ -38,7 +38,7 @@ export function binCount(cuts: QuantileCuts, feature: number): number {
 }
 
 /** `weights`: per-row sample weights (non-negative), or undefined for unit weights. */
-export function buildQuantileCuts(m: DenseMatrix, maxBin: number, weights?: Float32Array): QuantileCuts {
+export function buildQuantileCuts(m: TrainingMatrix, maxBin: number, weights?: Float32Array): QuantileCuts {
   const { nRows, nCols } = m;
   const columnWeights = weights ? new Float32Array(nRows) : undefined;
   const perFeature: number[][] = [];

@@ -4,7 +4,7 @@
 // every feature one extra slot for missing rows and the build loop needs no branch. With
 // max_bin 256 a complete feature can have 256 bins, which still fits a byte as long as it has
 // no NaN. The grower re-stores this as a packed matrix (packedMatrix.ts).
-import type { DenseMatrix } from '../denseMatrix.ts';
+import { isColumnMatrix, type TrainingMatrix } from './columnMatrix.ts';
 import { forEachColumn } from '../common/columnBlocks.ts';
 import { buildQuantileCuts, searchBin, type QuantileCuts } from '../common/quantileCuts.ts';
 
@@ -24,14 +24,14 @@ export interface BinnedMatrix {
 }
 
 /** `weights`: sample weights for the quantile sketch (XGBoost's hist sketch is weighted). */
-export function binMatrix(m: DenseMatrix, maxBin: number, weights?: Float32Array): BinnedMatrix {
+export function binMatrix(m: TrainingMatrix, maxBin: number, weights?: Float32Array): BinnedMatrix {
   return binWithCuts(m, buildQuantileCuts(m, maxBin, weights));
 }
 
-export function binWithCuts(m: DenseMatrix, cuts: QuantileCuts): BinnedMatrix {
-  const { data, nRows, nCols } = m;
+export function binWithCuts(m: TrainingMatrix, cuts: QuantileCuts): BinnedMatrix {
+  const { nRows, nCols } = m;
   const nBins = new Uint32Array(nCols);
-  const missingIn = featuresWithMissing(data, nCols);
+  const missingIn = featuresWithMissing(m);
   let widest = 0;
   for (let f = 0; f < nCols; f++) {
     nBins[f] = cuts.ptrs[f + 1] - cuts.ptrs[f];
@@ -43,8 +43,20 @@ export function binWithCuts(m: DenseMatrix, cuts: QuantileCuts): BinnedMatrix {
   return { nRows, nCols, bins, cuts, nBins, featureHasMissing: missingIn, hasMissing };
 }
 
-function featuresWithMissing(data: Float64Array, nCols: number): Uint8Array {
-  const out = new Uint8Array(nCols);
+function featuresWithMissing(m: TrainingMatrix): Uint8Array {
+  const out = new Uint8Array(m.nCols);
+  if (isColumnMatrix(m)) {
+    m.columns.forEach((c, f) => {
+      for (let r = 0; r < c.length; r++) {
+        if (c[r] !== c[r]) {
+          out[f] = 1;
+          break;
+        }
+      }
+    });
+    return out;
+  }
+  const { data, nCols } = m;
   for (let i = 0, f = 0; i < data.length; i++) {
     if (data[i] !== data[i]) out[f] = 1;
     if (++f === nCols) f = 0;

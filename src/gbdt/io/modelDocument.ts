@@ -58,7 +58,8 @@ function objectiveDocument(model: GbdtModel): DocMap {
 
 function treeDocument(t: RegTree, id: number, numFeature: number): DocMap {
   const n = t.numNodes;
-  const parents = Int32Array.from(t.parent.subarray(0, n), (p) => (p < 0 ? ROOT_PARENT : p));
+  const parents = new Int32Array(n);
+  for (let i = 0; i < n; i++) parents[i] = t.parent[i] < 0 ? ROOT_PARENT : t.parent[i];
   let deleted = 0;
   for (let i = 1; i < n; i++) if (isDeletedNode(t.splitIndex[i], t.defaultLeft[i])) deleted++;
   return {

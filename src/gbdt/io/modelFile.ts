@@ -6,7 +6,7 @@
 import { UsageError } from '../../core/index.ts';
 import type { GbdtModel } from '../model.ts';
 import { fromXgboostJson } from './xgboostJsonRead.ts';
-import { toXgboostJson } from './xgboostJsonWrite.ts';
+import { toXgboostJsonBytes } from './xgboostJsonWrite.ts';
 import { fromXgboostUbj, toXgboostUbj } from './xgboostUbj.ts';
 
 export type ModelFormat = 'json' | 'ubj';
@@ -24,7 +24,7 @@ export function parseModel(bytes: Uint8Array, file?: string): GbdtModel {
 export function serializeModel(model: GbdtModel, format: ModelFormat): Uint8Array {
   switch (format) {
     case 'json':
-      return Buffer.from(toXgboostJson(model), 'utf8');
+      return toXgboostJsonBytes(model);
     case 'ubj':
       return toXgboostUbj(model);
   }

@@ -1,44 +1,49 @@
-// The share of a level's work one thread does: the same code runs on the main thread (share 0)
-// and in each worker (shares 1..T-1), reading task records the main thread wrote into shared
-// memory. Column ranges and row chunks depend only on the share index and the thread count,
-// and every output element is written by exactly one share, so the result is the one a single
-// thread computes.
+// The tasks of a level's work: the same code runs on the main thread and in the workers,
+// reading task records the main thread wrote into shared memory. A command is a list of
+// tasks in up to MAX_PHASES phases; any thread claims the next task (an atomic counter), and a
+// task of a later phase starts once every task before its phase is done. Which thread does a
+// task changes no result: tasks are cut by rows, nodes and column groups that depend only on
+// the job, every output element is written by exactly one task, and sums run in row order —
+// so the main thread alone (workers busy or descheduled) grows the tree a single thread does.
 import { ROOT_BLOCK_ROWS, slotEnd, type SlotLayout } from '../grow/hist/histogram.ts';
 import { FIRST_INDEX_LANE, type Lane, type RecordShape, type TempLane } from '../grow/hist/rowPartitioner.ts';
 import type { RowKernels } from '../grow/hist/rowKernels.ts';
 import type { Objective } from '../objective/index.ts';
-import { awaitChange } from './awaitChange.mjs';
 import { ENTRY_FIELDS, newExpandEntry, readEntry, writeEntry } from '../grow/hist/expandEntry.ts';
 import type { SplitSpace } from '../grow/hist/evaluateSplits.ts';
 import type { SplitEvaluator } from '../grow/hist/wasmEvaluate.ts';
 import type { GradientsKernel } from '../objective/wasmGradients.ts';
 import type { GainParams } from '../grow/hist/splitGain.ts';
 
-export const Command = { Mark: 1, ScatterBuild: 2, SplitNodes: 3, StartTree: 4, Gradients: 5, LeafValues: 6 } as const;
+export const Command = { ChunkSplit: 2, SplitNodes: 3, StartTree: 4, Gradients: 5, LeafValues: 6 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
-/** Int32 fields of one task record, per command (T = thread count). */
+/**
+ * Job header: job[0] = task count, job[1 + p] = end (exclusive) of phase p's tasks (unused
+ * phases end at the count). A command's own fields start at HEADER.
+ */
+export const MAX_PHASES = 4;
+export const HEADER = 1 + MAX_PHASES;
+
 // Lanes are numbered as in RowPartitioner: 0-2 records, 3-4 positions into the record lane.
-export const MARK_FIELDS = 6; // lane, begin, end, col, lutOffset, recordLane; then T counts
-export const SCATTER_FIELDS = 4; // srcLane, dstLane, begin, end; then T (leftAt, rightAt)
-export const BUILD_FIELDS = 6; // lane, begin, end, childHist, parentHist, recordLane
-// SplitNodes: srcLane, recordLane, begin, end, col, lutOffset, dstLane, childHist, parentHist,
-// buildLeft (1: the left child is built), entries (where in the entry buffer the left and then
-// the right child's ExpandEntry are, -1: the main thread evaluates them); then, written by the
-// share that claimed the task, where the second child starts and whether the left child comes
-// first (1) or second (0)
+// SplitNodes (one task per node, records from HEADER): srcLane, recordLane, begin, end, col,
+// lutOffset, dstLane, childHist, parentHist, buildLeft (1: the left child is built), entries
+// (where in the entry buffer the left and then the right child's ExpandEntry are, -1: the
+// main thread evaluates them); then, written by the thread that did the node, where the
+// second child starts and whether the left child comes first (1) or second (0).
 export const SPLIT_FIELDS = 13;
 export const SPLIT_ENTRIES = 10;
 export const SPLIT_MID = 11;
 export const SPLIT_FIRST = 12;
-// LeafValues: see rowShare
+// ChunkSplit: job[HEADER] = nodes N, then chunks C, column groups G; node records from
+// HEADER + 3 of CHUNK_FIELDS + C ints: the SplitNodes fields up to entries, then C left counts.
+// Phases: mark (N x C), scatter (N x C), build (N x G), evaluate (2N, when entries >= 0).
+export const CHUNK_FIELDS = 11;
+// LeafValues: see leafTask
 export const LEAF_FIELDS = 8;
 
-export function markRecord(threads: number): number {
-  return MARK_FIELDS + threads;
-}
-export function scatterRecord(threads: number): number {
-  return SCATTER_FIELDS + 2 * threads;
+export function chunkRecord(chunks: number): number {
+  return CHUNK_FIELDS + chunks;
 }
 
 /** What every thread holds: views of the same shared buffers. */
@@ -51,23 +56,25 @@ export interface KernelContext {
   readonly shape: RecordShape;
   readonly layout: SlotLayout;
   readonly histLength: number;
-  /** Columns whose histogram slots each share builds (histogram.ts shareColumns). */
+  /** Column groups for G = threads (histogram.ts shareColumns). */
   readonly columns: readonly Int32Array[];
-  /** Every column, for a node whose histogram one share builds alone. */
+  /** Every column: the one group when G = 1. */
   readonly allColumns: Int32Array;
   /** This thread's scratch records for splitBuiltLast. */
   readonly temp: TempLane;
   /** This thread's kernels (WebAssembly over the training memory, or JavaScript). */
   readonly kernels: RowKernels;
-  /** Returns once every share has called it (between scattering rows and building histograms). */
-  readonly barrier: () => void;
-  /** The next task of the command for this share to do (task counts from 0 per command). */
+  /** The next task of the command for this thread to do (tasks count from 0 per command). */
   readonly claim: () => number;
+  /** Counts a task done; `awaited`: a thread may be waiting for the count (a later phase). */
+  readonly complete: (awaited: boolean) => void;
+  /** Returns once at least `n` tasks of the command are done. */
+  readonly awaitCompleted: (n: number) => void;
   /** Shared float32 arrays by id, and the objective, for the row-parallel steps. */
   readonly arrays: () => ReadonlyMap<number, Float32Array>;
   readonly objective: () => Objective | undefined;
   readonly histChunk: (id: number) => { chunk: Float64Array; base: number };
-  /** ExpandEntry records (expandEntry.ts writeEntry) of the nodes SplitNodes evaluates. */
+  /** ExpandEntry records (expandEntry.ts writeEntry) of the nodes the tasks evaluate. */
   readonly entries: () => Float64Array;
   readonly space: SplitSpace;
   readonly gain: GainParams;
@@ -77,106 +84,122 @@ export interface KernelContext {
   readonly gradientKernel?: GradientsKernel;
 }
 
-export function chunkOf(begin: number, end: number, share: number, threads: number): [number, number] {
+export function chunkOf(begin: number, end: number, chunk: number, chunks: number): [number, number] {
   const n = end - begin;
-  return [begin + Math.floor((share * n) / threads), begin + Math.floor(((share + 1) * n) / threads)];
+  return [begin + Math.floor((chunk * n) / chunks), begin + Math.floor(((chunk + 1) * n) / chunks)];
+}
+
+/** Writes the header of a job of phases with these task counts. */
+export function writePhases(job: Int32Array, counts: readonly number[]): number {
+  let end = 0;
+  for (let p = 0; p < MAX_PHASES; p++) {
+    end += counts[p] ?? 0;
+    job[1 + p] = end;
+  }
+  job[0] = end;
+  return end;
+}
+
+/** Claims and does tasks of the command until none are left. */
+export function runTasks(ctx: KernelContext, command: Command, job: Int32Array): void {
+  const total = job[0];
+  // Tasks before the last phase with tasks are waited for by the tasks after them.
+  let lastStart = 0;
+  for (let p = 1; p < MAX_PHASES; p++) if (job[1 + p] > job[p]) lastStart = job[p];
+  for (let k = ctx.claim(); k < total; k = ctx.claim()) {
+    let phase = 0;
+    while (k >= job[1 + phase]) phase++;
+    const start = phase === 0 ? 0 : job[phase];
+    if (start > 0) ctx.awaitCompleted(start);
+    try {
+      runTask(ctx, command, job, phase, k - start);
+    } finally {
+      // Counted even when it failed, so that no thread waits for it forever.
+      ctx.complete(k < lastStart);
+    }
+  }
+}
+
+function runTask(ctx: KernelContext, command: Command, job: Int32Array, phase: number, k: number): void {
+  if (command === Command.SplitNodes) splitNode(ctx, job, HEADER + k * SPLIT_FIELDS);
+  else if (command === Command.ChunkSplit) chunkTask(ctx, job, phase, k);
+  else if (command === Command.StartTree) startTreeTask(ctx, job, phase, k);
+  else if (command === Command.Gradients) gradientsTask(ctx, job, k);
+  else if (command === Command.LeafValues) leafTask(ctx, job, k);
+  else throw new Error(`unknown training command ${String(command)}`);
+}
+
+function positionsOf(ctx: KernelContext, lane: number): Uint32Array | null {
+  return lane >= FIRST_INDEX_LANE ? ctx.indexLanes[lane - FIRST_INDEX_LANE] : null;
+}
+
+function groupColumns(ctx: KernelContext, groups: number, g: number): Int32Array {
+  return groups === 1 ? ctx.allColumns : ctx.columns[g];
+}
+
+/** parent -= child over one column group's slots (all of them when G = 1). */
+function subtractGroup(ctx: KernelContext, groups: number, cols: Int32Array, parent: { chunk: Float64Array; base: number }, child: { chunk: Float64Array; base: number }): void {
+  if (groups === 1) {
+    ctx.kernels.subtractHistogram(parent.chunk, parent.base, child.chunk, child.base, 0, ctx.histLength);
+    return;
+  }
+  for (const c of cols) {
+    ctx.kernels.subtractHistogram(parent.chunk, parent.base, child.chunk, child.base, 2 * ctx.layout.colSlotOffset[c], 2 * slotEnd(ctx.layout, c));
+  }
 }
 
 /**
- * Job layouts: Mark and SplitNodes: job[0] = task count, records from 1. ScatterBuild: the
- * scatter tasks as for Mark, then at 1 + count * scatterRecord(T) the build task count and
- * build records; every share scatters its chunks, waits for the others, then builds.
- * StartTree: see startTree; the rest: rowShare.
+ * StartTree job from HEADER: nRows, gpairId (-1: already in the root records), rootHist,
+ * blocks, groups G, chunks C, then one scratch histogram id per block after the first.
+ * Several blocks: phase 0 builds each block's histogram (all columns; block 0 into the
+ * root's), phase 1 adds the blocks, in block order, into the root's slots of each column
+ * group. One block: phase 0 loads the gradient pairs in C row chunks (when shared), phase 1
+ * builds the root's histogram by column groups. Either way each slot sums the rows in order.
  */
-export function runShare(ctx: KernelContext, command: Command, job: Int32Array, nTasks: number, share: number): void {
-  const T = ctx.threads;
-  const positions = (lane: number) => (lane >= FIRST_INDEX_LANE ? ctx.indexLanes[lane - FIRST_INDEX_LANE] : null);
-  if (command === Command.Mark) {
-    const rec = markRecord(T);
-    const luts = ctx.luts();
-    for (let k = 0; k < nTasks; k++) {
-      const o = 1 + k * rec;
-      const [b, e] = chunkOf(job[o + 1], job[o + 2], share, T);
-      const lut = luts.subarray(job[o + 4]);
-      job[o + MARK_FIELDS + share] = ctx.kernels.markLeft(ctx.lanes[job[o + 5]], job[o + 3], lut, ctx.goLeft, b, e, positions(job[o]));
+function startTreeTask(ctx: KernelContext, job: Int32Array, phase: number, k: number): void {
+  const h = HEADER;
+  const nRows = job[h];
+  const gpair = job[h + 1] >= 0 ? ctx.arrays().get(job[h + 1])! : undefined;
+  const blocks = job[h + 3];
+  const groups = job[h + 4];
+  const lane = ctx.lanes[0];
+  const histOf = (b: number) => ctx.histChunk(b === 0 ? job[h + 2] : job[h + 5 + b]);
+  if (blocks > 1) {
+    if (phase === 0) {
+      const b = k * ROOT_BLOCK_ROWS;
+      const e = Math.min(nRows, b + ROOT_BLOCK_ROWS);
+      const to = histOf(k);
+      // Shared arrays are in the kernels' memory (from the training buffers' source).
+      if (gpair) ctx.kernels.buildRootHistogram(to.chunk, to.base, lane, ctx.allColumns, b, e, gpair);
+      else ctx.kernels.buildHistogram(to.chunk, to.base, lane, ctx.allColumns, b, e, null);
+      return;
     }
-    return;
-  }
-  if (command === Command.SplitNodes) {
-    // Claimed one by one, largest first: how long a node takes is known only roughly (its
-    // built child's size, evaluation), and which share does it changes no result.
-    for (let k = ctx.claim(); k < nTasks; k = ctx.claim()) splitNode(ctx, job, 1 + k * SPLIT_FIELDS, positions);
-    return;
-  }
-  if (command === Command.StartTree) {
-    startTree(ctx, job, share);
-    return;
-  }
-  if (command === Command.Gradients || command === Command.LeafValues) {
-    rowShare(ctx, command, job, share);
-    return;
-  }
-  if (command === Command.ScatterBuild) {
-    const rec = scatterRecord(T);
-    for (let k = 0; k < nTasks; k++) {
-      const o = 1 + k * rec;
-      const [b, e] = chunkOf(job[o + 2], job[o + 3], share, T);
-      const at = o + SCATTER_FIELDS + 2 * share;
-      const src = job[o];
-      const dst = job[o + 1];
-      if (dst < FIRST_INDEX_LANE) {
-        ctx.kernels.scatterRows(ctx.lanes[src], ctx.lanes[dst], ctx.goLeft, b, e, job[at], job[at + 1]);
-      } else {
-        ctx.kernels.scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, job[at], job[at + 1]);
+    const root = histOf(0);
+    const cols = groupColumns(ctx, groups, k);
+    for (let b = 1; b < blocks; b++) {
+      const part = histOf(b);
+      for (const c of cols) {
+        ctx.kernels.addHistogram(root.chunk, root.base, part.chunk, part.base, 2 * ctx.layout.colSlotOffset[c], 2 * slotEnd(ctx.layout, c));
       }
     }
-    const buildAt = 1 + nTasks * rec;
-    const nBuild = job[buildAt];
-    if (nBuild === 0) return;
-    ctx.barrier();
-    buildShare(ctx, job, buildAt + 1, nBuild, share, positions);
+    return;
   }
-}
-
-/**
- * Job: nRows, gpairId (-1: already in the root records), rootHist, blocks, then one scratch
- * histogram id per block after the first. Each share loads the gradient pairs of its blocks
- * of rows and builds their histograms (block 0 into the root's); after a barrier the shares
- * add the blocks, in block order, into the root's slots of their columns.
- */
-function startTree(ctx: KernelContext, job: Int32Array, share: number): void {
-  const nRows = job[1];
-  const blocks = job[4];
-  const gpair = job[2] >= 0 ? ctx.arrays().get(job[2])! : undefined;
-  const lane = ctx.lanes[0];
-  const histOf = (k: number) => ctx.histChunk(k === 0 ? job[3] : job[4 + k]);
-  const [first, last] = chunkOf(0, blocks, share, ctx.threads);
-  for (let k = first; k < last; k++) {
-    const b = k * ROOT_BLOCK_ROWS;
-    const e = Math.min(nRows, b + ROOT_BLOCK_ROWS);
-    const h = histOf(k);
-    // Shared arrays are in the kernels' memory (from the training buffers' source).
-    if (gpair) ctx.kernels.buildRootHistogram(h.chunk, h.base, lane, ctx.allColumns, b, e, gpair);
-    else ctx.kernels.buildHistogram(h.chunk, h.base, lane, ctx.allColumns, b, e, null);
-  }
-  if (blocks === 1) return;
-  ctx.barrier();
   const root = histOf(0);
-  for (let k = 1; k < blocks; k++) {
-    const part = histOf(k);
-    for (const c of ctx.columns[share]) {
-      ctx.kernels.addHistogram(root.chunk, root.base, part.chunk, part.base, 2 * ctx.layout.colSlotOffset[c], 2 * slotEnd(ctx.layout, c));
-    }
+  if (phase === 0) {
+    const [b, e] = chunkOf(0, nRows, k, job[h + 5]);
+    if (groups === 1) ctx.kernels.buildRootHistogram(root.chunk, root.base, lane, ctx.allColumns, b, e, gpair!);
+    else ctx.kernels.loadGradients(lane, gpair!, b, e);
+    return;
   }
+  ctx.kernels.buildHistogram(root.chunk, root.base, lane, groupColumns(ctx, groups, k), 0, nRows, null);
 }
 
 /**
- * One share does a whole node: marks and moves its rows, then builds the smaller child's
- * histogram (every column) while those rows are still in cache, subtracts it from the
- * parent's, and evaluates both children while their histograms are. The sums are the ones a
- * column-split build gives: each slot over the child's rows in order.
+ * One node by one thread: marks and moves its rows, then builds the smaller child's histogram
+ * (every column) while those rows are still in cache, subtracts it from the parent's, and
+ * evaluates both children while their histograms are.
  */
-function splitNode(ctx: KernelContext, job: Int32Array, o: number, positions: (lane: number) => Uint32Array | null): void {
+function splitNode(ctx: KernelContext, job: Int32Array, o: number): void {
   const src = job[o];
   const b = job[o + 2];
   const e = job[o + 3];
@@ -192,16 +215,17 @@ function splitNode(ctx: KernelContext, job: Int32Array, o: number, positions: (l
     job[o + SPLIT_FIRST] = built === 1 ? 0 : 1;
     [cb, ce] = [e - n, e];
   } else {
-    const nLeft = ctx.kernels.markLeft(ctx.lanes[job[o + 1]], job[o + 4], lut, ctx.goLeft, b, e, positions(src));
+    const positions = positionsOf(ctx, src);
+    const nLeft = ctx.kernels.markLeft(ctx.lanes[job[o + 1]], job[o + 4], lut, ctx.goLeft, b, e, positions);
     job[o + SPLIT_MID] = b + nLeft;
     job[o + SPLIT_FIRST] = 1;
     // Positions (index mode): small enough that counting first costs little.
-    ctx.kernels.scatterPositions(positions(src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, b, b + nLeft);
+    ctx.kernels.scatterPositions(positions, ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, b, b + nLeft);
     [cb, ce] = job[o + 9] === 1 ? [b, b + nLeft] : [b + nLeft, e];
   }
   const recordLane = dst < FIRST_INDEX_LANE ? dst : job[o + 1];
   const child = ctx.histChunk(job[o + 7]);
-  ctx.kernels.buildHistogram(child.chunk, child.base, ctx.lanes[recordLane], ctx.allColumns, cb, ce, positions(dst));
+  ctx.kernels.buildHistogram(child.chunk, child.base, ctx.lanes[recordLane], ctx.allColumns, cb, ce, positionsOf(ctx, dst));
   const parent = ctx.histChunk(job[o + 8]);
   ctx.kernels.subtractHistogram(parent.chunk, parent.base, child.chunk, child.base, 0, ctx.histLength);
   const at = job[o + SPLIT_ENTRIES];
@@ -209,6 +233,63 @@ function splitNode(ctx: KernelContext, job: Int32Array, o: number, positions: (l
   const [left, right] = job[o + 9] === 1 ? [child, parent] : [parent, child];
   evaluateEntry(ctx, at, left.chunk, left.base);
   evaluateEntry(ctx, at + ENTRY_FIELDS, right.chunk, right.base);
+}
+
+/**
+ * A few large nodes, each in C row chunks: count the rows going left per chunk, move each
+ * chunk's rows to where the counts before it say (a stable partition, left child first),
+ * build the built children's histograms by column groups, evaluate the children.
+ */
+function chunkTask(ctx: KernelContext, job: Int32Array, phase: number, k: number): void {
+  const nodes = job[HEADER];
+  const C = job[HEADER + 1];
+  const G = job[HEADER + 2];
+  const perNode = phase === 2 ? G : phase === 3 ? 2 : C;
+  const node = Math.floor(k / perNode);
+  const part = k - node * perNode;
+  if (node >= nodes) throw new Error('training task out of range');
+  const o = HEADER + 3 + node * chunkRecord(C);
+  const src = job[o];
+  const b = job[o + 2];
+  const e = job[o + 3];
+  const dst = job[o + 6];
+  const counts = o + CHUNK_FIELDS;
+  if (phase === 0) {
+    const [cb, ce] = chunkOf(b, e, part, C);
+    const lut = ctx.luts().subarray(job[o + 5]);
+    job[counts + part] = ctx.kernels.markLeft(ctx.lanes[job[o + 1]], job[o + 4], lut, ctx.goLeft, cb, ce, positionsOf(ctx, src));
+    return;
+  }
+  let nLeft = 0;
+  for (let c = 0; c < C; c++) nLeft += job[counts + c];
+  if (phase === 1) {
+    let left = b;
+    let right = b + nLeft;
+    for (let c = 0; c < part; c++) {
+      const [cb, ce] = chunkOf(b, e, c, C);
+      left += job[counts + c];
+      right += ce - cb - job[counts + c];
+    }
+    const [cb, ce] = chunkOf(b, e, part, C);
+    if (dst < FIRST_INDEX_LANE) ctx.kernels.scatterRows(ctx.lanes[src], ctx.lanes[dst], ctx.goLeft, cb, ce, left, right);
+    else ctx.kernels.scatterPositions(positionsOf(ctx, src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, cb, ce, left, right);
+    return;
+  }
+  const buildLeft = job[o + 9] === 1;
+  const child = ctx.histChunk(job[o + 7]);
+  const parent = ctx.histChunk(job[o + 8]);
+  if (phase === 2) {
+    const [cb, ce] = buildLeft ? [b, b + nLeft] : [b + nLeft, e];
+    const recordLane = dst < FIRST_INDEX_LANE ? dst : job[o + 1];
+    const cols = groupColumns(ctx, G, part);
+    if (cols.length === 0) return;
+    ctx.kernels.buildHistogram(child.chunk, child.base, ctx.lanes[recordLane], cols, cb, ce, positionsOf(ctx, dst));
+    subtractGroup(ctx, G, cols, parent, child);
+    return;
+  }
+  // Phase 3: part 0 is the left child, 1 the right.
+  const h = (part === 0) === buildLeft ? child : parent;
+  evaluateEntry(ctx, job[o + SPLIT_ENTRIES] + part * ENTRY_FIELDS, h.chunk, h.base);
 }
 
 /** One thread's ExpandEntry, reused: entries travel as records in ctx.entries(). */
@@ -221,91 +302,52 @@ function evaluateEntry(ctx: KernelContext, at: number, hist: Float64Array, base:
   writeEntry(entries, at, entry);
 }
 
-function buildShare(
-  ctx: KernelContext,
-  job: Int32Array,
-  first: number,
-  nTasks: number,
-  share: number,
-  positions: (lane: number) => Uint32Array | null,
-): void {
-  const cols = ctx.columns[share];
-  if (cols.length === 0) return;
-  const { colSlotOffset } = ctx.layout;
-  for (let k = 0; k < nTasks; k++) {
-    const o = first + k * BUILD_FIELDS;
-    const child = ctx.histChunk(job[o + 3]);
-    ctx.kernels.buildHistogram(child.chunk, child.base, ctx.lanes[job[o + 5]], cols, job[o + 1], job[o + 2], positions(job[o]));
-    const parent = ctx.histChunk(job[o + 4]);
-    for (const c of cols) {
-      ctx.kernels.subtractHistogram(parent.chunk, parent.base, child.chunk, child.base, 2 * colSlotOffset[c], 2 * slotEnd(ctx.layout, c));
-    }
-  }
-}
-
-/**
- * A barrier over the control words: the last share to arrive bumps the generation. Waiting
- * shares give up with an error if another share has failed (it will never arrive).
- */
-export function makeBarrier(ctl: Int32Array, threads: number, count: number, generation: number, failed: number): () => void {
-  return () => {
-    const gen = Atomics.load(ctl, generation);
-    if (Atomics.add(ctl, count, 1) === threads - 1) {
-      Atomics.store(ctl, count, 0);
-      Atomics.add(ctl, generation, 1);
-      Atomics.notify(ctl, generation);
-      return;
-    }
-    awaitChange(ctl, generation, gen, () => {
-      if (Atomics.load(ctl, failed) !== 0) throw new Error('another training thread failed');
-    });
-  };
-}
-
-/**
- * Steps that are independent per row, each share taking a contiguous chunk of rows (or of each
- * leaf's positions). Job layouts (job[0] unused):
- *   Gradients:  nRows, marginsId, labelsId, weightsId (-1: none), gpairId
- *   LeafValues: nLeaves, marginsId, stride, offset, then per leaf (LEAF_FIELDS): lane, recordLane, begin, end,
- *               value (float32 bits), split column (-1: none), lut offset, right value (float32 bits)
- */
-function rowShare(ctx: KernelContext, command: Command, job: Int32Array, share: number): void {
-  const T = ctx.threads;
+/** Gradients job from HEADER: nRows, marginsId, labelsId, weightsId (-1: none), gpairId, chunks. */
+function gradientsTask(ctx: KernelContext, job: Int32Array, k: number): void {
+  const h = HEADER;
   const arrays = ctx.arrays();
   const get = (id: number) => arrays.get(id)!;
-  if (command === Command.Gradients) {
-    const objective = ctx.objective()!;
-    const G = objective.numGroup;
-    const [b, e] = chunkOf(0, job[1], share, T);
-    const w = job[4] >= 0 ? get(job[4]).subarray(b, e) : undefined;
-    const args = [get(job[2]).subarray(b * G, e * G), get(job[3]).subarray(b, e), w, get(job[5]).subarray(2 * b * G, 2 * e * G)] as const;
-    if (!ctx.gradientKernel?.(objective, ...args)) objective.gradients(...args);
-    return;
-  }
-  const margins = get(job[2]);
-  const stride = job[3];
-  const offset = job[4];
-  const bits = new Int32Array(1);
-  const asFloat = new Float32Array(bits.buffer);
-  const float = (w: number) => {
-    bits[0] = w;
-    return asFloat[0];
-  };
+  const objective = ctx.objective()!;
+  const G = objective.numGroup;
+  const [b, e] = chunkOf(0, job[h], k, job[h + 5]);
+  const w = job[h + 3] >= 0 ? get(job[h + 3]).subarray(b, e) : undefined;
+  const args = [get(job[h + 1]).subarray(b * G, e * G), get(job[h + 2]).subarray(b, e), w, get(job[h + 4]).subarray(2 * b * G, 2 * e * G)] as const;
+  if (!ctx.gradientKernel?.(objective, ...args)) objective.gradients(...args);
+}
+
+const bits = new Int32Array(1);
+const asFloat = new Float32Array(bits.buffer);
+function floatOf(word: number): number {
+  bits[0] = word;
+  return asFloat[0];
+}
+
+/**
+ * LeafValues job from HEADER: nLeaves, marginsId, stride, offset, chunks C, then per leaf
+ * (LEAF_FIELDS): lane, recordLane, begin, end, value (float32 bits), split column (-1: none),
+ * lut offset, right value (float32 bits). Task k adds chunk k of every leaf's rows.
+ */
+function leafTask(ctx: KernelContext, job: Int32Array, k: number): void {
+  const h = HEADER;
+  const margins = ctx.arrays().get(job[h + 1])!;
+  const stride = job[h + 2];
+  const offset = job[h + 3];
+  const C = job[h + 4];
   const luts = ctx.luts();
-  for (let k = 0, o = 5; k < job[1]; k++, o += LEAF_FIELDS) {
-    const lane = job[o];
-    const [begin, end] = chunkOf(job[o + 2], job[o + 3], share, T);
+  for (let l = 0, o = h + 5; l < job[h]; l++, o += LEAF_FIELDS) {
+    const [begin, end] = chunkOf(job[o + 2], job[o + 3], k, C);
+    if (begin === end) continue;
     const col = job[o + 5];
     ctx.kernels.addLeafRows(
       {
         lane: ctx.lanes[job[o + 1]],
-        idx: lane >= FIRST_INDEX_LANE ? ctx.indexLanes[lane - FIRST_INDEX_LANE] : null,
+        idx: positionsOf(ctx, job[o]),
         begin,
         end,
-        value: float(job[o + 4]),
+        value: floatOf(job[o + 4]),
         col,
         lut: col >= 0 ? luts.subarray(job[o + 6]) : undefined,
-        rightValue: float(job[o + 7]),
+        rightValue: floatOf(job[o + 7]),
       },
       margins,
       stride,

@@ -1,7 +1,8 @@
-// A training worker: sleeps until the main thread publishes a command, does its share of it
-// (growKernels.ts) on the shared buffers, and reports done. Buffers allocated later (bigger
-// job buffers, new histogram chunks) arrive as port messages, which are drained before each
-// command up to the count the main thread published with it.
+// A training worker: waits until the main thread publishes a command, joins it through the
+// gate (gate.ts) if it is still open, claims and does tasks of it (growKernels.ts) on the
+// shared buffers, and leaves. Buffers allocated later (bigger job buffers, new histogram
+// chunks) arrive as port messages, which are drained after joining, up to the count the main
+// thread published with the command.
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { allColumns, shareColumns } from '../grow/hist/histogram.ts';
 import { makeLane, TempLane } from '../grow/hist/rowPartitioner.ts';
@@ -12,8 +13,9 @@ import { splitEvaluator } from '../grow/hist/wasmEvaluate.ts';
 import { wasmGradients } from '../objective/wasmGradients.ts';
 import { KernelMemory } from '../wasm/kernelMemory.ts';
 import { createObjective, type Objective } from '../objective/index.ts';
-import { awaitChange } from './awaitChange.mjs';
-import { makeBarrier, runShare, type Command, type KernelContext } from './growKernels.ts';
+import { awaitChange, POLL_MS } from './awaitChange.mjs';
+import { runTasks, type Command, type KernelContext } from './growKernels.ts';
+import { leave, tryJoin } from './gate.ts';
 import { CTL, type WorkerInit, type WorkerMessage } from './protocol.ts';
 
 const init = workerData as WorkerInit;
@@ -43,8 +45,14 @@ const ctx: KernelContext = {
   columns: shareColumns(init.layout, init.threads),
   allColumns: allColumns(init.layout),
   temp: new TempLane(init.shape, init.layout.bytesPerBin, source),
-  barrier: makeBarrier(ctl, init.threads, CTL.barrierCount, CTL.barrierGeneration, CTL.failed),
   claim: () => Atomics.add(ctl, CTL.nextTask, 1),
+  complete: (awaited) => {
+    Atomics.add(ctl, CTL.completed, 1);
+    if (awaited) Atomics.notify(ctl, CTL.completed);
+  },
+  awaitCompleted: (n) => {
+    for (let c = Atomics.load(ctl, CTL.completed); c < n; c = Atomics.load(ctl, CTL.completed)) awaitChange(ctl, CTL.completed, c);
+  },
   arrays: () => arrays,
   objective: () => objective,
   histLength,
@@ -78,19 +86,37 @@ function drain(upTo: number): void {
   }
 }
 
-// Commands count from 0 when the executor is made; a worker that starts late still runs the first.
+/**
+ * Waits for a command after `seen`: polls while the main thread is using the workers (ctl.hot,
+ * for at most HOT_POLL_MS: the gaps between its commands are far shorter), else for POLL_MS,
+ * then sleeps until the next one is published.
+ */
+const HOT_POLL_MS = 20;
+function awaitCommand(): void {
+  let since = performance.now();
+  for (let polls = 1; Atomics.load(ctl, CTL.seq) === seen; polls++) {
+    if ((polls & 255) !== 0) continue;
+    const now = performance.now();
+    if (Atomics.load(ctl, CTL.hot) === 1 && now - since < HOT_POLL_MS) continue;
+    if (now - since < POLL_MS) continue;
+    Atomics.wait(ctl, CTL.seq, seen, 100);
+    since = performance.now();
+  }
+}
+
 let seen = 0;
 Atomics.add(ctl, CTL.ready, 1);
 Atomics.notify(ctl, CTL.ready);
 for (;;) {
-  awaitChange(ctl, CTL.seq, seen);
+  awaitCommand();
   seen = Atomics.load(ctl, CTL.seq);
+  if (!tryJoin(ctl, seen)) continue;
   try {
     drain(Atomics.load(ctl, CTL.messages));
-    runShare(ctx, Atomics.load(ctl, CTL.command) as Command, job, job[0], init.share);
+    runTasks(ctx, Atomics.load(ctl, CTL.command) as Command, job);
   } catch (e) {
     init.port.postMessage({ error: e instanceof Error ? e.message : String(e) });
     Atomics.store(ctl, CTL.failed, 1);
   }
-  if (Atomics.sub(ctl, CTL.pending, 1) === 1) Atomics.notify(ctl, CTL.pending);
+  leave(ctl);
 }

@@ -1,9 +1,11 @@
-// GrowExecutor over worker threads. The main thread is share 0 and T - 1 workers take the
-// other shares; all read and write the same SharedArrayBuffers (packed bins, row lanes,
-// histograms). A step is: write task records into the shared job buffer, bump the command
-// sequence number (Atomics.notify wakes the workers), do share 0, wait until every worker
-// has decremented the pending count. The main thread blocks in Atomics.wait, so training
-// stays a synchronous call, and nothing is copied between threads.
+// GrowExecutor over worker threads. All threads read and write the same SharedArrayBuffers
+// (packed bins, row lanes, histograms). A step is: write the command's task records into the
+// shared job buffer, open the gate for it and bump the command sequence number (waking the
+// workers), claim and do tasks on the main thread too, close the gate and wait for the
+// workers still inside (gate.ts). The main thread never waits for a worker that has not
+// started, so a descheduled worker costs at most the task it holds. Training stays a
+// synchronous call, and nothing is copied between threads. ThreadChoice decides tree by tree
+// whether the workers are invited at all.
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { PipelineError } from '../../core/index.ts';
@@ -15,10 +17,12 @@ import { wasmGradients } from '../objective/wasmGradients.ts';
 import { allColumns, rootBlockCount, shareColumns } from '../grow/hist/histogram.ts';
 import { regionOf } from '../grow/hist/bufferSource.ts';
 import { awaitChange } from './awaitChange.mjs';
-import { BUILD_FIELDS, chunkOf, Command, LEAF_FIELDS, makeBarrier, MARK_FIELDS, markRecord, runShare, SCATTER_FIELDS, scatterRecord, SPLIT_ENTRIES, SPLIT_FIELDS, SPLIT_FIRST, SPLIT_MID, type KernelContext } from './growKernels.ts';
+import { CHUNK_FIELDS, chunkRecord, Command, HEADER, LEAF_FIELDS, runTasks, SPLIT_ENTRIES, SPLIT_FIELDS, SPLIT_FIRST, SPLIT_MID, writePhases, type KernelContext } from './growKernels.ts';
 import { ENTRY_FIELDS, readEntry, writeEntry } from '../grow/hist/expandEntry.ts';
 import type { SplitSpace } from '../grow/hist/evaluateSplits.ts';
 import { CTL, CTL_LENGTH, type WorkerInit, type WorkerMessage } from './protocol.ts';
+import { closeGate, openGate } from './gate.ts';
+import { ThreadChoice, type ThreadShare } from './threadChoice.ts';
 
 /** nthread as XGBoost reads it: 0 or negative means every core. */
 export function resolveThreads(nthread: number): number {
@@ -26,13 +30,23 @@ export function resolveThreads(nthread: number): number {
 }
 
 const START_TIMEOUT_MS = 60_000;
+/** Rows per task of the row-parallel steps when the workers take part (a few per thread). */
+const CHUNK_ROWS = 4096;
+const CHUNKS_PER_THREAD = 4;
+
+export interface WorkerExecutorOptions {
+  /** How the work is shared (threadChoice.ts); 'adaptive' unless a test says otherwise. */
+  readonly share?: ThreadShare;
+}
 
 export function createWorkerExecutor(
   state: GrowState,
   threads: number,
   params: Pick<TrainParams, 'numClass' | 'scalePosWeight'>,
   memory?: WebAssembly.Memory,
+  options: WorkerExecutorOptions = {},
 ): { executor: GrowExecutor; onNewHistogramChunk: (chunk: Float64Array) => void } {
+  const share = options.share ?? 'adaptive';
   const pm = state.pm;
   const part = state.part;
   const T = threads;
@@ -67,17 +81,29 @@ export function createWorkerExecutor(
     gain: state.gain,
   };
   const workers: Worker[] = [];
-  for (let share = 1; share < threads; share++) {
+  for (let s = 1; s < threads; s++) {
     const { port1, port2 } = new MessageChannel();
-    const data: WorkerInit = { ...init, port: port2, share };
+    const data: WorkerInit = { ...init, port: port2, share: s };
     const w = new Worker(new URL('./growWorker.mjs', import.meta.url), { workerData: data, transferList: [port2], execArgv: [] });
     w.unref();
+    // A worker that fails to start never joins a command: the other threads grow the same trees
+    // without it ('workersOnly' times out in awaitWorkers). Its error must not crash the process later.
+    w.on('error', () => {});
     workers.push(w);
     ports.push(port1);
   }
   const send = (m: WorkerMessage) => {
     for (const p of ports) p.postMessage(m);
     posted++;
+  };
+  const checkFailed = () => {
+    if (Atomics.load(ctl, CTL.failed) === 0) return;
+    let workerError: string | undefined;
+    for (const port of ports) {
+      const m = receiveMessageOnPort(port)?.message as { error?: string } | undefined;
+      workerError ??= m?.error;
+    }
+    throw new PipelineError('gbdt.workerFailed', { reason: workerError ?? 'see stderr' });
   };
   const ctx: KernelContext = {
     threads,
@@ -91,8 +117,14 @@ export function createWorkerExecutor(
     allColumns: allColumns(slotLayout),
     temp: part.tempLane(),
     kernels: part.kernels,
-    barrier: makeBarrier(ctl, threads, CTL.barrierCount, CTL.barrierGeneration, CTL.failed),
     claim: () => Atomics.add(ctl, CTL.nextTask, 1),
+    complete: (awaited) => {
+      Atomics.add(ctl, CTL.completed, 1);
+      if (awaited && invited) Atomics.notify(ctl, CTL.completed);
+    },
+    awaitCompleted: (n) => {
+      for (let c = Atomics.load(ctl, CTL.completed); c < n; c = Atomics.load(ctl, CTL.completed)) awaitChange(ctl, CTL.completed, c, checkFailed);
+    },
     arrays: () => arrays,
     objective: () => sentObjective,
     histLength: pm.totalSlots * 2,
@@ -123,6 +155,7 @@ export function createWorkerExecutor(
     send({ type: 'entries', buffer: entries.buffer as SharedArrayBuffer });
   };
 
+  /** Waits for the workers to start (only 'workersOnly' needs them; the others begin alone). */
   let started = false;
   const awaitWorkers = () => {
     // A worker that cannot start (e.g. its module fails to load) must not hang training.
@@ -138,39 +171,40 @@ export function createWorkerExecutor(
     started = true;
   };
 
-  const dispatch = (command: Command, nTasks: number): void => {
-    if (!started) awaitWorkers();
-    job[0] = nTasks;
-    Atomics.store(ctl, CTL.nextTask, 0);
-    Atomics.store(ctl, CTL.pending, threads - 1);
-    Atomics.store(ctl, CTL.command, command);
-    Atomics.store(ctl, CTL.messages, posted);
-    Atomics.add(ctl, CTL.seq, 1);
-    Atomics.notify(ctl, CTL.seq);
-    runShare(ctx, command, job, nTasks, 0);
-    for (let p = Atomics.load(ctl, CTL.pending); p !== 0; p = Atomics.load(ctl, CTL.pending)) awaitChange(ctl, CTL.pending, p);
-    if (Atomics.load(ctl, CTL.failed) !== 0) {
-      let workerError: string | undefined;
-      for (const port of ports) {
-        const m = receiveMessageOnPort(port)?.message as { error?: string } | undefined;
-        workerError ??= m?.error;
-      }
-      throw new PipelineError('gbdt.workerFailed', { reason: workerError ?? 'see stderr' });
-    }
-  };
+  const choice = new ThreadChoice(share);
+  /** Whether the tree being grown invites the workers (ThreadChoice). */
+  let together = false;
+  /** Whether the command being run invited the workers. */
+  let invited = false;
+  let seq = 0;
+  /** Tasks of a row-parallel step over `rows` rows. */
+  const chunksFor = (rows: number) => (together ? Math.max(1, Math.min(CHUNKS_PER_THREAD * T, Math.ceil(rows / CHUNK_ROWS))) : 1);
+  const groups = () => (together ? T : 1);
 
-  /** Build records after a count at job[at] (the count itself is job[at]). */
-  const writeBuilds = (tasks: readonly BuildTask[], at: number) => {
-    job[at] = tasks.length;
-    tasks.forEach((t, k) => {
-      const o = at + 1 + k * BUILD_FIELDS;
-      job[o] = part.laneIndex(t.nid);
-      job[o + 1] = part.begin(t.nid);
-      job[o + 2] = part.end(t.nid);
-      job[o + 3] = t.hist;
-      job[o + 4] = t.subtractFrom;
-      job[o + 5] = part.recordLaneIndex(t.nid);
-    });
+  /** Runs a command whose job (after the header) is written, in phases of these task counts. */
+  const dispatch = (command: Command, counts: readonly number[]): void => {
+    const total = writePhases(job, counts);
+    if (total === 0) return;
+    Atomics.store(ctl, CTL.nextTask, 0);
+    Atomics.store(ctl, CTL.completed, 0);
+    const invite = together && (total > 1 || share === 'workersOnly');
+    invited = invite;
+    if (invite) {
+      if (share === 'workersOnly' && !started) awaitWorkers();
+      Atomics.store(ctl, CTL.command, command);
+      Atomics.store(ctl, CTL.messages, posted);
+      openGate(ctl, ++seq);
+      Atomics.store(ctl, CTL.seq, seq);
+      Atomics.notify(ctl, CTL.seq);
+    }
+    try {
+      // (Tests only: polled without sleeping, as nothing wakes the main thread for the last tasks.)
+      if (invite && share === 'workersOnly') while (Atomics.load(ctl, CTL.completed) < total) checkFailed();
+      else runTasks(ctx, command, job);
+    } finally {
+      if (invite) closeGate(ctl, checkFailed);
+    }
+    checkFailed();
   };
 
   // Float32 arrays the workers hold too, by id (and the id of each, by identity).
@@ -179,85 +213,93 @@ export function createWorkerExecutor(
   let sentObjective: Objective | undefined;
   const idOf = (a: Float32Array | undefined): number | undefined => (a === undefined ? -1 : arrayIds.get(a));
 
+  /** The fields SplitNodes and ChunkSplit records share (up to the entries field). */
+  const writeNode = (o: number, t: PartitionTask, lutAt: number, build: BuildTask) => {
+    job[o] = part.laneIndex(t.nid);
+    job[o + 1] = part.recordLaneIndex(t.nid);
+    job[o + 2] = part.begin(t.nid);
+    job[o + 3] = part.end(t.nid);
+    job[o + 4] = t.col;
+    job[o + 5] = lutAt;
+    job[o + 6] = part.childLane(t.nid);
+    job[o + 7] = build.hist;
+    job[o + 8] = build.subtractFrom;
+    job[o + 9] = build.nid === t.left ? 1 : 0;
+  };
+  const fusedEvaluation = (tasks: readonly PartitionTask[]) => tasks.every((t) => t.children[0].features === undefined && t.children[1].features === undefined);
+
   /**
-   * Each node's split, build and children's evaluation by one share (levels with enough nodes
-   * to balance). Children with a feature subset (colsample) are evaluated here afterwards.
+   * Each node's split, build and children's evaluation by one thread (levels with enough
+   * nodes to balance, and every level when the main thread works alone). Children with a
+   * feature subset (colsample) are evaluated here afterwards.
    */
-  const splitNodes = (tasks: readonly PartitionTask[], order: Int32Array, lutLen: number) => {
-    ensureJob(1 + tasks.length * SPLIT_FIELDS);
-    const fused = tasks.every((t) => t.children[0].features === undefined && t.children[1].features === undefined);
+  const splitNodes = (tasks: readonly PartitionTask[], order: Int32Array | undefined, lutLen: number) => {
+    ensureJob(HEADER + tasks.length * SPLIT_FIELDS);
+    const fused = fusedEvaluation(tasks);
     if (fused) ensureEntries(tasks.length * 2 * ENTRY_FIELDS);
     // Task records in claiming order; k stays the task's own index (LUT, entries).
     const recordOf = new Int32Array(tasks.length);
-    order.forEach((k, j) => (recordOf[k] = 1 + j * SPLIT_FIELDS));
-    tasks.forEach((t, k) => {
+    if (order) order.forEach((k, j) => (recordOf[k] = HEADER + j * SPLIT_FIELDS));
+    else for (let k = 0; k < tasks.length; k++) recordOf[k] = HEADER + k * SPLIT_FIELDS;
+    for (let k = 0; k < tasks.length; k++) {
+      const t = tasks[k];
       const o = recordOf[k];
-      const b = t.build;
-      job[o] = part.laneIndex(t.nid);
-      job[o + 1] = part.recordLaneIndex(t.nid);
-      job[o + 2] = part.begin(t.nid);
-      job[o + 3] = part.end(t.nid);
-      job[o + 4] = t.col;
-      job[o + 5] = k * lutLen;
-      job[o + 6] = part.childLane(t.nid);
-      job[o + 7] = b.hist;
-      job[o + 8] = b.subtractFrom;
-      job[o + 9] = b.nid === t.left ? 1 : 0;
+      writeNode(o, t, k * lutLen, t.build);
       job[o + SPLIT_ENTRIES] = fused ? 2 * k * ENTRY_FIELDS : -1;
-      if (fused) t.children.forEach((c, i) => writeEntry(entries, (2 * k + i) * ENTRY_FIELDS, c.entry));
-    });
-    dispatch(Command.SplitNodes, tasks.length);
-    tasks.forEach((t, k) => {
+      if (fused) {
+        writeEntry(entries, 2 * k * ENTRY_FIELDS, t.children[0].entry);
+        writeEntry(entries, (2 * k + 1) * ENTRY_FIELDS, t.children[1].entry);
+      }
+    }
+    dispatch(Command.SplitNodes, [tasks.length]);
+    for (let k = 0; k < tasks.length; k++) {
+      const t = tasks[k];
       const o = recordOf[k];
-      const [first, second] = job[o + SPLIT_FIRST] === 1 ? [t.left, t.right] : [t.right, t.left];
-      part.setChildren(t.nid, first, second, job[o + SPLIT_MID]);
-      if (fused) t.children.forEach((c, i) => readEntry(entries, (2 * k + i) * ENTRY_FIELDS, c.entry));
-      else serial.evaluate(t.children);
-    });
+      if (job[o + SPLIT_FIRST] === 1) part.setChildren(t.nid, t.left, t.right, job[o + SPLIT_MID]);
+      else part.setChildren(t.nid, t.right, t.left, job[o + SPLIT_MID]);
+      if (fused) {
+        readEntry(entries, 2 * k * ENTRY_FIELDS, t.children[0].entry);
+        readEntry(entries, (2 * k + 1) * ENTRY_FIELDS, t.children[1].entry);
+      } else serial.evaluate(t.children);
+    }
   };
 
-  /** Every node's rows in T chunks: count, scatter, then histograms by column shares. */
+  /** A few large nodes: every node's rows in chunks, one command of four phases (growKernels.ts). */
   const splitInChunks = (tasks: readonly PartitionTask[], lutLen: number) => {
-    const builds = tasks.map((t) => t.build);
-    const mrec = markRecord(T);
-    const srec = scatterRecord(T);
-    ensureJob(2 + tasks.length * Math.max(mrec, srec) + builds.length * BUILD_FIELDS);
-    tasks.forEach((t, k) => {
-      const o = 1 + k * mrec;
-      job[o] = part.laneIndex(t.nid);
-      job[o + 1] = part.begin(t.nid);
-      job[o + 2] = part.end(t.nid);
-      job[o + 3] = t.col;
-      job[o + 4] = k * lutLen;
-      job[o + 5] = part.recordLaneIndex(t.nid);
-    });
-    dispatch(Command.Mark, tasks.length);
-    const counts = tasks.map((_, k) => Array.from(job.subarray(1 + k * mrec + MARK_FIELDS, 1 + k * mrec + MARK_FIELDS + T)));
-    tasks.forEach((t, k) => {
-      const o = 1 + k * srec;
-      const b = part.begin(t.nid);
-      const e = part.end(t.nid);
-      const nLeft = counts[k].reduce((a, c) => a + c, 0);
-      job[o] = part.laneIndex(t.nid);
-      job[o + 1] = part.childLane(t.nid);
-      job[o + 2] = b;
-      job[o + 3] = e;
-      let left = b;
-      let right = b + nLeft;
-      for (let s = 0; s < T; s++) {
-        const [cb, ce] = chunkOf(b, e, s, T);
-        job[o + SCATTER_FIELDS + 2 * s] = left;
-        job[o + SCATTER_FIELDS + 2 * s + 1] = right;
-        left += counts[k][s];
-        right += ce - cb - counts[k][s];
+    let rows = 0;
+    for (const t of tasks) rows += part.size(t.nid);
+    const C = chunksFor(Math.ceil(rows / tasks.length));
+    const G = groups();
+    const rec = chunkRecord(C);
+    const N = tasks.length;
+    ensureJob(HEADER + 3 + N * rec);
+    const fused = fusedEvaluation(tasks);
+    if (fused) ensureEntries(N * 2 * ENTRY_FIELDS);
+    job[HEADER] = N;
+    job[HEADER + 1] = C;
+    job[HEADER + 2] = G;
+    for (let k = 0; k < N; k++) {
+      const t = tasks[k];
+      const o = HEADER + 3 + k * rec;
+      writeNode(o, t, k * lutLen, t.build);
+      job[o + SPLIT_ENTRIES] = fused ? 2 * k * ENTRY_FIELDS : -1;
+      if (fused) {
+        writeEntry(entries, 2 * k * ENTRY_FIELDS, t.children[0].entry);
+        writeEntry(entries, (2 * k + 1) * ENTRY_FIELDS, t.children[1].entry);
       }
-      // The children's ranges are known from the counts; the builds below read them.
-      part.setChildren(t.nid, t.left, t.right, b + nLeft);
-    });
-    writeBuilds(builds, 1 + tasks.length * srec);
-    dispatch(Command.ScatterBuild, tasks.length);
-    // Few nodes (that is why they were split in chunks): evaluated here.
-    for (const t of tasks) serial.evaluate(t.children);
+    }
+    dispatch(Command.ChunkSplit, [N * C, N * C, N * G, fused ? 2 * N : 0]);
+    for (let k = 0; k < N; k++) {
+      const t = tasks[k];
+      const o = HEADER + 3 + k * rec;
+      let nLeft = 0;
+      for (let c = 0; c < C; c++) nLeft += job[o + CHUNK_FIELDS + c];
+      part.setChildren(t.nid, t.left, t.right, part.begin(t.nid) + nLeft);
+      if (fused) {
+        readEntry(entries, 2 * k * ENTRY_FIELDS, t.children[0].entry);
+        readEntry(entries, (2 * k + 1) * ENTRY_FIELDS, t.children[1].entry);
+      } else serial.evaluate(t.children);
+    }
   };
 
   const serial = new SerialExecutor(state);
@@ -282,20 +324,27 @@ export function createWorkerExecutor(
         send({ type: 'objective', name: objective.name, numClass: params.numClass, scalePosWeight: params.scalePosWeight });
         sentObjective = objective;
       }
-      ensureJob(6);
-      job.set([labels.length, ids[0]!, ids[1]!, ids[2]!, ids[3]!], 1);
-      dispatch(Command.Gradients, 0);
+      const C = chunksFor(labels.length);
+      ensureJob(HEADER + 6);
+      job.set([labels.length, ids[0]!, ids[1]!, ids[2]!, ids[3]!, C], HEADER);
+      dispatch(Command.Gradients, [C]);
     },
     startTree(gpair: Float32Array, rootHist: number) {
+      const ready = Atomics.load(ctl, CTL.ready) > 0;
+      together = choice.next(performance.now(), ready);
+      Atomics.store(ctl, CTL.hot, together ? 1 : 0);
       const id = idOf(gpair);
       // Not shared with the workers: load the gradient pairs here, the workers build.
       if (id === undefined) part.reset(gpair);
       else part.reset(new Float32Array(0), false);
       const blocks = rootBlockCount(part.nRows);
       const scratch = Array.from({ length: blocks - 1 }, () => state.hists.acquire());
-      ensureJob(5 + scratch.length);
-      job.set([part.nRows, id ?? -1, rootHist, blocks, ...scratch], 1);
-      dispatch(Command.StartTree, 0);
+      const G = groups();
+      // One block alone: loading and building in one pass (one chunk); else by column groups.
+      const C = blocks > 1 || id === undefined ? 0 : G === 1 ? 1 : chunksFor(part.nRows);
+      ensureJob(HEADER + 6 + scratch.length);
+      job.set([part.nRows, id ?? -1, rootHist, blocks, G, C, ...scratch], HEADER);
+      dispatch(Command.StartTree, blocks > 1 ? [blocks, G] : [C, C === 1 && G === 1 ? 0 : G]);
       for (const h of scratch) state.hists.release(h);
     },
     addLeafValues(leaves: readonly LeafTask[], margins: Float32Array, stride: number, offset: number) {
@@ -304,31 +353,49 @@ export function createWorkerExecutor(
         serial.addLeafValues(leaves, margins, stride, offset);
         return;
       }
-      ensureJob(5 + LEAF_FIELDS * leaves.length);
-      job.set([leaves.length, id, stride, offset], 1);
+      const C = chunksFor(part.nRows);
+      ensureJob(HEADER + 5 + LEAF_FIELDS * leaves.length);
+      job.set([leaves.length, id, stride, offset, C], HEADER);
       const bits = new Int32Array(1);
       const asFloat = new Float32Array(bits.buffer);
       const floatBits = (v: number) => {
         asFloat[0] = v;
         return bits[0];
       };
-      const splits = leaves.filter((l) => l.split);
-      const lutLen = splits[0]?.split!.lut.length ?? 0;
-      ensureLuts(splits.length * lutLen);
+      let lutLen = 0;
+      let nSplits = 0;
+      for (const l of leaves) {
+        if (!l.split) continue;
+        lutLen = l.split.lut.length;
+        nSplits++;
+      }
+      ensureLuts(nSplits * lutLen);
       let nLuts = 0;
-      leaves.forEach(({ nid, value, split }, k) => {
+      for (let k = 0, o = HEADER + 5; k < leaves.length; k++, o += LEAF_FIELDS) {
+        const { nid, value, split } = leaves[k];
         const at = split ? nLuts++ * lutLen : 0;
         if (split) luts.set(split.lut, at);
-        const where = [part.laneIndex(nid), part.recordLaneIndex(nid), part.begin(nid), part.end(nid)];
-        job.set([...where, floatBits(value), split?.col ?? -1, at, floatBits(split?.rightValue ?? 0)], 5 + LEAF_FIELDS * k);
-      });
-      dispatch(Command.LeafValues, 0);
+        job[o] = part.laneIndex(nid);
+        job[o + 1] = part.recordLaneIndex(nid);
+        job[o + 2] = part.begin(nid);
+        job[o + 3] = part.end(nid);
+        job[o + 4] = floatBits(value);
+        job[o + 5] = split?.col ?? -1;
+        job[o + 6] = at;
+        job[o + 7] = floatBits(split?.rightValue ?? 0);
+      }
+      dispatch(Command.LeafValues, [C]);
     },
     partitionAndBuild(tasks: readonly PartitionTask[]) {
       if (tasks.length === 0) return;
       const lutLen = tasks[0].lut.length;
       ensureLuts(tasks.length * lutLen);
-      tasks.forEach((t, k) => luts.set(t.lut, k * lutLen));
+      for (let k = 0; k < tasks.length; k++) luts.set(tasks[k].lut, k * lutLen);
+      if (!together) {
+        // Alone: node by node, each split and built in one pass, as SerialExecutor does.
+        splitNodes(tasks, undefined, lutLen);
+        return;
+      }
       const order = nodeOrder(tasks.map((t) => part.size(t.nid)), T);
       if (order) splitNodes(tasks, order, lutLen);
       else splitInChunks(tasks, lutLen);
@@ -337,6 +404,7 @@ export function createWorkerExecutor(
       serial.evaluate(tasks);
     },
     dispose() {
+      Atomics.store(ctl, CTL.hot, 0);
       for (const w of workers) void w.terminate();
       for (const p of ports) p.close();
     },

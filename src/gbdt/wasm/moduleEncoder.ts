@@ -165,6 +165,10 @@ export class Code {
   memoryCopy(): this {
     return this.op(0xfc, 10, 0, 0);
   }
+  /** memory.fill: (address, byte value, length). */
+  memoryFill(): this {
+    return this.op(0xfc, 11, 0);
+  }
 
   add(): this {
     return this.op(0x6a);
@@ -186,6 +190,12 @@ export class Code {
   }
   shl(): this {
     return this.op(0x74);
+  }
+  ltU(): this {
+    return this.op(0x49);
+  }
+  gtU(): this {
+    return this.op(0x4b);
   }
   geU(): this {
     return this.op(0x4f);
@@ -291,6 +301,116 @@ export class Code {
   /** The two low float32 lanes as two float64 lanes (exact). */
   f64x2PromoteLow(): this {
     return this.simd(0x5f);
+  }
+
+  // Lane-wise SIMD: each lane is the scalar instruction's result (IEEE-754 per lane).
+  /** v128.load64_lane: 8 bytes into lane `lane` of the v128 on the stack. */
+  loadLane64(lane: number, offset = 0): this {
+    this.simdMem(0x57, 3, offset);
+    this.bytes.push(lane);
+    return this;
+  }
+  v128Const(bytes: Uint8Array): this {
+    this.simd(0x0c);
+    for (const b of bytes) this.bytes.push(b);
+    return this;
+  }
+  f64x2Splat(): this {
+    return this.simd(0x14);
+  }
+  f32x4Splat(): this {
+    return this.simd(0x13);
+  }
+  i32x4Splat(): this {
+    return this.simd(0x11);
+  }
+  i32x4ExtractLane(lane: number): this {
+    this.simd(0x1b);
+    this.bytes.push(lane);
+    return this;
+  }
+  /** i8x16.shuffle: byte i of the result is byte lanes[i] of (a ++ b). */
+  shuffle(lanes: readonly number[]): this {
+    this.simd(0x0d);
+    for (const l of lanes) this.bytes.push(l);
+    return this;
+  }
+  /** v128.bitselect(a, b, mask): a's bits where mask is 1, else b's. */
+  bitselect(): this {
+    return this.simd(0x52);
+  }
+  f64x2Mul(): this {
+    return this.simd(0xf2);
+  }
+  f64x2Min(): this {
+    return this.simd(0xf4);
+  }
+  f64x2Neg(): this {
+    return this.simd(0xed);
+  }
+  f64x2Gt(): this {
+    return this.simd(0x4a);
+  }
+  f64x2Ne(): this {
+    return this.simd(0x48);
+  }
+  /** i32x4.trunc_sat_f64x2_s_zero: the two lanes as i32 (saturating), zeros above. */
+  i32x4TruncSatF64x2Zero(): this {
+    return this.simd(0xfc);
+  }
+  /** f32x4.demote_f64x2_zero: the two lanes rounded to float32, zeros above. */
+  f32x4DemoteF64x2Zero(): this {
+    return this.simd(0x5e);
+  }
+  f32x4Add(): this {
+    return this.simd(0xe4);
+  }
+  f32x4Sub(): this {
+    return this.simd(0xe5);
+  }
+  f32x4Mul(): this {
+    return this.simd(0xe6);
+  }
+  f32x4Div(): this {
+    return this.simd(0xe7);
+  }
+  f32x4Eq(): this {
+    return this.simd(0x41);
+  }
+  f32x4Gt(): this {
+    return this.simd(0x44);
+  }
+  f64x2Eq(): this {
+    return this.simd(0x47);
+  }
+  f64x2Le(): this {
+    return this.simd(0x4b);
+  }
+  f64x2Ge(): this {
+    return this.simd(0x4c);
+  }
+  /** v128.any_true: 1 when any bit is set. */
+  anyTrue(): this {
+    return this.simd(0x53);
+  }
+  /** i64x2.all_true: 1 when both lanes are non-zero. */
+  i64x2AllTrue(): this {
+    return this.simd(0xc3);
+  }
+  f32x4ExtractLane(lane: number): this {
+    this.simd(0x1f);
+    this.bytes.push(lane);
+    return this;
+  }
+  f64x2ExtractLane(lane: number): this {
+    this.simd(0x21);
+    this.bytes.push(lane);
+    return this;
+  }
+  f64x2ReplaceLane(lane: number): this {
+    this.simd(0x22);
+    this.bytes.push(lane);
+    return this;
   }
 }
 

@@ -3,16 +3,20 @@
 // protobuf parsing accepts) plus the references a schema cannot express (every executorLabel,
 // componentRef, producer task, pipeline parameter and platform executor must exist).
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import { PipelineError } from '../../core/index.ts';
 import type { PipelineSpec, PlatformSpec } from './types.ts';
 
 const schemaOf = (name: string): object => JSON.parse(readFileSync(new URL(`./schema/${name}`, import.meta.url), 'utf8')) as object;
 
-// Compiled on first use (~0.1 s): commands that never validate IR do not pay for it at start-up.
+// Loaded and compiled on first use (~0.1 s): commands that never validate IR (`sealed run`) do not
+// pay for it at start-up. Ajv is CommonJS, ~40 files: required synchronously here instead of
+// imported by every process that loads the pipeline package (issue 17: 40-60 ms of each start).
 let compiled: { checkSpec: ValidateFunction; checkPlatform: ValidateFunction } | undefined;
 function checkers(): { checkSpec: ValidateFunction; checkPlatform: ValidateFunction } {
   if (!compiled) {
+    const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
     const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
     compiled = { checkSpec: ajv.compile(schemaOf('pipelineSpec.schema.json')), checkPlatform: ajv.compile(schemaOf('platformSpec.schema.json')) };
   }

@@ -39,6 +39,10 @@ export class LocalArtifactStore implements ArtifactStore {
       // A file replaces a folder as it does for a `file` source (rename cannot replace a folder).
       if ((await fsp.lstat(target).catch(() => undefined))?.isDirectory()) await fsp.rm(target, { recursive: true, force: true });
       await writeFileAtomic(target, source.bytes);
+      // The digest of the bytes just written, not of the file read back: run.json is put after every
+      // task state change (issue 17: no re-reading of what we just wrote).
+      const bytes = typeof source.bytes === 'string' ? Buffer.from(source.bytes) : source.bytes;
+      return { key, sha256: sha256(bytes), size: bytes.byteLength, kind: 'file' };
     } else {
       await fsp.mkdir(dirname(target), { recursive: true });
       await fsp.rm(target, { recursive: true, force: true });

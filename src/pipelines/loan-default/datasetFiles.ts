@@ -11,8 +11,13 @@
 // look at the content (Parquet starts with `PAR1`), so any file name works.
 // Each reader takes a path or a ByteSource (an artifact handle, plain or sealed), each writer a
 // path or a ByteSink.
+// A CSV written here is remembered with its value (data/memo): the local runner runs a run's
+// tasks in one process, so the next step's reader gets the table or matrix back without
+// parsing, when the file's bytes are still exactly the bytes written and the value is exactly
+// what parsing them would give (conform.ts); otherwise it parses as before.
 import { DataError, readFirstLine, type ByteSink, type ByteSource, type DenseMatrix } from '../../core/index.ts';
-import { numericColumn, readCsvBatches, readCsvFile, Table, tableToMatrix, writeCsv, writeMatrixCsv, type Schema } from '../../data/index.ts';
+import { matrixCsvChunksParallel, numericColumn, writeChunksAtomic, readCsvBatches, readCsvFile, Table, tableCsvChunks, tableToMatrix, type Schema } from '../../data/index.ts';
+import { conformMatrix, conformTable, recallWritten, writeRemembering, type ConformOptions, type WrittenValue } from '../../data/memo/index.ts';
 import {
   isParquetSource,
   openParquet,
@@ -42,13 +47,34 @@ export function formatFor(to: string | ByteSink, chosen: ArtifactFormat = DEFAUL
 
 /** A table in the destination's format (CSV with header, or Parquet). */
 export function writeTableAs(table: Table, to: string | ByteSink, format?: ArtifactFormat, csvOptions: { header?: boolean } = {}): Promise<void> {
-  return formatFor(to, format) === 'parquet' ? writeParquetTable(table, to) : writeCsv(table, to, csvOptions);
+  if (formatFor(to, format) === 'parquet') return writeParquetTable(table, to);
+  return writeRemembering(to, tableCsvChunks(table, csvOptions), { kind: 'table', table, header: csvOptions.header ?? true });
 }
 
 /** A table checked against `schema`, from CSV or Parquet (detected from the content). */
 export async function readTableAs(from: string | ByteSource, schema: Schema, fileName?: string): Promise<Table> {
-  if (await isParquetSource(from)) return readParquetTable(from, { schema, ...(fileName ? { fileName } : {}) });
-  return readCsvFile(from, { schema, ...(fileName ? { fileName } : {}) });
+  return viaMemo(from, (w) => conformTable(w, { header: true, schema }), async () => {
+    if (await isParquetSource(from)) return readParquetTable(from, { schema, ...(fileName ? { fileName } : {}) });
+    return readCsvFile(from, { schema, ...(fileName ? { fileName } : {}) });
+  });
+}
+
+/** Called on every value taken from the memo with the parse of the same file (tests compare the two). */
+export type DatasetMemoAudit = (label: string, fromMemo: unknown, parsed: unknown) => void;
+let audit: DatasetMemoAudit | undefined;
+
+/** Installs (or with undefined removes) the audit of memo hits; for tests only. */
+export function setDatasetMemoAudit(fn: DatasetMemoAudit | undefined): void {
+  audit = fn;
+}
+
+/** What this process wrote to `from` as the reader would parse it, else the parse. */
+async function viaMemo<T>(from: string | ByteSource, conform: (w: WrittenValue) => T | undefined, parse: () => Promise<T>): Promise<T> {
+  const written = await recallWritten(from);
+  const value = written === undefined ? undefined : conform(written);
+  if (value === undefined) return parse();
+  if (audit) audit(nameOf(from), value, await parse());
+  return value;
 }
 
 /** Column names of a CSV header or a Parquet schema. */
@@ -68,6 +94,11 @@ const sourceRowSchema: Schema = {
 
 /** The raw credit-risk CSV, checked against the reference schema (label must be 0/1). */
 export async function readRawDataset(path: string | ByteSource, fileName?: string): Promise<Table> {
+  const rawSchema = (w: WrittenValue): Schema => (w.kind === 'table' && w.table.has(SOURCE_ROW_COLUMN) ? sourceRowSchema : creditRiskSchema);
+  return viaMemo(path, (w) => conformTable(w, { header: true, schema: rawSchema(w) }), () => parseRawDataset(path, fileName));
+}
+
+async function parseRawDataset(path: string | ByteSource, fileName?: string): Promise<Table> {
   if (await isParquetSource(path)) {
     const pf = await openParquet(path, { fileName: fileName ?? nameOf(path) });
     const schema = pf.columns.some((c) => c.name === SOURCE_ROW_COLUMN) ? sourceRowSchema : creditRiskSchema;
@@ -90,7 +121,13 @@ export function writeFeatures(table: Table, path: string | ByteSink, format?: Ar
   return writeTableAs(table.select(FEATURE_COLUMNS), path, format);
 }
 
+const labelRead: ConformOptions = { header: false, schema: labelSchema, columnNames: [LABEL_COLUMN] };
+
 export async function readLabels(path: string | ByteSource): Promise<Float64Array> {
+  return viaMemo(path, (w) => conformTable(w, labelRead)?.numeric(LABEL_COLUMN).values, () => parseLabels(path));
+}
+
+async function parseLabels(path: string | ByteSource): Promise<Float64Array> {
   if (await isParquetSource(path)) return (await readParquetTable(path, { schema: labelSchema })).numeric(LABEL_COLUMN).values;
   const t = await readCsvFile(path, { header: false, columnNames: [LABEL_COLUMN], schema: labelSchema });
   return t.numeric(LABEL_COLUMN).values;
@@ -98,13 +135,17 @@ export async function readLabels(path: string | ByteSource): Promise<Float64Arra
 
 export function writeLabels(labels: Float64Array, path: string | ByteSink, format?: ArtifactFormat): Promise<void> {
   if (formatFor(path, format) === 'parquet') return writeParquetVector(LABEL_COLUMN, labels, path);
-  return writeCsv(new Table([numericColumn(LABEL_COLUMN, labels)]), path, { header: false });
+  return writeTableAs(new Table([numericColumn(LABEL_COLUMN, labels)]), path, 'csv', { header: false });
 }
 
 const matrixNames = (cols: number): string[] => Array.from({ length: cols }, (_, j) => `f${j}`);
 
 /** A headerless numeric CSV as a row-major matrix; the column count comes from the first line. */
 export async function readMatrix(path: string | ByteSource): Promise<DenseMatrix> {
+  return viaMemo(path, conformMatrix, () => parseMatrix(path));
+}
+
+async function parseMatrix(path: string | ByteSource): Promise<DenseMatrix> {
   if (await isParquetSource(path)) return readParquetMatrix(path);
   const first = await readFirstLine(path);
   if (first === '') throw new DataError('loanDefault.emptyMatrix', { path: nameOf(path) });
@@ -121,6 +162,18 @@ export async function readMatrix(path: string | ByteSource): Promise<DenseMatrix
  * scores rows holds one batch of features at a time whatever the file's size.
  */
 export async function* readMatrixBatches(path: string | ByteSource, batchRows = 65536): AsyncGenerator<DenseMatrix> {
+  // Remembered whole: the batches are views of it (the memory is already held).
+  const written = await recallWritten(path);
+  const whole = written === undefined ? undefined : conformMatrix(written);
+  if (whole !== undefined) {
+    if (audit) audit(nameOf(path), whole, await parseMatrix(path));
+    const rows = Math.max(1, Math.floor(batchRows));
+    for (let start = 0; start < whole.nRows; start += rows) {
+      const n = Math.min(rows, whole.nRows - start);
+      yield { data: whole.data.subarray(start * whole.nCols, (start + n) * whole.nCols), nRows: n, nCols: whole.nCols };
+    }
+    return;
+  }
   // Parquet: a row group per batch (PARQUET_ROW_GROUP_ROWS rows as we write them).
   if (await isParquetSource(path)) {
     yield* readParquetMatrixBatches(path);
@@ -137,9 +190,14 @@ export async function* readMatrixBatches(path: string | ByteSource, batchRows = 
   }
 }
 
-export function writeMatrix(m: DenseMatrix, path: string | ByteSink, format?: ArtifactFormat): Promise<void> {
+/**
+ * `remember: false` when the matrix's reader runs much later: holding it in memory until then
+ * (through training, the run's peak) would raise the run's peak memory for a small gain.
+ */
+export function writeMatrix(m: DenseMatrix, path: string | ByteSink, format?: ArtifactFormat, options: { remember?: boolean } = {}): Promise<void> {
   if (formatFor(path, format) === 'parquet') return writeParquetMatrix(m, path);
-  return writeMatrixCsv(m.data, m.nRows, m.nCols, path);
+  const chunks = matrixCsvChunksParallel(m.data, m.nRows, m.nCols);
+  return options.remember === false ? writeChunksAtomic(path, chunks) : writeRemembering(path, chunks, { kind: 'matrix', matrix: m });
 }
 
 export async function readHeader(path: string | ByteSource): Promise<string[]> {

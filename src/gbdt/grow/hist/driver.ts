@@ -22,8 +22,9 @@ import { HistogramStore } from './histogram.ts';
 import { RowPartitioner } from './rowPartitioner.ts';
 import { chooseKernels } from './kernelChoice.ts';
 import { splitEvaluator } from './wasmEvaluate.ts';
-import { calcGain, calcWeight, gainParams, type GainParams } from './splitGain.ts';
+import { calcGain, calcWeight, cannotSplit, gainParams, type GainParams } from './splitGain.ts';
 import { createWorkerExecutor, resolveThreads } from '../../parallel/workerExecutor.ts';
+import type { ThreadShare } from '../../parallel/threadChoice.ts';
 
 const f32 = Math.fround;
 
@@ -36,15 +37,16 @@ export interface FeatureSelector {
 }
 
 /**
- * Below `minRows` rows training stays on the calling thread: every tree level is a hand-off to
- * the workers and back (~25 per tree), which at small sizes costs about what it saves on a
- * quiet machine, and far more on a busy one, where each hand-off waits for a descheduled
- * thread (24,435 x 26 rows, 500 rounds, on this 2-core host with other work running: 1 thread
- * 1.3-1.8 s, 2 threads 7-19 s; before the WebAssembly evaluation and gradients, on a quiet
- * host: 2 threads 2.6 s, 1 thread 2.8-3.0 s). At 750,000 rows a level's work dwarfs its
- * hand-offs. An object, so tests can lower it to exercise threads on small data.
+ * Below `minRows` rows training stays on the calling thread (no worker is started). Above, the
+ * worker executor decides tree by tree whether the workers help (parallel/threadChoice.ts: it
+ * times trees both ways), and a worker that is descheduled or still starting delays nobody
+ * (parallel/gate.ts); `share` says how work is shared ('adaptive'; tests and measurements
+ * force the others). The floor stays: at 24,435 x 26 rows (500 rounds, this 2-core host at
+ * load 6-11 from other work, medians of 5 alternating runs) 2 adaptive threads took 1.96 s
+ * against 1 thread's 1.59 s (worker start-up, trial trees; the old executor: 18.4 s), and no
+ * quiet run showed 2 threads ahead there. Objects, so tests can lower the floor on small data.
  */
-export const threadPolicy = { minRows: 100_000 };
+export const threadPolicy: { minRows: number; share: ThreadShare } = { minRows: 100_000, share: 'adaptive' };
 
 export class HistTreeGrower {
   readonly partitioner: RowPartitioner;
@@ -93,7 +95,7 @@ export class HistTreeGrower {
       source,
       memory,
     };
-    const parallel = shared ? createWorkerExecutor(state, threads, params, memory) : undefined;
+    const parallel = shared ? createWorkerExecutor(state, threads, params, memory, { share: threadPolicy.share }) : undefined;
     // Chunks allocated from now on must reach the workers too.
     this.hists.onNewChunk = parallel?.onNewHistogramChunk;
     this.exec = parallel?.executor ?? new SerialExecutor(state);
@@ -137,7 +139,16 @@ export class HistTreeGrower {
         const lut = this.nextLut();
         const col = splitLut(this.pm, bm.nBins[e.feature], e.feature, e.splitBin, e.defaultLeft, lut);
         const task = { nid: e.nid, left: l.nid, right: r.nid, col, lut };
-        if (!expandable[k]) {
+        // Children too light for min_child_weight to allow a split of their own (cannotSplit)
+        // stay leaves as surely as those at max_depth: when both are, no partition, histogram
+        // or evaluation for them. The column sampler is still asked for their features, as
+        // when they were evaluated, so its random sequence does not change.
+        const bothLeaves = expandable[k] && cannotSplit(gp, l.sumHess) && cannotSplit(gp, r.sumHess);
+        if (bothLeaves && features) {
+          features.featuresFor(l.depth);
+          features.featuresFor(r.depth);
+        }
+        if (!expandable[k] || bothLeaves) {
           // Both children stay leaves: their rows are told apart only when the leaf values are added.
           this.releaseHist(e.nid);
           this.unsplit.push(task);
@@ -154,8 +165,14 @@ export class HistTreeGrower {
         const childHist = this.hists.acquire();
         this.histOf[small] = childHist;
         this.histOf[large] = parentHist;
+        // Every field spelled out (no spread of `task`): a spread's copy took the slow
+        // property-definition path for every split, and made the tasks' shapes megamorphic.
         partitions.push({
-          ...task,
+          nid: e.nid,
+          left: l.nid,
+          right: r.nid,
+          col,
+          lut,
           build: { nid: small, hist: childHist, subtractFrom: parentHist },
           children: [
             { entry: l, hist: this.histOf[l.nid], features: features?.featuresFor(l.depth) },

@@ -8,7 +8,7 @@
 import type { QuantileCuts } from '../../common/quantileCuts.ts';
 import type { PackedMatrix } from '../../data/packedMatrix.ts';
 import type { ExpandEntry } from './expandEntry.ts';
-import { splitGain, type GainParams } from './splitGain.ts';
+import { cannotSplit, splitGain, type GainParams } from './splitGain.ts';
 
 const f32 = Math.fround;
 /** A bundled feature's two bins, rebuilt per node (one per thread: each isolate has its own). */
@@ -35,6 +35,8 @@ export function evaluateSplits(
   from = 0,
   to = features ? features.length : space.pm.nFeatures,
 ): void {
+  // Nothing could pass min_child_weight (splitGain.ts cannotSplit): the scan would find nothing.
+  if (cannotSplit(p, e.sumHess)) return;
   const { pm, cuts, nBins } = space;
   for (let j = from; j < to; j++) {
     const f = features ? features[j] : j;

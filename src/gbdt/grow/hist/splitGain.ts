@@ -26,6 +26,18 @@ export function gainParams(p: TrainParams): GainParams {
   };
 }
 
+/**
+ * Whether no split of a node with hessian sum `h` can pass min_child_weight, so evaluating it
+ * is sure to find nothing. A candidate needs lh >= mcw and fl(h - lh) >= mcw. With mcw > 0
+ * and h < 2 mcw that cannot happen in floating point either: if lh > 2h (or h <= 0), h - lh is
+ * negative and so is its rounding; if h/2 <= lh <= 2h, h - lh is exact (Sterbenz) and the two
+ * sides would sum to h >= 2 mcw; if lh < h/2, h > 2 lh >= 2 mcw. The backward scan and the
+ * bundled features' two bins check the same pair of sums. NaN h never passes either.
+ */
+export function cannotSplit(p: GainParams, h: number): boolean {
+  return p.minChildWeight > 0 && !(h >= 2 * p.minChildWeight);
+}
+
 export function thresholdL1(g: number, alpha: number): number {
   if (g > alpha) return g - alpha;
   if (g < -alpha) return g + alpha;

@@ -10,11 +10,11 @@
 // same result because a double holds more than twice a float32's precision (2p + 2 bits), so
 // rounding twice equals rounding once. Only the plain gain (alpha 0, max_delta_step 0) is
 // here; other parameters keep the JavaScript scan.
-import { Code, encodeModule, F32, F64, I32, type FunctionDef } from '../../wasm/moduleEncoder.ts';
+import { Code, encodeModule, F32, F64, I32, V128, type FunctionDef, type ValType } from '../../wasm/moduleEncoder.ts';
 import { KernelMemory, MAX_PAGES } from '../../wasm/kernelMemory.ts';
 import type { ExpandEntry } from './expandEntry.ts';
 import { evaluateSplits, setBest, type SplitSpace } from './evaluateSplits.ts';
-import type { GainParams } from './splitGain.ts';
+import { cannotSplit, type GainParams } from './splitGain.ts';
 
 /** evaluateSplits' signature, for one node's histogram `hist[base..]`. */
 export type SplitEvaluator = (e: ExpandEntry, hist: Float64Array, base: number, features?: Int32Array, from?: number, to?: number) => void;
@@ -34,6 +34,11 @@ const [J, F, T, FLAGS, NB, P, I, AT, IMPROVED, ND] = [12, 13, 14, 15, 16, 17, 18
 const [G, H, LG, LH, RG, RH, BEST, X] = [22, 23, 24, 25, 26, 27, 28, 29];
 const [LOSS, ROOT32] = [30, 31];
 const [K, Q] = [32, 33];
+const [ACC, RIGHT, H2, G2, GAINS, PGH, MCW2, LAMBDA2, ZERO2] = [34, 35, 36, 37, 38, 39, 40, 41, 42];
+/** Shuffles of two f64x2 (a, b): (a1, b1), (a0, b0); and a 64-bit mask pair to 32-bit lanes 0 and 1. */
+const HIGH_LANES = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
+const LOW_LANES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+const NARROW = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 16, 17, 18, 19];
 
 /** Pushes gainOf(g, h) (evaluateSplits.ts) as an f32: 0 when h <= 0, else f32(g*g (0 for NaN)) / f32(h + lambda). */
 function gainOf(c: Code, g: number, h: number): void {
@@ -62,6 +67,10 @@ function evaluateModule(): Uint8Array {
   const c = new Code();
   c.get(BEST_IN).set(BEST);
   c.get(ROOT).f32DemoteF64().set(ROOT32);
+  c.get(PG).f64x2Splat().get(PH).f64x2ReplaceLane(1).set(PGH);
+  c.get(MCW).f64x2Splat().set(MCW2);
+  c.get(LAMBDA).f64x2Splat().set(LAMBDA2);
+  c.f64c(0).f64x2Splat().set(ZERO2);
   c.block().loop();
   c.get(J).get(COUNT).geU().brIf(1);
   c.get(TABLE).get(LIST).get(J).i32(4).mul().add().load32().i32(TABLE_ENTRY).mul().add().set(T);
@@ -90,42 +99,62 @@ function evaluateModule(): Uint8Array {
   // The bins to visit, listed without a branch per bin (whether a bin is empty is a coin flip
   // in mid-sized nodes): the non-empty ones and the first and last. An empty bin repeats the
   // candidate before it, which cannot be strictly better than itself, so visiting the first
-  // and last also when empty changes nothing.
-  c.i32(0).set(I).get(P).set(AT).get(BINS).set(Q);
-  c.block().loop();
-  c.get(I).get(NB).geU().brIf(1);
-  c.get(Q).get(I).store32();
-  c.get(Q);
-  c.get(AT).loadF64().f64c(0).f64Ne().get(AT).loadF64(8).f64c(0).f64Ne().or();
-  c.get(I).eqz().or().get(I).get(NB).i32(1).sub().eq().or();
-  c.i32(4).mul().add().set(Q);
-  c.get(I).i32(1).add().set(I);
-  c.get(AT).i32(16).add().set(AT);
-  c.br(0).end().end();
-  c.get(Q).set(K);
-
-  // Forward: bins 0..i on the left, missing with the right side.
-  c.f64c(0).set(LG).f64c(0).set(LH).get(BINS).set(Q);
-  c.block().loop();
-  c.get(Q).get(K).geU().brIf(1);
-  c.get(Q).load32().set(I);
-  c.get(P).get(I).i32(16).mul().add().set(AT);
-  c.get(AT).loadF64().set(G);
-  c.get(AT).loadF64(8).set(H);
+  // and last also when empty changes nothing. A bin's (g, h) is one 128-bit load and compare.
+  c.get(BINS).set(Q);
+  c.get(NB).if_();
   {
-    c.get(LG).get(G).f64Add().set(LG);
-    c.get(LH).get(H).f64Add().set(LH);
-    c.get(PH).get(LH).f64Sub().set(RH);
-    c.get(LH).get(MCW).f64Ge().get(RH).get(MCW).f64Ge().and().if_();
-    c.get(PG).get(LG).f64Sub().set(RG);
-    gainOf(c, LG, LH);
-    gainOf(c, RG, RH);
-    c.f32Add().get(ROOT32).f32Sub().set(LOSS);
-    keepIfBetter(c, [LG, LH], [RG, RH], 0);
+    c.get(Q).i32(0).store32();
+    c.get(Q).i32(4).add().set(Q);
+    c.i32(1).set(I).get(P).i32(16).add().set(AT);
+    c.block().loop();
+    c.get(I).get(NB).i32(1).sub().geU().brIf(1);
+    c.get(Q).get(I).store32();
+    c.get(Q).get(AT).loadV128().get(ZERO2).f64x2Ne().anyTrue().i32(4).mul().add().set(Q);
+    c.get(I).i32(1).add().set(I);
+    c.get(AT).i32(16).add().set(AT);
+    c.br(0).end().end();
+    c.get(NB).i32(1).gtU().if_();
+    c.get(Q).get(NB).i32(1).sub().store32();
+    c.get(Q).i32(4).add().set(Q);
     c.end();
   }
+  c.end();
+  c.get(Q).set(K);
+
+  // Forward: bins 0..i on the left, missing with the right side. ACC = (lg, lh) and
+  // RIGHT = (pg - lg, ph - lh) as float64 pairs; a candidate's two gains are computed in two
+  // lanes: (lg, rg) squared and (lh, rh) + lambda, rounded to float32, one division. Every
+  // lane is the scalar operation's result, so the losses are evaluateSplits' bit for bit.
+  c.get(ZERO2).set(ACC).get(BINS).set(Q);
+  c.block().loop();
+  c.get(Q).get(K).geU().brIf(1);
+  c.get(ACC).get(P).get(Q).load32().i32(16).mul().add().loadV128().f64x2Add().set(ACC);
+  c.get(PGH).get(ACC).f64x2Sub().set(RIGHT);
+  c.get(ACC).get(RIGHT).shuffle(HIGH_LANES).set(H2);
+  c.get(H2).get(MCW2).f64x2Ge().i64x2AllTrue().if_();
+  {
+    c.get(ACC).get(RIGHT).shuffle(LOW_LANES).set(G2);
+    // 0 where h <= 0 (the 64-bit lane masks narrowed to the two low 32-bit lanes), else the quotient.
+    c.get(ZERO2);
+    c.get(G2).get(G2).f64x2Mul().get(ZERO2).get(G2).get(G2).f64x2Eq().bitselect().f32x4DemoteF64x2Zero();
+    c.get(H2).get(LAMBDA2).f64x2Add().f32x4DemoteF64x2Zero().f32x4Div();
+    c.get(H2).get(ZERO2).f64x2Le().get(ZERO2).shuffle(NARROW).bitselect().set(GAINS);
+    c.get(GAINS).f32x4ExtractLane(0).get(GAINS).f32x4ExtractLane(1).f32Add().get(ROOT32).f32Sub().set(LOSS);
+    c.get(LOSS).f64PromoteF32().get(BEST).f64Gt().get(LOSS).f32c(Infinity).f32Ne().and().if_();
+    c.get(LOSS).f64PromoteF32().set(BEST);
+    c.get(OUT).get(ACC).storeV128(8);
+    c.get(OUT).get(RIGHT).storeV128(24);
+    c.get(OUT).get(F).store32(40);
+    c.get(OUT).get(Q).load32().store32(44);
+    c.get(OUT).i32(0).store32(48);
+    c.i32(1).set(IMPROVED);
+    c.end();
+  }
+  c.end();
   c.get(Q).i32(4).add().set(Q);
   c.br(0).end().end();
+  c.get(ACC).f64x2ExtractLane(0).set(LG);
+  c.get(ACC).f64x2ExtractLane(1).set(LH);
 
   // Backward, when the feature may have missing rows and the bins do not sum to the node.
   c.get(FLAGS).i32(SCAN_BACKWARD).and().i32(0).ne().get(LG).get(PG).f64Ne().get(LH).get(PH).f64Ne().or().and().if_();
@@ -161,7 +190,7 @@ function evaluateModule(): Uint8Array {
     name: 'evaluate',
     params: [I32, I32, I32, F64, F64, F64, F64, F64, I32, I32, F64, I32],
     results: [I32],
-    locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F32, F32, I32, I32],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F32, F32, I32, I32, ...Array<ValType>(9).fill(V128)],
     code: c,
   };
   return encodeModule([fn], MAX_PAGES);
@@ -224,6 +253,8 @@ export function wasmSplitEvaluator(memory: WebAssembly.Memory, space: SplitSpace
     all[f] = f;
   }
   return (e, hist, base, features, from = 0, to = features ? features.length : nf) => {
+    // Nothing could pass min_child_weight (splitGain.ts cannotSplit): the scan would find nothing.
+    if (cannotSplit(p, e.sumHess)) return;
     // Heap histograms (not the training memory) cannot be read here.
     if (!(hist.buffer instanceof SharedArrayBuffer)) {
       js(e, hist, base, features, from, to);

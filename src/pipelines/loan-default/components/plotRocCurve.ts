@@ -22,6 +22,10 @@ export const plotRocCurve = defineComponent({
     for (const w of curve.warnings) ctx.log(`warning: ${w}`);
     // The AUC is the area under this curve: one sort of the scores serves both.
     const auc = rocAucFromCurve(curve);
+    // The PNG draws on the thread pool while the ROC JSON is built and written (issue 17).
+    const plotting = renderRocPlot({ fpr: curve.fpr, tpr: curve.tpr, thresholds: curve.thresholds, auc });
+    // Rejections are awaited below; this only keeps one raised meanwhile from counting as unhandled.
+    plotting.catch(() => {});
     const confidenceMetrics = Array.from(curve.fpr, (fpr, i) => ({
       confidenceThreshold: curve.thresholds[i],
       falsePositiveRate: fpr,
@@ -33,7 +37,7 @@ export const plotRocCurve = defineComponent({
     const confusion = { annotationSpecs: TARGET_NAMES.map((displayName) => ({ displayName })), rows: cm.matrix.map((row) => ({ row: [...row] })) };
     await ctx.outputs.roc_curve.write([JSON.stringify({ confidenceMetrics, confusionMatrix: confusion }) + '\n']);
     ctx.outputs.roc_curve.setMetadata({ confidenceMetrics, confusionMatrix: confusion });
-    const plot = await renderRocPlot({ fpr: curve.fpr, tpr: curve.tpr, thresholds: curve.thresholds, auc });
+    const plot = await plotting;
     await ctx.outputs.roc_plot.write([plot.html]);
     ctx.outputs.roc_plot.setMetadata({ display_name: 'ROC curve' });
     ctx.log(`${confidenceMetrics.length} ROC points, AUC ${auc}`);

@@ -30,7 +30,8 @@ export const preprocessFeatures = defineComponent({
     const test = fitted.transform(xTest);
     ctx.log(`${fitted.numFeatures} features: ${fitted.featureNames.join(', ')}`);
     await writeMatrix(train, ctx.outputs.x_train_processed, ctx.parameters.artifact_format);
-    await writeMatrix(test, ctx.outputs.x_test_processed, ctx.parameters.artifact_format);
+    // Read by batch-inference after training: not kept in memory through the run's peak.
+    await writeMatrix(test, ctx.outputs.x_test_processed, ctx.parameters.artifact_format, { remember: false });
     await ctx.outputs.preprocessor.write([JSON.stringify(fitted.toJSON(), null, 2) + '\n']);
     ctx.outputs.preprocessor.setMetadata({ features: fitted.numFeatures });
   },
