@@ -54,4 +54,7 @@ test('a plain sealed run does not load the sealing keys, the signed-manifest cod
   assert.match(stderr, /file not found/);
   assert.ok(modules.some((m) => m.startsWith('dist/app/src/pipeline/local/')), 'the runner ran');
   assert.deepEqual(loaded(modules, [/^dist\/app\/src\/seal\/(azure|attest|localKeys|keyFiles)/, /^node_modules\/(undici|jose|@aws-sdk|@azure)\//]), []);
+  // The Parquet code is imported on first Parquet use (datasetFiles.ts loadParquet): a CSV run never loads it;
+  // zod is loaded when a schema is first needed (core/lazyZod.ts), and a plain run needs none.
+  assert.deepEqual(loaded(modules, [/^dist\/app\/src\/data\/parquet\//, /^node_modules\/(hyparquet|hyparquet-writer|zod)\//]), []);
 });

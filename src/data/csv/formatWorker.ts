@@ -27,14 +27,17 @@ port.on('message', (m: FormatRequest) => {
       const table = new Table(columns);
       bytes = csvRowFormatter(table, { header: false }, scratch).format(0, table.numRows, false);
     }
-    // An exact-size copy: the formatting buffer is sized for the longest possible rows (about
-    // three times the bytes), and the main thread should not be handed (and garbage-collect) that.
-    const out = new Uint8Array(bytes?.length ?? 0);
+    // A copy into the spare buffer the main thread sent back, or into a new one an eighth larger
+    // than needed (so it fits the next blocks when it comes back as a spare): the formatting
+    // buffer is sized for the longest possible rows (about three times the bytes), and the main
+    // thread should not be handed (and garbage-collect) that.
+    const length = bytes?.length ?? 0;
+    const out = m.spare !== undefined && m.spare.byteLength >= length ? new Uint8Array(m.spare, 0, length) : new Uint8Array(new ArrayBuffer(length + (length >>> 3)), 0, length);
     if (bytes) {
       out.set(bytes);
       keep(bytes);
     }
-    reply = { id: m.id, buffer: out.buffer, offset: 0, length: out.length };
+    reply = { id: m.id, buffer: out.buffer as ArrayBuffer, offset: 0, length: out.length };
   } catch (e) {
     reply = { id: m.id, error: e instanceof Error ? e.message : String(e) };
   }

@@ -80,6 +80,8 @@ export interface CsvRowFormatter {
    * by the next call.
    */
   format(start: number, end: number, withHeader: boolean): Uint8Array;
+  /** Bytes a row can take in the fixed-width columns (what a block's buffer is sized by). */
+  readonly rowBound: number;
 }
 
 /** Checks the options (before any file is touched) and plans the table's columns once. */
@@ -107,6 +109,7 @@ export function csvRowFormatter(table: Table, options: CsvWriteOptions = {}, scr
   };
   return {
     header,
+    rowBound,
     format(start, end, withHeader) {
       const head = withHeader ? header : null;
       const need = (head?.length ?? 0) + (end - start) * rowBound;

@@ -111,6 +111,8 @@ function canonicalNumbers(v: Float64Array, only: boolean, nullable: boolean, che
 function conformCategories(codes: Int32Array, dictionary: readonly string[], name: string, spec: ColumnSchema, only: boolean, nullable: boolean): Column | undefined {
   const remap = new Int32Array(dictionary.length).fill(-2);
   const order: string[] = [];
+  // By text, not by code: a dictionary may hold a text twice, and parsing gives it one code.
+  const seen = new Map<string, number>();
   let identity = true;
   for (let i = 0; i < codes.length; i++) {
     const code = codes[i];
@@ -122,6 +124,13 @@ function conformCategories(codes: Int32Array, dictionary: readonly string[], nam
     if (remap[code] !== -2) continue;
     const text = dictionary[code];
     if (text === '' || NA.has(text) || !isWellFormed(text)) return undefined;
+    const earlier = seen.get(text);
+    if (earlier !== undefined) {
+      remap[code] = earlier;
+      identity = false;
+      continue;
+    }
+    seen.set(text, order.length);
     remap[code] = order.length;
     if (code !== order.length) identity = false;
     order.push(text);

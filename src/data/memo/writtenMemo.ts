@@ -24,8 +24,15 @@ import { toByteSource } from '../../core/fs/byteIo.ts';
 import type { Table } from '../table.ts';
 import { writeChunksAtomic } from '../csv/writeChunks.ts';
 
-/** A value as its writer formatted it: a table (with or without a header line) or a matrix. */
-export type WrittenValue = { readonly kind: 'table'; readonly table: Table; readonly header: boolean } | { readonly kind: 'matrix'; readonly matrix: DenseMatrix };
+/**
+ * A value as its writer formatted it: a table (with or without a header line), a matrix, or
+ * any other value (e.g. a trained model) named by `tag`, with its size in bytes as held; its
+ * reader checks the tag and that the value is what parsing the bytes would give.
+ */
+export type WrittenValue =
+  | { readonly kind: 'table'; readonly table: Table; readonly header: boolean }
+  | { readonly kind: 'matrix'; readonly matrix: DenseMatrix }
+  | { readonly kind: 'object'; readonly tag: string; readonly value: unknown; readonly bytes: number };
 
 interface Entry {
   readonly value: WrittenValue;
@@ -69,6 +76,7 @@ async function keyOf(x: string | ByteSource | ByteSink): Promise<string | undefi
 
 function sizeOf(value: WrittenValue): number {
   if (value.kind === 'matrix') return value.matrix.data.byteLength;
+  if (value.kind === 'object') return value.bytes;
   let n = 0;
   for (const c of value.table.columns) n += c.kind === 'numeric' ? c.values.byteLength : c.codes.byteLength;
   return n;

@@ -20,8 +20,8 @@
 //                      through data_url) and no private networks;
 //   library callers    (executeComponent / runPipeline without a runtime) the same as `sealed run`.
 import { isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
 import { UsageError } from '../../core/errors.ts';
+import { lazily, zod } from '../../core/lazyZod.ts';
 import { printable } from '../../core/terminalText.ts';
 
 export interface SourcePolicy {
@@ -38,19 +38,23 @@ export const CLI_SOURCE_POLICY: SourcePolicy = Object.freeze({ localPaths: 'any'
 /** `sealed-executor` (a KFP pod) without SEALED_DATA_POLICY: no local file, public networks only. */
 export const EXECUTOR_SOURCE_POLICY: SourcePolicy = Object.freeze({ localPaths: 'roots', dataRoots: Object.freeze([]), allowPrivateNetworks: false });
 
-const policySchema = z.strictObject({
-  localPaths: z.enum(['any', 'roots']),
-  dataRoots: z
-    .array(
-      z
-        .string()
-        .min(1)
-        .max(4096)
-        .refine((p) => isAbsolute(p), 'must be an absolute path'),
-    )
-    .max(64)
-    .default([]),
-  allowPrivateNetworks: z.boolean().default(false),
+// Built on first use: a run without SEALED_DATA_POLICY never loads zod (core/lazyZod.ts).
+const policySchema = lazily(() => {
+  const { z } = zod();
+  return z.strictObject({
+    localPaths: z.enum(['any', 'roots']),
+    dataRoots: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(4096)
+          .refine((p) => isAbsolute(p), 'must be an absolute path'),
+      )
+      .max(64)
+      .default([]),
+    allowPrivateNetworks: z.boolean().default(false),
+  });
 });
 
 /** The policy a SEALED_DATA_POLICY value states; a malformed value is a one-line UsageError. */
@@ -61,7 +65,7 @@ export function parseSourcePolicy(text: string, origin = DATA_POLICY_ENV): Sourc
   } catch {
     throw new UsageError('source.badPolicy', { origin, reason: 'not valid JSON (expected {"localPaths": "any"|"roots", "dataRoots": [...], "allowPrivateNetworks": false})' });
   }
-  const parsed = policySchema.safeParse(json);
+  const parsed = policySchema().safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue.path.length > 0 ? issue.path.join('.') : 'value';

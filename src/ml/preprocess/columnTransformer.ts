@@ -159,30 +159,45 @@ export interface ColumnTransformer {
 /** A column transformer for `spec`; validates the spec now and the table at fit time. */
 export function createColumnTransformer(spec: ColumnTransformerSpec): ColumnTransformer {
   checkSpec(spec);
-  const fit = (table: Table, lambdas?: ReadonlyMap<string, readonly number[]>): FittedColumnTransformer => {
-    checkInputs(table, inputsOf(spec.transformers));
+  type Fitted = ReturnType<typeof fitTransformer>;
+  /** Fits the transformers (those in `done` are fitted already) and assembles them in spec order. */
+  const assemble = (table: Table, lambdas?: ReadonlyMap<string, readonly number[]>, done?: ReadonlyMap<string, Fitted>): FittedColumnTransformer => {
     const warnings: string[] = [];
     const states = spec.transformers.map((t) => {
-      const r = fitTransformer(t.kind, table, t.columns, lambdas?.get(t.name));
+      const r = done?.get(t.name) ?? fitTransformer(t.kind, table, t.columns, lambdas?.get(t.name));
       warnings.push(...r.warnings.map((w) => `${t.name}: ${w}`));
       return { name: t.name, state: r.state };
     });
     return new FittedColumnTransformer(states, warnings);
+  };
+  const fit = (table: Table): FittedColumnTransformer => {
+    checkInputs(table, inputsOf(spec.transformers));
+    return assemble(table);
   };
   const fitAsync = async (table: Table, options: ParallelFitOptions = {}): Promise<FittedColumnTransformer> => {
     checkInputs(table, inputsOf(spec.transformers));
     const power = spec.transformers.filter((t) => t.kind === 'yeoJohnson');
     const columns = power.flatMap((t) => t.columns.map((c) => (table.column(c) as NumericColumn).values));
     // What the synchronous fit refuses (no rows, a column without any value) it also reports.
-    if (columns.length === 0 || table.numRows === 0 || columns.some((v) => v.every((x) => Number.isNaN(x)))) return fit(table);
-    const found = await yeoJohnsonLambdas(columns, { threads: options.threads, minValuesForWorkers: options.minValuesForWorkers, names: power.flatMap((t) => t.columns) });
+    if (columns.length === 0 || table.numRows === 0 || columns.some((v) => v.every((x) => Number.isNaN(x)))) return assemble(table);
+    // The workers are started (synchronously) first; the other transformers (medians, categories)
+    // are fitted on this thread while they search, instead of after.
+    const searching = yeoJohnsonLambdas(columns, { threads: options.threads, minValuesForWorkers: options.minValuesForWorkers, names: power.flatMap((t) => t.columns) });
+    const others = new Map<string, Fitted>();
+    try {
+      for (const t of spec.transformers) if (t.kind !== 'yeoJohnson') others.set(t.name, fitTransformer(t.kind, table, t.columns));
+    } catch (e) {
+      await searching.catch(() => undefined); // its workers are stopped before the error is passed on
+      throw e;
+    }
+    const found = await searching;
     const byTransformer = new Map<string, number[]>();
     let k = 0;
     for (const t of power) {
       byTransformer.set(t.name, found.slice(k, k + t.columns.length));
       k += t.columns.length;
     }
-    return fit(table, byTransformer);
+    return assemble(table, byTransformer, others);
   };
   return {
     spec,

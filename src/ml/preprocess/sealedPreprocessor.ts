@@ -3,45 +3,52 @@
 // transforms new rows exactly like the one that was fitted. Numbers are plain JSON doubles,
 // which round-trip exactly; `null` stands for NaN (an imputer column with no median) and for
 // the missing-value one-hot category.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ModelError } from '../../core/index.ts';
+import { lazily, zod } from '../../core/lazyZod.ts';
 
-const name = z.string().min(1);
-const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+// Built on first use (core/lazyZod.ts): a run that only writes preprocessors never loads zod.
+function buildSchemas() {
+  const { z } = zod();
+  const name = z.string().min(1);
+  const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
-const medianImputer = z.object({
-  name,
-  kind: z.literal('medianImputer'),
-  columns: z.array(name).min(1),
-  statistics: z.array(finite.nullable()),
-});
+  const medianImputer = z.object({
+    name,
+    kind: z.literal('medianImputer'),
+    columns: z.array(name).min(1),
+    statistics: z.array(finite.nullable()),
+  });
 
-const yeoJohnson = z.object({
-  name,
-  kind: z.literal('yeoJohnson'),
-  columns: z.array(name).min(1),
-  lambdas: z.array(finite),
-  standardize: z.boolean(),
-  means: z.array(finite),
-  scales: z.array(finite.refine((s) => s > 0, 'must be positive')),
-});
+  const yeoJohnson = z.object({
+    name,
+    kind: z.literal('yeoJohnson'),
+    columns: z.array(name).min(1),
+    lambdas: z.array(finite),
+    standardize: z.boolean(),
+    means: z.array(finite),
+    scales: z.array(finite.refine((s) => s > 0, 'must be positive')),
+  });
 
-const oneHot = z.object({
-  name,
-  kind: z.literal('oneHot'),
-  columns: z.array(name).min(1),
-  categories: z.array(z.array(z.string().nullable())),
-});
+  const oneHot = z.object({
+    name,
+    kind: z.literal('oneHot'),
+    columns: z.array(name).min(1),
+    categories: z.array(z.array(z.string().nullable())),
+  });
 
-const schema = z.object({
-  format: z.literal('sealed-preprocessor'),
-  version: z.literal(1),
-  inputs: z.array(z.object({ name, kind: z.enum(['numeric', 'categorical']) })),
-  transformers: z.array(z.discriminatedUnion('kind', [medianImputer, yeoJohnson, oneHot])).min(1),
-  featureNames: z.array(z.string()),
-});
+  const schema = z.object({
+    format: z.literal('sealed-preprocessor'),
+    version: z.literal(1),
+    inputs: z.array(z.object({ name, kind: z.enum(['numeric', 'categorical']) })),
+    transformers: z.array(z.discriminatedUnion('kind', [medianImputer, yeoJohnson, oneHot])).min(1),
+    featureNames: z.array(z.string()),
+  });
+  return { schema };
+}
+const schemas = lazily(buildSchemas);
 
-export type SealedPreprocessor = z.infer<typeof schema>;
+export type SealedPreprocessor = z.infer<ReturnType<typeof buildSchemas>['schema']>;
 
 function perColumnLengths(t: SealedPreprocessor['transformers'][number]): string | undefined {
   const n = t.columns.length;
@@ -68,7 +75,7 @@ export function parseSealedPreprocessor(json: unknown): SealedPreprocessor {
       throw new ModelError('preprocess.unsupportedVersion', { format: String(format), version: String(version) });
     }
   }
-  const r = schema.safeParse(json);
+  const r = schemas().schema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];
     const where = issue.path.length > 0 ? issue.path.join('.') : 'document';

@@ -15,20 +15,29 @@
 // tasks in one process, so the next step's reader gets the table or matrix back without
 // parsing, when the file's bytes are still exactly the bytes written and the value is exactly
 // what parsing them would give (conform.ts); otherwise it parses as before.
-import { DataError, readFirstLine, type ByteSink, type ByteSource, type DenseMatrix } from '../../core/index.ts';
+import { DataError, readFirstLine, toByteSource, type ByteSink, type ByteSource, type DenseMatrix } from '../../core/index.ts';
 import { matrixCsvChunksParallel, numericColumn, writeChunksAtomic, readCsvBatches, readCsvFile, Table, tableCsvChunks, tableToMatrix, type Schema } from '../../data/index.ts';
 import { conformMatrix, conformTable, recallWritten, writeRemembering, type ConformOptions, type WrittenValue } from '../../data/memo/index.ts';
-import {
-  isParquetSource,
-  openParquet,
-  readParquetMatrix,
-  readParquetMatrixBatches,
-  readParquetTable,
-  writeParquetMatrix,
-  writeParquetTable,
-  writeParquetVector,
-} from '../../data/parquet/index.ts';
+import type * as ParquetModule from '../../data/parquet/index.ts';
 import { creditRiskSchema, FEATURE_COLUMNS, LABEL_COLUMN } from './schema.ts';
+
+// The Parquet code (hyparquet and hyparquet-writer, 40-80 ms to load) is imported on first
+// Parquet use: a CSV run never loads it. Readers tell Parquet by its first bytes, checked here.
+let parquetModule: Promise<typeof ParquetModule> | undefined;
+
+/** The Parquet reader and writer (data/parquet), imported once, when first needed. */
+export function loadParquet(): Promise<typeof ParquetModule> {
+  return (parquetModule ??= import('../../data/parquet/index.ts'));
+}
+
+/** Whether the content starts with the Parquet magic `PAR1` (as data/parquet's isParquetSource, without loading it). */
+export async function isParquetSource(from: string | ByteSource): Promise<boolean> {
+  for await (const chunk of toByteSource(from).open()) {
+    // A first chunk shorter than 4 bytes from a streaming source is too rare to merit a second read.
+    return chunk.length >= 4 && chunk[0] === 0x50 && chunk[1] === 0x41 && chunk[2] === 0x52 && chunk[3] === 0x31;
+  }
+  return false;
+}
 
 export const ARTIFACT_FORMATS = ['csv', 'parquet'] as const;
 export type ArtifactFormat = (typeof ARTIFACT_FORMATS)[number];
@@ -47,14 +56,14 @@ export function formatFor(to: string | ByteSink, chosen: ArtifactFormat = DEFAUL
 
 /** A table in the destination's format (CSV with header, or Parquet). */
 export function writeTableAs(table: Table, to: string | ByteSink, format?: ArtifactFormat, csvOptions: { header?: boolean } = {}): Promise<void> {
-  if (formatFor(to, format) === 'parquet') return writeParquetTable(table, to);
+  if (formatFor(to, format) === 'parquet') return loadParquet().then((pq) => pq.writeParquetTable(table, to));
   return writeRemembering(to, tableCsvChunks(table, csvOptions), { kind: 'table', table, header: csvOptions.header ?? true });
 }
 
 /** A table checked against `schema`, from CSV or Parquet (detected from the content). */
 export async function readTableAs(from: string | ByteSource, schema: Schema, fileName?: string): Promise<Table> {
   return viaMemo(from, (w) => conformTable(w, { header: true, schema }), async () => {
-    if (await isParquetSource(from)) return readParquetTable(from, { schema, ...(fileName ? { fileName } : {}) });
+    if (await isParquetSource(from)) return (await loadParquet()).readParquetTable(from, { schema, ...(fileName ? { fileName } : {}) });
     return readCsvFile(from, { schema, ...(fileName ? { fileName } : {}) });
   });
 }
@@ -79,7 +88,7 @@ async function viaMemo<T>(from: string | ByteSource, conform: (w: WrittenValue) 
 
 /** Column names of a CSV header or a Parquet schema. */
 export async function readColumnNames(from: string | ByteSource): Promise<string[]> {
-  if (await isParquetSource(from)) return (await openParquet(from)).columns.map((c) => c.name);
+  if (await isParquetSource(from)) return (await (await loadParquet()).openParquet(from)).columns.map((c) => c.name);
   return readHeader(from);
 }
 
@@ -100,9 +109,10 @@ export async function readRawDataset(path: string | ByteSource, fileName?: strin
 
 async function parseRawDataset(path: string | ByteSource, fileName?: string): Promise<Table> {
   if (await isParquetSource(path)) {
-    const pf = await openParquet(path, { fileName: fileName ?? nameOf(path) });
+    const pq = await loadParquet();
+    const pf = await pq.openParquet(path, { fileName: fileName ?? nameOf(path) });
     const schema = pf.columns.some((c) => c.name === SOURCE_ROW_COLUMN) ? sourceRowSchema : creditRiskSchema;
-    return readParquetTable(pf, { schema });
+    return pq.readParquetTable(pf, { schema });
   }
   const header = await readHeader(path);
   const schema = header.includes(SOURCE_ROW_COLUMN) ? sourceRowSchema : creditRiskSchema;
@@ -128,13 +138,13 @@ export async function readLabels(path: string | ByteSource): Promise<Float64Arra
 }
 
 async function parseLabels(path: string | ByteSource): Promise<Float64Array> {
-  if (await isParquetSource(path)) return (await readParquetTable(path, { schema: labelSchema })).numeric(LABEL_COLUMN).values;
+  if (await isParquetSource(path)) return (await (await loadParquet()).readParquetTable(path, { schema: labelSchema })).numeric(LABEL_COLUMN).values;
   const t = await readCsvFile(path, { header: false, columnNames: [LABEL_COLUMN], schema: labelSchema });
   return t.numeric(LABEL_COLUMN).values;
 }
 
 export function writeLabels(labels: Float64Array, path: string | ByteSink, format?: ArtifactFormat): Promise<void> {
-  if (formatFor(path, format) === 'parquet') return writeParquetVector(LABEL_COLUMN, labels, path);
+  if (formatFor(path, format) === 'parquet') return loadParquet().then((pq) => pq.writeParquetVector(LABEL_COLUMN, labels, path));
   return writeTableAs(new Table([numericColumn(LABEL_COLUMN, labels)]), path, 'csv', { header: false });
 }
 
@@ -146,7 +156,7 @@ export async function readMatrix(path: string | ByteSource): Promise<DenseMatrix
 }
 
 async function parseMatrix(path: string | ByteSource): Promise<DenseMatrix> {
-  if (await isParquetSource(path)) return readParquetMatrix(path);
+  if (await isParquetSource(path)) return (await loadParquet()).readParquetMatrix(path);
   const first = await readFirstLine(path);
   if (first === '') throw new DataError('loanDefault.emptyMatrix', { path: nameOf(path) });
   const names = matrixNames(first.split(',').length);
@@ -176,7 +186,7 @@ export async function* readMatrixBatches(path: string | ByteSource, batchRows = 
   }
   // Parquet: a row group per batch (PARQUET_ROW_GROUP_ROWS rows as we write them).
   if (await isParquetSource(path)) {
-    yield* readParquetMatrixBatches(path);
+    yield* (await loadParquet()).readParquetMatrixBatches(path);
     return;
   }
   const first = await readFirstLine(path);
@@ -192,13 +202,23 @@ export async function* readMatrixBatches(path: string | ByteSource, batchRows = 
 
 /**
  * `remember: false` when the matrix's reader runs much later: holding it in memory until then
- * (through training, the run's peak) would raise the run's peak memory for a small gain.
+ * (through training, the run's peak) would raise the run's peak memory for a small gain. A
+ * matrix of at most SMALL_MATRIX_BYTES is remembered even then: parsing it back costs its
+ * reader more than holding it costs the run (32k rows: a 1 MB test matrix, 0.1 s to parse).
  */
 export function writeMatrix(m: DenseMatrix, path: string | ByteSink, format?: ArtifactFormat, options: { remember?: boolean } = {}): Promise<void> {
-  if (formatFor(path, format) === 'parquet') return writeParquetMatrix(m, path);
+  if (formatFor(path, format) === 'parquet') return loadParquet().then((pq) => pq.writeParquetMatrix(m, path));
   const chunks = matrixCsvChunksParallel(m.data, m.nRows, m.nCols);
-  return options.remember === false ? writeChunksAtomic(path, chunks) : writeRemembering(path, chunks, { kind: 'matrix', matrix: m });
+  const remember = options.remember !== false || m.data.byteLength <= SMALL_MATRIX_BYTES;
+  return remember ? writeRemembering(path, chunks, { kind: 'matrix', matrix: m }) : writeChunksAtomic(path, chunks);
 }
+
+/**
+ * 16 MB: a test matrix of up to ~100k rows of the 20-odd preprocessed columns (a 500k-row
+ * dataset). Held through training it adds at most this to a run whose peak is far above it
+ * (the 1M-row run's training matrix alone is 128 MB, its test matrix 32 MB is not held).
+ */
+export const SMALL_MATRIX_BYTES = 16 * 1024 ** 2;
 
 export async function readHeader(path: string | ByteSource): Promise<string[]> {
   return (await readFirstLine(path)).replace(/^\uFEFF/, '').split(',').map((s) => s.trim().replace(/^"|"$/g, ''));

@@ -4,14 +4,15 @@
 // transposition that strides through memory). A CSV matrix is read by readMatrix (datasetFiles.ts),
 // which gives a row-major matrix, from the writer's memory when this process wrote the file.
 import type { ByteSource } from '../../core/index.ts';
-import { checkParquetCells, isParquetSource, openParquet, readParquetTable } from '../../data/parquet/index.ts';
-import { parquetError } from '../../data/parquet/checkParquet.ts';
 import { columnMatrix, type ColumnValues, type TrainingMatrix } from '../../gbdt/index.ts';
-import { readMatrix } from './datasetFiles.ts';
+import { isParquetSource, loadParquet, readMatrix } from './datasetFiles.ts';
 
 /** The matrix readMatrix reads, by column for a Parquet file; the same values either way. */
 export async function readTrainingMatrix(from: string | ByteSource): Promise<TrainingMatrix> {
   if (!(await isParquetSource(from))) return readMatrix(from);
+  // Loaded on first Parquet use (datasetFiles.ts loadParquet): a CSV run never loads hyparquet.
+  const { checkParquetCells, openParquet, readParquetTable } = await loadParquet();
+  const { parquetError } = await import('../../data/parquet/checkParquet.ts');
   const pf = await openParquet(from);
   // The checks and message of readParquetMatrix: every column holds numbers.
   for (const c of pf.columns) {

@@ -66,6 +66,11 @@ test('categories: first-seen order, unused entries dropped; NA tokens, empty tex
   }
 });
 
+test('a dictionary holding a text twice: one code per text, as parsing gives (found in review)', () => {
+  check(new Table([numbers('n', [1, 2, 3]), cats('c', [0, 1, 0], ['A', 'A'])]), { header: true, schema: open }, true, 'duplicate A');
+  check(new Table([numbers('n', [1, 2, 3, 4]), cats('c', [2, 0, 1, 2], ['x', 'y', 'x'])]), { header: true, schema: open }, true, 'duplicate x after y');
+});
+
 test('names that need quoting or would be trimmed or lose a BOM are refused; schema columns in any order', () => {
   for (const name of ['a,b', '"q"', ' n', '\ufeffn', 'x\ny']) {
     const schema: Schema = { columns: [{ name, type: 'number' }, { name: 'c', type: 'category' }] };

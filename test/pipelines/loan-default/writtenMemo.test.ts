@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clearWrittenMemo, setWrittenMemoEnabled, writtenMemoStats } from '../../../src/data/memo/index.ts';
+import { setCompileMemoAudit } from '../../../src/pipelines/loan-default/components/compileModel.ts';
 import { setDatasetMemoAudit } from '../../../src/pipelines/loan-default/datasetFiles.ts';
 import { initKeyFolder } from '../../../src/seal/index.ts';
 import { tempDir } from '../../pipeline/helpers/tempDir.ts';
@@ -44,16 +45,24 @@ for (const [name, extra] of [
       assert.deepStrictEqual(fromMemo, parsed, label);
       audited.push(label);
     });
+    // The model compile-model took from memory compiles to the same bytes as the parsed file.
+    const compiled: string[] = [];
+    setCompileMemoAudit((label, fromMemo, parsed) => {
+      assert.ok(Buffer.from(fromMemo).equals(Buffer.from(parsed)), label);
+      compiled.push(label);
+    });
     let withMemo: Manifest;
     const before = writtenMemoStats().hits;
     try {
       withMemo = await run(cwd, 'memo', args);
     } finally {
       setDatasetMemoAudit(undefined);
+      setCompileMemoAudit(undefined);
     }
-    // raw, x_train, y_train, x_test, y_test, x_train_processed, prediction_data (x_test_processed
-    // is not kept through training: batch-inference parses it)
-    assert.equal(writtenMemoStats().hits - before, 7, audited.join('\n'));
+    // raw, x_train, y_train, x_test, y_test, x_train_processed, x_test_processed (small: kept
+    // through training), the trained model (compile-model), prediction_data
+    assert.equal(writtenMemoStats().hits - before, 9, audited.join('\n'));
+    assert.deepEqual(compiled.map((l) => l.split('/').slice(-2).join('/')), ['train-model/model.json']);
     assert.deepEqual(audited.map((l) => l.split('/').slice(-2).join('/')).sort(), [
       'batch-inference/prediction_data.csv',
       'create-train-test-set/x_test_data.csv',
@@ -61,6 +70,7 @@ for (const [name, extra] of [
       'create-train-test-set/y_test_data.csv',
       'create-train-test-set/y_train_data.csv',
       'load-data/credit_risk_dataset.csv',
+      'preprocess-features/x_test_processed.csv',
       'preprocess-features/x_train_processed.csv',
     ]);
     assert.equal(writtenMemoStats().entries, 0, 'every remembered value was handed on');
@@ -120,5 +130,19 @@ test('a remembered matrix read in batches: the same batches as the parse (sizes 
   assert.deepStrictEqual(fromMemo, parsed);
   assert.deepEqual(fromMemo.map((b) => b.nRows), [300, 300, 300, 100]);
   await writeMatrix({ data, nRows: 1000, nCols: 3 }, path, undefined, { remember: false });
-  assert.equal(writtenMemoStats().entries, 0, 'remember: false keeps nothing');
+  assert.equal(writtenMemoStats().entries, 1, 'remember: false still keeps a small matrix');
+  clearWrittenMemo();
+});
+
+test('remember: false keeps nothing of a matrix over SMALL_MATRIX_BYTES (held through training it would raise the peak)', async () => {
+  const { writeMatrix, SMALL_MATRIX_BYTES } = await import('../../../src/pipelines/loan-default/datasetFiles.ts');
+  const path = join(tempDir(), 'big.csv');
+  const nCols = 4;
+  const nRows = SMALL_MATRIX_BYTES / 8 / nCols + 1;
+  clearWrittenMemo();
+  await writeMatrix({ data: new Float64Array(nRows * nCols), nRows, nCols }, path, undefined, { remember: false });
+  assert.equal(writtenMemoStats().entries, 0);
+  await writeMatrix({ data: new Float64Array((nRows - 1) * nCols), nRows: nRows - 1, nCols }, path, undefined, { remember: false });
+  assert.equal(writtenMemoStats().entries, 1, 'exactly SMALL_MATRIX_BYTES is kept');
+  clearWrittenMemo();
 });

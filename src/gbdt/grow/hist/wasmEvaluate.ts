@@ -63,7 +63,26 @@ function keepIfBetter(c: Code, left: [number, number], right: [number, number], 
   c.end();
 }
 
-function evaluateModule(): Uint8Array {
+/**
+ * LOSS of the forward candidate with sums ACC and RIGHT (H2 and G2 are their hessian and
+ * gradient lanes); `guarded` keeps gainOf's 0 for a NaN square and for h <= 0.
+ */
+function forwardGains(c: Code, guarded: boolean): void {
+  if (guarded) {
+    // 0 where h <= 0 (the 64-bit lane masks narrowed to the two low 32-bit lanes), else the quotient.
+    c.get(ZERO2);
+    c.get(G2).get(G2).f64x2Mul().get(ZERO2).get(G2).get(G2).f64x2Eq().bitselect().f32x4DemoteF64x2Zero();
+    c.get(H2).get(LAMBDA2).f64x2Add().f32x4DemoteF64x2Zero().f32x4Div();
+    c.get(H2).get(ZERO2).f64x2Le().get(ZERO2).shuffle(NARROW).bitselect().set(GAINS);
+  } else {
+    c.get(G2).get(G2).f64x2Mul().f32x4DemoteF64x2Zero();
+    c.get(H2).get(LAMBDA2).f64x2Add().f32x4DemoteF64x2Zero().f32x4Div().set(GAINS);
+  }
+  c.get(GAINS).f32x4ExtractLane(0).get(GAINS).f32x4ExtractLane(1).f32Add().get(ROOT32).f32Sub().set(LOSS);
+}
+
+/** The evaluation module; `positiveMcw` when min_child_weight > 0 (a shorter candidate test). */
+function evaluateModule(positiveMcw: boolean): Uint8Array {
   const c = new Code();
   c.get(BEST_IN).set(BEST);
   c.get(ROOT).f32DemoteF64().set(ROOT32);
@@ -134,12 +153,15 @@ function evaluateModule(): Uint8Array {
   c.get(H2).get(MCW2).f64x2Ge().i64x2AllTrue().if_();
   {
     c.get(ACC).get(RIGHT).shuffle(LOW_LANES).set(G2);
-    // 0 where h <= 0 (the 64-bit lane masks narrowed to the two low 32-bit lanes), else the quotient.
-    c.get(ZERO2);
-    c.get(G2).get(G2).f64x2Mul().get(ZERO2).get(G2).get(G2).f64x2Eq().bitselect().f32x4DemoteF64x2Zero();
-    c.get(H2).get(LAMBDA2).f64x2Add().f32x4DemoteF64x2Zero().f32x4Div();
-    c.get(H2).get(ZERO2).f64x2Le().get(ZERO2).shuffle(NARROW).bitselect().set(GAINS);
-    c.get(GAINS).f32x4ExtractLane(0).get(GAINS).f32x4ExtractLane(1).f32Add().get(ROOT32).f32Sub().set(LOSS);
+    if (positiveMcw) {
+      // min_child_weight > 0: both hessian sums passed h >= mcw > 0, so only a NaN square
+      // (a NaN gradient sum) needs gainOf's guard; it makes the loss NaN, and only then are
+      // the gains computed again with the guard (a NaN loss is never kept either way).
+      forwardGains(c, false);
+      c.get(LOSS).get(LOSS).f32Ne().if_();
+      forwardGains(c, true);
+      c.end();
+    } else forwardGains(c, true);
     c.get(LOSS).f64PromoteF32().get(BEST).f64Gt().get(LOSS).f32c(Infinity).f32Ne().and().if_();
     c.get(LOSS).f64PromoteF32().set(BEST);
     c.get(OUT).get(ACC).storeV128(8);
@@ -213,7 +235,8 @@ interface EvaluateExports {
   ): number;
 }
 
-let moduleBytes: Uint8Array | undefined;
+/** The modules for min_child_weight 0 and > 0, built on first use. */
+const moduleBytes: [Uint8Array?, Uint8Array?] = [];
 
 /** This thread's split evaluator: WebAssembly over `memory` when the training buffers are there. */
 export function splitEvaluator(memory: WebAssembly.Memory | undefined, space: SplitSpace, p: GainParams): SplitEvaluator {
@@ -230,8 +253,9 @@ export function splitEvaluator(memory: WebAssembly.Memory | undefined, space: Sp
 export function wasmSplitEvaluator(memory: WebAssembly.Memory, space: SplitSpace, p: GainParams): SplitEvaluator {
   const js: SplitEvaluator = (e, hist, base, features, from, to) => evaluateSplits(e, hist, base, space, p, features, from, to);
   if (p.alpha !== 0 || p.maxDeltaStep !== 0) return js;
-  moduleBytes ??= evaluateModule();
-  const k = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes), { k: { m: memory } }).exports as unknown as EvaluateExports;
+  const positiveMcw = p.minChildWeight > 0;
+  const bytes = (moduleBytes[+positiveMcw] ??= evaluateModule(positiveMcw));
+  const k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { k: { m: memory } }).exports as unknown as EvaluateExports;
   const { pm, cuts, nBins } = space;
   const nf = pm.nFeatures;
   let widest = 2;

@@ -4,7 +4,7 @@
 import { groupedTrainTestSplit, trainTestSplit } from '../../../ml/index.ts';
 import { artifactInput, artifactOutput, defineComponent, doubleParam, integerParam, stringParam } from '../../../pipeline/index.ts';
 import { ARTIFACT_FORMATS, DEFAULT_ARTIFACT_FORMAT, readRawDataset, SOURCE_ROW_COLUMN, writeFeatures, writeLabels } from '../datasetFiles.ts';
-import { LABEL_COLUMN } from '../schema.ts';
+import { FEATURE_COLUMNS, LABEL_COLUMN } from '../schema.ts';
 
 export const createTrainTestSet = defineComponent({
   name: 'create-train-test-set',
@@ -37,8 +37,10 @@ export const createTrainTestSet = defineComponent({
     } else {
       indices = trainTestSplit(data.numRows, options);
     }
-    const train = data.take(indices.train);
-    const test = data.take(indices.test);
+    // Only the columns written are gathered (not the source-row column of an augmented table).
+    const kept = data.select([...FEATURE_COLUMNS, LABEL_COLUMN]);
+    const train = kept.take(indices.train);
+    const test = kept.take(indices.test);
     ctx.log(`${split} split of ${data.numRows} rows: ${train.numRows} train, ${test.numRows} test`);
     const format = ctx.parameters.artifact_format;
     await writeFeatures(train, ctx.outputs.x_train_data, format);

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { ModelError, readAllBytes, type ByteSource } from '../../../core/index.ts';
 import { parseModel, serializeModel, trainAsync, type GbdtModel } from '../../../gbdt/index.ts';
+import { writeRemembering } from '../../../data/memo/index.ts';
 import { artifactInput, artifactOutput, defineComponent, doubleParam, integerParam } from '../../../pipeline/index.ts';
 import { readLabels } from '../datasetFiles.ts';
 import { readTrainingMatrix } from '../trainingMatrix.ts';
@@ -68,8 +69,11 @@ export const trainModel = defineComponent({
     const seconds = (performance.now() - started) / 1000;
     const trees = booster.model.trees.length;
     ctx.log(`trained ${p.num_boost_round} rounds in ${seconds.toFixed(2)} s; the model has ${trees} trees`);
-    // The JSON text as bytes, never one 24 MB string (500 trees of depth 10 at 1M rows).
-    await ctx.outputs.model.write([serializeModel(booster.model, 'json')]);
+    // The JSON text as bytes, never one 24 MB string (500 trees of depth 10 at 1M rows). The
+    // model is remembered with the bytes (data/memo), so compile-model takes it without
+    // parsing them when they are unchanged; it must not be changed after this.
+    const modelBytes = serializeModel(booster.model, 'json');
+    await writeRemembering(ctx.outputs.model, [modelBytes], { kind: 'object', tag: TRAINED_MODEL_TAG, value: booster.model, bytes: modelBytes.length });
     ctx.outputs.model.setMetadata({
       framework: 'sealed-gbdt (XGBoost JSON format)',
       trees,
@@ -78,6 +82,9 @@ export const trainModel = defineComponent({
     });
   },
 });
+
+/** Tag of the trained GbdtModel remembered with the model file's bytes (read by compile-model). */
+export const TRAINED_MODEL_TAG = 'loan-default/trained-model';
 
 /** The model to continue; its feature count must match the training matrix. */
 async function readInitModel(source: ByteSource, nCols: number): Promise<GbdtModel> {

@@ -78,3 +78,35 @@ test('edge values: the SIMD evaluation agrees with evaluateSplits bit for bit', 
   }
   assert.ok(splits > 200, `found ${splits} splits`);
 });
+
+// min_child_weight > 0 takes a shorter candidate test without gainOf's guards (both hessian
+// sums are then > 0); a NaN gradient sum on one side must still score that side 0, not lose
+// the candidate, so the evaluation computes the guarded gains again when the loss is NaN.
+test('a NaN gradient sum with min_child_weight > 0: the side scores 0 as in evaluateSplits', () => {
+  const sp = layout();
+  const slots = BINS.reduce((a, b) => a + b + 1, 0);
+  const km = new KernelMemory();
+  const r = km.alloc(slots * 16);
+  const hist = new Float64Array(r.buffer, r.byteOffset, slots * 2);
+  const p: GainParams = { lambda: 1, alpha: 0, minChildWeight: 1, maxDeltaStep: 0, eta: 0.3, gamma: 0 };
+  const wasm = wasmSplitEvaluator(km.memory, sp, p);
+  // Feature 4 (16 bins), finite bins; the node's gradient sum is NaN, so every right side is
+  // NaN (scores 0) and the best split is the left side with the largest score: bins 0..5.
+  const base = 2 * sp.pm.colSlotOffset[4];
+  const g = [3, 3, 3, 3, 3, 3, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
+  g.forEach((v, i) => {
+    hist[base + 2 * i] = v;
+    hist[base + 2 * i + 1] = 2;
+  });
+  const G = NaN;
+  const H = 32;
+  const make = () => newExpandEntry(0, 0, G, H, calcGain(p, G, H));
+  const js = make();
+  evaluateSplits(js, hist, 0, sp, p, Int32Array.of(4));
+  const ours = make();
+  wasm(ours, hist, 0, Int32Array.of(4));
+  assert.deepEqual(ours, js);
+  assert.equal(js.feature, 4, 'a split is found');
+  assert.equal(js.splitBin, 5);
+  assert.ok(Number.isNaN(js.rightGrad), 'the right side is the NaN one');
+});
