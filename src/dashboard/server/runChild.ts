@@ -13,6 +13,7 @@
 // (the child opens and checks the folder itself; no key bytes cross the channel). SIGTERM, SIGINT or the loss of the IPC
 // channel (the dashboard died) cancel the run, which then records its end as `sealed run` does.
 import { pathToFileURL } from 'node:url';
+import { SealedError } from '../../core/index.ts';
 import { runCommand } from '../../cli/commands/run.ts';
 import { defaultIo } from '../../cli/io.ts';
 import { reportError } from '../../cli/reportError.ts';
@@ -50,7 +51,10 @@ async function runJob(job: RunChildJob): Promise<number> {
   try {
     return await runCommand({ runDir: job.runDir, ...(job.keys !== undefined ? { seal: true, keys: job.keys } : {}) }, io, catalog, controller.signal);
   } catch (e) {
-    return reportError(e, io);
+    const code = reportError(e, io);
+    // A failed task is the run's result (run.json records it; the dashboard shows it), not a
+    // failure of this process: the launcher reports non-zero exits as server errors.
+    return e instanceof SealedError && e.code === 'cli.runFailed' ? 0 : code;
   }
 }
 
