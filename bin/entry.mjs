@@ -1,4 +1,4 @@
-// Where the command's code comes from: the JavaScript `npm ci` built into dist/app
+// Where the command's code comes from: the JavaScript bundle `npm ci` built into dist/app
 // (scripts/buildApp.mjs) when it is fresh, else the TypeScript sources through tsx (development:
 // an edited source is never shadowed by an older build). Fresh = src/ has changed nothing (no file or
 // folder newer) since the build recorded its newest source time. Checking stats every file and
@@ -44,7 +44,13 @@ export async function importApp(path) {
   const built = builtIsFresh();
   // For tests and for "why is it slow": which code this process runs.
   if (process.env.SEALED_TRACE_ENTRY === '1') process.stderr.write(`sealed: running ${built ? 'dist/app (built)' : 'src (tsx)'}\n`);
-  if (built) return import(new URL(`../dist/app/src/${path}.js`, import.meta.url).href);
+  if (built) {
+    // Stack traces are shown with --debug (or SEALED_DEBUG=1): then they name src/*.ts lines through
+    // the bundle's source maps. Only then: mapping costs start-up (and every Error's stack) otherwise.
+    // Modules loaded from here on are mapped; `node --enable-source-maps` maps everything, always.
+    if (process.env.SEALED_DEBUG === '1' || process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
+    return import(new URL(`../dist/app/src/${path}.js`, import.meta.url).href);
+  }
   const { register } = await import('tsx/esm/api');
   register();
   return import(new URL(`../src/${path}.ts`, import.meta.url).href);

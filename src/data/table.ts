@@ -1,6 +1,6 @@
 // A table is an ordered list of equal-length columns. It is immutable: operations return
 // new tables that share untouched column arrays.
-import { columnLength, takeColumn, type CategoricalColumn, type Column, type NumericColumn } from './column.ts';
+import { columnLength, takeColumns, type CategoricalColumn, type Column, type NumericColumn } from './column.ts';
 
 export class Table {
   readonly columns: readonly Column[];
@@ -60,7 +60,7 @@ export class Table {
 
   /** Rows at the given indices, in that order. */
   take(indices: ArrayLike<number>): Table {
-    return new Table(this.columns.map((c) => takeColumn(c, indices)));
+    return new Table(takeColumns(this.columns, indices));
   }
 
   slice(start: number, end: number = this.numRows): Table {

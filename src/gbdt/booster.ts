@@ -23,6 +23,7 @@ import { predict, type PredictOptions } from './predict/predict.ts';
 import { ColumnSampler, RowSampler } from './sampling/index.ts';
 import { checkLabels, checkWeights } from './common/trainingInputs.ts';
 import { modelMargins } from './common/treeMargins.ts';
+import { countText } from './common/countText.ts';
 import { certainRounds, parseTrainParams, type TrainParams, type TrainParamsInput } from './trainParams.ts';
 import { checkArrayLength, checkMemory, memoryLimit, trainingBytes, treeBytes } from './memoryBudget.ts';
 import type { RegTree } from './tree/regTree.ts';
@@ -93,9 +94,13 @@ export function train(
   return run.booster();
 }
 
+/** Longest stretch of rounds trainAsync runs without yielding to the event loop. */
+const YIELD_MS = 10;
+
 /**
- * The same training, yielding to the event loop after every round: progress can be drawn,
- * signals handled, and `signal` stops training between rounds (it rejects with its reason).
+ * The same training, yielding to the event loop between rounds (at least every YIELD_MS):
+ * progress can be drawn, signals handled, and `signal` stops training between rounds (it
+ * rejects with its reason).
  */
 export async function trainAsync(
   m: TrainingMatrix,
@@ -104,8 +109,15 @@ export async function trainAsync(
   options: TrainOptions & { readonly signal?: AbortSignal } = {},
 ): Promise<Booster> {
   const run = startTraining(m, labels, paramsInput, options);
+  let yielded = performance.now();
   for (const _round of run.rounds) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Yielding costs a turn of the event loop (tens of microseconds, more on a busy host: a
+    // few percent of a small training's 500 rounds); every YIELD_MS is soon enough for signals
+    // and progress output. An abort seen by then (or made by onRound) stops before the next round.
+    if (performance.now() - yielded >= YIELD_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      yielded = performance.now();
+    }
     options.signal?.throwIfAborted();
   }
   return run.booster();
@@ -265,7 +277,11 @@ function* boost(plan: Plan, margins: Float32Array, trees: RegTree[], treeInfo: n
       }
       // The rounds still certain to come need at least a root tree each.
       const ahead = Math.max(0, certainRounds(params.numBoostRound, params.earlyStoppingRounds) - round - 1) * groups * treeBytes(0);
-      checkMemory(`the model after round ${roundsBefore + round + 1} (${trees.length.toLocaleString('en-US')} trees, of num_boost_round ${params.numBoostRound})`, fixed + modelBytes + ahead, limit);
+      const needed = fixed + modelBytes + ahead;
+      // The message is only built when it is needed (checkMemory's own test, every round).
+      if (needed > limit || !Number.isFinite(needed)) {
+        checkMemory(`the model after round ${roundsBefore + round + 1} (${countText(trees.length)} trees, of num_boost_round ${params.numBoostRound})`, needed, limit);
+      }
       const results = evaluator ? evaluator.evaluate() : [];
       const stop = stopper !== undefined && stopper.update(roundsBefore + round, results[results.length - 1].value);
       plan.onRound?.(round + 1, params.numBoostRound, results);

@@ -19,6 +19,7 @@
 // memory the sizes need together): a parameter error quotes at most an excerpt of the value.
 import { excerpt, nearestName, UsageError } from '../core/index.ts';
 import { checkMemory, minimumModelBytes } from './memoryBudget.ts';
+import { countText } from './common/countText.ts';
 import { createMetric, supportedMetrics } from './metric/index.ts';
 import { baseScoreIsProbability, isMultiClassObjective } from './objective/index.ts';
 
@@ -233,7 +234,7 @@ export function parseTrainParams(input: TrainParamsInput, inherited?: InheritedP
   const groups = multi ? numClass : 1;
   const roundsName = earlyStoppingRounds > 0 ? (get('early_stopping_rounds')?.name ?? 'early_stopping_rounds') : (get('num_boost_round')?.name ?? 'num_boost_round');
   checkMemory(
-    `${roundsName} ${rounds}${multi ? ` x ${numClassEntry?.name ?? 'num_class'} ${numClass}` : ''} (${(rounds * groups).toLocaleString('en-US')} trees)`,
+    `${roundsName} ${rounds}${multi ? ` x ${numClassEntry?.name ?? 'num_class'} ${numClass}` : ''} (${countText(rounds * groups)} trees)`,
     minimumModelBytes(rounds, groups),
   );
 

@@ -8,3 +8,4 @@ export { matrixCsvChunks, writeMatrixCsv, type MatrixCsvOptions } from './writeM
 export { writeCsv, formatCsv, csvByteChunks, csvChunks, quoteField, type CsvWriteOptions, type CsvFormatter } from './writeCsv.ts';
 export { writeChunksAtomic } from './writeChunks.ts';
 export { formatStats, matrixCsvChunksParallel, tableCsvChunks, PARALLEL_MIN_CELLS, type ParallelOptions } from './parallelFormat.ts';
+export { csvRowsFromKeptText, keepingCsvText, KEEP_MAX_BYTES, KEEP_MIN_ROWS } from './keptText.ts';

@@ -6,7 +6,12 @@
 // would parse now (read through the same ByteSource: a sealed artifact is decrypted and
 // verified by its codec as before) hash to the same digest. Any change to the file after the
 // write (replaced, truncated, edited with its size and times restored, a symlink swapped in)
-// changes the bytes, so the reader parses them as before. Whether the remembered value is what
+// changes the bytes, so the reader parses them as before. The bytes are hashed once, while they
+// are written (core fileDigests' hashingChunks; a plain artifact sink of the local runner reuses
+// that hash for the file's recorded digest): when the file is unchanged since it was written
+// (same inode, size, mtime and ctime: knownFileDigest) and its recorded digest is the one
+// remembered, the reader's check needs no second pass over it; otherwise the bytes are read and
+// hashed again. Whether the remembered value is what
 // parsing those bytes would give is decided by the reader (conform.ts), which falls back to
 // parsing whenever it cannot be sure.
 //
@@ -15,12 +20,13 @@
 // than MAX_ENTRIES or MAX_BYTES are held, and after MAX_AGE_MS (a long-running process, e.g.
 // the dashboard starting runs, does not keep a failed run's values). Values larger than
 // MAX_BYTES are not kept.
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DenseMatrix } from '../../core/denseMatrix.ts';
 import type { ByteChunks, ByteSink, ByteSource } from '../../core/fs/byteIo.ts';
 import { toByteSource } from '../../core/fs/byteIo.ts';
+import { fileOfBytes, hashingChunks, knownFileDigest, recordFileDigest } from '../../core/fs/fileDigests.ts';
 import type { Table } from '../table.ts';
 import { writeChunksAtomic } from '../csv/writeChunks.ts';
 
@@ -97,9 +103,12 @@ function forgetKey(key: string): void {
 export async function writeRemembering(to: string | ByteSink, chunks: ByteChunks, value: WrittenValue): Promise<void> {
   const bytes = sizeOf(value);
   if (!enabled || bytes > MAX_BYTES) return writeChunksAtomic(to, chunks);
-  const hash = createHash('sha256');
-  const counted = { length: 0 };
-  await writeChunksAtomic(to, hashing(chunks, hash, counted));
+  const hashed = hashingChunks(chunks);
+  await writeChunksAtomic(to, hashed);
+  const digest = hashed.digest();
+  if (digest === undefined) return;
+  // A path is a plain file: what was hashed is what it holds.
+  if (typeof to === 'string') await recordFileDigest(resolve(to), digest);
   const key = await keyOf(to);
   if (key === undefined) return;
   forgetKey(key);
@@ -108,19 +117,9 @@ export async function writeRemembering(to: string | ByteSink, chunks: ByteChunks
     if (entries.get(key)?.expiry === expiry) forgetKey(key);
   }, MAX_AGE_MS);
   expiry.unref(); // never keeps the process alive
-  entries.set(key, { value, bytes, expiry, sha256: hash.digest('hex'), length: counted.length });
+  entries.set(key, { value, bytes, expiry, sha256: digest.sha256, length: digest.size });
   held += bytes;
   counters.remembered++;
-}
-
-async function* hashing(chunks: ByteChunks, hash: Hash, counted: { length: number }): AsyncGenerator<Uint8Array> {
-  for await (const chunk of chunks) {
-    // Strings are encoded here, so the bytes hashed are the bytes the sink is given (its plaintext).
-    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    hash.update(b);
-    counted.length += b.length;
-    yield b;
-  }
 }
 
 /**
@@ -149,10 +148,22 @@ export async function forgetWritten(from: string | ByteSource | ByteSink): Promi
 }
 
 async function sameContent(from: string | ByteSource, e: Entry): Promise<boolean> {
+  // A path, or a source reading a file verbatim (the local runner's plain codec marks those):
+  // the file's digest recorded at its write, while the file is unchanged since, stands for a
+  // pass over it. Any other source (a sealing codec decrypting) is read through.
+  let chunks: AsyncIterable<Uint8Array>;
+  try {
+    chunks = toByteSource(from).open();
+  } catch {
+    return false;
+  }
+  const file = typeof from === 'string' ? resolve(from) : fileOfBytes(chunks);
+  const known = file === undefined ? undefined : await knownFileDigest(file);
+  if (known !== undefined && known.sha256 === e.sha256 && known.size === e.length) return true;
   const hash = createHash('sha256');
   let length = 0;
   try {
-    for await (const chunk of toByteSource(from).open()) {
+    for await (const chunk of chunks) {
       length += chunk.length;
       if (length > e.length) return false;
       hash.update(chunk);

@@ -27,10 +27,33 @@ export function forEachColumn(m: TrainingMatrix, visit: (feature: number, column
   const columns = Array.from({ length: Math.min(BLOCK, nCols) }, () => new Float32Array(nRows));
   for (let first = 0; first < nCols; first += BLOCK) {
     const width = Math.min(BLOCK, nCols - first);
-    // Row by row, so each row's values of the block are read from one cache line.
-    for (let r = 0, at = first; r < nRows; r++, at += nCols) {
-      for (let k = 0; k < width; k++) columns[k][r] = data[at + k];
-    }
+    gatherBlock(data, nRows, nCols, first, width, columns);
     for (let k = 0; k < width; k++) visit(first + k, columns[k]);
+  }
+}
+
+/**
+ * columns[k][r] = data[r * nCols + first + k] for k < width. Its own function: compiled once
+ * and kept, where the loop inside forEachColumn was recompiled for every block.
+ */
+function gatherBlock(data: Float64Array, nRows: number, nCols: number, first: number, width: number, columns: Float32Array[]): void {
+  if (width === BLOCK) {
+    // Eight named columns: no array lookup per value.
+    const [c0, c1, c2, c3, c4, c5, c6, c7] = columns;
+    for (let r = 0, at = first; r < nRows; r++, at += nCols) {
+      c0[r] = data[at];
+      c1[r] = data[at + 1];
+      c2[r] = data[at + 2];
+      c3[r] = data[at + 3];
+      c4[r] = data[at + 4];
+      c5[r] = data[at + 5];
+      c6[r] = data[at + 6];
+      c7[r] = data[at + 7];
+    }
+    return;
+  }
+  // Row by row, so each row's values of the block are read from one cache line.
+  for (let r = 0, at = first; r < nRows; r++, at += nCols) {
+    for (let k = 0; k < width; k++) columns[k][r] = data[at + k];
   }
 }

@@ -37,8 +37,12 @@ export function binCount(cuts: QuantileCuts, feature: number): number {
   return cuts.ptrs[feature + 1] - cuts.ptrs[feature];
 }
 
-/** `weights`: per-row sample weights (non-negative), or undefined for unit weights. */
-export function buildQuantileCuts(m: TrainingMatrix, maxBin: number, weights?: Float32Array): QuantileCuts {
+/**
+ * `weights`: per-row sample weights (non-negative), or undefined for unit weights. `missing`, if
+ * given (nCols long), receives 1 for each feature with a missing value (NaN), which this pass
+ * sees anyway: binning then needs no scan of its own for them.
+ */
+export function buildQuantileCuts(m: TrainingMatrix, maxBin: number, weights?: Float32Array, missing?: Uint8Array): QuantileCuts {
   const { nRows, nCols } = m;
   const columnWeights = weights ? new Float32Array(nRows) : undefined;
   const perFeature: number[][] = [];
@@ -46,23 +50,12 @@ export function buildQuantileCuts(m: TrainingMatrix, maxBin: number, weights?: F
   forEachColumn(m, (f, column) => {
     // n: non-missing values (XGBoost's column size, zero weights included); kept: those pushed,
     // moved to the front of `column`.
-    let n = 0;
-    let kept = 0;
-    let runs = 0;
-    let previous = NaN;
-    for (let r = 0; r < nRows; r++) {
-      const v32 = column[r];
-      if (v32 !== v32) continue;
-      n++;
-      if (columnWeights) {
-        const w = weights![r];
-        if (w === 0) continue;
-        columnWeights[kept] = w;
-      }
-      column[kept++] = v32;
-      if (v32 !== previous) runs++;
-      previous = v32;
-    }
+    if (columnWeights) compactWeighted(column, nRows, weights!, columnWeights);
+    else compact(column, nRows);
+    const n = scan[SCAN_N];
+    const kept = scan[SCAN_KEPT];
+    const runs = scan[SCAN_RUNS];
+    if (missing) missing[f] = n < nRows ? 1 : 0;
     const cuts: number[] = [];
     if (kept === 0) {
       // No values (or only zero-weight ones): one bin, as XGBoost gives an empty column.
@@ -85,6 +78,56 @@ export function buildQuantileCuts(m: TrainingMatrix, maxBin: number, weights?: F
     perFeature.push(cuts);
   });
   return pack(perFeature, minValues);
+}
+
+// What compact and compactWeighted found: non-missing values, values kept, runs of equal kept values.
+const scan = new Float64Array(3);
+const SCAN_N = 0;
+const SCAN_KEPT = 1;
+const SCAN_RUNS = 2;
+
+// The per-value loops are functions of their own, apart from the per-column code around them:
+// a loop that V8 compiles while it runs (on-stack replacement) inside code that runs once per
+// column was thrown away at the loop's end, where that code had no type feedback yet, and
+// compiled again for the next column (25 deoptimisations per training, a tenth of its set-up).
+
+/** Moves the non-NaN values of column[0..nRows) to its front (in order); counts into `scan`. */
+function compact(column: Float32Array, nRows: number): void {
+  let kept = 0;
+  let runs = 0;
+  let previous = NaN;
+  for (let r = 0; r < nRows; r++) {
+    const v32 = column[r];
+    if (v32 !== v32) continue;
+    column[kept++] = v32;
+    if (v32 !== previous) runs++;
+    previous = v32;
+  }
+  scan[SCAN_N] = kept;
+  scan[SCAN_KEPT] = kept;
+  scan[SCAN_RUNS] = runs;
+}
+
+/** compact for weighted rows: values of zero-weight rows count in n but are not kept. */
+function compactWeighted(column: Float32Array, nRows: number, weights: Float32Array, columnWeights: Float32Array): void {
+  let n = 0;
+  let kept = 0;
+  let runs = 0;
+  let previous = NaN;
+  for (let r = 0; r < nRows; r++) {
+    const v32 = column[r];
+    if (v32 !== v32) continue;
+    n++;
+    const w = weights[r];
+    if (w === 0) continue;
+    columnWeights[kept] = w;
+    column[kept++] = v32;
+    if (v32 !== previous) runs++;
+    previous = v32;
+  }
+  scan[SCAN_N] = n;
+  scan[SCAN_KEPT] = kept;
+  scan[SCAN_RUNS] = runs;
 }
 
 /**
@@ -113,22 +156,8 @@ function columnSummary(column: Float32Array, n: number): WeightedSummary {
   const keys = new Uint32Array(size);
   const counts = new Float64Array(size);
   const used = new Uint8Array(size);
-  let distinct = 0;
-  for (let i = 0; i < n; i++) {
-    // -0 counts as 0, as the values compare equal.
-    const key = bits[i] === 0x80000000 ? 0 : bits[i];
-    let slot = Math.imul(key, 0x9e3779b1) >>> (32 - TABLE_BITS);
-    while (used[slot] === 1 && keys[slot] !== key) slot = (slot + 1) & (size - 1);
-    if (used[slot] === 1) {
-      counts[slot]++;
-      continue;
-    }
-    if (distinct === FEW_DISTINCT) return exactSummary(column.subarray(0, n).sort(), n);
-    used[slot] = 1;
-    keys[slot] = key;
-    counts[slot] = 1;
-    distinct++;
-  }
+  const distinct = countDistinct(bits, n, keys, counts, used);
+  if (distinct < 0) return exactSummary(column.subarray(0, n).sort(), n);
   const values = new Float32Array(distinct);
   const keyOf = new Map<number, number>();
   const asFloat = new Float32Array(keys.buffer);
@@ -150,6 +179,31 @@ function columnSummary(column: Float32Array, n: number): WeightedSummary {
     wsum += w;
   }
   return { values, rmin, rmax, wmin, size: distinct };
+}
+
+/**
+ * Counts the float32 bit patterns bits[0..n) in the open-addressing table (keys, counts, used);
+ * the number of distinct values, or -1 as soon as there are more than FEW_DISTINCT.
+ */
+function countDistinct(bits: Uint32Array, n: number, keys: Uint32Array, counts: Float64Array, used: Uint8Array): number {
+  const mask = keys.length - 1;
+  let distinct = 0;
+  for (let i = 0; i < n; i++) {
+    // -0 counts as 0, as the values compare equal.
+    const key = bits[i] === 0x80000000 ? 0 : bits[i];
+    let slot = Math.imul(key, 0x9e3779b1) >>> (32 - TABLE_BITS);
+    while (used[slot] === 1 && keys[slot] !== key) slot = (slot + 1) & mask;
+    if (used[slot] === 1) {
+      counts[slot]++;
+      continue;
+    }
+    if (distinct === FEW_DISTINCT) return -1;
+    used[slot] = 1;
+    keys[slot] = key;
+    counts[slot] = 1;
+    distinct++;
+  }
+  return distinct;
 }
 
 function addCutPoints(summary: WeightedSummary, maxBin: number, out: number[]): void {

@@ -25,13 +25,15 @@ export interface BinnedMatrix {
 
 /** `weights`: sample weights for the quantile sketch (XGBoost's hist sketch is weighted). */
 export function binMatrix(m: TrainingMatrix, maxBin: number, weights?: Float32Array): BinnedMatrix {
-  return binWithCuts(m, buildQuantileCuts(m, maxBin, weights));
+  // The cuts' pass over every value also finds the features with missing values.
+  const missing = new Uint8Array(m.nCols);
+  return binWithCuts(m, buildQuantileCuts(m, maxBin, weights, missing), missing);
 }
 
-export function binWithCuts(m: TrainingMatrix, cuts: QuantileCuts): BinnedMatrix {
+/** `missingIn`: per feature 1 if it has a missing value, when known (else the matrix is scanned). */
+export function binWithCuts(m: TrainingMatrix, cuts: QuantileCuts, missingIn: Uint8Array = featuresWithMissing(m)): BinnedMatrix {
   const { nRows, nCols } = m;
   const nBins = new Uint32Array(nCols);
-  const missingIn = featuresWithMissing(m);
   let widest = 0;
   for (let f = 0; f < nCols; f++) {
     nBins[f] = cuts.ptrs[f + 1] - cuts.ptrs[f];
@@ -47,12 +49,7 @@ function featuresWithMissing(m: TrainingMatrix): Uint8Array {
   const out = new Uint8Array(m.nCols);
   if (isColumnMatrix(m)) {
     m.columns.forEach((c, f) => {
-      for (let r = 0; r < c.length; r++) {
-        if (c[r] !== c[r]) {
-          out[f] = 1;
-          break;
-        }
-      }
+      out[f] = c instanceof Float64Array ? hasNaN64(c) : hasNaN32(c);
     });
     return out;
   }
@@ -62,6 +59,19 @@ function featuresWithMissing(m: TrainingMatrix): Uint8Array {
     if (++f === nCols) f = 0;
   }
   return out;
+}
+
+// A column's scan is a function of its own (one per array type), compiled once and kept: inline
+// in the per-column callback, V8 recompiled it column after column.
+
+function hasNaN64(c: Float64Array): number {
+  for (let r = 0; r < c.length; r++) if (c[r] !== c[r]) return 1;
+  return 0;
+}
+
+function hasNaN32(c: Float32Array): number {
+  for (let r = 0; r < c.length; r++) if (c[r] !== c[r]) return 1;
+  return 0;
 }
 
 /** bins[r * nCols + f] for the rows of feature f's (float32) column. */

@@ -32,19 +32,36 @@ export function findBundles(m: BundleInput): FeatureBundles {
   const open: { members: number[]; used: Uint8Array }[] = [];
   for (let f = 0; f < nCols; f++) {
     if (nBins[f] !== 2 || missingIn[f]) continue;
-    let ones = 0;
-    for (let r = 0, i = f; r < nRows; r++, i += nCols) ones += bins[i];
+    const ones = sumColumn(bins, nRows, nCols, f);
     defaultBin[f] = ones * 2 > nRows ? 1 : 0;
     const rows = nonDefaultRows(bins, nRows, nCols, f, defaultBin[f], nRows - (defaultBin[f] ? ones : nRows - ones));
-    let home = open.find((b) => b.members.length < MAX_BUNDLE_MEMBERS && rows.every((r) => b.used[r] === 0));
+    let home = open.find((b) => b.members.length < MAX_BUNDLE_MEMBERS && noneUsed(b.used, rows));
     if (!home) {
       home = { members: [], used: new Uint8Array(nRows) };
       open.push(home);
     }
     home.members.push(f);
-    for (const r of rows) home.used[r] = 1;
+    markUsed(home.used, rows);
   }
   return { groups: open.filter((b) => b.members.length > 1).map((b) => b.members), defaultBin };
+}
+
+// The per-row loops are small functions of their own: compiled once and kept (inline in the
+// per-feature loop above, V8 recompiled them feature after feature).
+
+function sumColumn(bins: BinArray, nRows: number, nCols: number, f: number): number {
+  let sum = 0;
+  for (let r = 0, i = f; r < nRows; r++, i += nCols) sum += bins[i];
+  return sum;
+}
+
+function noneUsed(used: Uint8Array, rows: Uint32Array): boolean {
+  for (let k = 0; k < rows.length; k++) if (used[rows[k]] !== 0) return false;
+  return true;
+}
+
+function markUsed(used: Uint8Array, rows: Uint32Array): void {
+  for (let k = 0; k < rows.length; k++) used[rows[k]] = 1;
 }
 
 function nonDefaultRows(bins: BinArray, nRows: number, nCols: number, f: number, def: number, count: number): Uint32Array {

@@ -5,7 +5,7 @@
 //   standalone feature f: value = bin, or nBins[f] (its last slot) when missing;
 //   bundle of m features: value = k when member k is at its non-default bin, else m.
 // Buffers can be SharedArrayBuffer-backed so worker threads read the same memory.
-import type { BinnedMatrix } from './binnedMatrix.ts';
+import type { BinArray, BinnedMatrix } from './binnedMatrix.ts';
 import { findBundles } from './featureBundles.ts';
 
 export interface PackedMatrix {
@@ -90,15 +90,11 @@ export function packMatrix(bm: BinnedMatrix, options: PackOptions = {}): PackedM
   for (let c = 0; c < nCols; c++) {
     const feats = colFeatures[c];
     if (feats.length === 1 && featureMember[feats[0]] < 0) {
-      const f = feats[0];
-      for (let r = 0, i = f, o = c; r < nRows; r++, i += nf, o += stride) out[o] = src[i];
+      copyColumn(src, nRows, nf, feats[0], out, stride, c);
     } else {
       const m = feats.length;
-      for (let r = 0, o = c; r < nRows; r++, o += stride) out[o] = m;
-      feats.forEach((f, k) => {
-        const def = bundles.defaultBin[f];
-        for (let r = 0, i = f, o = c; r < nRows; r++, i += nf, o += stride) if (src[i] !== def) out[o] = k;
-      });
+      fillColumn(out, nRows, stride, c, m);
+      feats.forEach((f, k) => markMember(src, nRows, nf, f, bundles.defaultBin[f], out, stride, c, k));
     }
   }
   return {
@@ -119,6 +115,24 @@ export function packMatrix(bm: BinnedMatrix, options: PackOptions = {}): PackedM
   };
 }
 
+// The per-row loops are functions of their own, compiled once and kept (inline in the
+// per-column loop, V8 recompiled them column after column).
+
+/** out[r * stride + c] = src[r * nf + f] for every row. */
+function copyColumn(src: BinArray, nRows: number, nf: number, f: number, out: BinArray, stride: number, c: number): void {
+  for (let r = 0, i = f, o = c; r < nRows; r++, i += nf, o += stride) out[o] = src[i];
+}
+
+/** out[r * stride + c] = value for every row. */
+function fillColumn(out: BinArray, nRows: number, stride: number, c: number, value: number): void {
+  for (let r = 0, o = c; r < nRows; r++, o += stride) out[o] = value;
+}
+
+/** out[r * stride + c] = k for the rows where feature f is not at its default bin `def`. */
+function markMember(src: BinArray, nRows: number, nf: number, f: number, def: number, out: BinArray, stride: number, c: number, k: number): void {
+  for (let r = 0, i = f, o = c; r < nRows; r++, i += nf, o += stride) if (src[i] !== def) out[o] = k;
+}
+
 /**
  * Which column values go left for a split of feature f after bin `splitBin` (missing follows
  * `defaultLeft`): lut[value] = 1 for left. Returns the column to read.
@@ -128,7 +142,10 @@ export function splitLut(pm: PackedMatrix, nBinsOfF: number, f: number, splitBin
   const k = pm.featureMember[f];
   const slots = pm.colSlots[c];
   if (k < 0) {
-    for (let b = 0; b < nBinsOfF; b++) lut[b] = b <= splitBin ? 1 : 0;
+    // Bins 0..splitBin go left (splitBin -1: none), the rest right; then the missing slot.
+    const left = Math.min(Math.max(splitBin + 1, 0), nBinsOfF);
+    lut.fill(1, 0, left);
+    lut.fill(0, left, nBinsOfF);
     lut[nBinsOfF] = defaultLeft ? 1 : 0;
   } else {
     const def = pm.featureDefaultBin[f];

@@ -215,13 +215,13 @@ function splitNode(ctx: KernelContext, job: Int32Array, o: number): void {
     job[o + SPLIT_FIRST] = built === 1 ? 0 : 1;
     [cb, ce] = [e - n, e];
   } else {
-    const positions = positionsOf(ctx, src);
-    const nLeft = ctx.kernels.markLeft(ctx.lanes[job[o + 1]], job[o + 4], lut, ctx.goLeft, b, e, positions);
-    job[o + SPLIT_MID] = b + nLeft;
-    job[o + SPLIT_FIRST] = 1;
-    // Positions (index mode): small enough that counting first costs little.
-    ctx.kernels.scatterPositions(positions, ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.goLeft, b, e, b, b + nLeft);
-    [cb, ce] = job[o + 9] === 1 ? [b, b + nLeft] : [b + nLeft, e];
+    // Positions (index mode), in one pass too: the built child last.
+    const built = job[o + 9];
+    const records = ctx.lanes[job[o + 1]];
+    const n = ctx.kernels.splitPositionsBuiltLast(records, positionsOf(ctx, src), ctx.indexLanes[dst - FIRST_INDEX_LANE], ctx.temp.positions(e - b), job[o + 4], lut, built, b, e);
+    job[o + SPLIT_MID] = e - n;
+    job[o + SPLIT_FIRST] = built === 1 ? 0 : 1;
+    [cb, ce] = [e - n, e];
   }
   const recordLane = dst < FIRST_INDEX_LANE ? dst : job[o + 1];
   const child = ctx.histChunk(job[o + 7]);

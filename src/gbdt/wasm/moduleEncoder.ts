@@ -292,6 +292,13 @@ export class Code {
   f64PromoteF32(): this {
     return this.op(0xbb);
   }
+  /** The bits of an f32 as an i32, and back (for a branch-free choice between two floats). */
+  i32ReinterpretF32(): this {
+    return this.op(0xbc);
+  }
+  f32ReinterpretI32(): this {
+    return this.op(0xbe);
+  }
   f64x2Add(): this {
     return this.simd(0xf0);
   }

@@ -13,13 +13,20 @@ function requireColumn(table: Table, name: string, kind: InputKind): Column {
   return col;
 }
 
+// Arrays found free of ±Infinity already: a fit and the transforms after it check each input
+// column several times (checkInputs, each transformer, each kernel), one pass over it each time.
+// A table's columns are immutable, so an array once checked stays valid; weak, so it goes with its table.
+const finiteChecked = new WeakSet<Float64Array>();
+
 /** The values of numeric column `name`, refusing ±Infinity. */
 export function numericInput(table: Table, name: string): Float64Array {
   const v = (requireColumn(table, name, 'numeric') as NumericColumn).values;
+  if (finiteChecked.has(v)) return v;
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
     if (x === Infinity || x === -Infinity) throw new DataError('preprocess.infiniteValue', { column: name, row: i, value: x });
   }
+  finiteChecked.add(v);
   return v;
 }
 

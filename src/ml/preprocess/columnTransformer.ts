@@ -10,8 +10,9 @@ import { ModelError, UsageError } from '../../core/index.ts';
 import type { NumericColumn, Table } from '../../data/index.ts';
 import { checkInputs, type InputKind } from './columnInput.ts';
 import { denseMatrix, type DenseMatrix } from './denseMatrix.ts';
-import { yeoJohnsonLambdas } from './parallelLambdas.ts';
+import { yeoJohnsonSearches } from './parallelLambdas.ts';
 import { parseSealedPreprocessor, type SealedPreprocessor } from './sealedPreprocessor.ts';
+import type { YeoJohnsonSearch } from './yeoJohnson.ts';
 import { fitTransformer, transformerKernel, inputKindOf, transformerFeatureNames, type TransformerKind, type TransformerState } from './transformers.ts';
 
 export interface TransformerSpec {
@@ -161,10 +162,10 @@ export function createColumnTransformer(spec: ColumnTransformerSpec): ColumnTran
   checkSpec(spec);
   type Fitted = ReturnType<typeof fitTransformer>;
   /** Fits the transformers (those in `done` are fitted already) and assembles them in spec order. */
-  const assemble = (table: Table, lambdas?: ReadonlyMap<string, readonly number[]>, done?: ReadonlyMap<string, Fitted>): FittedColumnTransformer => {
+  const assemble = (table: Table, searches?: ReadonlyMap<string, readonly YeoJohnsonSearch[]>, done?: ReadonlyMap<string, Fitted>): FittedColumnTransformer => {
     const warnings: string[] = [];
     const states = spec.transformers.map((t) => {
-      const r = done?.get(t.name) ?? fitTransformer(t.kind, table, t.columns, lambdas?.get(t.name));
+      const r = done?.get(t.name) ?? fitTransformer(t.kind, table, t.columns, searches?.get(t.name));
       warnings.push(...r.warnings.map((w) => `${t.name}: ${w}`));
       return { name: t.name, state: r.state };
     });
@@ -180,9 +181,9 @@ export function createColumnTransformer(spec: ColumnTransformerSpec): ColumnTran
     const columns = power.flatMap((t) => t.columns.map((c) => (table.column(c) as NumericColumn).values));
     // What the synchronous fit refuses (no rows, a column without any value) it also reports.
     if (columns.length === 0 || table.numRows === 0 || columns.some((v) => v.every((x) => Number.isNaN(x)))) return assemble(table);
-    // The workers are started (synchronously) first; the other transformers (medians, categories)
-    // are fitted on this thread while they search, instead of after.
-    const searching = yeoJohnsonLambdas(columns, { threads: options.threads, minValuesForWorkers: options.minValuesForWorkers, names: power.flatMap((t) => t.columns) });
+    // The workers are started (synchronously) first, and this thread's first search runs before
+    // the call returns; the other transformers (medians, categories) are fitted here after it.
+    const searching = yeoJohnsonSearches(columns, { threads: options.threads, minValuesForWorkers: options.minValuesForWorkers, names: power.flatMap((t) => t.columns) });
     const others = new Map<string, Fitted>();
     try {
       for (const t of spec.transformers) if (t.kind !== 'yeoJohnson') others.set(t.name, fitTransformer(t.kind, table, t.columns));
@@ -191,7 +192,7 @@ export function createColumnTransformer(spec: ColumnTransformerSpec): ColumnTran
       throw e;
     }
     const found = await searching;
-    const byTransformer = new Map<string, number[]>();
+    const byTransformer = new Map<string, YeoJohnsonSearch[]>();
     let k = 0;
     for (const t of power) {
       byTransformer.set(t.name, found.slice(k, k + t.columns.length));

@@ -7,9 +7,9 @@ export { parseSealedPreprocessor, type SealedPreprocessor } from './sealedPrepro
 export type { TransformerKind, TransformerState } from './transformers.ts';
 export { denseMatrix, matrixColumn, type DenseMatrix } from './denseMatrix.ts';
 export { fitMedianImputer, medianImputerTransform, nanMedian, type MedianImputerState, type FitResult } from './medianImputer.ts';
-export { fitYeoJohnson, yeoJohnsonTransform, yeoJohnsonLambda, yeoJohnsonValue, type YeoJohnsonState } from './yeoJohnson.ts';
-export { yeoJohnsonLambdas, type LambdaOptions } from './parallelLambdas.ts';
+export { fitYeoJohnson, yeoJohnsonTransform, yeoJohnsonLambda, yeoJohnsonSearch, yeoJohnsonValue, type YeoJohnsonSearch, type YeoJohnsonState } from './yeoJohnson.ts';
+export { yeoJohnsonLambdas, yeoJohnsonSearches, type LambdaOptions } from './parallelLambdas.ts';
 export { fitStandardScaler, type ScalerStats } from './standardScaler.ts';
 export { fitOneHotEncoder, oneHotTransform, oneHotFeatureNames, compareCodePoints, type OneHotEncoderState } from './oneHotEncoder.ts';
 export { brentMinimize, bracketMinimum, type BrentOptions, type BrentResult } from './brent.ts';
-export { numpySum } from './numpySum.ts';
+export { numpySum, numpySumGather, numpySumSquaredDeviations, numpySumSquaredDeviationsGather } from './numpySum.ts';

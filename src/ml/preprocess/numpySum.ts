@@ -101,3 +101,100 @@ export function numpySumSquaredDeviations(a: ArrayLike<number>, mean: number): n
   for (let off = 0; off < length; off += BUFFER) res += pairwiseSquaredDeviations(a, mean, off, Math.min(BUFFER, length - off));
   return res;
 }
+
+// The same two sums over the values table[index[i]] (i in order), without writing that array:
+// a column of few distinct values is transformed once per distinct value and these read the
+// per-row result through its index (yeoJohnson.ts). Same additions in the same order, so the
+// same bits as numpySum / numpySumSquaredDeviations of the gathered array.
+
+function pairwiseGather(table: Float64Array, index: Int32Array, start: number, n: number): number {
+  if (n < 8) {
+    let res = -0.0;
+    for (let i = 0; i < n; i++) res += table[index[start + i]];
+    return res;
+  }
+  if (n <= BLOCK) {
+    let r0 = table[index[start]], r1 = table[index[start + 1]], r2 = table[index[start + 2]], r3 = table[index[start + 3]];
+    let r4 = table[index[start + 4]], r5 = table[index[start + 5]], r6 = table[index[start + 6]], r7 = table[index[start + 7]];
+    let i = 8;
+    const end = n - (n % 8);
+    for (; i < end; i += 8) {
+      const p = start + i;
+      r0 += table[index[p]]; r1 += table[index[p + 1]]; r2 += table[index[p + 2]]; r3 += table[index[p + 3]];
+      r4 += table[index[p + 4]]; r5 += table[index[p + 5]]; r6 += table[index[p + 6]]; r7 += table[index[p + 7]];
+    }
+    let res = (r0 + r1 + (r2 + r3)) + (r4 + r5 + (r6 + r7));
+    for (; i < n; i++) res += table[index[start + i]];
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseGather(table, index, start, n2) + pairwiseGather(table, index, start + n2, n - n2);
+}
+
+/** numpySum of the array whose i-th value is table[index[i]], bit for bit. */
+export function numpySumGather(table: Float64Array, index: Int32Array): number {
+  const length = index.length;
+  let res = 0.0;
+  for (let off = 0; off < length; off += BUFFER) res += pairwiseGather(table, index, off, Math.min(BUFFER, length - off));
+  return res;
+}
+
+function pairwiseSquaredDeviationsGather(table: Float64Array, index: Int32Array, mean: number, start: number, n: number): number {
+  if (n < 8) {
+    let res = -0.0;
+    for (let i = 0; i < n; i++) {
+      const d = table[index[start + i]] - mean;
+      res += d * d;
+    }
+    return res;
+  }
+  if (n <= BLOCK) {
+    let d = table[index[start]] - mean;
+    let r0 = d * d;
+    d = table[index[start + 1]] - mean;
+    let r1 = d * d;
+    d = table[index[start + 2]] - mean;
+    let r2 = d * d;
+    d = table[index[start + 3]] - mean;
+    let r3 = d * d;
+    d = table[index[start + 4]] - mean;
+    let r4 = d * d;
+    d = table[index[start + 5]] - mean;
+    let r5 = d * d;
+    d = table[index[start + 6]] - mean;
+    let r6 = d * d;
+    d = table[index[start + 7]] - mean;
+    let r7 = d * d;
+    let i = 8;
+    const end = n - (n % 8);
+    for (; i < end; i += 8) {
+      const p = start + i;
+      d = table[index[p]] - mean; r0 += d * d;
+      d = table[index[p + 1]] - mean; r1 += d * d;
+      d = table[index[p + 2]] - mean; r2 += d * d;
+      d = table[index[p + 3]] - mean; r3 += d * d;
+      d = table[index[p + 4]] - mean; r4 += d * d;
+      d = table[index[p + 5]] - mean; r5 += d * d;
+      d = table[index[p + 6]] - mean; r6 += d * d;
+      d = table[index[p + 7]] - mean; r7 += d * d;
+    }
+    let res = (r0 + r1 + (r2 + r3)) + (r4 + r5 + (r6 + r7));
+    for (; i < n; i++) {
+      d = table[index[start + i]] - mean;
+      res += d * d;
+    }
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSquaredDeviationsGather(table, index, mean, start, n2) + pairwiseSquaredDeviationsGather(table, index, mean, start + n2, n - n2);
+}
+
+/** numpySumSquaredDeviations of the array whose i-th value is table[index[i]], bit for bit. */
+export function numpySumSquaredDeviationsGather(table: Float64Array, index: Int32Array, mean: number): number {
+  const length = index.length;
+  let res = 0.0;
+  for (let off = 0; off < length; off += BUFFER) res += pairwiseSquaredDeviationsGather(table, index, mean, off, Math.min(BUFFER, length - off));
+  return res;
+}

@@ -3,7 +3,7 @@
 // variance by the corrected two-pass formula, and a scale of 1 for (near-)constant columns
 // (`_is_constant_feature`). Sums follow numpy's order, and `np.nansum` sums all n entries with
 // NaNs replaced by 0, so we do the same rather than skipping them.
-import { numpySum } from './numpySum.ts';
+import { numpySum, numpySumSquaredDeviations } from './numpySum.ts';
 
 export interface ScalerStats {
   readonly mean: number;
@@ -26,11 +26,16 @@ export function fitStandardScaler(values: Float64Array): ScalerStats {
 
   const newSum = sum(values);
   const mean = newSum / count;
+  // One array of deviations, NaN made 0 in place, serves both sums: numpySumSquaredDeviations
+  // with mean 0 adds each d * d in numpy's order, which is np.nansum(temp ** 2) (NaN ** 2 is
+  // NaN, summed as 0, and 0 * 0 is 0), without a second array or a squaring pass.
   const temp = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) temp[i] = values[i] - mean;
-  const correction = sum(temp);
-  for (let i = 0; i < temp.length; i++) temp[i] = temp[i] * temp[i];
-  const unnormalized = sum(temp) - (correction * correction) / count;
+  for (let i = 0; i < values.length; i++) {
+    const d = values[i] - mean;
+    temp[i] = hasNaN && d !== d ? 0 : d; // only with NaN in values, as np.nansum (an infinity's NaN stays otherwise)
+  }
+  const correction = numpySum(temp);
+  const unnormalized = numpySumSquaredDeviations(temp, 0) - (correction * correction) / count;
   const variance = unnormalized / count;
 
   const upperBound = count * EPS * variance + (count * mean * EPS) ** 2;

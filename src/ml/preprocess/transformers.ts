@@ -5,7 +5,7 @@ import type { InputKind } from './columnInput.ts';
 import type { RowKernel } from './denseMatrix.ts';
 import { fitMedianImputer, medianImputerKernel, medianImputerOutputColumns, type FitResult, type MedianImputerState } from './medianImputer.ts';
 import { fitOneHotEncoder, oneHotFeatureNames, oneHotKernel, type OneHotEncoderState } from './oneHotEncoder.ts';
-import { fitYeoJohnson, yeoJohnsonKernel, type YeoJohnsonState } from './yeoJohnson.ts';
+import { fitYeoJohnson, yeoJohnsonKernel, type YeoJohnsonSearch, type YeoJohnsonState } from './yeoJohnson.ts';
 
 export type TransformerKind = 'medianImputer' | 'yeoJohnson' | 'oneHot';
 export type TransformerState = MedianImputerState | YeoJohnsonState | OneHotEncoderState;
@@ -17,13 +17,13 @@ export const inputKindOf: Record<TransformerKind, InputKind> = {
   oneHot: 'categorical',
 };
 
-/** `lambdas`: Yeo-Johnson lambdas already found for `columns` (ignored by the other kinds). */
-export function fitTransformer(kind: TransformerKind, table: Table, columns: readonly string[], lambdas?: readonly number[]): FitResult<TransformerState> {
+/** `searches`: Yeo-Johnson searches already done for `columns` (ignored by the other kinds). */
+export function fitTransformer(kind: TransformerKind, table: Table, columns: readonly string[], searches?: readonly YeoJohnsonSearch[]): FitResult<TransformerState> {
   switch (kind) {
     case 'medianImputer':
       return fitMedianImputer(table, columns);
     case 'yeoJohnson':
-      return fitYeoJohnson(table, columns, { lambdas });
+      return fitYeoJohnson(table, columns, { searches });
     case 'oneHot':
       return fitOneHotEncoder(table, columns);
   }

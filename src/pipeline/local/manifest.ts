@@ -90,32 +90,51 @@ export interface RunManifest {
   sealed?: boolean;
 }
 
-/** Serialises writes so a slow early write can never land after a later one. */
+/**
+ * Writes run.json one write at a time, so a slow early write can never land after a later one.
+ * Saves made while a write is in flight are coalesced: the next write takes the manifest as it
+ * is then, which includes every change saved meanwhile (a run of quick tasks saves twice per
+ * task; issue 17: fewer writes of run.json per task).
+ */
 export class ManifestWriter {
-  #queue: Promise<void> = Promise.resolve();
+  #writing: Promise<void> | undefined;
+  #dirty = false;
   #failure: unknown;
+  /** Writes done (tests). */
+  writes = 0;
 
   constructor(
     private readonly store: ArtifactStore,
     readonly manifest: RunManifest,
   ) {}
 
-  /** Snapshots the manifest now and queues its write. */
+  /** Queues a write of the manifest; the first one of a burst snapshots it now. */
   save(): void {
-    const bytes = JSON.stringify(this.manifest, withoutFiledMetadata, 2) + '\n';
-    this.#queue = this.#queue.then(() =>
-      this.store.put(MANIFEST_KEY, { bytes }).then(
-        () => undefined,
-        (e: unknown) => {
-          this.#failure ??= e;
-        },
-      ),
-    );
+    this.#dirty = true;
+    this.#writing ??= this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#dirty) {
+        this.#dirty = false;
+        const bytes = JSON.stringify(this.manifest, withoutFiledMetadata, 2) + '\n';
+        this.writes++;
+        await this.store.put(MANIFEST_KEY, { bytes }).then(
+          () => undefined,
+          (e: unknown) => {
+            this.#failure ??= e;
+          },
+        );
+      }
+    } finally {
+      this.#writing = undefined;
+    }
   }
 
   /** Waits for queued writes; rethrows the first write failure. */
   async flush(): Promise<void> {
-    await this.#queue;
+    while (this.#writing !== undefined) await this.#writing;
     if (this.#failure !== undefined) throw this.#failure;
   }
 }

@@ -11,6 +11,7 @@ import type { ArtifactStore, CheckedOut } from '../store/index.ts';
 import { INLINE_METADATA_LIMIT, type OutputRecord } from './manifest.ts';
 import type { PlannedTask } from './planTasks.ts';
 import { resolveTaskInput, type TaskInputContext } from './taskExecutorInput.ts';
+import { recordingCodec } from './digestCodec.ts';
 
 export interface TaskRunContext extends TaskInputContext {
   store: ArtifactStore;
@@ -65,7 +66,7 @@ export async function runTask(task: PlannedTask, ctx: TaskRunContext, onResolved
       result = await executeComponent(task.component, resolved.executorInput, {
         signal: ctx.signal,
         ...(ctx.runtime ? { runtime: ctx.runtime } : {}),
-        ...(ctx.codec ? { codec: ctx.codec } : {}),
+        codec: recordingCodec(ctx.codec),
         identity: { runId: ctx.runId, task: task.name },
         producers: resolved.producers,
         reporter: { log, progress: (u) => ctx.reporter.taskProgress({ task: task.name, ...u }) },

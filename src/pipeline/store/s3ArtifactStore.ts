@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import type * as S3SdkModule from '@aws-sdk/client-s3';
 import type { S3Client, UploadPartCommandInput } from '@aws-sdk/client-s3';
-import { IoError, PipelineError, sha256File } from '../../core/index.ts';
+import { IoError, knownFileDigest, PipelineError, sha256File } from '../../core/index.ts';
 import type { ObjectBackend, ObjectHead, WriteCondition } from './objectBackend.ts';
 import { RemoteArtifactStore, type RemoteStoreOptions } from './remoteArtifactStore.ts';
 import { isMissingObject, requestFailed, statusOf } from './storeErrors.ts';
@@ -203,7 +203,9 @@ class S3Backend implements ObjectBackend {
 
   async putFile(raw: string, path: string, size: number): Promise<string> {
     const { sdk, client } = await this.connect();
-    const digest = await sha256File(path); // S3 needs the metadata before the body
+    // S3 needs the metadata before the body: the digest recorded while the file was written when
+    // it is unchanged since (core fileDigests), else a pass over it; the upload checks it either way.
+    const digest = (await knownFileDigest(path))?.sha256 ?? (await sha256File(path));
     const changed = (): Error => new IoError('store.changedDuringUpload', { path, target: this.uri(raw) });
     if (size < this.partSize) {
       const body = fileRange(path, 0, size, new VerifyingTap(digest, size, changed));

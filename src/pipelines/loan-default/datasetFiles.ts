@@ -16,7 +16,7 @@
 // parsing, when the file's bytes are still exactly the bytes written and the value is exactly
 // what parsing them would give (conform.ts); otherwise it parses as before.
 import { DataError, readFirstLine, toByteSource, type ByteSink, type ByteSource, type DenseMatrix } from '../../core/index.ts';
-import { matrixCsvChunksParallel, numericColumn, writeChunksAtomic, readCsvBatches, readCsvFile, Table, tableCsvChunks, tableToMatrix, type Schema } from '../../data/index.ts';
+import { csvRowsFromKeptText, keepingCsvText, matrixCsvChunksParallel, numericColumn, writeChunksAtomic, readCsvBatches, readCsvFile, Table, tableCsvChunks, tableToMatrix, type Schema } from '../../data/index.ts';
 import { conformMatrix, conformTable, recallWritten, writeRemembering, type ConformOptions, type WrittenValue } from '../../data/memo/index.ts';
 import type * as ParquetModule from '../../data/parquet/index.ts';
 import { creditRiskSchema, FEATURE_COLUMNS, LABEL_COLUMN } from './schema.ts';
@@ -119,8 +119,13 @@ async function parseRawDataset(path: string | ByteSource, fileName?: string): Pr
   return readCsvFile(path, { schema, fileName: fileName ?? nameOf(path) });
 }
 
+/**
+ * As CSV, its text is also kept (data/csv keptText.ts) while the table lives, so the split can
+ * write its train and test features by copying row bytes instead of formatting them again.
+ */
 export function writeRawDataset(table: Table, path: string | ByteSink, format?: ArtifactFormat): Promise<void> {
-  return writeTableAs(table, path, format);
+  if (formatFor(path, format) === 'parquet') return writeTableAs(table, path, format);
+  return writeRemembering(path, keepingCsvText(table, tableCsvChunks(table)), { kind: 'table', table, header: true });
 }
 
 export function readFeatures(path: string | ByteSource): Promise<Table> {
@@ -129,6 +134,17 @@ export function readFeatures(path: string | ByteSource): Promise<Table> {
 
 export function writeFeatures(table: Table, path: string | ByteSink, format?: ArtifactFormat): Promise<void> {
   return writeTableAs(table.select(FEATURE_COLUMNS), path, format);
+}
+
+/**
+ * The features of `raw.take(rows)` (`taken`, gathered by the caller), as writeFeatures writes
+ * them; as CSV copied from the raw table's kept text when there is one for exactly its values
+ * (the split's input came from this process's load-data), else formatted.
+ */
+export function writeFeatureRows(raw: Table, rows: Int32Array, taken: Table, path: string | ByteSink, format?: ArtifactFormat): Promise<void> {
+  const copied = formatFor(path, format) === 'csv' ? csvRowsFromKeptText(raw, FEATURE_COLUMNS, rows) : undefined;
+  if (copied === undefined) return writeFeatures(taken, path, format);
+  return writeRemembering(path, copied, { kind: 'table', table: taken.select(FEATURE_COLUMNS), header: true });
 }
 
 const labelRead: ConformOptions = { header: false, schema: labelSchema, columnNames: [LABEL_COLUMN] };

@@ -51,6 +51,61 @@ export async function renderRocPlot(curve: RocCurve, options: RocPlotOptions = {
   return { svg, png, html: rocHtml(svg, png, aucText) };
 }
 
+/**
+ * One drawing started ahead (prefetchRocPlot): batch-inference has the ROC curve of its
+ * predictions before it writes them, so the PNG (~30 ms of resvg on libuv's thread pool at 32k
+ * rows) draws while that step writes its files and plot-roc-curve reads them back (issue 17).
+ * plot-roc-curve takes it only for exactly the curve it computed itself from the file it read
+ * (renderRocPlotShared); the drawing depends on nothing else, so the page is byte-identical.
+ */
+let prefetched: { curve: RocCurve; plot: Promise<RocPlot>; source?: RocSource } | undefined;
+
+/** What a curve was computed from (scikit-learn's roc_curve inputs) and the curve itself, of any shape. */
+export interface RocSource<C = unknown> {
+  readonly groundTruth: Float64Array;
+  readonly probability: Float64Array;
+  readonly curve: C;
+}
+
+/**
+ * Starts drawing `curve` (default options) for a later renderRocPlotShared of the same curve in
+ * this process. With `source`, prefetchedRocCurve hands the curve to a reader of the same inputs.
+ * The arrays must not change afterwards.
+ */
+export function prefetchRocPlot(curve: RocCurve, source?: RocSource): void {
+  const plot = renderRocPlot(curve);
+  // Taken and awaited by renderRocPlotShared, or dropped: a failure here is not unhandled.
+  plot.catch(() => {});
+  prefetched = { curve, plot, ...(source ? { source } : {}) };
+}
+
+/**
+ * The curve prefetchRocPlot was given with `source`, when `groundTruth` and `probability` hold
+ * exactly the same values (the curve is a function of them only: no second sort; issue 17).
+ */
+export function prefetchedRocCurve<C>(groundTruth: Float64Array, probability: Float64Array): C | undefined {
+  const s = prefetched?.source;
+  return s !== undefined && sameValues(s.groundTruth, groundTruth) && sameValues(s.probability, probability) ? (s.curve as C) : undefined;
+}
+
+/** renderRocPlot(curve) with default options, taking the prefetched drawing when it is of exactly this curve. */
+export function renderRocPlotShared(curve: RocCurve): Promise<RocPlot> {
+  const p = prefetched;
+  prefetched = undefined;
+  return p !== undefined && sameCurve(p.curve, curve) ? p.plot : renderRocPlot(curve);
+}
+
+function sameCurve(a: RocCurve, b: RocCurve): boolean {
+  return Object.is(a.auc, b.auc) && sameValues(a.fpr, b.fpr) && sameValues(a.tpr, b.tpr) && (a.thresholds === undefined ? b.thresholds === undefined : b.thresholds !== undefined && sameValues(a.thresholds, b.thresholds));
+}
+
+function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
 function checkCurve(c: RocCurve): void {
   const bad = (problem: string) => new UsageError('roc.badCurve', { problem });
   if (c.fpr.length !== c.tpr.length) throw bad(`fpr has ${c.fpr.length} points, tpr ${c.tpr.length}`);

@@ -4,7 +4,7 @@ import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, renameSync, statSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ByteSource } from '../../../src/core/index.ts';
+import { hashingChunks, markFileBytes, recordFileDigest, type ByteSource } from '../../../src/core/index.ts';
 import { categoricalFromStrings, csvByteChunks, numericColumn, Table } from '../../../src/data/index.ts';
 import { clearWrittenMemo, forgetWritten, MAX_AGE_MS, MAX_ENTRIES, recallWritten, writeRemembering, writtenMemoStats, type WrittenValue } from '../../../src/data/memo/index.ts';
 import { tempDir } from '../tmpFiles.ts';
@@ -132,4 +132,50 @@ test('a value nobody reads is dropped after MAX_AGE_MS (a long-running process k
   } finally {
     mock.timers.reset();
   }
+});
+
+// Hashed once (issue 17): the digest taken while writing stands for a second pass while the
+// file is unchanged (core fileDigests); a source that is not the file read verbatim is read.
+const unreadable = (label: string, mark: boolean): ByteSource => ({
+  label,
+  open: () => {
+    const it: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('read')) }) };
+    return mark ? markFileBytes(it, label) : it;
+  },
+});
+
+test('an unchanged file is recalled without reading it again, through a path or a verbatim-file source', async () => {
+  const path = await written();
+  assert.equal(await recallWritten(unreadable(path, true)), value, 'the recorded digest of the unchanged file stands for the read');
+  const again = await written();
+  assert.equal(await recallWritten(unreadable(again, false)), undefined, 'an unmarked source (a codec) is read, and fails here');
+});
+
+test('attack: edited with its size and times restored, read through a verbatim-file source -> read, not recalled', async () => {
+  const path = await written();
+  const before = statSync(path);
+  writeFileSync(path, 'a,b\n1.5,x\n2,y\n,y\n');
+  utimesSync(path, before.atime, before.mtime);
+  assert.equal(await recallWritten(unreadable(path, true)), undefined);
+});
+
+test('through an artifact sink that records the digest, the memo shares its one hash', async () => {
+  clearWrittenMemo();
+  const path = join(tempDir(), 'sink.csv');
+  let consumed: unknown;
+  const sink = {
+    label: path,
+    write: async (chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>) => {
+      const hashed = hashingChunks(chunks);
+      consumed = hashed;
+      assert.equal(hashed, chunks, 'the memo handed chunks that hash themselves: not hashed twice');
+      const parts: Buffer[] = [];
+      for await (const c of hashed) parts.push(Buffer.from(c as Uint8Array));
+      writeFileSync(path, Buffer.concat(parts));
+      await recordFileDigest(path, hashed.digest()!);
+    },
+  };
+  await writeRemembering(sink, csvByteChunks(table), value);
+  assert.ok(consumed);
+  assert.equal(await recallWritten(unreadable(path, true)), value);
 });

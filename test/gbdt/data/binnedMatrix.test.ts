@@ -24,3 +24,26 @@ test('256 bins fit a byte without missing values, need two bytes with them', () 
   assert.equal(withNaN.bins[256], 256);
   assert.equal(full.hasMissing, false);
 });
+
+test('the features with missing values found by the cuts pass are those a scan finds', async () => {
+  const { binWithCuts } = await import('../../../src/gbdt/data/binnedMatrix.ts');
+  const { buildQuantileCuts } = await import('../../../src/gbdt/common/quantileCuts.ts');
+  const { columnMatrix } = await import('../../../src/gbdt/index.ts');
+  const nRows = 50;
+  const nCols = 11;
+  const data = Float64Array.from({ length: nRows * nCols }, (_, i) => ((i * 7919) % 13) / 4);
+  // NaN in the first and last row, and in a block-boundary column (8), a column (3) all NaN.
+  data[2] = NaN;
+  data[(nRows - 1) * nCols + 10] = NaN;
+  data[17 * nCols + 8] = NaN;
+  for (let r = 0; r < nRows; r++) data[r * nCols + 3] = NaN;
+  const dense = denseMatrix(data, nRows, nCols);
+  const byColumn = columnMatrix(Array.from({ length: nCols }, (_, f) => Float64Array.from({ length: nRows }, (_, r) => data[r * nCols + f])));
+  const expected = [0, 0, 1, 1, 0, 0, 0, 0, 1, 0, 1];
+  for (const m of [dense, byColumn]) {
+    const bm = binMatrix(m, 16);
+    assert.deepEqual([...bm.featureHasMissing], expected);
+    const scanned = binWithCuts(m, buildQuantileCuts(m, 16));
+    assert.deepEqual(scanned, bm);
+  }
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderRocPlot, thinIndices } from '../../../src/pipelines/loan-default/rocPlot.ts';
+import { prefetchedRocCurve, prefetchRocPlot, renderRocPlot, renderRocPlotShared, thinIndices } from '../../../src/pipelines/loan-default/rocPlot.ts';
 import { UsageError } from '../../../src/core/errors.ts';
 
 /** A plausible staircase ROC curve with n steps. */
@@ -65,4 +65,31 @@ test('rejects inconsistent curves', async () => {
   await assert.rejects(renderRocPlot({ fpr: [0], tpr: [0], auc: 0.5 }), UsageError);
   await assert.rejects(renderRocPlot({ fpr: [0, 1], tpr: [0, 1], auc: Number.NaN }), UsageError);
   await assert.rejects(renderRocPlot({ fpr: [0, 1], tpr: [0, 1], thresholds: [1], auc: 0.5 }), UsageError);
+});
+
+test('a prefetched plot is taken only for exactly its curve, and is the same page renderRocPlot draws', async () => {
+  const a = { ...staircase(40), auc: 0.8125 };
+  const b = { ...staircase(40), auc: 0.8125 };
+  b.tpr[7] = b.tpr[7] / 2;
+  const direct = await renderRocPlot(a);
+  prefetchRocPlot(a);
+  const shared = await renderRocPlotShared({ ...a, fpr: [...a.fpr], tpr: [...a.tpr], thresholds: [...a.thresholds] });
+  assert.equal(shared.html, direct.html);
+  prefetchRocPlot(a);
+  const other = await renderRocPlotShared(b);
+  assert.equal(other.html, (await renderRocPlot(b)).html, 'another curve is drawn afresh');
+  assert.notEqual(other.html, direct.html);
+  // Taken once: a later call draws afresh (same bytes).
+  assert.equal((await renderRocPlotShared(a)).html, direct.html);
+});
+
+test('a prefetched curve is handed only to a reader of exactly the same values', () => {
+  const groundTruth = Float64Array.from([0, 1, 1, 0]);
+  const probability = Float64Array.from([0.1, 0.8, 0.6, 0.3]);
+  const curve = { marker: 'curve' };
+  prefetchRocPlot({ ...staircase(3), auc: 1 }, { groundTruth, probability, curve });
+  assert.equal(prefetchedRocCurve(groundTruth.slice(), probability.slice()), curve);
+  assert.equal(prefetchedRocCurve(groundTruth, Float64Array.from([0.1, 0.8, 0.6, 0.30000000000000004])), undefined);
+  assert.equal(prefetchedRocCurve(Float64Array.from([0, 1, 0, 0]), probability), undefined);
+  assert.equal(prefetchedRocCurve(groundTruth.subarray(1), probability.subarray(1)), undefined);
 });

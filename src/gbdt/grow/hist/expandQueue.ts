@@ -38,7 +38,8 @@ export class ExpandQueue {
       this.entries = [];
       return [];
     }
-    q.sort((a, b) => a.nid - b.nid);
+    // Children are pushed in node order, so the queue is nearly always sorted already.
+    if (!inNodeOrder(q)) q.sort((a, b) => a.nid - b.nid);
     const level = q[0].depth;
     const out: ExpandEntry[] = [];
     const rest: ExpandEntry[] = [];
@@ -68,4 +69,9 @@ export class ExpandQueue {
     if (this.p.maxLeaves > 0 && this.numLeaves === this.p.maxLeaves) return false;
     return true;
   }
+}
+
+function inNodeOrder(q: readonly ExpandEntry[]): boolean {
+  for (let i = 1; i < q.length; i++) if (q[i - 1].nid > q[i].nid) return false;
+  return true;
 }

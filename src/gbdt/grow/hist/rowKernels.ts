@@ -4,7 +4,7 @@
 // 2-3x faster (SIMD pair sums, no bounds checks). Both add the same numbers in the same order,
 // so a tree does not depend on which ran; one test suite runs against both.
 import { addHistogram, buildHistogramColumns, subtractHistogram, type SlotLayout } from './histogram.ts';
-import { loadGradients, markLeft, scatterPositions, scatterRows, splitBuiltLast, type Lane, type RecordShape } from './rowPartitioner.ts';
+import { loadGradients, markLeft, scatterPositions, scatterRows, splitBuiltLast, splitPositionsBuiltLast, type Lane, type RecordShape } from './rowPartitioner.ts';
 import { addLeafRows, type LeafRows } from './leafValues.ts';
 
 export interface RowKernels {
@@ -36,6 +36,8 @@ export interface RowKernels {
   scatterRows(src: Lane, dst: Lane, goLeft: Uint8Array, begin: number, end: number, leftAt: number, rightAt: number): void;
   /** rowPartitioner.ts splitBuiltLast. */
   splitBuiltLast(src: Lane, dst: Lane, temp: Lane, col: number, lut: Uint8Array, built: number, begin: number, end: number): number;
+  /** rowPartitioner.ts splitPositionsBuiltLast (src null: the parent's rows are records). */
+  splitPositionsBuiltLast(records: Lane, src: Uint32Array | null, dst: Uint32Array, temp: Uint32Array, col: number, lut: Uint8Array, built: number, begin: number, end: number): number;
 }
 
 export function jsKernels(shape: RecordShape, layout: SlotLayout): RowKernels {
@@ -54,5 +56,7 @@ export function jsKernels(shape: RecordShape, layout: SlotLayout): RowKernels {
     addLeafRows: (r, margins, stride, offset) => addLeafRows(r, shape, margins, stride, offset),
     scatterRows: (src, dst, goLeft, begin, end, leftAt, rightAt) => scatterRows(src, dst, shape, goLeft, begin, end, leftAt, rightAt),
     splitBuiltLast: (src, dst, temp, col, lut, built, begin, end) => splitBuiltLast(src, dst, temp, shape, col, lut, built, begin, end),
+    splitPositionsBuiltLast: (records, src, dst, temp, col, lut, built, begin, end) =>
+      splitPositionsBuiltLast(records, shape, src, dst, temp, col, lut, built, begin, end),
   };
 }

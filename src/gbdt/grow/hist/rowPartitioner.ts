@@ -277,7 +277,45 @@ export function splitBuiltLast(
   return t;
 }
 
-/** A thread-local scratch lane for splitBuiltLast, grown on demand. */
+/**
+ * splitBuiltLast for positions (index mode): the positions [begin, end) of `src` (or the record
+ * positions begin..end-1 themselves when `src` is null) into records of `records`; the other
+ * child's go to `dst` from `begin` on, the built child's to `temp` from 0 and then after them.
+ * Returns how many went to the built child. One pass instead of markLeft + scatterPositions:
+ * no goLeft bytes, and each position is gathered once (`temp` holds end - begin entries).
+ */
+export function splitPositionsBuiltLast(
+  records: Lane,
+  shape: RecordShape,
+  src: Uint32Array | null,
+  dst: Uint32Array,
+  temp: Uint32Array,
+  col: number,
+  lut: Uint8Array,
+  built: number,
+  begin: number,
+  end: number,
+): number {
+  const bins = records.bins;
+  const stride = shape.binStride;
+  const at0 = shape.binBase + col;
+  const flip = 1 - built;
+  let o = begin;
+  let t = 0;
+  // Branch-free, as splitBuiltLast: both places written, one cursor advanced.
+  for (let i = begin; i < end; i++) {
+    const p = src ? src[i] : i;
+    const toBuilt = lut[bins[p * stride + at0]] ^ flip;
+    dst[o] = p;
+    temp[t] = p;
+    o += 1 - toBuilt;
+    t += toBuilt;
+  }
+  dst.set(temp.subarray(0, t), o);
+  return t;
+}
+
+/** A thread-local scratch lane for splitBuiltLast (and positions for splitPositionsBuiltLast), grown on demand. */
 export class TempLane {
   private lane: Lane | undefined;
   private records = 0;
@@ -294,6 +332,11 @@ export class TempLane {
       this.lane = makeLane(this.source.alloc(this.records * this.shape.words * 4), this.bytesPerBin);
     }
     return this.lane;
+  }
+
+  /** Scratch positions for splitPositionsBuiltLast (the same memory as `for`'s records). */
+  positions(entries: number): Uint32Array {
+    return this.for(Math.ceil(entries / this.shape.words)).words;
   }
 }
 
@@ -461,19 +504,18 @@ export class RowPartitioner {
 
   /**
    * Like split, for a split whose child `builtNid` gets its histogram built next: one pass
-   * (splitBuiltLast) when the children stay records, else split. Returns nothing; the
-   * children's ranges are set either way.
+   * (splitBuiltLast, or splitPositionsBuiltLast for positions) that puts the built child
+   * last. Returns nothing; the children's ranges are set either way.
    */
   splitForBuild(nid: number, leftNid: number, rightNid: number, builtNid: number, col: number, lut: Uint8Array, temp: TempLane): void {
     const to = this.childLane(nid);
-    if (to >= FIRST_INDEX_LANE) {
-      this.split(nid, leftNid, rightNid, col, lut);
-      return;
-    }
     const b = this.begins[nid];
     const e = this.ends[nid];
     const built = builtNid === leftNid ? 1 : 0;
-    const n = this.kernels.splitBuiltLast(this.lanes[this.laneOf[nid]], this.lanes[to], temp.for(e - b), col, lut, built, b, e);
+    const n =
+      to >= FIRST_INDEX_LANE
+        ? this.kernels.splitPositionsBuiltLast(this.lane(nid), this.positions(nid), this.indexLanes[to - FIRST_INDEX_LANE], temp.positions(e - b), col, lut, built, b, e)
+        : this.kernels.splitBuiltLast(this.lanes[this.laneOf[nid]], this.lanes[to], temp.for(e - b), col, lut, built, b, e);
     const other = built ? rightNid : leftNid;
     this.setChildren(nid, other, builtNid, e - n);
   }

@@ -125,6 +125,17 @@ function evaluateModule(positiveMcw: boolean): Uint8Array {
     c.get(Q).i32(0).store32();
     c.get(Q).i32(4).add().set(Q);
     c.i32(1).set(I).get(P).i32(16).add().set(AT);
+    // Four bins an iteration while bins I..I+3 are all before the last (the loop's control
+    // cost as much as a bin's test), then one at a time.
+    c.block().loop();
+    c.get(I).i32(4).add().get(NB).geU().brIf(1);
+    for (let k = 0; k < 4; k++) {
+      c.get(Q).get(I).i32(k).add().store32();
+      c.get(Q).get(AT).loadV128(16 * k).get(ZERO2).f64x2Ne().anyTrue().i32(2).shl().add().set(Q);
+    }
+    c.get(I).i32(4).add().set(I);
+    c.get(AT).i32(64).add().set(AT);
+    c.br(0).end().end();
     c.block().loop();
     c.get(I).get(NB).i32(1).sub().geU().brIf(1);
     c.get(Q).get(I).store32();

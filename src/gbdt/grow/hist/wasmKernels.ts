@@ -24,6 +24,7 @@ interface PartitionExports {
   zero(a: number, bytes: number): void;
   markAt(q: number, qEnd: number, records: number, binAt: number, lut: number, goLeft: number): number;
   scatterAt(src: number, i: number, end: number, goLeft: number, left: number, right: number): void;
+  splitAt(src: number, i: number, end: number, records: number, dst: number, temp: number, binAt: number, lut: number, flip: number): number;
   leafRec: LeafFunction;
   leafAt: LeafFunction;
   leafRecSplit: LeafFunction;
@@ -64,16 +65,25 @@ function partitionModule(shape: RecordShape, bytesPerBin: 1 | 2): Uint8Array {
   const split = new Code();
   {
     const [src, srcEnd, dst, temp, binAt, lut, flip, o, t, toBuilt, d] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    const record = () => {
+      loadBin(split, src, binAt, bytesPerBin);
+      split.get(lut).add().load8().get(flip).xor().set(toBuilt);
+      split.get(t).get(o).get(toBuilt).select().set(d);
+      copyRecord(split, src, d, RB);
+      split.get(t).get(toBuilt).i32(RB).mul().add().set(t);
+      split.get(o).i32(RB).add().get(toBuilt).i32(RB).mul().sub().set(o);
+      split.get(src).i32(RB).add().set(src);
+    };
     split.get(dst).set(o).get(temp).set(t);
+    // Two records an iteration while two are left (less loop control per record), then one.
+    split.block().loop();
+    split.get(src).i32(2 * RB).add().get(srcEnd).gtU().brIf(1);
+    record();
+    record();
+    split.br(0).end().end();
     split.block().loop();
     split.get(src).get(srcEnd).geU().brIf(1);
-    loadBin(split, src, binAt, bytesPerBin);
-    split.get(lut).add().load8().get(flip).xor().set(toBuilt);
-    split.get(t).get(o).get(toBuilt).select().set(d);
-    copyRecord(split, src, d, RB);
-    split.get(t).get(toBuilt).i32(RB).mul().add().set(t);
-    split.get(o).i32(RB).add().get(toBuilt).i32(RB).mul().sub().set(o);
-    split.get(src).i32(RB).add().set(src);
+    record();
     split.br(0).end().end();
     split.get(o).get(temp).get(t).get(temp).sub().memoryCopy();
     split.get(t).get(temp).sub();
@@ -109,12 +119,22 @@ function partitionModule(shape: RecordShape, bytesPerBin: 1 | 2): Uint8Array {
   const pairwise = (name: string, sub: boolean) => {
     const c = new Code();
     const [a, b, aEnd] = [0, 1, 2];
+    const pair = (off: number) => {
+      c.get(a).get(a).loadV128(off).get(b).loadV128(off);
+      if (sub) c.f64x2Sub();
+      else c.f64x2Add();
+      c.storeV128(off);
+    };
+    // Four slot pairs an iteration while four are left (the loop's control cost as much as a
+    // pair), then one at a time.
+    c.block().loop();
+    c.get(a).i32(64).add().get(aEnd).gtU().brIf(1);
+    for (let k = 0; k < 4; k++) pair(16 * k);
+    c.get(a).i32(64).add().set(a).get(b).i32(64).add().set(b);
+    c.br(0).end().end();
     c.block().loop();
     c.get(a).get(aEnd).geU().brIf(1);
-    c.get(a).get(a).loadV128().get(b).loadV128();
-    if (sub) c.f64x2Sub();
-    else c.f64x2Add();
-    c.storeV128();
+    pair(0);
     c.get(a).i32(16).add().set(a).get(b).i32(16).add().set(b);
     c.br(0).end().end();
     return fn(name, [I32, I32, I32], [], [], c);
@@ -152,6 +172,29 @@ function partitionModule(shape: RecordShape, bytesPerBin: 1 | 2): Uint8Array {
     scatterAt.get(i).i32(1).add().set(i);
     scatterAt.br(0).end().end();
   }
+  // Positions, one pass (rowPartitioner.ts splitPositionsBuiltLast): each position to dst or
+  // temp by select, as split does with records; src 0 as in scatterAt.
+  const splitAt = new Code();
+  {
+    const [src, i, end, records, dst, temp, binAt, lut, flip, o, t, v, toBuilt] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+    splitAt.get(dst).set(o).get(temp).set(t);
+    splitAt.block().loop();
+    splitAt.get(i).get(end).geU().brIf(1);
+    splitAt.get(src).load32().get(i).get(src).i32(0).ne().select().set(v);
+    splitAt.get(records).get(v).i32(RB).mul().add().get(binAt).add();
+    if (bytesPerBin === 1) splitAt.load8();
+    else splitAt.load16();
+    splitAt.get(lut).add().load8().get(flip).xor().set(toBuilt);
+    splitAt.get(o).get(v).store32();
+    splitAt.get(t).get(v).store32();
+    splitAt.get(t).get(toBuilt).i32(4).mul().add().set(t);
+    splitAt.get(o).i32(4).add().get(toBuilt).i32(4).mul().sub().set(o);
+    splitAt.get(src).i32(4).get(src).i32(0).ne().mul().add().set(src);
+    splitAt.get(i).i32(1).add().set(i);
+    splitAt.br(0).end().end();
+    splitAt.get(o).get(temp).get(t).get(temp).sub().memoryCopy();
+    splitAt.get(t).get(temp).sub().i32(2).shrS();
+  }
   // Gradient pairs (8 bytes a row) into the records' first two words.
   const loadPairs = new Code();
   {
@@ -183,6 +226,7 @@ function partitionModule(shape: RecordShape, bytesPerBin: 1 | 2): Uint8Array {
       leafFunction('leafRecSplit', false, true, RB, bytesPerBin),
       leafFunction('leafAtSplit', true, true, RB, bytesPerBin),
       fn('zero', [I32, I32], [], [], zero),
+      fn('splitAt', [I32, I32, I32, I32, I32, I32, I32, I32, I32], [I32], [I32, I32, I32, I32], splitAt),
     ],
     MAX_PAGES,
   );
@@ -205,9 +249,11 @@ function leafFunction(name: string, indexed: boolean, split: boolean, RB: number
   c.get(margins).get(p).load32(ROW_WORD * 4).get(stride).mul().add().get(offset).add().tee(a);
   c.get(a).loadF32();
   if (split) {
-    c.get(left).get(right);
+    // Chosen as bits (an i32 select): V8 compiled the f32 select to a branch, mispredicted
+    // for about every other row of a coin-flip split (3.5 against 1.1 ns a record).
+    c.get(left).i32ReinterpretF32().get(right).i32ReinterpretF32();
     loadBin(c, p, binAt, bytesPerBin);
-    c.get(lut).add().load8().select();
+    c.get(lut).add().load8().select().f32ReinterpretI32();
   } else c.get(left);
   c.f32Add().storeF32();
   c.get(from).i32(indexed ? 4 : RB).add().set(from);
@@ -388,6 +434,10 @@ export function wasmKernels(memory: WebAssembly.Memory, shape: RecordShape, layo
     },
     scatterRows(src, dst, goLeft, begin, end, leftAt, rightAt) {
       part.scatter(at(src, begin), at(src, end), goLeft.byteOffset + begin, at(dst, leftAt), at(dst, rightAt));
+    },
+    splitPositionsBuiltLast(records, src, dst, temp, col, lut, built, begin, end) {
+      const from = src ? src.byteOffset + 4 * begin : 0;
+      return part.splitAt(from, begin, end, records.words.byteOffset, dst.byteOffset + 4 * begin, temp.byteOffset, binAt(col), lutAt(lut), 1 - built);
     },
     splitBuiltLast(src, dst, temp, col, lut, built, begin, end) {
       return part.split(at(src, begin), at(src, end), at(dst, begin), at(temp, 0), binAt(col), lutAt(lut), 1 - built) / RB;

@@ -6,11 +6,12 @@
 import { availableParallelism } from 'node:os';
 import { DataError, ModelError, readAllBytes, readAllText, UsageError, type ByteSource } from '../../../core/index.ts';
 import { ContributionsPool, loadCompiledModel, parseModel } from '../../../gbdt/index.ts';
-import { accuracyScore, classificationReport, FittedColumnTransformer, formatClassificationReportCsv, rocAucScore } from '../../../ml/index.ts';
+import { accuracyScore, classificationReport, FittedColumnTransformer, formatClassificationReportCsv, rocAucFromCurve, rocCurve } from '../../../ml/index.ts';
 import { artifactInput, artifactOutput, booleanParam, defineComponent, doubleParam, stringParam } from '../../../pipeline/index.ts';
 import { ARTIFACT_FORMATS, DEFAULT_ARTIFACT_FORMAT, readLabels, readMatrixBatches } from '../datasetFiles.ts';
 import { REASON_COUNT, writePredictions } from '../predictionFile.ts';
 import { rawFieldOf, topReasons } from '../reasons.ts';
+import { prefetchRocPlot } from '../rocPlot.ts';
 import { TARGET_NAMES } from '../schema.ts';
 
 export const batchInference = defineComponent({
@@ -76,7 +77,11 @@ export const batchInference = defineComponent({
 
     const report = classificationReport(y, predicted, { labels: [0, 1], targetNames: TARGET_NAMES });
     for (const w of report.warnings) ctx.log(`warning: ${w}`);
-    const metrics = { AUC: rocAucScore(y, probability), Accuracy: accuracyScore(y, predicted) * 100 };
+    // rocAucScore's number from its curve (rocAucFromCurve), and that curve's plot started for
+    // plot-roc-curve, which takes it when it computes the same curve from the predictions file.
+    const curve = rocCurve(y, probability);
+    const metrics = { AUC: rocAucFromCurve(curve), Accuracy: accuracyScore(y, predicted) * 100 };
+    prefetchRocPlot({ fpr: curve.fpr, tpr: curve.tpr, thresholds: curve.thresholds, auc: metrics.AUC }, { groundTruth: y, probability, curve });
     ctx.log(`AUC ${metrics.AUC}, accuracy ${metrics.Accuracy}% on ${y.length} rows (threshold ${threshold})`);
 
     await writePredictions({ groundTruth: y, probability, ...(explainer ? { reasons } : {}) }, ctx.outputs.prediction_data, ctx.parameters.artifact_format);

@@ -3,7 +3,7 @@
 // duplicates cannot leak from train into test and inflate the AUC.
 import { groupedTrainTestSplit, trainTestSplit } from '../../../ml/index.ts';
 import { artifactInput, artifactOutput, defineComponent, doubleParam, integerParam, stringParam } from '../../../pipeline/index.ts';
-import { ARTIFACT_FORMATS, DEFAULT_ARTIFACT_FORMAT, readRawDataset, SOURCE_ROW_COLUMN, writeFeatures, writeLabels } from '../datasetFiles.ts';
+import { ARTIFACT_FORMATS, DEFAULT_ARTIFACT_FORMAT, readRawDataset, SOURCE_ROW_COLUMN, writeFeatureRows, writeLabels } from '../datasetFiles.ts';
 import { FEATURE_COLUMNS, LABEL_COLUMN } from '../schema.ts';
 
 export const createTrainTestSet = defineComponent({
@@ -43,9 +43,10 @@ export const createTrainTestSet = defineComponent({
     const test = kept.take(indices.test);
     ctx.log(`${split} split of ${data.numRows} rows: ${train.numRows} train, ${test.numRows} test`);
     const format = ctx.parameters.artifact_format;
-    await writeFeatures(train, ctx.outputs.x_train_data, format);
+    // Copied from load-data's text of the same values when this process wrote it (no number formatting).
+    await writeFeatureRows(data, indices.train, train, ctx.outputs.x_train_data, format);
     await writeLabels(train.numeric(LABEL_COLUMN).values, ctx.outputs.y_train_data, format);
-    await writeFeatures(test, ctx.outputs.x_test_data, format);
+    await writeFeatureRows(data, indices.test, test, ctx.outputs.x_test_data, format);
     await writeLabels(test.numeric(LABEL_COLUMN).values, ctx.outputs.y_test_data, format);
     ctx.outputs.x_train_data.setMetadata({ rows: train.numRows });
     ctx.outputs.x_test_data.setMetadata({ rows: test.numRows });

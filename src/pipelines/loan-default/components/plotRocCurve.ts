@@ -1,10 +1,10 @@
 // Step 7 — the ROC curve exactly as scikit-learn's roc_curve (drop_intermediate on), as a KFP
 // ClassificationMetrics artifact (which the Kubeflow UI draws, with the confusion matrix at the
 // decision threshold) and as a self-contained page.
-import { confusionMatrix, rocAucFromCurve, rocCurve } from '../../../ml/index.ts';
+import { confusionMatrix, rocAucFromCurve, rocCurve, type RocCurve } from '../../../ml/index.ts';
 import { artifactInput, artifactOutput, defineComponent, doubleParam } from '../../../pipeline/index.ts';
 import { readPredictions } from '../predictionFile.ts';
-import { renderRocPlot } from '../rocPlot.ts';
+import { prefetchedRocCurve, renderRocPlotShared } from '../rocPlot.ts';
 import { TARGET_NAMES } from '../schema.ts';
 
 export const plotRocCurve = defineComponent({
@@ -18,12 +18,14 @@ export const plotRocCurve = defineComponent({
   },
   run: async (ctx) => {
     const { groundTruth, probability } = await readPredictions(ctx.inputs.prediction_data);
-    const curve = rocCurve(groundTruth, probability);
+    // batch-inference computed this curve from the same values in a local run (rocPlot.ts).
+    const curve = prefetchedRocCurve<RocCurve>(groundTruth, probability) ?? rocCurve(groundTruth, probability);
     for (const w of curve.warnings) ctx.log(`warning: ${w}`);
     // The AUC is the area under this curve: one sort of the scores serves both.
     const auc = rocAucFromCurve(curve);
-    // The PNG draws on the thread pool while the ROC JSON is built and written (issue 17).
-    const plotting = renderRocPlot({ fpr: curve.fpr, tpr: curve.tpr, thresholds: curve.thresholds, auc });
+    // The PNG draws on the thread pool while the ROC JSON is built and written; in a local run
+    // batch-inference started it already for the same curve (rocPlot.ts prefetchRocPlot; issue 17).
+    const plotting = renderRocPlotShared({ fpr: curve.fpr, tpr: curve.tpr, thresholds: curve.thresholds, auc });
     // Rejections are awaited below; this only keeps one raised meanwhile from counting as unhandled.
     plotting.catch(() => {});
     const confidenceMetrics = Array.from(curve.fpr, (fpr, i) => ({

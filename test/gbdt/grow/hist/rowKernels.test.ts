@@ -154,5 +154,41 @@ for (const maxBin of [200, 1000]) {
       assert.deepEqual(results[1], results[0]);
       assert.ok(results[0].nLeft[0] > 0 && results[0].nLeft[0] < 400);
     });
+
+    test(`${impl.name} kernels, ${maxBin === 200 ? 'one' : 'two'}-byte bins: the one-pass split of positions matches the reference and markLeft + scatterPositions`, () => {
+      const { pm, nBins } = matrix(maxBin);
+      const ref = setup(pm, impls[0]);
+      const got = setup(pm, impl);
+      const lut = new Uint8Array(pm.totalSlots);
+      const col = splitLut(pm, nBins[1], 1, 30, false, lut);
+      const results = [ref, got].map((s) => {
+        const { part } = s;
+        const lane = part.lanes[0];
+        const out: number[][] = [];
+        for (let i = 0; i < 900; i++) part.indexLanes[0][i] = (i * 7919) % N;
+        // Through positions (a sub-range), and from records (positions are the records' own).
+        for (const [src, b, e] of [[part.indexLanes[0], 7, 900], [null, 1000, 1600], [part.indexLanes[0], 5, 5]] as const) {
+          for (const built of [0, 1]) {
+            const dst = part.indexLanes[1].fill(0xdead);
+            const n = s.kernels.splitPositionsBuiltLast(lane, src, dst, s.temp.positions(e - b), col, lut, built, b, e);
+            // The same rows as the two-pass partition, the built child last.
+            const nLeft = s.kernels.markLeft(lane, col, lut, part.goLeft, b, e, src);
+            const r = s.source.alloc(4 * N);
+            const twoPass = new Uint32Array(r.buffer, r.byteOffset, N);
+            s.kernels.scatterPositions(src, twoPass, part.goLeft, b, e, b, b + nLeft);
+            const [left, right] = [Array.from(twoPass.subarray(b, b + nLeft)), Array.from(twoPass.subarray(b + nLeft, e))];
+            assert.equal(n, built === 1 ? nLeft : e - b - nLeft);
+            const [other, builtRows] = built === 1 ? [right, left] : [left, right];
+            assert.deepEqual(Array.from(dst.subarray(b, e)), [...other, ...builtRows]);
+            // Nothing outside [b, e) is written.
+            assert.ok(dst.subarray(0, b).every((v) => v === 0xdead) && dst.subarray(e).every((v) => v === 0xdead));
+            out.push([n, ...dst.subarray(b, e)]);
+          }
+        }
+        return out;
+      });
+      assert.deepEqual(results[1], results[0]);
+      assert.ok(results[0][0][0] > 0 && results[0][0][0] < 893);
+    });
   }
 }
