@@ -120,3 +120,18 @@ test('clearFileDigests forgets', async () => {
   clearFileDigests();
   assert.equal(await knownFileDigest(path), undefined);
 });
+
+test('attack: a file other users may write (group or other write bit) gets no recorded digest', async () => {
+  // Another user could change it while it was written, after the bytes were hashed: its reader hashes it.
+  for (const mode of [0o666, 0o620, 0o602]) {
+    const path = join(dir, `shared${n++}.csv`);
+    writeFileSync(path, text, { mode });
+    chmodSync(path, mode); // the umask may have cleared bits at creation
+    await recordFileDigest(path, digestOf(text));
+    assert.equal(await knownFileDigest(path), undefined, mode.toString(8));
+  }
+  const own = join(dir, `own${n++}.csv`);
+  writeFileSync(own, text, { mode: 0o644 });
+  await recordFileDigest(own, digestOf(text));
+  assert.deepEqual(await knownFileDigest(own), digestOf(text), 'owner-only writable files are recorded');
+});

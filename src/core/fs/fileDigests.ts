@@ -11,6 +11,12 @@
 // coarse (older kernels: one tick, 1-10 ms), a change of the same size within the tick of the
 // record would go unseen, as it would for make's, rsync's or git's quick check.
 //
+// The digest is of the bytes this process wrote; the stamp is taken just after. Another writer
+// changing the file during the write would go unseen, so a digest is recorded only for a file
+// that no other user may write (owned by this process's user, no group/other write bit): a
+// process of the same user can change this process's memory as well, so it is inside the trust
+// boundary anyway (review finding: a run folder writable by others).
+//
 // Renaming sets the ctime too: a caller that renames a file it knows (the local store moving a
 // staged output into the run folder) carries the entry over with renameKeepingDigest.
 // Memory: at most MAX_ENTRIES entries, oldest dropped first.
@@ -44,6 +50,9 @@ async function statOf(path: string): Promise<BigIntStats | undefined> {
   }
 }
 
+const writableOnlyByUs = (st: BigIntStats): boolean =>
+  (st.mode & 0o022n) === 0n && (typeof process.getuid !== 'function' || st.uid === BigInt(process.getuid()));
+
 const keyOf = (st: BigIntStats): string => `${st.dev}:${st.ino}`;
 // Birth time too: a file created later at a freed inode differs in it even where ctime is coarse.
 const stampOf = (st: BigIntStats): string => `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.birthtimeNs}:${st.nlink}`;
@@ -54,7 +63,7 @@ const stampOf = (st: BigIntStats): string => `${st.size}:${st.mtimeNs}:${st.ctim
  */
 export async function recordFileDigest(path: string, digest: FileDigest): Promise<void> {
   const st = await statOf(path);
-  if (st === undefined || st.size !== BigInt(digest.size)) return;
+  if (st === undefined || st.size !== BigInt(digest.size) || !writableOnlyByUs(st)) return;
   const key = keyOf(st);
   entries.delete(key);
   while (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);

@@ -83,7 +83,9 @@ export async function* keepingCsvText(
       } else {
         if (length + chunk.length > buf.length) {
           // Sized from the text so far (bytes per line), so it grows about once.
-          const perLine = lines > 0 ? length / lines : chunk.length;
+          // Before any line was counted, from this chunk's lines (its whole length as one line
+          // would reserve maxBytes for any large table: review finding).
+          const perLine = lines > 0 ? length / lines : bytesPerLine(bytes);
           const want = Math.max(length + chunk.length, Math.ceil(perLine * (nRows + 1) * 1.05) + 4096, buf.length * 1.5);
           const bigger = Buffer.allocUnsafe(Math.min(maxBytes, Math.ceil(want)));
           buf.copy(bigger, 0, 0, length);
@@ -110,11 +112,19 @@ export async function* keepingCsvText(
     names: table.columns.map((c) => c.name),
     arrays: table.columns.map(arrayOf),
     dictionaries: table.columns.map((c) => (c.kind === 'categorical' ? c.dictionary.slice() : undefined)),
-    bytes: buf.length === length ? buf : buf.subarray(0, length),
+    // Kept for the table's life: an estimate that overshot by more than a quarter is trimmed.
+    bytes: buf.length === length ? buf : buf.length > length * 1.25 ? Buffer.from(buf.subarray(0, length)) : buf.subarray(0, length),
     lineStart,
     longestLine,
   };
   kept.set(text.arrays[0], text);
+}
+
+/** Bytes per line of a chunk (its newlines counted), or its length when it holds none. */
+function bytesPerLine(bytes: Buffer): number {
+  let count = 0;
+  for (let p = bytes.indexOf(NEWLINE); p !== -1; p = bytes.indexOf(NEWLINE, p + 1)) count++;
+  return count > 0 ? bytes.length / count : bytes.length;
 }
 
 /**

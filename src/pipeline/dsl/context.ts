@@ -52,6 +52,12 @@ export interface ProgressUpdate {
 export interface ComponentRuntime {
   /** Where data sources (e.g. load-data's data_url) may be read from. */
   readonly dataPolicy: SourcePolicy;
+  /**
+   * True when the run's later tasks execute in this same process (the local runner), so a step
+   * may start work that only a later step uses (e.g. a plot drawn while the step writes its
+   * files). False in a KFP pod or `sealed component`, where that work would be thrown away.
+   */
+  readonly sharedProcess: boolean;
 }
 
 type InputArtifacts<I extends ArtifactInputSpecs> = {

@@ -43,7 +43,9 @@ export interface ExecuteOptions {
    * policy in SEALED_DATA_POLICY, else the CLI's (any local path, public network addresses only).
    * Servers and the KFP executor pass their own.
    */
-  runtime?: ComponentRuntime;
+  runtime?: Pick<ComponentRuntime, 'dataPolicy'>;
+  /** The run's later tasks execute in this process (the local runner): `ctx.runtime.sharedProcess`. */
+  sharedProcess?: boolean;
   /** How artifacts are read and written (default: plain files; src/seal's codec for sealed runs). */
   codec?: ArtifactCodec;
   /** The run and task this execution belongs to, bound into sealed outputs. Required when sealing. */
@@ -78,7 +80,10 @@ export async function executeComponent(component: AnyComponent, executorInput: u
   const scratchDir = options.scratchDir ?? (outputStates.size > 0 ? dirname([...outputStates.values()][0].path) : tmpdir());
   const scratches = new Set<string>();
   const signal = options.signal ?? new AbortController().signal;
-  const runtime: ComponentRuntime = Object.freeze({ dataPolicy: options.runtime?.dataPolicy ?? sourcePolicyFromEnv(process.env, CLI_SOURCE_POLICY) });
+  const runtime: ComponentRuntime = Object.freeze({
+    dataPolicy: options.runtime?.dataPolicy ?? sourcePolicyFromEnv(process.env, CLI_SOURCE_POLICY),
+    sharedProcess: options.sharedProcess === true,
+  });
   signal.throwIfAborted();
   try {
     await component.run({

@@ -55,7 +55,7 @@ export interface RunPipelineOptions {
   /** How often the heartbeat is rewritten (default HEARTBEAT_INTERVAL_MS). */
   heartbeatMs?: number;
   /** Handed to every component as `ctx.runtime` (data-source policy); default as executeComponent's. */
-  runtime?: ComponentRuntime;
+  runtime?: Pick<ComponentRuntime, 'dataPolicy'>;
   /**
    * How the run's artifacts are read and written, made once the run id is known: src/seal's
    * SealingCodec for a sealed run. Default: plain files.

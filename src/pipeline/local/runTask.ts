@@ -20,7 +20,7 @@ export interface TaskRunContext extends TaskInputContext {
   /** Debug mode: a failed task's log gets the error's stack, not just its message. */
   debug?: boolean;
   /** Handed to every component as `ctx.runtime` (data-source policy); see ExecuteOptions.runtime. */
-  runtime?: ComponentRuntime;
+  runtime?: Pick<ComponentRuntime, 'dataPolicy'>;
   /** How artifacts are read and written (plain or sealed); default plain. */
   codec?: ArtifactCodec;
   runId: string;
@@ -66,6 +66,7 @@ export async function runTask(task: PlannedTask, ctx: TaskRunContext, onResolved
       result = await executeComponent(task.component, resolved.executorInput, {
         signal: ctx.signal,
         ...(ctx.runtime ? { runtime: ctx.runtime } : {}),
+        sharedProcess: true,
         codec: recordingCodec(ctx.codec),
         identity: { runId: ctx.runId, task: task.name },
         producers: resolved.producers,

@@ -141,3 +141,15 @@ test('many chunks and a long text: line starts across chunk boundaries', async (
   assert.ok(copied);
   assert.ok(concat(copied).equals(concat(csvByteChunks(t.select(FEATURES).take(rows)))));
 });
+
+test('attack: a large table written as one chunk does not make the kept text reserve the maximum size', async () => {
+  // Before any line was counted the whole chunk was taken for one line's length, so the estimate
+  // (x rows) was capped at KEEP_MAX_BYTES: 256 MiB held for a text of a few hundred kB.
+  const t = table(5000);
+  const whole = concat(csvByteChunks(t));
+  const before = process.memoryUsage().arrayBuffers;
+  await drain(keepingCsvText(t, [whole], NO_MIN));
+  const grown = process.memoryUsage().arrayBuffers - before;
+  assert.ok(csvRowsFromKeptText(t, FEATURES, permutation(5000)) !== undefined, 'the text was kept');
+  assert.ok(grown < 16 * 1024 ** 2, `kept text holds ${(grown / 1024 ** 2).toFixed(1)} MiB for a ${(whole.length / 1024).toFixed(0)} kB text`);
+});

@@ -81,7 +81,9 @@ export const batchInference = defineComponent({
     // plot-roc-curve, which takes it when it computes the same curve from the predictions file.
     const curve = rocCurve(y, probability);
     const metrics = { AUC: rocAucFromCurve(curve), Accuracy: accuracyScore(y, predicted) * 100 };
-    prefetchRocPlot({ fpr: curve.fpr, tpr: curve.tpr, thresholds: curve.thresholds, auc: metrics.AUC }, { groundTruth: y, probability, curve });
+    // Only where plot-roc-curve runs next in this process (the local runner); a KFP pod or
+    // `sealed component` would draw it for nothing.
+    if (ctx.runtime.sharedProcess) prefetchRocPlot({ fpr: curve.fpr, tpr: curve.tpr, thresholds: curve.thresholds, auc: metrics.AUC }, { groundTruth: y, probability, curve });
     ctx.log(`AUC ${metrics.AUC}, accuracy ${metrics.Accuracy}% on ${y.length} rows (threshold ${threshold})`);
 
     await writePredictions({ groundTruth: y, probability, ...(explainer ? { reasons } : {}) }, ctx.outputs.prediction_data, ctx.parameters.artifact_format);
