@@ -8,7 +8,13 @@ const LOWER = 0x7fffffff;
 
 export class Mt19937 {
   private readonly mt = new Uint32Array(N);
-  private mti = N + 1;
+  /**
+   * The current block's tempered words: the 624 words of a twist are made in one loop and handed
+   * out from here (the same stream as twisting and tempering inside every call, ~30% less CPU
+   * for augmentation's ~25M words at 1M rows; issue 17).
+   */
+  private readonly words = new Uint32Array(N);
+  private next = N;
 
   constructor(seed: number) {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
@@ -20,31 +26,37 @@ export class Mt19937 {
       const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
       mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
     }
-    this.mti = N;
   }
 
   /** Next 32-bit unsigned integer. */
   nextUint32(): number {
+    if (this.next === N) this.refill();
+    return this.words[this.next++];
+  }
+
+  /** The next block: MT19937's twist of all 624 words, then each tempered. */
+  private refill(): void {
     const mt = this.mt;
-    if (this.mti >= N) {
-      let kk = 0;
-      for (; kk < N - M; kk++) {
-        const y = (mt[kk] & UPPER) | (mt[kk + 1] & LOWER);
-        mt[kk] = mt[kk + M] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
-      }
-      for (; kk < N - 1; kk++) {
-        const y = (mt[kk] & UPPER) | (mt[kk + 1] & LOWER);
-        mt[kk] = mt[kk + (M - N)] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
-      }
-      const y = (mt[N - 1] & UPPER) | (mt[0] & LOWER);
-      mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
-      this.mti = 0;
+    let kk = 0;
+    for (; kk < N - M; kk++) {
+      const y = (mt[kk] & UPPER) | (mt[kk + 1] & LOWER);
+      mt[kk] = mt[kk + M] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
     }
-    let y = mt[this.mti++];
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
+    for (; kk < N - 1; kk++) {
+      const y = (mt[kk] & UPPER) | (mt[kk + 1] & LOWER);
+      mt[kk] = mt[kk + (M - N)] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    }
+    const y = (mt[N - 1] & UPPER) | (mt[0] & LOWER);
+    mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    const words = this.words;
+    for (let k = 0; k < N; k++) {
+      let t = mt[k];
+      t ^= t >>> 11;
+      t ^= (t << 7) & 0x9d2c5680;
+      t ^= (t << 15) & 0xefc60000;
+      t ^= t >>> 18;
+      words[k] = t >>> 0;
+    }
+    this.next = 0;
   }
 }

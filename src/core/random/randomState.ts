@@ -26,7 +26,8 @@ export class RandomState {
   /** Uniform integer in [0, max] by masked rejection (numpy legacy `random_interval`). */
   randomInterval(max: number): number {
     if (max === 0) return 0;
-    if (max > 0xffffffff) throw new RangeError('randomInterval supports max < 2^32');
+    // A negative or non-integer max would never be met by the rejection loop below.
+    if (!(Number.isInteger(max) && max > 0 && max <= 0xffffffff)) throw new RangeError(`randomInterval supports integers 0 <= max < 2^32, got ${max}`);
     const mask = rejectionMask(max);
     let value: number;
     do {

@@ -14,7 +14,7 @@ import { DataError, UsageError } from '../../core/errors.ts';
 import { takeColumn, type CategoricalColumn, type Column, type NumericColumn } from '../../data/column.ts';
 import { Table } from '../../data/table.ts';
 import { distinctCodes, integerNoise, normalNoise, perturbCategorical, perturbNumeric, resampleOne } from './perturb.ts';
-import { DrawStream, type Draws } from './drawStream.ts';
+import { RandomState } from '../../core/random/randomState.ts';
 import { RowSet } from './rowHash.ts';
 import type { AugmentSpec, CategoryResample, IntegerNoise, NormalNoise, Perturbation } from './spec.ts';
 import { validateAugmentSpec } from './validate.ts';
@@ -50,7 +50,7 @@ export function augmentRows(table: Table, options: AugmentOptions): AugmentResul
   if (rows === 0) throw new DataError('augment.emptyInput', { dataSize });
 
   const sourceRow = repeatedRows(rows, dataSize);
-  const rng = new DrawStream(seed); // numpy's RandomState(seed) stream, made a block at a time
+  const rng = new RandomState(seed);
   const targets = spec.perturbations.map((p) => perturbColumn(p, table.column(p.column), rng, sourceRow));
   const byName = new Map<string, Column>(targets.map((t) => [t.out.name, t.out]));
   const columns = table.columns.map((c) => byName.get(c.name) ?? takeColumn(c, sourceRow));
@@ -68,7 +68,7 @@ type Target =
   | { p: CategoryResample; src: CategoricalColumn; out: CategoricalColumn; choices: Int32Array };
 
 // Kinds were checked by validateAugmentSpec; the casts only restate that.
-function perturbColumn(p: Perturbation, src: Column, rng: Draws, sourceRow: Int32Array): Target {
+function perturbColumn(p: Perturbation, src: Column, rng: RandomState, sourceRow: Int32Array): Target {
   if (p.kind === 'resampleCategory') {
     const cat = src as CategoricalColumn;
     const choices = distinctCodes(cat.codes, sourceRow, cat.dictionary.length);
@@ -78,7 +78,7 @@ function perturbColumn(p: Perturbation, src: Column, rng: Draws, sourceRow: Int3
   return { p, src: num, out: { ...num, values: perturbNumeric(p, rng, num.values, sourceRow) } };
 }
 
-function redrawCell(t: Target, rng: Draws, row: number, from: number): void {
+function redrawCell(t: Target, rng: RandomState, row: number, from: number): void {
   if (t.p.kind === 'resampleCategory') {
     const c = t as Extract<Target, { choices: Int32Array }>;
     const u = rng.randomSample();

@@ -2,20 +2,19 @@
 // by column in the same order and with the same calls as numpy's legacy generator does for
 // the reference (`randint`, `normal`, then `rand` + `choice` per categorical column), so a
 // seed gives the same table as `np.random.seed(seed)` followed by the reference code.
-import { rejectionMask } from '../../core/random/randomState.ts';
-import type { Draws } from './drawStream.ts';
+import { rejectionMask, type RandomState } from '../../core/random/randomState.ts';
 import type { CategoryResample, IntegerNoise, NormalNoise } from './spec.ts';
 
-export function integerNoise(p: IntegerNoise, rng: Draws, base: number): number {
+export function integerNoise(p: IntegerNoise, rng: RandomState, base: number): number {
   const k = rng.integer(p.low, p.high);
   return p.divisor === undefined ? base + k : base + k / p.divisor;
 }
 
-export function normalNoise(p: NormalNoise, rng: Draws, base: number): number {
+export function normalNoise(p: NormalNoise, rng: RandomState, base: number): number {
   return base + rng.normal(p.mean, p.std);
 }
 
-export function perturbNumeric(p: IntegerNoise | NormalNoise, rng: Draws, source: Float64Array, sourceRow: Int32Array): Float64Array {
+export function perturbNumeric(p: IntegerNoise | NormalNoise, rng: RandomState, source: Float64Array, sourceRow: Int32Array): Float64Array {
   const out = new Float64Array(sourceRow.length);
   if (p.kind === 'integerNoise') {
     const k = integersInto(rng, p.low, p.high, sourceRow.length);
@@ -33,7 +32,7 @@ export function perturbNumeric(p: IntegerNoise | NormalNoise, rng: Draws, source
  * `random_interval` (RandomState.randomInterval) run here with its mask computed once: the
  * same 32-bit words are consumed and the same values come out, without a call per draw.
  */
-export function integersInto(rng: Draws, low: number, high: number, n: number): Int32Array | Float64Array {
+export function integersInto(rng: RandomState, low: number, high: number, n: number): Int32Array | Float64Array {
   const max = high - low - 1;
   if (max <= 0 || max > 0x7fffffff || !Number.isInteger(low) || Math.abs(low) > 0x3fffffff) {
     // Rare shapes (a single value, which draws nothing, or huge ranges): the generator's own call.
@@ -75,7 +74,7 @@ export function resampleOne(p: CategoryResample, u: number, replacement: number,
   return u > p.probability ? original : replacement;
 }
 
-export function perturbCategorical(p: CategoryResample, rng: Draws, codes: Int32Array, sourceRow: Int32Array, choices: Int32Array): Int32Array {
+export function perturbCategorical(p: CategoryResample, rng: RandomState, codes: Int32Array, sourceRow: Int32Array, choices: Int32Array): Int32Array {
   const n = sourceRow.length;
   // numpy draws the whole `rand(n)` vector, then the whole `choice(unique, n)` vector.
   const u = new Float64Array(n);
