@@ -1,7 +1,7 @@
 // Crash-consistent run state: a run killed with SIGKILL must not stay "running" forever, and
 // `sealed run --resume` must finish it without touching what was already done right.
 // The SIGKILL cases run the real CLI (`node bin/sealed run`) on the loan-default pipeline with a
-// small synthetic data set (3,000 rows, so training is short) as a child process, kill it while train-model runs, and read the run
+// synthetic data set as a child process, kill it while train-model runs, and read the run
 // through the CLI-side reader (readRunState) and the dashboard API (in-process, as
 // test/dashboard/** starts it). The tests of one file run in order; the resume tests continue
 // the killed run.
@@ -44,7 +44,10 @@ const server: TestServer = await testServer();
 const client: Client = await loggedIn(server.app);
 mkdirSync(server.runsDir, { recursive: true });
 const dataCsv = join(tempDir(), 'small.csv');
-await writeRawDataset(generateSyntheticCreditRisk({ rows: 3000, seed: 1 }), dataCsv);
+// 20,000 rows: train-model must still be running when the test, having seen it start, checks the
+// live state and kills the child. At 3,000 rows training took ~0.1 s once the pipeline got faster
+// (issue 17) and the run sometimes finished in between (fresh-clone CI, 2026-12-08).
+await writeRawDataset(generateSyntheticCreditRisk({ rows: 20_000, seed: 1 }), dataCsv);
 let runDir: string;
 
 async function dashboard(): Promise<{ server: TestServer; client: Client }> {
