@@ -51,3 +51,16 @@ test('attack: bad seeds and empty, negative or huge ranges are refused, not loop
   assert.equal(r.integer(5, 6), 5, 'a single value draws nothing');
   for (const [low, high] of [[3, 3], [3, 2], [0, 2 ** 33], [0, 2.5]]) assert.throws(() => r.integer(low, high), RangeError, `${low}, ${high}`);
 });
+
+test('shuffle (its rejection mask kept across draws) equals a randomInterval(i) per draw, across powers of two', () => {
+  for (const n of [0, 1, 2, 3, 4, 5, 8, 9, 16, 17, 255, 256, 257, 1025, 70000]) {
+    const fast = new RandomState(n + 7).permutation(n);
+    const ref = new RandomState(n + 7);
+    const slow = Int32Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i >= 1; i--) {
+      const j = ref.randomInterval(i);
+      [slow[i], slow[j]] = [slow[j], slow[i]];
+    }
+    assert.deepEqual(fast, slow, `n = ${n}`);
+  }
+});

@@ -17,7 +17,7 @@ import { createObjective, type Objective } from '../objective/index.ts';
 import { modelObjective } from '../predict/predict.ts';
 import { flattenModel, type FlatForest } from './flatForest.ts';
 import { predictFlatMargins } from './predictFlat.ts';
-import { columnsFiller, rowMajorFiller, WasmForest, type RowFiller } from './wasmForest.ts';
+import { BATCH_ROWS, columnsFiller, rowMajorFiller, WasmForest, type RowFiller } from './wasmForest.ts';
 import { ScorePool } from './scorePool.ts';
 import { wasmKernelsSupported } from '../grow/hist/wasmKernels.ts';
 import { resolveThreads } from '../parallel/workerExecutor.ts';
@@ -79,6 +79,33 @@ export class CompiledModel {
   }
 
   /**
+   * predict() of `m`, started on the scoring threads and finished by the returned getter: the
+   * workers score while the caller reads its next batch (at 1M rows batch-inference parses
+   * x_test batch by batch), and the getter has this thread join in. The same numbers as
+   * predict(). At most one is outstanding: a later predict call finishes it first (its getter
+   * still returns its result). Where no worker would help (one thread, WebAssembly missing, a
+   * batch above the conversion buffer, several output groups) it is predict() at once.
+   */
+  predictLater(m: DenseMatrix, options: CompiledPredictOptions = {}): () => Float64Array {
+    checkShape(m);
+    if (m.nCols !== this.forest.numFeature) {
+      throw new ModelError('gbdt.featureCount', { expected: this.forest.numFeature, got: m.nCols });
+    }
+    const threads = wasmKernelsSupported() ? this.threadsFor(m.nRows, options.nthread ?? 1) : 1;
+    if (threads === 1 || m.nRows > BATCH_ROWS || this.forest.numGroup !== 1) {
+      const now = this.predict(m, options);
+      return () => now;
+    }
+    this.startThreads(threads);
+    const pool = this.pool;
+    const wasm = this.wasm;
+    if (pool === undefined || wasm === undefined) throw new Error('unreachable: startThreads made the pool');
+    const margins = wasm.startMargins(rowMajorFiller(m.data, m.nCols), m.nRows, pool);
+    let out: Float64Array | undefined;
+    return () => (out ??= this.finish(margins(), options));
+  }
+
+  /**
    * predict() of a matrix given as columns (columns[j][i] is feature j of row i), e.g. a CSV
    * table's numeric columns: the same numbers, without a row-major copy of the input.
    */
@@ -105,14 +132,34 @@ export class CompiledModel {
    */
   private margins(fill: RowFiller, nRows: number, nthread: number, rowMajorData: () => Float64Array): Float32Array {
     if (!wasmKernelsSupported()) return predictFlatMargins(this.forest, rowMajorData(), nRows, this.forest.numFeature);
+    const threads = this.threadsFor(nRows, nthread);
+    this.startThreads(threads);
+    const wasm = (this.wasm ??= new WasmForest(this.forest));
+    if (threads === 1 || this.pool === undefined) return wasm.predictMarginsFrom(fill, nRows);
+    return wasm.predictMarginsFrom(fill, nRows, this.pool.score);
+  }
+
+  /**
+   * Lays the forest out and starts the scoring threads that predict() of batches of up to
+   * `batchRows` rows on `nthread` threads will use, without scoring anything: a caller that
+   * still has to read its input calls this first, so the workers are up (a worker takes
+   * ~0.06 s to start) when the first batch arrives instead of joining it late. Predictions do
+   * not depend on it.
+   */
+  prepare(batchRows: number, nthread = 1): void {
+    if (!wasmKernelsSupported()) return;
+    this.startThreads(this.threadsFor(batchRows, nthread));
+  }
+
+  private threadsFor(nRows: number, nthread: number): number {
+    return Math.max(1, Math.min(resolveThreads(nthread), Math.floor(nRows / MIN_ROWS_PER_THREAD)));
+  }
+
+  private startThreads(threads: number): void {
     this.wasm ??= new WasmForest(this.forest);
-    const threads = Math.max(1, Math.min(resolveThreads(nthread), Math.floor(nRows / MIN_ROWS_PER_THREAD)));
-    if (threads === 1) return this.wasm.predictMarginsFrom(fill, nRows);
-    if (this.pool?.threads !== threads) {
-      this.pool?.dispose();
-      this.pool = new ScorePool(this.wasm, threads);
-    }
-    return this.wasm.predictMarginsFrom(fill, nRows, this.pool.score);
+    if (threads === 1 || this.pool?.threads === threads) return;
+    this.pool?.dispose();
+    this.pool = new ScorePool(this.wasm, threads);
   }
 
   /** Stops scoring threads (they do not keep the process alive meanwhile). */

@@ -38,6 +38,15 @@ export class ScorePool {
 
   /** Scores n converted rows with the trees of chunks [c0, c1) (WasmForest.predictMargins) on every thread. */
   readonly score = (rowsAt: number, marginsAt: number, n: number, c0: number, c1: number): void => {
+    this.join(this.publish(rowsAt, marginsAt, n, c0, c1), n);
+  };
+
+  /**
+   * Hands a job to the workers and returns at once (its generation, for join): they score it
+   * while this thread does something else (reads the next batch); the buffers must stay as they
+   * are until join returns, and no other job may be published before.
+   */
+  publish(rowsAt: number, marginsAt: number, n: number, c0: number, c1: number): number {
     const ctl = this.ctl;
     // The previous job is done (every chunk scored), so no thread reads these any more.
     const seq = Atomics.load(ctl, SCORE_CTL.seq) + 1;
@@ -50,12 +59,18 @@ export class ScorePool {
     Atomics.store(ctl, SCORE_CTL.next, firstClaim(seq));
     Atomics.store(ctl, SCORE_CTL.seq, seq);
     Atomics.notify(ctl, SCORE_CTL.seq);
+    return seq;
+  }
+
+  /** This thread claims what is left of job `seq` (n rows), then waits until every row is scored. */
+  join(seq: number, n: number): void {
+    const ctl = this.ctl;
     claimAndScore(ctl, this.loop, this.forest.layout, this.nidsAt, seq);
     for (let d = Atomics.load(ctl, SCORE_CTL.done); d !== n; d = Atomics.load(ctl, SCORE_CTL.done)) {
       this.checkFailed();
       awaitChange(ctl, SCORE_CTL.done, d, () => this.checkFailed());
     }
-  };
+  }
 
   dispose(): void {
     for (const w of this.workers) void w.terminate();

@@ -16,6 +16,7 @@ import { Code, encodeModule, I32, F32, type FunctionDef } from '../wasm/moduleEn
 import { MAX_PAGES, KernelMemory } from '../wasm/kernelMemory.ts';
 import type { FlatForest } from './flatForest.ts';
 import { BLOCK_ROWS, scoreRows } from './scoreShare.mjs';
+import type { ScorePool } from './scorePool.ts';
 
 const NODE_BYTES = 16;
 
@@ -253,6 +254,7 @@ export class WasmForest {
 
   /** predictMargins of rows supplied by `fill` (a row-major matrix, or columns: see the fillers below). */
   predictMarginsFrom(fill: RowFiller, nRows: number, score?: BatchScorer): Float32Array {
+    this.pending?.();
     const G = this.forest.numGroup;
     const out = new Float32Array(nRows * G);
     const width = this.forest.numFeature + 1;
@@ -272,6 +274,36 @@ export class WasmForest {
     }
     return out;
   }
+
+  /**
+   * Starts scoring one batch (nRows <= BATCH_ROWS, one output group) on the pool's workers and
+   * returns its margins' getter, which has this thread join in and waits (ScorePool.publish /
+   * join): the caller reads its next batch meanwhile. A later call (or predictMarginsFrom)
+   * settles an unfinished batch first, so the one conversion buffer is never overwritten early.
+   */
+  startMargins(fill: RowFiller, nRows: number, pool: { publish: ScorePool['publish']; join: ScorePool['join'] }): () => Float32Array {
+    this.pending?.();
+    if (nRows > BATCH_ROWS || this.forest.numGroup !== 1) throw new Error('startMargins: one batch of a single-group forest');
+    const { rows, margins } = this.buffers();
+    fill(rows, this.forest.numFeature + 1, 0, nRows);
+    margins.fill(this.forest.baseMargin, 0, nRows);
+    const gc = this.layout.groupChunks;
+    const seq = pool.publish(rows.byteOffset, margins.byteOffset, nRows, gc[0], gc[1]);
+    let out: Float32Array | undefined;
+    const settle = (): Float32Array => {
+      if (out === undefined) {
+        // Cleared first: a join that throws (a worker failed) leaves nothing pending.
+        if (this.pending === settle) this.pending = undefined;
+        pool.join(seq, nRows);
+        out = margins.slice(0, nRows);
+      }
+      return out;
+    };
+    this.pending = settle;
+    return settle;
+  }
+
+  private pending: (() => Float32Array) | undefined;
 
   private buffers(): { rows: Float32Array; margins: Float32Array; nidsAt: number } {
     if (!this.batch) {

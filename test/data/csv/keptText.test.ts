@@ -153,3 +153,21 @@ test('attack: a large table written as one chunk does not make the kept text res
   assert.ok(csvRowsFromKeptText(t, FEATURES, permutation(5000)) !== undefined, 'the text was kept');
   assert.ok(grown < 16 * 1024 ** 2, `kept text holds ${(grown / 1024 ** 2).toFixed(1)} MiB for a ${(whole.length / 1024).toFixed(0)} kB text`);
 });
+
+test('rows copied in source order across windows and partitions equal the formatted rows; a row taken twice is copied in order', async () => {
+  const t = table(40000, 11); // more than one partition (16384 destination rows) of the staged copy
+  await drain(keepingCsvText(t, tableCsvChunks(t), NO_MIN));
+  const all = permutation(40000, 12);
+  for (const [names, rows, windowRows] of [
+    [FEATURES, all, 7000],
+    [FEATURES, all.subarray(0, 25000), 997],
+    [t.columnNames, all, 33000],
+    [['home', 'label'], all.subarray(100, 30100), 4096],
+    [['source_row'], all, undefined],
+    [FEATURES, Int32Array.from({ length: 30000 }, (_, i) => (i * 7) % 20000), undefined], // duplicates: the destination-order copy
+  ] as const) {
+    const copied = csvRowsFromKeptText(t, names, rows, { windowRows });
+    assert.ok(copied, `kept for ${names.join(',')}`);
+    assert.ok(concat(copied).equals(concat(csvByteChunks(t.select(names).take(rows)))), `${names.join(',')} window ${windowRows}`);
+  }
+});
