@@ -15,6 +15,7 @@ import { registerKfpCommands } from './commands/kfp.ts';
 import { registerKeysCommands } from './commands/keys.ts';
 import { registerEnclaveCommands } from './commands/enclave.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
+import { registerDeployCommands } from './commands/deploy.ts';
 
 export type { MainDeps } from './io.ts';
 
@@ -133,6 +134,7 @@ function buildProgram(io: CliIo, catalog: PipelineCatalog, componentHelp: Compon
     .requiredOption('--out <file>', 'where the plaintext goes (mode 600; must not exist)')
     .action(async (file: string, options: UnsealOptions) => setExit(await (await import('./commands/unseal.ts')).unsealCommand(file, options, io)));
   registerEnclaveCommands(program, io, setExit);
+  registerDeployCommands(program, io, setExit);
   registerVerifyCommand(program, io, setExit, {
     unsealerFor: async (dir, run) => (await import('./sealing.ts')).unsealerFor(dir, run),
     openRun: async (run, cliIo, options) => (await import('./sealing.ts')).openRunForVerify(run, cliIo, options),

@@ -463,6 +463,73 @@ export const messages = {
   'dashboard.storeReadOnly': msg((a: { store: string }) => `this dashboard browses runs in ${a.store}; start runs with sealed run --store ${a.store}`),
   'dashboard.storeFailed': msg((a: { store: string; reason: string }) => `the run store ${a.store} could not be read: ${a.reason}`),
   'dashboard.storeTimeout': msg((a: { store: string; what: string; seconds: number }) => `the run store ${a.store} did not answer within ${a.seconds} s (${a.what}); try again later`),
+
+  // --- deploy / Kubeflow overlay (src/deploy/kubeflow) ------------------------------------
+  // Never quote a password or hash here; user values are quoted through excerpt().
+  'deploy.overlay.badInput': msg((a: { what: string; value: string; reason: string }) => `${a.what} '${excerpt(a.value)}' is refused: ${a.reason}`),
+  'deploy.overlay.ipOrDomain': msg((a: { got: string }) => `give exactly one of --ip ADDRESS or --domain NAME for the gateway certificate (got ${a.got})`),
+  'deploy.overlay.notACheckout': msg((a: { path: string; missing: string }) => `${excerpt(a.path, 256)} is not a kubeflow/manifests checkout: ${a.missing} is missing`),
+  'deploy.overlay.unknownLayout': msg((a: { path: string; missing: string }) => `unknown kubeflow/manifests layout in ${excerpt(a.path, 256)}: ${a.missing}`),
+  'deploy.overlay.badBase': msg((a: { path: string; reason: string }) => `overlay base ${excerpt(a.path, 256)} ${a.reason}`),
+  'deploy.overlay.baseLacks': msg((a: { base: string; object: string; why: string }) => `the render of ${excerpt(a.base, 256)} has no ${a.object}; ${a.why}`),
+  'deploy.overlay.badOut': msg((a: { path: string; reason: string }) => `--out ${excerpt(a.path, 256)} ${a.reason}; refused`),
+  'deploy.overlay.noKubectl': msg((a: { reason: string }) => `kubectl with built-in kustomize is needed to render Kubeflow (${a.reason}); install kubectl >= 1.27`),
+  'deploy.overlay.kustomizeFailed': msg((a: { dir: string; reason: string }) => `kubectl kustomize ${excerpt(a.dir, 256)} failed: ${excerpt(a.reason, 400)}`),
+  'deploy.overlay.dexTooOld': msg((a: { image: string }) => `Dex image ${excerpt(a.image, 120)} predates hashFromEnv (Dex v2.22.0); upgrade the checkout's Dex before rendering`),
+  'deploy.overlay.defaultLeft': msg((a: { where: string }) => `the rendered overlay still holds the default Kubeflow login (${a.where}); nothing was written`),
+
+  // --- deploy / Dex password (src/deploy/password) -------------------------------------------
+  // Never quote the password or its hash; `source` names where it came from (a file, stdin, the terminal).
+  'deploy.password.tooShort': msg((a: { source: string; min: number }) => `the password from ${a.source} is shorter than ${a.min} characters`),
+  'deploy.password.tooLong': msg((a: { source: string; bytes: number; max: number }) => `the password from ${a.source} is ${a.bytes} bytes in UTF-8; bcrypt (and so Dex) ignores every byte past ${a.max}, so longer passwords are refused`),
+  'deploy.password.control': msg((a: { source: string }) => `the password from ${a.source} holds a control, line-break or bidi character (NUL, tab, ESC, ...), which cannot be typed into the Dex login form`),
+  'deploy.password.badUnicode': msg((a: { source: string }) => `the password from ${a.source} is not valid Unicode (a lone surrogate); bcrypt would hash it as a different password`),
+  'deploy.password.tutorialDefault': msg((a: { source: string }) => `the password from ${a.source} is or contains the Kubeflow tutorial's default 12341234`),
+  'deploy.password.common': msg((a: { source: string; why: string }) => `the password from ${a.source} is too easy to guess: ${a.why}`),
+  'deploy.password.containsEmail': msg((a: { source: string }) => `the password from ${a.source} contains the user's email name`),
+  'deploy.password.mismatch': msg((_a: Record<string, never>) => 'the two passwords typed differ; nothing was written'),
+  'deploy.password.aborted': msg((a: { key: string }) => `password entry cancelled (${a.key}); nothing was written`),
+  'deploy.password.noTerminalEcho': msg((_a: Record<string, never>) => 'stdin is a terminal that cannot turn echo off; pipe the password on stdin instead'),
+  'deploy.password.empty': msg((a: { source: string }) => `no password in ${a.source}`),
+  'deploy.password.inputTooLarge': msg((a: { source: string; limit: number }) => `${a.source} holds more than ${a.limit} bytes; a password file or stdin holds one line`),
+  'deploy.password.severalLines': msg((a: { source: string; lines: number }) => `${a.source} holds ${a.lines} lines; it must hold one line, the password or its bcrypt hash`),
+  'deploy.password.notUtf8': msg((a: { source: string }) => `${a.source} is not UTF-8 text`),
+  'deploy.password.fileSymlink': msg((a: { path: string }) => `${excerpt(a.path, 256)} is a symbolic link; a password file must be a regular file (give the file itself), refused`),
+  'deploy.password.fileKind': msg((a: { path: string; kind: string }) => `${excerpt(a.path, 256)} is ${a.kind}, not a regular file; refused`),
+  'deploy.password.fileTooLarge': msg((a: { path: string; size: number; limit: number }) => `${excerpt(a.path, 256)} is ${a.size} bytes, more than the ${a.limit}-byte limit of a password file; not read`),
+  'deploy.password.filePermissions': msg((a: { path: string; mode: string }) => `${excerpt(a.path, 256)} is readable or writable by group or others (mode ${a.mode}); refused like ssh refuses such keys (fix: chmod 600 '${excerpt(a.path, 256)}')`),
+  'deploy.password.fileOwner': msg((a: { path: string; owner: number; uid: number }) => `${excerpt(a.path, 256)} is owned by uid ${a.owner}, not by this user (uid ${a.uid}); refused`),
+  'deploy.password.fileChanged': msg((a: { path: string }) => `${excerpt(a.path, 256)} was replaced while it was being opened; refused`),
+  'deploy.password.badHash': msg((a: { source: string; reason: string }) => `the bcrypt hash in ${a.source} is refused: ${a.reason}`),
+  'deploy.password.badOut': msg((a: { path: string; reason: string }) => `--out ${excerpt(a.path, 256)} ${a.reason}; refused`),
+  // --- deploy / configuration (src/deploy/config; deploy/azure reads it too) --------------
+  'deploy.config.invalid': msg((a: { file: string; field: string; reason: string }) => `deploy configuration ${excerpt(a.file, 256)}: ${a.field}: ${a.reason}`),
+  'deploy.config.badSyntax': msg((a: { file: string; reason: string }) => `deploy configuration ${excerpt(a.file, 256)} is not valid YAML or JSON: ${a.reason}`),
+  'deploy.config.pulumiSource': msg((a: { reason: string }) => `the Pulumi program in deploy/azure found no usable configuration: ${a.reason}`),
+  // --- deploy / steps of plan, up, down (src/deploy/steps) -----------------------------------
+  // Commands are shown as argv (no secret is ever an argument); tool output is excerpted and escaped.
+  'deploy.stepFailed': msg((a: { step: string; title: string; reason: string; resume: string }) => `deploy step '${a.step}' (${a.title}) failed: ${a.reason}; fix that, then resume with: ${a.resume}`),
+  'deploy.commandFailed': msg((a: { command: string; status: string; detail: string }) => `${excerpt(a.command, 300)} ${a.status}: ${a.detail}`),
+  'deploy.missingTool': msg((a: { tool: string; install: string }) => `${a.tool} is not installed or not on PATH; install it (${a.install}), nothing was run`),
+  'deploy.oldTool': msg((a: { tool: string; found: string; min: string; install: string }) => `${a.tool} ${a.found} is older than the ${a.min} this deploy needs; update it (${a.install}), nothing was run`),
+  'deploy.toolVersion': msg((a: { tool: string; reason: string }) => `cannot tell which ${a.tool} is installed: ${a.reason}`),
+  'deploy.notLoggedIn': msg((a: { tool: string; fix: string }) => `${a.tool} is not logged in: ${a.fix}`),
+  'deploy.badOutput': msg((a: { command: string; reason: string }) => `unexpected output from ${a.command}: ${a.reason}`),
+  'deploy.badOption': msg((a: { option: string; value: string; expected: string }) => `${a.option} '${excerpt(a.value)}' is refused: expected ${a.expected}`),
+  'deploy.unsafeStateDir': msg((a: { path: string; reason: string; fix: string }) => `state folder ${excerpt(a.path, 256)} ${a.reason}; refused (fix: ${a.fix})`),
+  'deploy.badState': msg((a: { path: string; reason: string }) => `state file ${excerpt(a.path, 256)} ${a.reason}; refused (move it away to start over)`),
+  'deploy.noCheckout': msg((a: { from: string }) => `no sealed-pipelines checkout (Dockerfile and deploy/azure) above ${excerpt(a.from, 256)}; run sealed deploy from a clone of the repository`),
+  'deploy.noCommit': msg((a: { repo: string }) => `cannot read the git commit of ${excerpt(a.repo, 256)} (the image tag is version-commit): is git installed and the folder a clone?`),
+  'deploy.needsYes': msg((_a: Record<string, never>) => 'not a terminal to confirm on: add --yes to go ahead without a question'),
+  'deploy.notConfirmed': msg((_a: Record<string, never>) => 'not confirmed; nothing was changed'),
+  'deploy.applyGaveUp': msg((a: { attempts: number; detail: string }) => `kubectl apply of Kubeflow still failed after ${a.attempts} attempts: ${a.detail}`),
+  'deploy.timeout': msg((a: { what: string; seconds: number; detail: string }) => `gave up waiting for ${a.what} after ${a.seconds} s: ${a.detail}`),
+  'deploy.locked': msg((a: { path: string; pid: number }) => `another sealed deploy (pid ${a.pid}) is using the state folder ${excerpt(a.path, 256)}; wait for it to finish`),
+  'deploy.certificateNotReady': msg((a: { detail: string }) => `the gateway certificate is not Ready: ${a.detail} (kubectl describe certificate -n istio-system says why)`),
+  // sealed deploy cost (src/deploy/cost): the Azure Retail Prices API's answer is outside input.
+  'deploy.cost.unreachable': msg((a: { origin: string; reason: string }) => `cannot read prices from the Azure Retail Prices API (${a.origin}): ${a.reason}`),
+  'deploy.cost.badResponse': msg((a: { what: string }) => `the Azure Retail Prices API answered ${a.what}; refused, no price is guessed`),
+  'deploy.cost.badFilterValue': msg((a: { value: string }) => `'${excerpt(a.value)}' cannot be a Retail Prices filter value (letters, digits, space, _ . ( ) - only)`),
 } as const;
 
 export type MessageCode = keyof typeof messages;

@@ -16,11 +16,17 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function isQualifiedName(key: string): boolean {
+/** A Kubernetes label key: an optional DNS-subdomain prefix and '/', then a name of 1-63 characters. */
+export function isQualifiedName(key: string): boolean {
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   return LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
+}
+
+/** A Kubernetes label value: empty, or 1-63 letters, digits, - _ . starting and ending with a letter or digit. */
+export function isLabelValue(value: string): boolean {
+  return LABEL_VALUE.test(value);
 }
 
 // A quantity of one kind: CPU cores (more than 0), or bytes of memory or SGX EPC (a whole number
