@@ -182,6 +182,12 @@ for (const release of ['v1.8.1', 'v1.11.0'] as const) {
       'kubeflow.org/Profile//kubeflow-user-example-com',
       '/ConfigMap//default-install-config',
       'apps/Deployment/auth/dex',
+      // The published login secrets, replaced (and FORCE_HTTPS=true, which renames oauth2-proxy's
+      // hashed generators, so its Deployment's references change too).
+      '/Secret/auth/dex-oidc-client',
+      ...(release === 'v1.8.1'
+        ? ['/Secret/istio-system/oidc-authservice-client']
+        : ['/Secret/oauth2-proxy/oauth2-proxy', '/ConfigMap/oauth2-proxy/oauth2-proxy-parameters', 'apps/Deployment/oauth2-proxy/oauth2-proxy']),
     ]);
     const added = ['cert-manager.io/Certificate/istio-system/istio-ingressgateway-certs', ...(release === 'v1.8.1' ? ['/Secret/auth/dex-passwords'] : [])];
     assert.deepEqual([...overlay.keys()].filter((k) => !base.has(k)).sort(), added.sort());
@@ -217,11 +223,46 @@ for (const release of ['v1.8.1', 'v1.11.0'] as const) {
     assert.equal(statSync(out).mode & 0o777, 0o700);
     assert.equal(statSync(join(out, 'dex-user-password.bcrypt')).mode & 0o777, 0o600);
     assert.equal(readFileSync(join(out, 'dex-user-password.bcrypt'), 'utf8'), HASH);
-    assert.deepEqual(files.filter((f) => f.mode === 0o600).map((f) => f.path), ['dex-user-password.bcrypt']);
+    assert.deepEqual(files.filter((f) => f.mode === 0o600).map((f) => f.path).sort(), ['dex-user-password.bcrypt', 'oidc-client-secret', ...(release === 'v1.11.0' ? ['oauth2-proxy-cookie-secret'] : [])].sort());
     for (const f of files) {
       if (f.mode !== 0o600) assert.ok(!readFileSync(join(out, f.path), 'utf8').includes(HASH), `${f.path} does not hold the hash`);
     }
     assert.deepEqual(readdirSync(join(out, '..')).filter((n) => n.includes('.tmp-') || n.includes('.old-')), [], 'no temporary folder left');
+  });
+  test(`${release}: attack - the login secrets Kubeflow publishes (OIDC client secret, oauth2-proxy cookie secret) do not survive the render; the client secrets agree; the secret files are 0600`, () => {
+    const { base, overlay, overlayText, result } = get();
+    const decode = (o: Obj, k: string): string => Buffer.from((o.data as Record<string, string>)[k], 'base64').toString();
+    // The published values, taken from the vendored base render (common/dex/base/secret_params.env,
+    // v1.11.0 common/oauth2-proxy/base/kustomization.yaml, v1.8.1 oidc-authservice/base/secret_params.env).
+    const published = new Set<string>();
+    for (const { obj } of base.values()) {
+      if (obj.kind !== 'Secret') continue;
+      for (const k of ['OIDC_CLIENT_SECRET', 'client-secret', 'cookie-secret', 'CLIENT_SECRET']) if ((obj.data as Record<string, string> | undefined)?.[k]) published.add(decode(obj, k));
+    }
+    assert.equal(published.size, release === 'v1.8.1' ? 1 : 2, [...published].join(','));
+    for (const v of published) {
+      assert.ok(!overlayText.includes(v), 'published secret in plain text');
+      assert.ok(!overlayText.includes(Buffer.from(v).toString('base64')), 'published secret in base64');
+    }
+    const dexSecret = decode(overlay.get('/Secret/auth/dex-oidc-client')!.obj, 'OIDC_CLIENT_SECRET');
+    assert.match(dexSecret, /^[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url');
+    assert.equal(readFileSync(join(result.out, 'oidc-client-secret'), 'utf8'), dexSecret);
+    assert.equal(statSync(join(result.out, 'oidc-client-secret')).mode & 0o777, 0o600);
+    if (release === 'v1.8.1') {
+      assert.equal(decode(overlay.get('/Secret/istio-system/oidc-authservice-client')!.obj, 'CLIENT_SECRET'), dexSecret, 'authservice and Dex share the client secret');
+    } else {
+      const proxy = overlay.get('/Secret/oauth2-proxy/oauth2-proxy')!.obj;
+      assert.equal(decode(proxy, 'client-secret'), dexSecret, 'oauth2-proxy and Dex share the client secret');
+      assert.equal(decode(proxy, 'client-id'), 'kubeflow-oidc-authservice', 'the client id is kept');
+      // oauth2-proxy accepts a cookie secret of 16, 24 or 32 bytes (oauth2-proxy docs, "Generating a Cookie Secret").
+      const cookie = decode(proxy, 'cookie-secret');
+      assert.ok([16, 24, 32].includes(Buffer.byteLength(cookie)), `cookie secret of ${cookie.length} bytes`);
+      assert.equal(readFileSync(join(result.out, 'oauth2-proxy-cookie-secret'), 'utf8'), cookie);
+      assert.equal(statSync(join(result.out, 'oauth2-proxy-cookie-secret')).mode & 0o777, 0o600);
+      // FORCE_HTTPS=true -> --cookie-secure (oauth2-proxy README "Using HTTPS"); the other parameters kept.
+      const params = overlay.get('/ConfigMap/oauth2-proxy/oauth2-proxy-parameters')!.obj.data as Record<string, string>;
+      assert.deepEqual(params, { ...(base.get('/ConfigMap/oauth2-proxy/oauth2-proxy-parameters')!.obj.data as object), FORCE_HTTPS: 'true' });
+    }
   });
 }
 
@@ -231,9 +272,12 @@ test('v1.11.0: rendering again over the overlay replaces it (IP instead of DNS n
   const digestOf = (m: Map<string, { obj: Obj }>): string =>
     (m.get('apps/Deployment/auth/dex')!.obj.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations['sealed-pipelines/dex-config-sha256'];
   const first = digestOf(rendered.get('v1.11.0')!.overlay);
+  const secretsOf = (m: Map<string, { obj: Obj }>): object => ({ ...(m.get('/Secret/oauth2-proxy/oauth2-proxy')!.obj.data as object), dex: (m.get('/Secret/auth/dex-oidc-client')!.obj.data as object) });
   const again = await renderOverlay({ manifests: checkoutOf('v1.11.0'), base, out: result.out, dexUser: USER, passwordHash: HASH2, ip: '20.61.7.9', issuer: 'letsencrypt-prod' });
   const second = byKey(await kubectlKustomize(again.out));
   assert.notEqual(digestOf(second), first, 'a new password changes the pod template, so apply restarts Dex');
+  // The login secrets of the first render are reused: deploying again does not log everyone out.
+  assert.deepEqual(secretsOf(second), secretsOf(rendered.get('v1.11.0')!.overlay));
   assert.equal(readFileSync(join(again.out, 'dex-user-password.bcrypt'), 'utf8'), HASH2);
   const cert = second.get('cert-manager.io/Certificate/istio-system/istio-ingressgateway-certs')!.obj;
   assert.deepEqual((cert.spec as { ipAddresses: string[] }).ipAddresses, ['20.61.7.9']);

@@ -127,6 +127,36 @@ test('a second up changes nothing: only the read-only tool and login checks run,
   assert.match(again.stdout, /https:\/\/20\.61\.10\.5\//);
 });
 
+// A plain password gets a fresh salt each time it is hashed: without the stored hash every up would
+// re-render, re-apply Kubeflow, restart Dex and re-issue the certificate (an HTTPS outage).
+test('a second up with a PLAIN password file changes nothing: the hash of the first up is reused (0600)', async () => {
+  const sb = sandbox();
+  writeFileSync(sb.passwordFile, 'Tr0ub4dor-and-a-Quokka-77\n', { mode: 0o600 });
+  assert.equal((await up(sb)).error, undefined);
+  const stored = join(sb.stateDir, 'dex.bcrypt');
+  assert.equal(mode(stored), 0o600);
+  const hash = readFileSync(stored, 'utf8').trim();
+  assert.match(hash, /^\$2[aby]\$1[2-6]\$/);
+  const before = sb.calls().length;
+  assert.equal((await up(sb)).error, undefined);
+  assert.deepEqual(lines(sb, sb.calls().slice(before)).filter((l) => MUTATING.test(l)), []);
+  assert.equal(sb.renders.length, 2);
+  assert.equal(readFileSync(stored, 'utf8').trim(), hash);
+});
+
+test('a changed plain password is hashed afresh and applied again; the stored hash follows it', async () => {
+  const sb = sandbox();
+  writeFileSync(sb.passwordFile, 'Tr0ub4dor-and-a-Quokka-77\n', { mode: 0o600 });
+  assert.equal((await up(sb)).error, undefined);
+  const stored = join(sb.stateDir, 'dex.bcrypt');
+  const first = readFileSync(stored, 'utf8');
+  writeFileSync(sb.passwordFile, 'Another-Quokka-Pass-88\n', { mode: 0o600 });
+  const before = sb.calls().length;
+  assert.equal((await up(sb)).error, undefined);
+  assert.ok(lines(sb, sb.calls().slice(before)).some((l) => /^kubectl .* apply /.test(l)));
+  assert.notEqual(readFileSync(stored, 'utf8'), first);
+});
+
 test('an image already in ACR is not built again (az acr repository show-tags lists its tag)', async () => {
   const sb = sandbox();
   writeFileSync(join(sb.fake, 'world.json'), JSON.stringify({ tags: ['0.1.0-0123456789ab'] }));
@@ -185,7 +215,13 @@ test('with --domain the overlay is rendered once for the name and the certificat
   const r = await up(sb, { domain: 'kubeflow.example.org' });
   assert.equal(r.error, undefined);
   assert.deepEqual(sb.renders.map((x) => x.domain), ['kubeflow.example.org']);
-  assert.ok(!lines(sb).some((l) => l.includes(' delete ')));
+  // The old certificate (Ready for the old spec) is re-created so the wait sees cert-manager's new verdict;
+  // its secret stays (a certificate that still fits is not re-issued: no HTTPS outage).
+  const all = lines(sb);
+  const del = all.findIndex((l) => l.includes(' delete certificate istio-ingressgateway-certs '));
+  const wait = all.findIndex((l) => l.includes(' wait ') && l.includes('certificate/'));
+  assert.ok(del >= 0 && wait > del && all.slice(del, wait).some((l) => / apply /.test(l)), all.join('\n'));
+  assert.ok(!all.some((l) => l.includes(' delete secret ')));
   assert.match(r.stdout, /https:\/\/kubeflow\.example\.org\//);
 });
 
@@ -305,6 +341,16 @@ test('up without --yes and without a terminal asks for --yes before anything run
   assert.deepEqual(lines(sb).filter((l) => MUTATING.test(l)), []);
 });
 
+test('plan shows the cost command with the configuration path quoted, like every other command (shell metacharacters in it)', async () => {
+  const sb = sandbox();
+  const odd = join(sb.root, "my conf;$(id)'s.yaml");
+  writeFileSync(odd, readFileSync(sb.config));
+  const io = sb.io();
+  assert.equal(await deployPlanCommand(sb.options({ config: odd }), io, sb.deps()), 0);
+  const shown = `'${odd.replace(/'/g, `'\\''`)}'`;
+  assert.ok(io.stdout.text.includes(`  cost per hour: sealed deploy cost --config ${shown}\n`), io.stdout.text);
+});
+
 test('plan after a finished up marks every recorded step as done and skipped; the checks still run every time', async () => {
   const sb = sandbox();
   assert.equal((await up(sb)).error, undefined);
@@ -335,6 +381,8 @@ test('pods that never get ready end the pods step at its timeout, naming them', 
   let t = 0;
   const r = await up(sb, {}, { now: () => (t += 20_000) });
   assert.match(r.error?.message ?? '', /deploy step 'pods' .*failed: gave up waiting for 1 pods to be ready after 60 s: kubeflow\/ml-pipeline-7c4; fix that/);
+  // The evicted pod in the list (phase Failed) is not waited for: it would never become ready.
+  assert.ok(!(r.error?.message ?? '').includes('ml-pipeline-old9'));
 });
 
 test('a load balancer "IP" that is not an address is refused (it would go into a certificate and a URL)', async () => {

@@ -59,7 +59,7 @@ test('a pipe joins two processes without a shell; a failing first command fails 
   assert.match(bad.stderr, /kustomize failed/);
 });
 
-test('children never see our secrets (dashboard password, KFP token/cookie, other *_TOKEN/*_PASSWORD) or a KUBECONFIG of the user', () => {
+test('children never see our secrets (dashboard password, KFP token/cookie) or a KUBECONFIG of the user', () => {
   const env = childEnvironment({
     PATH: '/usr/bin',
     HOME: '/home/ada',
@@ -75,7 +75,15 @@ test('children never see our secrets (dashboard password, KFP token/cookie, othe
     PULUMI_ACCESS_TOKEN: 'needed by pulumi',
     PULUMI_CONFIG_PASSPHRASE: 'needed by pulumi local backends',
   });
-  assert.deepEqual(Object.keys(env).sort(), ['ARM_CLIENT_SECRET', 'AZURE_CLIENT_ID', 'HOME', 'PATH', 'PULUMI_ACCESS_TOKEN', 'PULUMI_CONFIG_PASSPHRASE']);
+  assert.deepEqual(Object.keys(env).sort(), ['ARM_CLIENT_SECRET', 'AZURE_CLIENT_ID', 'DB_PASSWORD', 'GITHUB_TOKEN', 'HOME', 'PATH', 'PULUMI_ACCESS_TOKEN', 'PULUMI_CONFIG_PASSPHRASE']);
+});
+
+// CI logins by workload identity or certificate (az login --federated-token, pulumi azure-native's
+// ARM_OIDC_* / ARM_CLIENT_CERTIFICATE_PASSWORD, GitHub's ACTIONS_ID_TOKEN_REQUEST_TOKEN) must reach the child.
+test('CI login variables (*_TOKEN, *_PASSWORD of az and pulumi azure-native) reach the children', () => {
+  const login = { ARM_OIDC_TOKEN: 'x', ARM_OIDC_REQUEST_TOKEN: 'x', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x', ARM_CLIENT_CERTIFICATE_PASSWORD: 'x', AZURE_CLIENT_CERTIFICATE_PASSWORD: 'x', ARM_CLIENT_SECRET: 'x', AZURE_CLIENT_SECRET: 'x', AWS_SESSION_TOKEN: 'x' };
+  const env = childEnvironment({ ...login, SEALED_UI_PASSWORD: 'x', KFP_TOKEN: 'x' });
+  assert.deepEqual(Object.keys(env).sort(), Object.keys(login).sort());
 });
 
 test('commands are shown so they can be copied: quoted where a shell would split them, placeholders as they are', () => {

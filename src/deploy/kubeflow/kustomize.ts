@@ -26,11 +26,19 @@ export const kubectlKustomize: Kustomize = (dir) =>
       if (!err) return resolve(stdout);
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return reject(new UsageError('deploy.overlay.noKubectl', { reason: 'kubectl is not on PATH' }));
-      // kubectl prints klog-style lines; the last non-empty one carries kustomize's reason.
-      const lines = String(stderr).split('\n').map((l) => l.trim()).filter(Boolean);
-      reject(new UsageError('deploy.overlay.kustomizeFailed', { dir, reason: lines[lines.length - 1] ?? err.message }, { cause: err }));
+      reject(new UsageError('deploy.overlay.kustomizeFailed', { dir, reason: kustomizeReason(String(stderr)) ?? err.message }, { cause: err }));
     });
   });
+
+/**
+ * The line of kubectl's stderr that says why: `error: ...` lines, or inside a klog block
+ * (`err=<` ... `>`) the line naming the failure (`failed to run`, `fatal:`); the last line alone
+ * is often just the block's closing `>`.
+ */
+export function kustomizeReason(stderr: string): string | undefined {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '' && l !== '>' && !/^err=<?$/.test(l));
+  return lines.find((l) => /^error:/i.test(l)) ?? lines.find((l) => /failed to run|fatal:/i.test(l)) ?? lines[lines.length - 1];
+}
 
 /** Parses a render into objects; kustomize's own output is always a YAML stream of mappings. */
 export function parseRender(text: string): KubeObject[] {

@@ -13,6 +13,7 @@ import { parseDocument, stringify } from 'yaml';
 import { UsageError } from '../../core/errors.ts';
 import { findObject, type KubeObject } from './kustomize.ts';
 import type { KubeflowLayout } from './layout.ts';
+import { CLIENT_SECRET_FILE, COOKIE_SECRET_FILE, type LoginSecrets } from './loginSecrets.ts';
 
 export const CERT_NAME = 'istio-ingressgateway-certs';
 export const DEX_HASH_ENV = 'DEX_USER_PASSWORD';
@@ -39,6 +40,8 @@ export interface OverlayInput {
   issuer: string;
   /** The base kustomization's sortOptions, copied so the render keeps the base's order. */
   sortOptions?: unknown;
+  /** Login secrets replacing the published ones (see loginSecrets.ts); required when the base has them. */
+  secrets?: LoginSecrets;
 }
 
 export interface OverlayFile {
@@ -195,7 +198,8 @@ export function planOverlay(input: OverlayInput): OverlayPlan {
   // Dex reads its config and the hash only at start, and neither object carries a name hash that
   // would roll it: a digest of both on the pod template makes `kubectl apply` restart Dex when
   // either changes. (A SHA-256 over a salted bcrypt hash reveals nothing usable about the password.)
-  const digest = createHash('sha256').update(newConfig).update('\0').update(input.passwordHash).digest('hex');
+  // The OIDC client secret is in the digest too: Secret dex-oidc-client carries no name hash either.
+  const digest = createHash('sha256').update(newConfig).update('\0').update(input.passwordHash).update('\0').update(input.secrets?.clientSecret ?? '').digest('hex');
   add('patches/dex-restart.yaml', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'dex', namespace: 'auth' }, spec: { template: { metadata: { annotations: { [DEX_DIGEST_ANNOTATION]: digest } } } } });
   patches.push({ path: 'patches/dex-restart.yaml' });
   if (!changed.includes('apps/Deployment/auth/dex')) changed.push('apps/Deployment/auth/dex');
@@ -223,6 +227,38 @@ export function planOverlay(input: OverlayInput): OverlayPlan {
     changed.push(`/ConfigMap/${c.metadata.namespace ?? ''}/default-install-config`);
   }
 
+  // 7. The login secrets every release publishes in its manifests (the OIDC client secret Dex and
+  // the login proxy share, oauth2-proxy's cookie secret) are replaced by ones made for this
+  // overlay, and oauth2-proxy's cookie gets `Secure` (FORCE_HTTPS -> --cookie-secure; oauth2-proxy
+  // README "Using HTTPS"). `merge` keeps the other keys (client ids) and the generator's name, so
+  // kustomize rewrites every reference to a hashed name.
+  const secretGenerator: Array<Record<string, unknown>> = [];
+  const generated = (kind: string, ns: string, name: string, key: string): KubeObject | undefined =>
+    objects.find((o) => o.kind === kind && o.metadata.namespace === ns && new RegExp(`^${name}(-[a-z0-9]{10})?$`).test(o.metadata.name) && key in ((o.data as object | undefined) ?? {}));
+  const loginSecrets: Array<{ ns: string; name: string; entries: string[] }> = [];
+  if (generated('Secret', 'auth', 'dex-oidc-client', 'OIDC_CLIENT_SECRET')) loginSecrets.push({ ns: 'auth', name: 'dex-oidc-client', entries: [`OIDC_CLIENT_SECRET=${CLIENT_SECRET_FILE}`] });
+  if (generated('Secret', 'oauth2-proxy', 'oauth2-proxy', 'client-secret')) loginSecrets.push({ ns: 'oauth2-proxy', name: 'oauth2-proxy', entries: [`client-secret=${CLIENT_SECRET_FILE}`, `cookie-secret=${COOKIE_SECRET_FILE}`] });
+  if (generated('Secret', 'istio-system', 'oidc-authservice-client', 'CLIENT_SECRET')) loginSecrets.push({ ns: 'istio-system', name: 'oidc-authservice-client', entries: [`CLIENT_SECRET=${CLIENT_SECRET_FILE}`] });
+  if (loginSecrets.length > 0) {
+    const secrets = input.secrets;
+    if (!secrets) throw new Error('planOverlay: the base has login secrets but no replacements were given');
+    for (const l of loginSecrets) {
+      secretGenerator.push({ name: l.name, namespace: l.ns, behavior: 'merge', files: l.entries });
+      changed.push(`/Secret/${l.ns}/${l.name}`);
+    }
+    files.push({ path: CLIENT_SECRET_FILE, content: secrets.clientSecret, mode: 0o600 });
+    if (loginSecrets.some((l) => l.name === 'oauth2-proxy')) files.push({ path: COOKIE_SECRET_FILE, content: secrets.cookieSecret, mode: 0o600 });
+  }
+  const params = generated('ConfigMap', 'oauth2-proxy', 'oauth2-proxy-parameters', 'FORCE_HTTPS');
+  if (params) {
+    configMapGenerator.push({ name: 'oauth2-proxy-parameters', namespace: 'oauth2-proxy', behavior: 'merge', literals: ['FORCE_HTTPS=true'] });
+    changed.push('/ConfigMap/oauth2-proxy/oauth2-proxy-parameters');
+  }
+  // Both carry a name hash in the releases: the new names land in oauth2-proxy's pod template, which restarts it.
+  if ((params || loginSecrets.some((l) => l.name === 'oauth2-proxy')) && findObject(objects, 'apps', 'Deployment', 'oauth2-proxy', 'oauth2-proxy')) {
+    changed.push('apps/Deployment/oauth2-proxy/oauth2-proxy');
+  }
+
   const kustomization: Record<string, unknown> = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
@@ -239,11 +275,13 @@ export function planOverlay(input: OverlayInput): OverlayPlan {
         // Same name as the release's Secret, which the Dex Deployment refers to by that name.
         options: { disableNameSuffixHash: true },
       },
+      ...secretGenerator,
     ],
     ...(configMapGenerator.length > 0 ? { configMapGenerator } : {}),
   };
   const header = `# Kubeflow ${input.layout.line} overlay written by \`sealed deploy render\`; render it again to change it.\n` +
-    `# ${DEX_HASH_FILE} holds the Dex user's bcrypt hash (mode 0600): keep it out of version control.\n`;
+    `# ${DEX_HASH_FILE} holds the Dex user's bcrypt hash (mode 0600): keep it out of version control.\n` +
+    `# ${CLIENT_SECRET_FILE} and ${COOKIE_SECRET_FILE} (mode 0600) replace the login secrets Kubeflow publishes; a new render reuses them.\n`;
   files.unshift({ path: 'kustomization.yaml', content: header + y(kustomization), mode: 0o644 });
   return { files, changed, added, profileMoved, warnings };
 }

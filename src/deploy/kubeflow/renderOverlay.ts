@@ -3,13 +3,14 @@
 // runs; the base is rendered once to learn what to patch; the overlay is written to a
 // temporary folder, rendered again and checked (default login gone, our hash in the Secret)
 // before it replaces OUT. A failure at any point leaves OUT as it was.
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { parse } from 'yaml';
 import { join, relative, sep } from 'node:path';
 import { UsageError } from '../../core/errors.ts';
-import { kubectlKustomize, parseRender, findObject, objectKey, type Kustomize } from './kustomize.ts';
+import { kubectlKustomize, parseRender, findObject, objectKey, type Kustomize, type KubeObject } from './kustomize.ts';
 import { detectLayout, type KubeflowLayout } from './layout.ts';
-import { checkOut, writeOverlayDir } from './outDir.ts';
+import { checkOut, writeOverlayDir, MARKER } from './outDir.ts';
+import { loginSecretsFor } from './loginSecrets.ts';
 import { DEFAULT_HASH, DEFAULT_USER, DEX_HASH_ENV, DEX_SECRET, planOverlay } from './overlayFiles.ts';
 import { validateBcryptHash, validateDomain, validateEmail, validateIp, validateIssuer } from './validate.ts';
 
@@ -83,6 +84,34 @@ function sortOptionsOf(file: string): unknown {
   }
 }
 
+/** Keys of the login secrets the releases publish (Dex's client, oauth2-proxy, 1.8's oidc-authservice). */
+const LOGIN_SECRET_KEYS = ['OIDC_CLIENT_SECRET', 'client-secret', 'cookie-secret', 'CLIENT_SECRET'];
+
+/** The base's login secret values (decoded): none of them may survive the overlay's render. */
+export function publishedSecrets(objects: readonly KubeObject[]): string[] {
+  const values = new Set<string>();
+  for (const o of objects) {
+    if (o.kind !== 'Secret') continue;
+    const data = (o.data ?? {}) as Record<string, unknown>;
+    const plain = (o.stringData ?? {}) as Record<string, unknown>;
+    for (const k of LOGIN_SECRET_KEYS) {
+      if (typeof data[k] === 'string') values.add(Buffer.from(data[k] as string, 'base64').toString());
+      if (typeof plain[k] === 'string') values.add(plain[k] as string);
+    }
+  }
+  return [...values].filter((v) => v.length >= 8);
+}
+
+/** Where a published secret survived a render (as text or base64); empty when none did. */
+export function publishedSecretsLeft(text: string, published: readonly string[]): string[] {
+  const where: string[] = [];
+  for (const o of parseRender(text)) {
+    const s = JSON.stringify(o);
+    if (published.some((v) => s.includes(v) || s.includes(Buffer.from(v).toString('base64')))) where.push(`a login secret Kubeflow publishes in ${objectKey(o)}`);
+  }
+  return where;
+}
+
 /** Finds where the default login survived a render; empty when it is gone. */
 export function defaultLoginLeft(text: string): string[] {
   const b64 = Buffer.from(DEFAULT_HASH).toString('base64');
@@ -116,11 +145,14 @@ export async function renderOverlay(opts: RenderOptions): Promise<RenderResult> 
 
   const objects = parseRender(await kustomize(base));
   const baseRef = relative(out, realpathSync(base)).split(sep).join('/');
-  const plan = planOverlay({ layout, objects, baseRef, basePath: base, dexUser, passwordHash, ip, domain, issuer, sortOptions: sortOptionsOf(baseFile) });
+  const published = publishedSecrets(objects);
+  // Re-rendering over our own overlay keeps its login secrets (sessions and the client survive).
+  const secrets = loginSecretsFor(out, existsSync(join(out, MARKER)));
+  const plan = planOverlay({ layout, objects, baseRef, basePath: base, dexUser, passwordHash, ip, domain, issuer, sortOptions: sortOptionsOf(baseFile), secrets });
 
   await writeOverlayDir(out, plan.files, async (dir) => {
     const text = await kustomize(dir);
-    const left = defaultLoginLeft(text);
+    const left = [...defaultLoginLeft(text), ...publishedSecretsLeft(text, published)];
     if (left.length > 0) throw new UsageError('deploy.overlay.defaultLeft', { where: left.slice(0, 3).join('; ') });
     const secret = findObject(parseRender(text), '', 'Secret', DEX_SECRET, 'auth');
     const value = (secret?.data as Record<string, string> | undefined)?.[DEX_HASH_ENV];

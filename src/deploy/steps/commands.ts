@@ -4,7 +4,7 @@
 // renderer, command runner, confirmation) are injectable so tests drive the whole flow offline.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,8 @@ import { renderOverlay, validateDomain, validateEmail, validateIssuer } from '..
 
 export interface DeployDeps {
   loadConfig?: (path: string) => Promise<LoadedDeployConfig>;
-  readPasswordFile?: (path: string, email: string) => Promise<{ hash: string }>;
+  /** `from: 'plain'` when the file held the password itself (then a stored hash of it is reused). */
+  readPasswordFile?: (path: string, email: string) => Promise<{ hash: string; from?: 'plain' | 'hash' }>;
   render?: (request: RenderRequest) => Promise<unknown>;
   runner?: CommandRunner;
   /** Asks a question on the terminal; undefined when there is no terminal to ask on. */
@@ -129,7 +130,9 @@ async function buildUp(options: UpOptions, io: DeployIo, deps: DeployDeps, p: Pr
   // The password file is read and checked now, before anything touches Azure; only its hash is kept.
   // Loaded here, not at the top: down and the other commands never need the password module (and its word list).
   const read = deps.readPasswordFile ?? (async (path: string, email: string) => (await import('../password/passwordFile.ts')).readPasswordFile(path, { email }));
-  const { hash } = await read(resolve(io.cwd, options.dexPasswordFile), options.dexUser);
+  const passwordFile = resolve(io.cwd, options.dexPasswordFile);
+  const read_ = await read(passwordFile, options.dexUser);
+  const { hash, fresh } = read_.from === 'plain' ? await reuseDexHash(p.stateDir, passwordFile, read_.hash) : { hash: read_.hash, fresh: false };
   const tag = await imageTag(p);
   const steps = upSteps({
     target: p.target,
@@ -150,7 +153,33 @@ async function buildUp(options: UpOptions, io: DeployIo, deps: DeployDeps, p: Pr
     render: deps.render ?? renderOverlay,
     ...(deps.timing ? { timing: deps.timing } : {}),
   });
-  return { steps, tag };
+  return { steps, tag, freshHash: fresh ? hash : undefined };
+}
+
+/** Where `up` keeps the bcrypt hash it made of a plain password (0600, like the kubeconfig next to it). */
+export const DEX_HASH_FILE = 'dex.bcrypt';
+
+/**
+ * A plain password is hashed with a fresh salt on every read, so its hash (and the fingerprint of
+ * the Kubeflow step) would change on every `up`: re-render, re-apply, restart Dex, re-issue the
+ * certificate. The hash of an earlier `up` is reused while the password still matches it; only a
+ * new password gives a new hash. (No fast digest of the plain password is ever kept or compared.)
+ */
+async function reuseDexHash(stateDir: string, passwordFile: string, freshHash: string): Promise<{ hash: string; fresh: boolean }> {
+  const stored = await readFile(join(stateDir, DEX_HASH_FILE), 'utf8').then((t) => t.trim(), () => undefined);
+  if (stored === undefined) return { hash: freshHash, fresh: true };
+  const { looksLikeBcrypt, passwordMatches } = await import('../password/bcryptHash.ts');
+  const { decodeUtf8, oneLine } = await import('../password/passwordFile.ts');
+  if (!looksLikeBcrypt(stored)) return { hash: freshHash, fresh: true };
+  // The file was checked (owner, mode, no symlink, size) and its password passed the policy a moment ago.
+  const bytes = await readFile(passwordFile);
+  let plain: string;
+  try {
+    plain = oneLine(decodeUtf8(bytes, passwordFile), passwordFile);
+  } finally {
+    bytes.fill(0);
+  }
+  return (await passwordMatches(plain, stored)) ? { hash: stored, fresh: false } : { hash: freshHash, fresh: true };
 }
 
 function resumeCommand(what: 'up' | 'down', options: UpOptions | DeployOptions): string {
@@ -176,7 +205,7 @@ export async function deployPlanCommand(options: UpOptions, io: DeployIo, deps: 
 
 export async function deployUpCommand(options: UpOptions, io: DeployIo, deps: DeployDeps = {}): Promise<number> {
   const p = await prepare(options, io, deps);
-  const { steps, tag } = await buildUp(options, io, deps, p);
+  const { steps, tag, freshHash } = await buildUp(options, io, deps, p);
   for (const w of p.loaded.warnings) io.stderr.write(`warning: ${w.field}: ${w.message}\n`);
   await confirm(deps, options.yes === true, `Create or update the Azure resources of stack ${p.target.stack} in ${p.target.location} (they cost money while they exist)? Type yes: `, 'yes');
   await openStateDir(p.stateDir);
@@ -185,6 +214,8 @@ export async function deployUpCommand(options: UpOptions, io: DeployIo, deps: De
   try {
     // The Pulumi program reads the configuration we validated (0600: it names the subscription's resources).
     await writeFileAtomic(join(p.stateDir, 'config.json'), JSON.stringify(p.loaded.config, null, 2) + '\n', { mode: 0o600 });
+    // The hash a later up reuses while the password is unchanged (0600: it can be attacked offline).
+    if (freshHash !== undefined) await writeFileAtomic(join(p.stateDir, DEX_HASH_FILE), freshHash + '\n', { mode: 0o600 });
     result = await executeSteps({
       steps,
       stateDir: p.stateDir,
@@ -229,7 +260,7 @@ export async function deployDownCommand(options: DeployOptions, io: DeployIo, de
   try {
     await executeSteps({ steps, stateDir: p.stateDir, runner: p.runner, progress: (line) => void io.stderr.write(printable(line) + '\n'), resume: resumeCommand('down', options) });
     // The cluster is gone: its credentials and the record of finished steps go too (a later up starts afresh).
-    for (const f of ['state.json', 'kubeconfig', 'config.json', 'ingress-ca.crt']) await rm(join(p.stateDir, f), { force: true });
+    for (const f of ['state.json', 'kubeconfig', 'config.json', 'ingress-ca.crt', DEX_HASH_FILE]) await rm(join(p.stateDir, f), { force: true });
   } finally {
     await release();
   }

@@ -4,7 +4,8 @@
 //   answer, so it is re-run until it succeeds; here with a bound on the attempts instead of forever.
 // - `kubectl get pods -A -o json` is a v1 List of Pods (https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/):
 //   a pod is ready when status.phase is Running and every status.containerStatuses[].ready is true, or done
-//   when its phase is Succeeded (a Job's pod).
+//   when its phase is Succeeded (a Job's pod); a Failed one (evicted, say: its controller starts a new one)
+//   is left out (https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-phase).
 // - `kubectl wait --for=condition=Ready` exits 0 when the condition holds and 1 with
 //   "error: timed out waiting for the condition on ..." after --timeout
 //   (https://kubernetes.io/docs/reference/kubectl/generated/kubectl_wait/).
@@ -58,7 +59,9 @@ export async function waitForPods(ctx: StepContext, pods: StepCommand, timing: K
   while (true) {
     const r = await ctx.exec(pods);
     const list = parse(r.stdout) as PodList;
-    const items = Array.isArray(list.items) ? list.items : [];
+    // A Failed pod (an evicted one, say) never becomes ready: its controller makes a new pod, which is
+    // waited for instead, so it is left out rather than holding the wait until its timeout.
+    const items = (Array.isArray(list.items) ? list.items : []).filter((p) => p.status?.phase !== 'Failed');
     waiting = items.filter((p) => !podDone(p)).map((p) => `${p.metadata?.namespace ?? '?'}/${p.metadata?.name ?? '?'}`);
     ctx.progress(`  pods ready: ${items.length - waiting.length}/${items.length}${waiting.length > 0 ? ` (waiting for ${excerpt(waiting.slice(0, 3).join(', '), 200)}${waiting.length > 3 ? ', ...' : ''})` : ''}`);
     if (items.length > 0 && waiting.length === 0) return;

@@ -3,7 +3,7 @@
 import { printable } from '../../core/index.ts';
 import { fingerprint } from './execute.ts';
 import type { DeployState } from './state.ts';
-import { showCommand, type Step } from './types.ts';
+import { showArgv, showCommand, type Step } from './types.ts';
 
 export interface PlanHeader {
   what: string;
@@ -21,7 +21,7 @@ export function formatPlan(header: PlanHeader, steps: readonly Step[], state: De
   for (const [k, v] of Object.entries(header.config)) lines.push(`  ${k}: ${v}`);
   for (const w of header.warnings) lines.push(`  warning: ${w}`);
   // What the configuration costs is a question before `up`; it needs the network, so plan only points to it.
-  lines.push(`  cost per hour: sealed deploy cost --config ${header.configFile}`);
+  lines.push(`  cost per hour: ${showArgv(['sealed', 'deploy', 'cost', '--config', header.configFile])}`);
   for (const [i, step] of steps.entries()) {
     lines.push('');
     const record = state.steps[step.id];

@@ -38,18 +38,19 @@ export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 export const OUTPUT_CAP_BYTES = 8 * 1024 * 1024;
 
 /**
- * Variables that hold secrets of this project (or of tools that are not part of a deploy): dropped
- * from every child's environment. az, pulumi and kubectl keep what they need (AZURE_*, ARM_*,
- * PULUMI_*, KUBECONFIG is set by us explicitly through --kubeconfig instead).
+ * Variables that hold secrets of this project (the dashboard password, KFP tokens and cookies): dropped
+ * from every child's environment. Anything else stays, secrets of the user's included: az and pulumi
+ * azure-native log in with ARM_OIDC_TOKEN, ARM_OIDC_REQUEST_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+ * ARM_CLIENT_CERTIFICATE_PASSWORD, AZURE_CLIENT_CERTIFICATE_PASSWORD, PULUMI_ACCESS_TOKEN..., and a
+ * Pulumi backend on S3 or Azure Blob reads AWS_* / AZURE_STORAGE_* (so our store's credentials stay too).
  */
-const SECRET_VARIABLE = /^(SEALED_|KFP_)|(^|_)(PASSWORD|PASSWD|TOKEN|COOKIE)$/i;
-const KEEP = new Set(['PULUMI_ACCESS_TOKEN', 'PULUMI_CONFIG_PASSPHRASE', 'AZURE_DEVOPS_EXT_PAT', 'ARM_ACCESS_TOKEN']);
+const OUR_SECRET = /^(SEALED_|KFP_)/i;
 
 export function childEnvironment(env: Record<string, string | undefined>, extra: Record<string, string> = {}): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) continue;
-    if (SECRET_VARIABLE.test(k) && !KEEP.has(k)) continue;
+    if (OUR_SECRET.test(k)) continue;
     // Our kubeconfig is passed with --kubeconfig; a KUBECONFIG of the user's would be merged in by kubectl otherwise.
     if (k === 'KUBECONFIG') continue;
     out[k] = v;

@@ -216,7 +216,7 @@ export function upSteps(inp: UpInputs): Step[] {
     {
       id: 'certificate',
       title: `Issue the TLS certificate ${CERTIFICATE.namespace}/${CERTIFICATE.name}`,
-      commands: kf.domain !== undefined ? [waitCertCmd, caCmd] : [deleteCertCmd, deleteSecretCmd, apply, waitCertCmd, caCmd],
+      commands: kf.domain !== undefined ? [deleteCertCmd, apply, waitCertCmd, caCmd] : [deleteCertCmd, deleteSecretCmd, apply, waitCertCmd, caCmd],
       applies: kf.domain !== undefined ? { 'dns name': kf.domain } : { 'ip address': '<load balancer IP>' },
       inputs: { cluster, overlay: JSON.stringify({ ...renderShown, password: inp.passwordDigest, domain: kf.domain ?? '' }) },
       run: async (ctx): Promise<Record<string, string>> => {
@@ -228,6 +228,13 @@ export function upSteps(inp: UpInputs): Step[] {
           await render({ ip });
           await ctx.exec(deleteCertCmd);
           await ctx.exec(deleteSecretCmd);
+          await applyWithRetry(ctx, apply, timing);
+        } else {
+          // The Kubeflow step applied the certificate for the name, but an older one may still say Ready
+          // (cert-manager has not looked at the new spec yet). A re-created Certificate has no condition
+          // until cert-manager decides, so the wait below sees its verdict. The secret stays: a public
+          // issuer's certificate that still fits is kept (no rate-limited re-issue, no HTTPS outage).
+          await ctx.exec(deleteCertCmd);
           await applyWithRetry(ctx, apply, timing);
         }
         await certificateReady(ctx, waitCertCmd);

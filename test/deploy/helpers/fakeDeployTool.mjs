@@ -117,6 +117,8 @@ function answer() {
         { metadata: { name: 'dex-5d9f', namespace: 'auth' }, status: { phase: 'Running', containerStatuses: [{ ready: true }] } },
         { metadata: { name: 'ml-pipeline-7c4', namespace: 'kubeflow' }, status: { phase: ready ? 'Running' : 'Pending', containerStatuses: [{ ready }] } },
         { metadata: { name: 'cert-job-x1', namespace: 'cert-manager' }, status: { phase: 'Succeeded', containerStatuses: [{ ready: false }] } },
+        // An evicted pod stays listed in phase Failed (reason Evicted) until deleted; its replacement is the one above.
+        { metadata: { name: 'ml-pipeline-old9', namespace: 'kubeflow' }, status: { phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory.', containerStatuses: [{ ready: false }] } },
       ] }));
     }
     if (verb === 'get' && args.includes('service')) return out(JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' }, spec: { type: 'LoadBalancer' }, status: { loadBalancer: { ingress: [{ ip: scenario.ip ?? '20.61.10.5', ipMode: 'VIP' }] } } }));
