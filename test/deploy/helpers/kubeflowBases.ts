@@ -2,7 +2,7 @@
 // unchanged `common/` components of kubeflow/manifests (../shared/vendor/kubeflow-manifests/<tag>) by
 // relative path - the same components each release's example/kustomization.yaml lists, minus the parts
 // that are not vendored (knative, apps/) or pull remote bases. Nothing is copied from the vendored trees.
-import { mkdirSync, mkdtempSync as mkdtempSyncRaw, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync as mkdtempSyncRaw, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../../helpers/sharedData.ts';
@@ -21,6 +21,15 @@ export function tempDir(prefix: string): string {
 const mkdtempSync = (p: string): string => tempDir(p.slice(tmpdir().length + 1));
 
 export const VENDOR = join(repoRoot, '..', 'shared', 'vendor', 'kubeflow-manifests');
+/**
+ * The vendored releases sit beside the repository (../shared, never committed). Where they are absent
+ * the tests that render them are skipped with this reason (like the real-data tests), and .ci/run
+ * says so on its first lines; kubectl itself missing is a failure, not a skip.
+ */
+export function skipWithoutVendor(): string | false {
+  const present = ['v1.8.1', 'v1.11.0'].every((tag) => existsSync(join(VENDOR, tag, 'common')));
+  return present ? false : `needs the vendored kubeflow/manifests releases in ${VENDOR} (absent here)`;
+}
 export type Release = 'v1.8.1' | 'v1.11.0';
 
 /** Components of example/kustomization.yaml at each tag that live in common/ (the vendored part). */
